@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
+import type { Verdict } from "../claims/verdict.ts";
+import { MANIFEST, buildManifest } from "./manifest.ts";
+import { redactor as defaultRedactor, type Redactor } from "./redact.ts";
+
+export const RUN_JSON = "run.json";
+export const RUN_SCHEMA_VERSION = 1;
+
+export interface StepTiming {
+  name: string;
+  startedAt: string;
+  durationMs: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface RunRecord {
+  schemaVersion: number;
+  runId: string;
+  status: "running" | "passed" | "failed" | "aborted";
+  startedAt: string;
+  finishedAt?: string;
+  tool: { name: string; version: string; node: string };
+  profile: unknown;
+  environment: Record<string, string>;
+  versions: unknown;
+  steps: StepTiming[];
+  suites: StepTiming[];
+  verdicts: Verdict[];
+  /** Labels of the secrets the redaction layer knew about (never values). */
+  redacted: string[];
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${randomBytes(3).toString("hex")}`;
+}
+
+/** Rejects paths that would escape the run directory. */
+function safeRelative(rel: string): string {
+  const n = normalize(rel).replaceAll("\\", "/");
+  if (!rel || isAbsolute(rel) || n.startsWith("../") || n === ".." || n === RUN_JSON || n === MANIFEST) {
+    throw new Error(`invalid evidence path ${JSON.stringify(rel)}`);
+  }
+  return n;
+}
+
+/**
+ * Writes one run directory: raw artifacts, run.json and SHA256SUMS. Every
+ * byte passes through the redaction layer before it reaches disk.
+ */
+export class EvidenceRecorder {
+  readonly dir: string;
+  readonly record: RunRecord;
+  readonly #redactor: Redactor;
+
+  private constructor(dir: string, record: RunRecord, red: Redactor) {
+    this.dir = dir;
+    this.record = record;
+    this.#redactor = red;
+  }
+
+  static async create(
+    root: string,
+    init: Pick<RunRecord, "tool" | "profile" | "versions"> & { runId?: string; environment?: Record<string, string> },
+    red: Redactor = defaultRedactor,
+  ): Promise<EvidenceRecorder> {
+    const runId = init.runId ?? newRunId();
+    const dir = resolve(root, runId);
+    await mkdir(dir, { recursive: true });
+    const rec = new EvidenceRecorder(
+      dir,
+      {
+        schemaVersion: RUN_SCHEMA_VERSION,
+        runId,
+        status: "running",
+        startedAt: new Date().toISOString(),
+        tool: init.tool,
+        profile: init.profile,
+        environment: init.environment ?? {},
+        versions: init.versions,
+        steps: [],
+        suites: [],
+        verdicts: [],
+        redacted: [],
+      },
+      red,
+    );
+    await rec.#writeRunJson();
+    return rec;
+  }
+
+  /** Writes an artifact (text, bytes, or a value serialised as JSON); returns its bundle path. */
+  async write(rel: string, content: string | Buffer | object): Promise<string> {
+    const path = safeRelative(rel);
+    const bytes = Buffer.isBuffer(content)
+      ? content
+      : Buffer.from(typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`, "utf8");
+    const full = join(this.dir, path);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, this.#redactor.redactBytes(bytes));
+    return path;
+  }
+
+  /** Appends one line (e.g. a JSONL event) to an artifact. */
+  async appendLine(rel: string, line: string): Promise<string> {
+    const path = safeRelative(rel);
+    const full = join(this.dir, path);
+    await mkdir(dirname(full), { recursive: true });
+    await appendFile(full, `${this.#redactor.redact(line.replace(/\n$/, ""))}\n`);
+    return path;
+  }
+
+  step(t: StepTiming): void {
+    this.record.steps.push(t);
+  }
+
+  suite(t: StepTiming): void {
+    this.record.suites.push(t);
+  }
+
+  verdict(v: Verdict): void {
+    this.record.verdicts.push(v);
+  }
+
+  async #writeRunJson(): Promise<void> {
+    this.record.redacted = this.#redactor.labels();
+    const text = `${JSON.stringify(this.record, null, 2)}\n`;
+    await writeFile(join(this.dir, RUN_JSON), this.#redactor.redact(text));
+  }
+
+  /** Writes run.json with the final status, then SHA256SUMS over every file. */
+  async finalize(status: RunRecord["status"]): Promise<void> {
+    this.record.status = status;
+    this.record.finishedAt = new Date().toISOString();
+    await this.#writeRunJson();
+    await writeFile(join(this.dir, MANIFEST), await buildManifest(this.dir));
+  }
+}

@@ -1,0 +1,176 @@
+import { access } from "node:fs/promises";
+import { execa } from "execa";
+import { findPgBindir, findPython } from "./core/locate.ts";
+import { which } from "./core/exec.ts";
+
+export type Tier = "unit" | "local" | "component" | "e2e";
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** Version or location found, when ok. */
+  found?: string;
+  /** What is wrong, when not ok. */
+  problem?: string;
+  /** How to get it, when not ok. */
+  fix?: string;
+}
+
+/** The I/O preflight needs, injectable so the report logic is testable. */
+export interface PreflightEnv {
+  platform: NodeJS.Platform;
+  /** Runs a command; resolves with exit code and output, never throws. */
+  run(file: string, args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
+  exists(path: string): Promise<boolean>;
+  which(file: string): Promise<string | undefined>;
+  findPgBindir(): Promise<string | undefined>;
+  findPython(): Promise<string | undefined>;
+  nodeVersion: string;
+}
+
+export const realPreflightEnv: PreflightEnv = {
+  platform: process.platform,
+  async run(file, args) {
+    const r = await execa(file, args, { reject: false, timeout: 20_000 });
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  },
+  async exists(path) {
+    try {
+      await access(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  which,
+  findPgBindir: () => findPgBindir(),
+  findPython: () => findPython(),
+  nodeVersion: process.versions.node,
+};
+
+type Check = (env: PreflightEnv) => Promise<CheckResult>;
+
+function firstLine(s: string): string {
+  return s.trim().split("\n")[0] ?? "";
+}
+
+const cli =
+  (name: string, args: string[], fix: string): Check =>
+  async (env) => {
+    const path = await env.which(name);
+    if (!path) return { name, ok: false, problem: `${name} is not on PATH`, fix };
+    const r = await env.run(name, args);
+    if (r.exitCode !== 0) {
+      return { name, ok: false, problem: `${name} ${args.join(" ")} failed: ${firstLine(r.stderr)}`, fix };
+    }
+    return { name, ok: true, found: firstLine(r.stdout) || path };
+  };
+
+const docker: Check = async (env) => {
+  const name = "Docker daemon";
+  const fix =
+    "install Docker (https://docs.docker.com/engine/install/) and start the daemon; `docker info` must succeed for this user";
+  if (!(await env.which("docker"))) return { name, ok: false, problem: "the docker CLI is not on PATH", fix };
+  const r = await env.run("docker", ["info", "--format", "{{.ServerVersion}}"]);
+  if (r.exitCode !== 0 || !r.stdout.trim()) {
+    const why = firstLine(r.stderr) || "docker info returned no server version";
+    return { name, ok: false, problem: `Docker daemon not reachable: ${why}`, fix };
+  }
+  return { name, ok: true, found: `server ${r.stdout.trim()}` };
+};
+
+const btf: Check = async (env) => {
+  const name = "kernel BTF";
+  if (env.platform !== "linux") {
+    return { name, ok: true, found: `not checked on ${env.platform}: kind runs in a Linux VM whose kernel must have BTF` };
+  }
+  if (await env.exists("/sys/kernel/btf/vmlinux")) return { name, ok: true, found: "/sys/kernel/btf/vmlinux" };
+  return {
+    name,
+    ok: false,
+    problem: "/sys/kernel/btf/vmlinux is missing: Tetragon and Falco modern_ebpf need a kernel built with CONFIG_DEBUG_INFO_BTF",
+    fix: "use a kernel with BTF (Ubuntu 22.04+/Debian 12+ stock kernels have it)",
+  };
+};
+
+const node: Check = async (env) => {
+  const [major = 0, minor = 0] = env.nodeVersion.split(".").map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return ok
+    ? { name: "Node.js", ok, found: `v${env.nodeVersion}` }
+    : { name: "Node.js", ok, problem: `Node.js v${env.nodeVersion} is too old`, fix: "install Node.js 22 LTS or newer" };
+};
+
+const postgres: Check = async (env) => {
+  const name = "PostgreSQL server binaries";
+  const dir = await env.findPgBindir();
+  if (dir) return { name, ok: true, found: dir };
+  return {
+    name,
+    ok: false,
+    problem: "initdb/pg_ctl not found ($SECRETPROOF_PG_BINDIR, /usr/lib/postgresql/*/bin, pg_config, PATH)",
+    fix: "apt-get install postgresql-15 (Debian/Ubuntu) or brew install postgresql@15, or set SECRETPROOF_PG_BINDIR",
+  };
+};
+
+const python: Check = async (env) => {
+  const name = "python3 with flask and psycopg2";
+  const py = await env.findPython();
+  if (py) return { name, ok: true, found: py };
+  return {
+    name,
+    ok: false,
+    problem: "no python3 on PATH (or $SECRETPROOF_PYTHON, /usr/bin/python3) imports flask and psycopg2",
+    fix: "apt-get install python3-flask python3-psycopg2, or pip install flask psycopg2-binary and set SECRETPROOF_PYTHON",
+  };
+};
+
+const ETCD_FIX = "apt-get install etcd-server etcd-client (Debian/Ubuntu) or brew install etcd";
+
+const CHECKS: Record<Tier, Check[]> = {
+  unit: [node],
+  local: [
+    node,
+    postgres,
+    cli("etcd", ["--version"], ETCD_FIX),
+    cli("etcdctl", ["version"], ETCD_FIX),
+    python,
+  ],
+  component: [node, docker],
+  e2e: [
+    node,
+    docker,
+    cli("kind", ["version"], "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"),
+    cli("kubectl", ["version", "--client"], "install kubectl: https://kubernetes.io/docs/tasks/tools/"),
+    cli("helm", ["version", "--short"], "install helm 3: https://helm.sh/docs/intro/install/"),
+    btf,
+  ],
+};
+
+export interface PreflightReport {
+  tier: Tier;
+  ok: boolean;
+  results: CheckResult[];
+}
+
+export async function preflight(tier: Tier, env: PreflightEnv = realPreflightEnv): Promise<PreflightReport> {
+  const results = await Promise.all(CHECKS[tier].map((c) => c(env)));
+  return { tier, ok: results.every((r) => r.ok), results };
+}
+
+export function formatPreflight(r: PreflightReport): string {
+  const lines = [`preflight for the ${r.tier} tier:`];
+  for (const c of r.results) {
+    lines.push(c.ok ? `  ok       ${c.name}: ${c.found ?? ""}` : `  MISSING  ${c.name}: ${c.problem}\n           fix: ${c.fix}`);
+  }
+  const missing = r.results.filter((c) => !c.ok).map((c) => c.name);
+  lines.push(r.ok ? "all prerequisites present" : `missing: ${missing.join(", ")}`);
+  return lines.join("\n");
+}
+
+/** Throws an error naming every missing prerequisite; used by tier setup. */
+export async function requireTier(tier: Tier, env: PreflightEnv = realPreflightEnv): Promise<PreflightReport> {
+  const r = await preflight(tier, env);
+  if (!r.ok) throw new Error(`the ${tier} tier cannot run here.\n${formatPreflight(r)}`);
+  return r;
+}

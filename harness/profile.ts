@@ -1,0 +1,118 @@
+import { type Duration, toMs } from "./core/duration.ts";
+
+/**
+ * Every duration the suite uses, in one typed object. Renderers (Vault role,
+ * CSI driver values) and waits read from here; nothing else hard-codes time.
+ */
+export interface Profile {
+  name: ProfileName;
+  vault: {
+    /** default_ttl of the dynamic database role. */
+    defaultTtl: Duration;
+    /** max_ttl of the dynamic database role. */
+    maxTtl: Duration;
+    /** TTL of the Kubernetes auth token Vault hands the CSI provider. */
+    authTokenTtl: Duration;
+  };
+  csi: {
+    /** Secrets Store CSI driver rotationPollInterval. */
+    rotationPollInterval: Duration;
+  };
+  waits: {
+    /** Longest a single CLI call (kubectl, helm, etcdctl) may take. */
+    command: Duration;
+    /** One helm release to become ready. */
+    helmRelease: Duration;
+    /** A rollout (DaemonSet/Deployment/StatefulSet) to become ready. */
+    rollout: Duration;
+    /** The app to answer 200 with a dynamic identity. */
+    appReady: Duration;
+    /** An event stream (Falco, Tetragon) to prove it is live. */
+    streamLive: Duration;
+    /** A Falco alert to arrive after an attempt ends. */
+    alertWait: Duration;
+    /** A killed attempt to exit, and its Tetragon event to arrive. */
+    killWait: Duration;
+    /** A TracingPolicy to load and start enforcing. */
+    policyEnforcing: Duration;
+  };
+  dynamic: {
+    /** How long D2 watches the app for rotation. */
+    rotationWindow: Duration;
+    /** Interval between app probes during observation windows. */
+    probeInterval: Duration;
+    /** Extra time past a lease's expiry before a lingering role fails D3. */
+    dropGrace: Duration;
+    /** Allowed difference between pg rolvaliduntil and Vault expire_time. */
+    expiryTolerance: Duration;
+  };
+  /** Whole run, bring-up included. */
+  budget: Duration;
+}
+
+export type ProfileName = "ci" | "faithful";
+
+const ci: Profile = {
+  name: "ci",
+  vault: { defaultTtl: "45s", maxTtl: "90s", authTokenTtl: "20m" },
+  csi: { rotationPollInterval: "15s" },
+  waits: {
+    command: "2m",
+    helmRelease: "5m",
+    rollout: "3m",
+    appReady: "3m",
+    streamLive: "60s",
+    alertWait: "20s",
+    killWait: "10s",
+    policyEnforcing: "60s",
+  },
+  dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s" },
+  budget: "10m",
+};
+
+const faithful: Profile = {
+  name: "faithful",
+  vault: { defaultTtl: "5m", maxTtl: "15m", authTokenTtl: "1h" },
+  csi: { rotationPollInterval: "2m" },
+  waits: {
+    command: "2m",
+    helmRelease: "10m",
+    rollout: "5m",
+    appReady: "5m",
+    streamLive: "2m",
+    alertWait: "60s",
+    killWait: "30s",
+    policyEnforcing: "2m",
+  },
+  dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s" },
+  budget: "45m",
+};
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = { ci, faithful };
+
+/** Picks the profile named by `name` (or SECRETPROOF_PROFILE, default "ci"). */
+export function loadProfile(name: string | undefined = process.env.SECRETPROOF_PROFILE): Profile {
+  const key = name ?? "ci";
+  if (!(key in PROFILES)) {
+    throw new Error(`unknown profile ${JSON.stringify(key)}: choose one of ${Object.keys(PROFILES).join(", ")}`);
+  }
+  return PROFILES[key as ProfileName];
+}
+
+/** Checks the relations the suites depend on; returns the problems found. */
+export function profileProblems(p: Profile): string[] {
+  const problems: string[] = [];
+  const ms = (d: Duration) => toMs(d);
+  if (ms(p.vault.defaultTtl) > ms(p.vault.maxTtl)) problems.push("vault.defaultTtl exceeds vault.maxTtl");
+  if (ms(p.dynamic.rotationWindow) < 2 * ms(p.csi.rotationPollInterval)) {
+    problems.push("dynamic.rotationWindow must cover at least two CSI rotation polls to see a second identity");
+  }
+  if (ms(p.dynamic.probeInterval) >= ms(p.csi.rotationPollInterval)) {
+    problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval or rotations are missed");
+  }
+  if (ms(p.vault.authTokenTtl) < ms(p.vault.maxTtl)) problems.push("vault.authTokenTtl is shorter than vault.maxTtl");
+  for (const [k, v] of Object.entries(p.waits)) {
+    if (ms(v) <= 0) problems.push(`waits.${k} must be positive`);
+  }
+  return problems;
+}

@@ -1,0 +1,3 @@
+import { tierGlobalSetup } from "../../harness/vitest/index.ts";
+
+export default tierGlobalSetup("component");

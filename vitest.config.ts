@@ -1,0 +1,48 @@
+import { defineConfig } from "vitest/config";
+import { toMs } from "./harness/core/duration.ts";
+import { loadProfile } from "./harness/profile.ts";
+
+const profile = loadProfile();
+const e2eTimeout = toMs(profile.budget);
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["suites/unit/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "local",
+          include: ["suites/local/**/*.test.ts"],
+          globalSetup: ["suites/local/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "component",
+          include: ["suites/component/**/*.test.ts"],
+          globalSetup: ["suites/component/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["suites/e2e/**/*.test.ts"],
+          globalSetup: ["suites/e2e/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: e2eTimeout,
+          hookTimeout: e2eTimeout,
+        },
+      },
+    ],
+  },
+});
