@@ -1,0 +1,106 @@
+import { formatMs } from "../core/duration.ts";
+import { byTime, findRole } from "./dynamic-login.ts";
+import { identitySequence } from "./dynamic-serving.ts";
+import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime, vaultClockOffset } from "./dynamic-time.ts";
+import type { AppSample, DynamicParams, LeaseRecord, PgRolesSnapshot } from "./dynamic-types.ts";
+import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
+
+export interface D3Input {
+  /** Every app sample taken; each identity they report must end up dropped. */
+  samples: AppSample[];
+  /** pg_roles over time: during the observation window and after it, until every identity is gone. */
+  snapshots: PgRolesSnapshot[];
+  /** Lease lookups, to read Vault's clock against the harness's. */
+  leases: LeaseRecord[];
+  params: DynamicParams;
+}
+
+interface Fate {
+  value: VerdictValue;
+  reason: string;
+}
+
+/** When the role's VALID UNTIL is, on Vault's clock: from pg_roles, else from the unix time in its name. */
+function validUntilOf(identity: string, present: PgRolesSnapshot[], ttlMs: number): { ms?: number; from: string } {
+  const row = present[0] ? findRole(present[0], identity) : undefined;
+  if (row) return { ms: parseTime(row.rolvaliduntil), from: `VALID UNTIL ${row.rolvaliduntil}` };
+  const unix = usernameUnixTime(identity);
+  if (unix === undefined) return { from: "no pg_roles row and no time in its name" };
+  return { ms: (unix + 1) * 1000 + ttlMs + VAULT_EXPIRATION_BUFFER_MS, from: "expiry estimated from the time in its name" };
+}
+
+function fateOf(identity: string, lastSeenMs: number, snaps: PgRolesSnapshot[], offsetMs: number, p: DynamicParams): Fate {
+  const at = (s: PgRolesSnapshot) => Date.parse(s.at);
+  const present = snaps.filter((s) => findRole(s, identity));
+  const vu = validUntilOf(identity, present, p.defaultTtlMs);
+  if (vu.ms === undefined || !Number.isFinite(vu.ms)) return { value: "fail", reason: `${identity}: no hard expiry (${vu.from})` };
+  const expiresAt = vu.ms - offsetMs;
+  const lingering = present.filter((s) => at(s) > expiresAt + p.dropGraceMs);
+  if (lingering[0]) {
+    const over = formatMs(at(lingering[0]) - expiresAt);
+    return { value: "fail", reason: `${identity}: still in pg_roles at ${lingering[0].at}, ${over} after its ${vu.from} (grace ${formatMs(p.dropGraceMs)})` };
+  }
+  const lastPresent = present[present.length - 1];
+  const from = Math.max(lastSeenMs, lastPresent ? at(lastPresent) : Number.NEGATIVE_INFINITY);
+  const gone = snaps.find((s) => at(s) > from && !findRole(s, identity));
+  const firstPresent = present[0];
+  if (firstPresent && snaps.some((s) => at(s) > at(firstPresent) && at(s) < from && !findRole(s, identity))) {
+    return { value: "inconclusive", reason: `${identity}: vanished from pg_roles and came back; the snapshots cannot be trusted` };
+  }
+  if (!gone) {
+    const last = snaps[snaps.length - 1];
+    return { value: "inconclusive", reason: `${identity}: still present when observation ended at ${last?.at ?? "?"}, before its deadline (${vu.from} + grace)` };
+  }
+  const when = `${signed(at(gone) - expiresAt)} relative to its ${vu.from}`;
+  if (!lastPresent) return { value: "pass", reason: `${identity}: absent from every snapshot after the app reported it; gone at ${gone.at} (${when})` };
+  return { value: "pass", reason: `${identity}: in pg_roles until ${lastPresent.at}, gone at ${gone.at} (${when})` };
+}
+
+/** The negative control: a role made in Postgres, outside Vault, is in every snapshot. */
+function controlCheck(snaps: PgRolesSnapshot[], control: string): { verdict: VerdictValue; reasons: string[] } {
+  const missing = snaps.filter((s) => !findRole(s, control));
+  if (missing.length > 0) {
+    return { verdict: "fail", reasons: [`control role ${control} missing from ${missing.length} of ${snaps.length} snapshots (first at ${missing[0]?.at}): the query cannot show absence`] };
+  }
+  const last = snaps[snaps.length - 1] as PgRolesSnapshot;
+  const row = findRole(last, control);
+  const vu = parseTime(row?.rolvaliduntil);
+  const expired = vu !== undefined && vu < (parseTime(last.pgNow) ?? Number.NEGATIVE_INFINITY);
+  const note = expired ? `, although its VALID UNTIL ${row?.rolvaliduntil} had passed by Postgres's clock` : "";
+  return { verdict: "pass", reasons: [`control role ${control}, created outside Vault, is in all ${snaps.length} snapshots${note}`] };
+}
+
+/** Each identity's last report by the app (harness clock). */
+function lastSeen(samples: AppSample[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of samples) if (s.status === 200 && s.identity) m.set(s.identity, Math.max(m.get(s.identity) ?? 0, Date.parse(s.at)));
+  return m;
+}
+
+/**
+ * D3 (expiry): every identity the app reported is gone from pg_roles after
+ * its lease's TTL, within the grace; the control role made outside Vault
+ * stays, so absence is the roles' and not the query's.
+ */
+export function judgeD3Expiry(input: D3Input, evidence: string[]): Verdict {
+  const snaps = byTime(input.snapshots);
+  const { identities } = identitySequence(byTime(input.samples));
+  if (snaps.length === 0 || identities.length === 0) {
+    return verdict("D3", "inconclusive", [`${snaps.length} pg_roles snapshots, ${identities.length} identities: nothing to judge`], evidence, { subject: "ttl-expiry" });
+  }
+  const control = controlCheck(snaps, input.params.controlRole);
+  const clock = vaultClockOffset(input.leases);
+  const seen = lastSeen(input.samples);
+  const fates = identities.map((id) => fateOf(id, seen.get(id) ?? 0, snaps, clock.offsetMs, input.params));
+  const reasons = [clock.basis, ...fates.map((f) => f.reason)];
+  let value = worst(fates.map((f) => f.value));
+  if (!identities.some((id) => snaps.some((s) => findRole(s, id)))) {
+    reasons.push("no snapshot ever showed an app identity, so their absence proves nothing");
+    if (value === "pass") value = "inconclusive";
+  }
+  if (control.verdict !== "pass" && value === "pass") value = "inconclusive";
+  return verdict("D3", value === "inconclusive" ? "inconclusive" : value === "pass", reasons, evidence, {
+    subject: "ttl-expiry",
+    negativeControl: control,
+  });
+}

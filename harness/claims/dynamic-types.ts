@@ -1,0 +1,103 @@
+/**
+ * Evidence the dynamic-credentials claims (D1–D4) are judged on, in the
+ * shapes the collectors record them. Times are ISO-8601 strings as each
+ * source printed them; `at` is always the harness's own clock.
+ */
+
+/** One GET of the app's page. */
+export interface AppSample {
+  /** When the request started (harness clock). */
+  at: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+  /** The database user the app reported for this request. */
+  identity?: string;
+  /** How long the request took, when known. */
+  durationMs?: number;
+  /** Why no usable answer arrived (connection refused, bad JSON, …). */
+  error?: string;
+}
+
+/** One look at the app's pod. */
+export interface PodSample {
+  at: string;
+  name: string;
+  uid: string;
+  restartCount: number;
+}
+
+/** A row of `pg_roles`, as `row_to_json` renders it. */
+export interface PgRoleRow {
+  rolname: string;
+  /** timestamptz as Postgres prints it in JSON, "infinity", or null when unset. */
+  rolvaliduntil: string | null;
+  rolcanlogin: boolean;
+}
+
+/** One query of `pg_roles` taken inside the Postgres pod over its local socket. */
+export interface PgRolesSnapshot {
+  /** When the query was sent (harness clock). */
+  at: string;
+  /** Postgres's own `now()` in that query. */
+  pgNow: string;
+  rows: PgRoleRow[];
+}
+
+/** The `data` of `PUT sys/leases/lookup` (vault/logical_system.go handleLeaseLookup). */
+export interface LeaseLookup {
+  id: string;
+  issue_time: string;
+  /** null when the lease has no expiry. */
+  expire_time: string | null;
+  /** Seconds left when Vault answered (truncated). */
+  ttl: number;
+  renewable?: boolean;
+  last_renewal?: string | null;
+}
+
+/** A lease lookup and when the harness made it. */
+export interface LeaseRecord {
+  /** When the lookup was sent (harness clock). */
+  at: string;
+  lookup: LeaseLookup;
+}
+
+/** One password login over TCP, as psql reported it. Passwords are never recorded. */
+export interface LoginAttempt {
+  at: string;
+  user: string;
+  host: string;
+  port: number;
+  database: string;
+  /** Which credential was presented, e.g. "bootstrap admin password". */
+  credential: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Issue a credential, see its role, revoke the lease, see the role go (D3). */
+export interface RevocationTrial {
+  username: string;
+  leaseId: string;
+  before: PgRolesSnapshot;
+  loginBefore: LoginAttempt;
+  revokedAt: string;
+  /** Snapshots taken after the revocation, oldest first; the suite stops at the first without the role. */
+  after: PgRolesSnapshot[];
+  loginAfter: LoginAttempt;
+}
+
+/** The parameters the dynamic claims are judged against, recorded with the evidence. */
+export interface DynamicParams {
+  /** Vault database role the app's credentials come from. */
+  roleName: string;
+  /** The role's default_ttl. */
+  defaultTtlMs: number;
+  /** Allowed difference between a role's rolvaliduntil and its lease's expiry (profile.dynamic.expiryTolerance). */
+  expiryToleranceMs: number;
+  /** Time a role may linger after its lease expired (profile.dynamic.dropGrace). */
+  dropGraceMs: number;
+  /** The role created directly in Postgres, outside Vault (D3 negative control). */
+  controlRole: string;
+}
