@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { FAMILIES, type BundleView } from "../../../harness/claims/registry.ts";
+import { T0, appTimeline, cred, lease, login, params, pod, snapshot } from "./dynamic-fixtures.ts";
+
+function bundle(files: Record<string, string>): BundleView {
+  return {
+    files: Object.keys(files),
+    has: (p) => p in files,
+    bytes: (p) => Buffer.from(files[p] ?? ""),
+    text: (p) => {
+      const t = files[p];
+      if (t === undefined) throw new Error(`no ${p}`);
+      return t;
+    },
+    json: <T>(p: string) => JSON.parse(files[p] ?? "null") as T,
+  };
+}
+
+const lines = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).join("\n") + "\n";
+
+function evidence(): DynamicEvidence {
+  const samples = appTimeline(50_000, 2_000);
+  const creds = [0, 1, 2, 3].map((k) => cred(k));
+  const pgRoles = [];
+  for (let t = T0; t <= T0 + 150_000; t += 5_000) pgRoles.push(snapshot(t, creds.filter((c) => c.issueMs <= t && t < c.issueMs + 46_500)));
+  const leases = creds.map((c) => lease(c, c.issueMs + 2_000));
+  const now = T0 + 50_000;
+  const last = samples[samples.length - 1];
+  if (!last) throw new Error("no samples");
+  const live = cred(5);
+  return {
+    params,
+    appSamples: samples,
+    podSamples: [pod(T0), pod(T0 + 51_000)],
+    pgRoles,
+    leases,
+    d1: { sample: last, snapshot: snapshot(now, [creds[2], creds[3]].filter((c) => c !== undefined)), leases: creds.map((c) => lease(c, now)) },
+    revocation: {
+      username: live.username,
+      leaseId: live.leaseId,
+      before: snapshot(T0 + 95_000, [live]),
+      loginBefore: login(live.username, "issued dynamic credential", "accepted"),
+      revokedAt: new Date(T0 + 96_000).toISOString(),
+      after: [snapshot(T0 + 96_200, [])],
+      loginAfter: login(live.username, "issued dynamic credential", "rejected"),
+    },
+    logins: {
+      bootstrap: login("postgres", "bootstrap admin password", "rejected"),
+      wrongPassword: login("postgres", "random wrong password", "rejected"),
+      valid: login(live.username, "fresh dynamic credential", "accepted"),
+      rootUsername: "postgres",
+    },
+  };
+}
+
+function files(e: DynamicEvidence): Record<string, string> {
+  const P = DYNAMIC_PATHS;
+  return {
+    [P.params]: JSON.stringify(e.params),
+    [P.appSamples]: lines(e.appSamples ?? []),
+    [P.podSamples]: lines(e.podSamples ?? []),
+    [P.pgRoles]: lines(e.pgRoles ?? []),
+    [P.leases]: lines(e.leases ?? []),
+    [P.d1]: JSON.stringify(e.d1, null, 2),
+    [P.revocation]: JSON.stringify(e.revocation, null, 2),
+    [P.logins]: JSON.stringify(e.logins, null, 2),
+  };
+}
+
+describe("the dynamic claim family re-judges a saved bundle", () => {
+  it("reaches the verdicts the suite reached, from the files alone", () => {
+    const e = evidence();
+    const live = judgeDynamic(e);
+    expect(live.map((v) => `${v.claim}:${v.verdict}`)).toEqual(["D1:pass", "D2:pass", "D3:pass", "D3:pass", "D4:pass"]);
+    expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(live);
+  });
+
+  it("is registered with the other families", () => {
+    expect(FAMILIES).toContain(dynamicFamily);
+  });
+
+  it("calls a claim inconclusive, never passed, when its evidence file is missing", () => {
+    const f = files(evidence());
+    delete f[DYNAMIC_PATHS.logins];
+    delete f[DYNAMIC_PATHS.revocation];
+    const v = dynamicFamily.rejudge(bundle(f));
+    expect(v.filter((x) => x.verdict === "inconclusive").map((x) => x.claim)).toEqual(["D3", "D4"]);
+    expect(dynamicFamily.rejudge(bundle({})).every((x) => x.verdict === "inconclusive")).toBe(true);
+  });
+
+  it("fails a bundle whose pg_roles show a role outliving its TTL", () => {
+    const e = evidence();
+    const stale = cred(0);
+    e.pgRoles = (e.pgRoles ?? []).map((s) => (s.rows.some((r) => r.rolname === stale.username) ? s : snapshot(Date.parse(s.at), [stale])));
+    const v = dynamicFamily.rejudge(bundle(files(e)));
+    expect(v.find((x) => x.subject === "ttl-expiry")?.verdict).toBe("fail");
+  });
+});
