@@ -1,0 +1,71 @@
+import type { LeaseLookup, LeaseRecord } from "../claims/dynamic-types.ts";
+import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import type { VaultApi } from "./client.ts";
+
+/** A credential issued from `database/creds/<role>`; the password is registered for redaction before it is returned. */
+export interface IssuedCreds {
+  username: string;
+  password: string;
+  leaseId: string;
+  leaseDurationSec: number;
+}
+
+interface CredsResponse {
+  lease_id?: string;
+  lease_duration?: number;
+  data?: { username?: string; password?: string };
+}
+
+/** Reads `<mount>/creds/<role>`, as the CSI provider does for the app. */
+export async function issueCreds(vault: VaultApi, role: string, mount = "database", red: Redactor = defaultRedactor): Promise<IssuedCreds> {
+  const r = await vault.read<CredsResponse>(`${mount}/creds/${role}`);
+  const { username, password } = r?.data ?? {};
+  if (typeof password === "string" && password.length > 0) red.register(password, `dynamic credential issued to the harness (${username ?? "?"})`);
+  if (typeof username !== "string" || typeof password !== "string" || typeof r.lease_id !== "string") {
+    throw new Error(`GET /v1/${mount}/creds/${role} against ${vault.addr} returned no username, password and lease_id`);
+  }
+  return { username, password, leaseId: r.lease_id, leaseDurationSec: r.lease_duration ?? 0 };
+}
+
+/**
+ * Every live lease under a prefix such as `database/creds/<role>/`
+ * (LIST sys/leases/lookup/<prefix>, which needs sudo: the root token has it).
+ * Returns full lease ids; an empty prefix lists nothing rather than failing.
+ */
+export async function listLeases(vault: VaultApi, prefix: string): Promise<string[]> {
+  const p = prefix.endsWith("/") ? prefix : `${prefix}/`;
+  const keys = await vault.list(`sys/leases/lookup/${p}`);
+  return keys.filter((k) => !k.endsWith("/")).map((k) => `${p}${k}`);
+}
+
+/** PUT sys/leases/lookup: the lease's times, as Vault's clock has them, and when we asked. */
+export async function lookupLease(vault: VaultApi, leaseId: string): Promise<LeaseRecord> {
+  const at = new Date().toISOString();
+  const r = await vault.write<{ data?: LeaseLookup }>("sys/leases/lookup", { lease_id: leaseId });
+  const d = r?.data;
+  if (!d || typeof d.id !== "string" || typeof d.issue_time !== "string") {
+    throw new Error(`PUT /v1/sys/leases/lookup for ${leaseId} against ${vault.addr} returned no lease data`);
+  }
+  return { at, lookup: { id: d.id, issue_time: d.issue_time, expire_time: d.expire_time ?? null, ttl: d.ttl, renewable: d.renewable, last_renewal: d.last_renewal ?? null } };
+}
+
+/** Lists and looks up every lease under a prefix; leases that expire between the two steps are skipped. */
+export async function lookupAll(vault: VaultApi, prefix: string): Promise<LeaseRecord[]> {
+  const out: LeaseRecord[] = [];
+  for (const id of await listLeases(vault, prefix)) {
+    try {
+      out.push(await lookupLease(vault, id));
+    } catch (err) {
+      if (!/invalid lease/i.test((err as Error).message)) throw err;
+    }
+  }
+  return out;
+}
+
+/**
+ * PUT sys/leases/revoke. Vault queues revocations unless `sync` is true; with
+ * it, the call returns after the database plugin ran the revocation statements.
+ */
+export async function revokeLease(vault: VaultApi, leaseId: string, opts: { sync: boolean } = { sync: true }): Promise<void> {
+  await vault.write("sys/leases/revoke", { lease_id: leaseId, sync: opts.sync });
+}
