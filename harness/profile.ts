@@ -45,6 +45,8 @@ export interface Profile {
     dropGrace: Duration;
     /** Allowed difference between pg rolvaliduntil and Vault expire_time. */
     expiryTolerance: Duration;
+    /** default_ttl the component tier gives the role, short so TTL expiry is seen within seconds. */
+    componentTtl: Duration;
   };
   local: {
     /** A server the local tier starts itself (PostgreSQL, the app) to accept connections. */
@@ -72,7 +74,7 @@ const ci: Profile = {
     killWait: "10s",
     policyEnforcing: "60s",
   },
-  dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s" },
+  dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "10m",
 };
@@ -91,7 +93,7 @@ const faithful: Profile = {
     killWait: "30s",
     policyEnforcing: "2m",
   },
-  dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s" },
+  dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "45m",
 };

@@ -1,5 +1,6 @@
 import type { LoginAttempt, PgRolesSnapshot } from "../claims/dynamic-types.ts";
-import { PermanentError } from "../core/errors.ts";
+import { PermanentError, tail } from "../core/errors.ts";
+import { describeCommand } from "../core/exec.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { parseRolesSnapshot, quoteIdent, ROLES_SNAPSHOT_PSQL } from "./roles.ts";
@@ -29,6 +30,25 @@ export function kubectlShell(kube: Kubectl, namespace: string, pod: string, cont
   return {
     where: `${namespace}/${pod}`,
     exec: (command, opts = {}) => kube.exec(namespace, pod, command, { ...opts, ...(container ? { container } : {}) }),
+  };
+}
+
+/**
+ * A PodShell over an exec that reports exit codes rather than throwing, such
+ * as a container's exec. It has no stdin, so it cannot carry password logins.
+ */
+export function execShell(where: string, exec: (command: string[]) => Promise<ShellResult>, red: Redactor = defaultRedactor): PodShell {
+  return {
+    where,
+    async exec(command, opts = {}) {
+      const line = red.redact(describeCommand(command[0] ?? "", command.slice(1)));
+      if (opts.input !== undefined) throw new PermanentError(`${where} cannot feed stdin to ${line}`);
+      const r = await exec([...command]);
+      if (r.exitCode !== 0 && !(opts.okExitCodes ?? []).includes(r.exitCode)) {
+        throw new Error(`${line} in ${where} exited ${r.exitCode}; stderr:\n${red.redact(tail(r.stderr)) || "(empty)"}`);
+      }
+      return r;
+    },
   };
 }
 
