@@ -35,6 +35,10 @@ export interface Profile {
     killWait: Duration;
     /** A TracingPolicy to load and start enforcing. */
     policyEnforcing: Duration;
+    /** A server the local tier starts itself (etcd) to accept requests, and to stop. */
+    localServer: Duration;
+    /** Poll interval while waiting for a local server. */
+    localPoll: Duration;
   };
   dynamic: {
     /** How long D2 watches the app for rotation. */
@@ -65,6 +69,8 @@ const ci: Profile = {
     alertWait: "20s",
     killWait: "10s",
     policyEnforcing: "60s",
+    localServer: "20s",
+    localPoll: "100ms",
   },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s" },
   budget: "10m",
@@ -83,6 +89,8 @@ const faithful: Profile = {
     alertWait: "60s",
     killWait: "30s",
     policyEnforcing: "2m",
+    localServer: "20s",
+    localPoll: "100ms",
   },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s" },
   budget: "45m",
