@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import type { Verdict } from "../claims/verdict.ts";
 import { MANIFEST, buildManifest } from "./manifest.ts";
@@ -46,19 +46,59 @@ function safeRelative(rel: string): string {
   return n;
 }
 
+/** Where each suite's verdicts land inside a run directory, one file per claim family. */
+export const VERDICTS_DIR = "verdicts";
+
 /**
- * Writes one run directory: raw artifacts, run.json and SHA256SUMS. Every
- * byte passes through the redaction layer before it reaches disk.
+ * Writes artifacts into an existing run directory. Safe to use from several
+ * processes at once (each vitest worker attaches its own writer): it never
+ * touches run.json or SHA256SUMS. Every byte passes the redaction layer.
  */
-export class EvidenceRecorder {
-  readonly dir: string;
+export class ArtifactWriter {
+  constructor(
+    readonly dir: string,
+    protected readonly redactor: Redactor = defaultRedactor,
+  ) {}
+
+  /** Writes an artifact (text, bytes, or a value serialised as JSON); returns its bundle path. */
+  async write(rel: string, content: string | Buffer | object): Promise<string> {
+    const path = safeRelative(rel);
+    const bytes = Buffer.isBuffer(content)
+      ? content
+      : Buffer.from(typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`, "utf8");
+    const full = join(this.dir, path);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, this.redactor.redactBytes(bytes));
+    return path;
+  }
+
+  /** Appends one line (e.g. a JSONL event) to an artifact. */
+  async appendLine(rel: string, line: string): Promise<string> {
+    const path = safeRelative(rel);
+    const full = join(this.dir, path);
+    await mkdir(dirname(full), { recursive: true });
+    await appendFile(full, `${this.redactor.redact(line.replace(/\n$/, ""))}\n`);
+    return path;
+  }
+
+  /** Records a claim family's verdicts; the run owner folds them into run.json. */
+  async verdicts(family: string, verdicts: Verdict[]): Promise<string> {
+    if (!/^[a-z0-9-]+$/.test(family)) throw new Error(`invalid claim family name ${JSON.stringify(family)}`);
+    return this.write(`${VERDICTS_DIR}/${family}.json`, verdicts);
+  }
+}
+
+/**
+ * Owns one run directory: creates it with run.json, collects step and suite
+ * timings, and on finalize folds every family's verdicts into run.json and
+ * writes SHA256SUMS over every file.
+ */
+export class EvidenceRecorder extends ArtifactWriter {
   readonly record: RunRecord;
-  readonly #redactor: Redactor;
 
   private constructor(dir: string, record: RunRecord, red: Redactor) {
-    this.dir = dir;
+    super(dir, red);
     this.record = record;
-    this.#redactor = red;
   }
 
   static async create(
@@ -91,27 +131,6 @@ export class EvidenceRecorder {
     return rec;
   }
 
-  /** Writes an artifact (text, bytes, or a value serialised as JSON); returns its bundle path. */
-  async write(rel: string, content: string | Buffer | object): Promise<string> {
-    const path = safeRelative(rel);
-    const bytes = Buffer.isBuffer(content)
-      ? content
-      : Buffer.from(typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`, "utf8");
-    const full = join(this.dir, path);
-    await mkdir(dirname(full), { recursive: true });
-    await writeFile(full, this.#redactor.redactBytes(bytes));
-    return path;
-  }
-
-  /** Appends one line (e.g. a JSONL event) to an artifact. */
-  async appendLine(rel: string, line: string): Promise<string> {
-    const path = safeRelative(rel);
-    const full = join(this.dir, path);
-    await mkdir(dirname(full), { recursive: true });
-    await appendFile(full, `${this.#redactor.redact(line.replace(/\n$/, ""))}\n`);
-    return path;
-  }
-
   step(t: StepTiming): void {
     this.record.steps.push(t);
   }
@@ -125,13 +144,27 @@ export class EvidenceRecorder {
   }
 
   async #writeRunJson(): Promise<void> {
-    this.record.redacted = this.#redactor.labels();
+    this.record.redacted = this.redactor.labels();
     const text = `${JSON.stringify(this.record, null, 2)}\n`;
-    await writeFile(join(this.dir, RUN_JSON), this.#redactor.redact(text));
+    await writeFile(join(this.dir, RUN_JSON), this.redactor.redact(text));
   }
 
-  /** Writes run.json with the final status, then SHA256SUMS over every file. */
+  async #collectFamilyVerdicts(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(join(this.dir, VERDICTS_DIR))).filter((n) => n.endsWith(".json")).sort();
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const list = JSON.parse(await readFile(join(this.dir, VERDICTS_DIR, n), "utf8")) as Verdict[];
+      this.record.verdicts.push(...list);
+    }
+  }
+
+  /** Writes run.json with the final status and all verdicts, then SHA256SUMS over every file. */
   async finalize(status: RunRecord["status"]): Promise<void> {
+    await this.#collectFamilyVerdicts();
     this.record.status = status;
     this.record.finishedAt = new Date().toISOString();
     await this.#writeRunJson();

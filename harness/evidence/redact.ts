@@ -14,6 +14,8 @@ interface Entry {
   label: string;
   marker: string;
   patterns: string[];
+  /** The secret's own bytes, as latin1, for binary data. */
+  binary: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export class Redactor {
     const marker = redactionMarker(bytes);
     if (this.#entries.some((e) => e.marker === marker)) return marker;
     const patterns = secretSpellings(bytes).sort((a, b) => b.length - a.length);
-    this.#entries.push({ label, marker, patterns });
+    this.#entries.push({ label, marker, patterns, binary: bytes.toString("latin1") });
     return marker;
   }
 
@@ -100,6 +102,7 @@ export class Redactor {
     if (Buffer.from(asUtf8, "utf8").equals(data)) return Buffer.from(this.redact(asUtf8), "utf8");
     let latin1 = data.toString("latin1");
     for (const e of this.#entries) {
+      if (latin1.includes(e.binary)) latin1 = latin1.split(e.binary).join(e.marker);
       for (const p of e.patterns) {
         const pl = Buffer.from(p, "utf8").toString("latin1");
         if (latin1.includes(pl)) latin1 = latin1.split(pl).join(e.marker);

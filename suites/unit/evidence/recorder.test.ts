@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
+import { ArtifactWriter, EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { checkManifest, listFiles, parseManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 
@@ -71,6 +71,18 @@ describe("evidence recorder", () => {
     for (const bad of ["../x", "/etc/passwd", "run.json", "SHA256SUMS", "a/../../x", ""]) {
       await expect(rec.write(bad, "x"), bad).rejects.toThrow(/invalid evidence path/);
     }
+  });
+
+  it("folds every family's verdicts, written by separate writers, into run.json", async () => {
+    const rec = await EvidenceRecorder.create(root, { tool: { name: "t", version: "0", node: "20" }, profile: {}, versions: {} }, new Redactor());
+    const worker = new ArtifactWriter(rec.dir, new Redactor());
+    await worker.verdicts("encryption", [{ claim: "A1", verdict: "pass", reasons: ["aescbc"], evidence: ["A1/canary.b64"] }]);
+    await worker.verdicts("dynamic", [{ claim: "D1", verdict: "fail", reasons: ["no lease"], evidence: [] }]);
+    await expect(worker.verdicts("../x", [])).rejects.toThrow(/invalid claim family/);
+    await rec.finalize("failed");
+    const run = JSON.parse(await readFile(join(rec.dir, "run.json"), "utf8"));
+    expect(run.verdicts.map((v: { claim: string }) => v.claim)).toEqual(["D1", "A1"]);
+    expect((await checkManifest(rec.dir)).ok).toBe(true);
   });
 
   it("names a malformed manifest line", () => {
