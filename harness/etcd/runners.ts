@@ -1,5 +1,5 @@
-import { run, type ExecOptions, type ExecResult } from "../core/exec.ts";
-import { kubectl } from "./kubectl.ts";
+import { run } from "../core/exec.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
 import { EtcdProbe, type EtcdctlRunner } from "./probe.ts";
 
 /** etcdctl on this machine against a plain-HTTP endpoint (the local tier's etcd). */
@@ -8,11 +8,10 @@ export function localEtcdctl(endpoint: string, timeoutMs: number): EtcdctlRunner
 }
 
 export interface KindEtcd {
-  /** kubectl context of the cluster, e.g. "kind-secretproof". */
-  context: string;
+  /** kubectl pinned to the cluster's context. */
+  kube: Pick<Kubectl, "context" | "run">;
   /** kind cluster name; the etcd static pod is `etcd-<name>-control-plane`. */
   clusterName: string;
-  timeoutMs: number;
 }
 
 /** The etcdctl flags kubeadm's etcd static pod needs: its own client certs, on loopback. */
@@ -30,14 +29,12 @@ export function kindEtcdctlArgs(target: Pick<KindEtcd, "clusterName">, args: str
 }
 
 /**
- * etcdctl inside the etcd static pod (etcdctl 3.4+ speaks API v3 by default,
- * so no ETCDCTL_API is needed in the pod). `exec` is injectable for tests.
+ * etcdctl inside the etcd static pod, through `kubectl exec` (the one kubectl
+ * call of this module). etcdctl 3.4+ speaks API v3 by default, so the pod
+ * needs no ETCDCTL_API.
  */
-export function kindEtcdctl(
-  target: KindEtcd,
-  exec: (context: string, args: string[], opts: ExecOptions) => Promise<ExecResult> = kubectl,
-): EtcdctlRunner {
-  return (args) => exec(target.context, kindEtcdctlArgs(target, args), { timeoutMs: target.timeoutMs });
+export function kindEtcdctl(target: KindEtcd): EtcdctlRunner {
+  return (args) => target.kube.run(kindEtcdctlArgs(target, args));
 }
 
 export function localProbe(endpoint: string, timeoutMs: number): EtcdProbe {
@@ -45,5 +42,5 @@ export function localProbe(endpoint: string, timeoutMs: number): EtcdProbe {
 }
 
 export function kindProbe(target: KindEtcd): EtcdProbe {
-  return new EtcdProbe(kindEtcdctl(target), `etcd-${target.clusterName}-control-plane (context ${target.context})`);
+  return new EtcdProbe(kindEtcdctl(target), `etcd-${target.clusterName}-control-plane (context ${target.kube.context})`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ExecOptions, ExecResult } from "../../../harness/core/exec.ts";
+import type { ExecResult } from "../../../harness/core/exec.ts";
 import { EtcdProbe, parseGetJson } from "../../../harness/etcd/probe.ts";
 import { kindEtcdctl } from "../../../harness/etcd/runners.ts";
 
@@ -52,12 +52,16 @@ describe("etcd probe", () => {
     await expect(probe.get("/bad")).rejects.toThrow(/etcdctl get \/bad -w json against test etcd: etcdctl JSON: not JSON/);
   });
 
-  it("on kind, runs etcdctl in the etcd static pod with kubeadm's client certs, always naming the context", async () => {
-    const calls: { context: string; args: string[]; opts: ExecOptions }[] = [];
-    const runner = kindEtcdctl({ context: "kind-secretproof", clusterName: "secretproof", timeoutMs: 5000 }, async (context, args, opts) => {
-      calls.push({ context, args, opts });
-      return result(MISS);
-    });
+  it("on kind, runs etcdctl in the etcd static pod with kubeadm's client certs, through the cluster's kubectl", async () => {
+    const calls: { context: string; args: readonly string[] }[] = [];
+    const kube = {
+      context: "kind-secretproof",
+      run: async (args: readonly string[]) => {
+        calls.push({ context: "kind-secretproof", args });
+        return result(MISS);
+      },
+    };
+    const runner = kindEtcdctl({ kube, clusterName: "secretproof" });
     await new EtcdProbe(runner, "kind").get("/registry/secrets/x/y");
     expect(calls).toEqual([
       {
@@ -70,7 +74,6 @@ describe("etcd probe", () => {
           "--key=/etc/kubernetes/pki/etcd/server.key",
           "get", "/registry/secrets/x/y", "-w", "json",
         ],
-        opts: { timeoutMs: 5000 },
       },
     ]);
   });
