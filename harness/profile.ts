@@ -50,6 +50,12 @@ export interface Profile {
     /** Allowed difference between pg rolvaliduntil and Vault expire_time. */
     expiryTolerance: Duration;
   };
+  local: {
+    /** A server the local tier starts itself (PostgreSQL, the app) to accept connections. */
+    serverStart: Duration;
+    /** Interval between readiness probes of a local server. */
+    pollInterval: Duration;
+  };
   /** Whole run, bring-up included. */
   budget: Duration;
 }
@@ -73,6 +79,7 @@ const ci: Profile = {
     localPoll: "100ms",
   },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s" },
+  local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "10m",
 };
 
@@ -93,6 +100,7 @@ const faithful: Profile = {
     localPoll: "100ms",
   },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s" },
+  local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "45m",
 };
 
