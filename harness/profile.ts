@@ -35,10 +35,6 @@ export interface Profile {
     killWait: Duration;
     /** A TracingPolicy to load and start enforcing. */
     policyEnforcing: Duration;
-    /** A server the local tier starts itself (etcd) to accept requests, and to stop. */
-    localServer: Duration;
-    /** Poll interval while waiting for a local server. */
-    localPoll: Duration;
   };
   dynamic: {
     /** How long D2 watches the app for rotation. */
@@ -75,8 +71,6 @@ const ci: Profile = {
     alertWait: "20s",
     killWait: "10s",
     policyEnforcing: "60s",
-    localServer: "20s",
-    localPoll: "100ms",
   },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
@@ -96,8 +90,6 @@ const faithful: Profile = {
     alertWait: "60s",
     killWait: "30s",
     policyEnforcing: "2m",
-    localServer: "20s",
-    localPoll: "100ms",
   },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },

@@ -1,5 +1,5 @@
 import { describeStoredValue, type A1Evidence, type StoredCanary } from "../claims/encryption.ts";
-import type { EvidenceRecorder } from "../evidence/recorder.ts";
+import type { ArtifactWriter } from "../evidence/recorder.ts";
 
 /** Bundle paths A1 writes; `secretproof verify` reads the same names. */
 export const A1_PATHS = {
@@ -29,7 +29,7 @@ function stored(c: StoredCanary): object {
  * plaintext Secret there would be a live credential). The encryption key is
  * not written; register it with the redactor before any of this runs.
  */
-export async function writeA1Evidence(rec: EvidenceRecorder, e: A1Evidence): Promise<string[]> {
+export async function writeA1Evidence(rec: ArtifactWriter, e: A1Evidence): Promise<string[]> {
   const { provider, keyName } = e.expected;
   return Promise.all([
     rec.write(A1_PATHS.canary, { canary: e.canary, expected: { provider, keyName } }),

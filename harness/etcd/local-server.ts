@@ -73,7 +73,7 @@ export async function startLocalEtcd(profile: Profile): Promise<LocalEtcd> {
   let spawnError: Error | undefined;
   child.once("error", (err) => (spawnError = err));
   const stop = async () => {
-    await stopProcess(child, toMs(profile.waits.localServer));
+    await stopProcess(child, toMs(profile.local.serverStart));
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
@@ -89,7 +89,7 @@ export async function startLocalEtcd(profile: Profile): Promise<LocalEtcd> {
         });
         return r.exitCode === 0 ? { done: true, value: undefined } : { done: false, state: (r.stderr || r.stdout).trim() };
       },
-      { timeoutMs: toMs(profile.waits.localServer), intervalMs: toMs(profile.waits.localPoll) },
+      { timeoutMs: toMs(profile.local.serverStart), intervalMs: toMs(profile.local.pollInterval) },
     );
   } catch (err) {
     await stop();
