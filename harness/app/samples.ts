@@ -1,4 +1,5 @@
 import type { AppSample, PodSample } from "../claims/dynamic-types.ts";
+import { waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 
 /**
@@ -65,4 +66,33 @@ export async function samplePod(kube: Kubectl, namespace: string, selector: stri
     throw new Error(`pod ${p.metadata?.name ?? "?"} in ${namespace} reports no UID or no restartCount for container ${container}`);
   }
   return { at, name: p.metadata.name, uid: p.metadata.uid, restartCount: c.restartCount };
+}
+
+export interface ObserveOptions {
+  /** How long to keep observing. */
+  windowMs: number;
+  /** Pause between the end of one tick and the start of the next. */
+  intervalMs: number;
+  /** Extra time a slow last tick may take. */
+  slackMs: number;
+}
+
+/**
+ * Runs `tick`, pausing intervalMs between ticks, until windowMs have passed (paced by waitFor).
+ * A tick that throws is retried at the next interval and, if it keeps
+ * failing, the wait ends with its error; gaps show in the recorded times.
+ * Resolves with the number of completed ticks.
+ */
+export async function observeWindow(description: string, tick: () => Promise<void>, opts: ObserveOptions): Promise<number> {
+  const started = Date.now();
+  let ticks = 0;
+  return waitFor(
+    description,
+    async () => {
+      await tick();
+      ticks++;
+      return Date.now() - started >= opts.windowMs ? { done: true, value: ticks } : { done: false, state: `${ticks} ticks so far` };
+    },
+    { timeoutMs: opts.windowMs + opts.slackMs, intervalMs: opts.intervalMs },
+  );
 }
