@@ -1,6 +1,6 @@
 import { formatMs } from "../core/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
-import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
+import { MATRIX_COLUMNS } from "./format.ts";
 import type { ClaimRow, ReportModel, ShownVerdict } from "./model.ts";
 import { REPORT_CSS } from "./report-css.ts";
 
@@ -15,6 +15,8 @@ export function esc(text: string): string {
 }
 
 const cls = (v: ShownVerdict) => `v-${v.replace(" ", "-")}`;
+/** Words, not emoji: the report must read the same with whatever fonts the viewer has. */
+const verdictLabel = (v: ShownVerdict) => v.toUpperCase();
 const verdictCell = (v: ShownVerdict) => `<td class="${cls(v)}">${esc(verdictLabel(v))}</td>`;
 const list = (items: string[], code = false) =>
   items.length ? `<ul>${items.map((i) => `<li>${code ? `<code>${esc(i)}</code>` : esc(i)}</li>`).join("")}</ul>` : "—";
@@ -48,7 +50,7 @@ function timingsHtml(id: string, items: StepTiming[], what: string): string {
   const rows = items.map(
     (t) =>
       `<tr><td>${esc(t.name)}</td><td class="num">${esc(formatMs(t.durationMs))}</td>` +
-      `<td class="${t.ok ? "v-pass" : "v-fail"}">${t.ok ? "ok" : esc(`failed: ${t.error ?? ""}`)}</td></tr>`,
+      `<td class="${t.ok ? "v-pass" : "v-fail"}">${t.ok ? "ok" : esc(t.error ? `failed: ${t.error}` : "failed")}</td></tr>`,
   );
   return table(id, [what, "duration", "result"], rows);
 }

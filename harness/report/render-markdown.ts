@@ -50,7 +50,7 @@ export function matrixMd(m: ReportModel): string {
 
 function timingsMd(list: StepTiming[], what: string): string {
   if (list.length === 0) return `No ${what} recorded.`;
-  const rows = list.map((t) => [mdCell(t.name), formatMs(t.durationMs), t.ok ? "ok" : `failed: ${mdCell(t.error ?? "")}`]);
+  const rows = list.map((t) => [mdCell(t.name), formatMs(t.durationMs), t.ok ? "ok" : t.error ? `failed: ${mdCell(t.error)}` : "failed"]);
   return table([what, "duration", "result"], rows);
 }
 

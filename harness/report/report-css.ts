@@ -16,9 +16,10 @@ th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vert
 thead th { background: var(--head); font-weight: 600; }
 tbody th { white-space: nowrap; }
 td ul { margin: 0; padding-left: 18px; } td li { margin: 0; }
-code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; word-break: break-all; }
+code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
 .subject { font-weight: normal; color: var(--muted); font-size: 12px; }
 .num { text-align: right; white-space: nowrap; }
+#claims td:nth-child(5) { min-width: 210px; }
 .v-pass { color: var(--pass); } td.v-pass, .chip.v-pass { background: var(--pass-bg); }
 .v-fail { color: var(--fail); } td.v-fail, .chip.v-fail { background: var(--fail-bg); }
 .v-inconclusive, .v-not-run { color: var(--inc); } td.v-inconclusive, td.v-not-run, .chip.v-inconclusive,

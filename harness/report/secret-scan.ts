@@ -84,12 +84,20 @@ function lineAt(text: string, index: number): number {
   return n;
 }
 
-function scanText(text: string, path: string, suffix = "", lineOf = (i: number) => lineAt(text, i)): SecretFinding[] {
-  const out: SecretFinding[] = [];
+interface Match {
+  finding: SecretFinding;
+  start: number;
+  end: number;
+}
+
+function scanText(text: string, path: string, suffix = "", lineOf = (i: number) => lineAt(text, i)): Match[] {
+  const out: Match[] = [];
   for (const shape of SECRET_SHAPES) {
     for (const m of text.matchAll(shape.pattern)) {
       if (shape.accept && !shape.accept(m as RegExpExecArray)) continue;
-      out.push({ path, line: lineOf(m.index ?? 0), kind: shape.kind + suffix, marker: redactionMarker(m[0]) });
+      const start = m.index ?? 0;
+      const finding = { path, line: lineOf(start), kind: shape.kind + suffix, marker: redactionMarker(m[0]) };
+      out.push({ finding, start, end: start + m[0].length });
     }
   }
   return out;
@@ -98,14 +106,22 @@ function scanText(text: string, path: string, suffix = "", lineOf = (i: number) 
 /** Base64 runs long enough to hold a token; etcd values and Secret data are base64 in evidence. */
 const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
 
-/** Finds live-secret shapes in a file, also inside base64 runs (one level deep). */
+/**
+ * Finds live-secret shapes in a file, and inside base64 runs one level deep
+ * (a run that is part of a match already found, like the body of a
+ * server-side consistent token, is not decoded again).
+ */
 export function scanForSecrets(path: string, data: Buffer): SecretFinding[] {
   const text = data.toString("latin1");
-  const findings = scanText(text, path);
+  const direct = scanText(text, path);
+  const findings = direct.map((m) => m.finding);
   for (const run of text.matchAll(BASE64_RUN)) {
+    const start = run.index ?? 0;
+    const end = start + run[0].length;
+    if (direct.some((m) => m.start < end && start < m.end)) continue;
     const decoded = Buffer.from(run[0], "base64").toString("latin1");
-    const line = lineAt(text, run.index ?? 0);
-    findings.push(...scanText(decoded, path, " (base64-encoded)", () => line));
+    const line = lineAt(text, start);
+    findings.push(...scanText(decoded, path, " (base64-encoded)", () => line).map((m) => m.finding));
   }
   return findings.sort((a, b) => a.line - b.line);
 }
