@@ -168,7 +168,7 @@ export class EvidenceRecorder extends ArtifactWriter {
    * over every file. `derive` runs between the two, so files derived from the
    * final run.json (the reports) are covered by the manifest too.
    */
-  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<void> } = {}): Promise<void> {
+  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<unknown> } = {}): Promise<void> {
     await this.#collectFamilyVerdicts();
     this.record.status = status;
     this.record.finishedAt = new Date().toISOString();

@@ -69,15 +69,21 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const validateRun = ajv.compile(runRecordSchema);
 const validateVerdicts = ajv.compile({ type: "array", items: verdictSchema });
 
+/** Ajv errors in words; missing properties are grouped per object. */
 function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .slice(0, 8)
-    .map((e) => {
-      const where = e.instancePath || "(top level)";
-      const allowed = "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : "";
-      return `${where} ${e.message ?? "is invalid"}${allowed}`;
-    })
-    .join("; ");
+  const missing = new Map<string, string[]>();
+  const other: string[] = [];
+  for (const e of errors ?? []) {
+    const where = e.instancePath || "(top level)";
+    if (e.keyword === "required") {
+      missing.set(where, [...(missing.get(where) ?? []), String(e.params.missingProperty)]);
+      continue;
+    }
+    const allowed = "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : "";
+    other.push(`${where} ${e.message ?? "is invalid"}${allowed}`);
+  }
+  const parts = [...other, ...[...missing].map(([where, props]) => `${where} is missing ${props.join(", ")}`)];
+  return parts.slice(0, 10).join("; ");
 }
 
 function parseJson(text: string, path: string): unknown {

@@ -48,7 +48,7 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
   {
     // A PEM private key with its body (a header whose body was redacted is no leak).
     kind: "PEM private key",
-    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:\r?\n|\\r?\\n)(?:[A-Za-z-]+: [^\n]*(?:\r?\n|\\n))*(?:\r?\n|\\n)?[A-Za-z0-9+/]{40}/g,
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:\r?\n|(?:\\r)?\\n)(?:[A-Za-z-]+: [^\n\\]*(?:\r?\n|(?:\\r)?\\n))*(?:\r?\n|(?:\\r)?\\n)?[A-Za-z0-9+/]{40}/g,
   },
   {
     // A signed JWT, e.g. a Kubernetes service account token: a bearer credential Vault's
@@ -104,7 +104,7 @@ function scanText(text: string, path: string, suffix = "", lineOf = (i: number) 
 }
 
 /** Base64 runs long enough to hold a token; etcd values and Secret data are base64 in evidence. */
-const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
+const BASE64_RUN = /[A-Za-z0-9+/]{32,}={0,2}/g;
 
 /**
  * Finds live-secret shapes in a file, and inside base64 runs one level deep

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { appendFile, mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,12 +98,12 @@ describe("secretproof verify", () => {
     await rewriteManifest(dir);
     const msg = (await verify(dir)).integrity.join("\n");
     expect(msg).toMatch(/\/verdicts\/0\/verdict must be equal to one of the allowed values \(pass, fail, inconclusive\)/);
-    expect(msg).toMatch(/must have required property 'tool'/);
+    expect(msg).toMatch(/\(top level\) is missing tool/);
   });
 
   it("finds a planted Vault token without printing it", async () => {
     const { dir } = await buildBundle(root);
-    const token = "hvs.CAESIJ3mZ0k9Qd2qU7xVb1yYtR8wP4sL6nK0aH5jE2fG9cXuGh4KHGh2cy5XbVFSbWt6TjNhZ0o5Y1dQbDJmRUtGNnQ";
+    const token = `hvs.${randomBytes(70).toString("base64url")}`;
     await appendFile(join(dir, "T1/tetragon.jsonl"), `{"note":"leaked ${token}"}\n`);
     await rewriteManifest(dir);
     const r = await verify(dir);
