@@ -1,5 +1,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { TOOL_VERSION } from "../core/tool.ts";
+import { MANIFEST, parseManifest } from "../evidence/manifest.ts";
 import { RUN_JSON } from "../evidence/recorder.ts";
 import { type LoadedBundle, loadBundle } from "./bundle.ts";
 import { buildReportModel } from "./model.ts";
@@ -27,14 +29,31 @@ function requireRun(bundle: LoadedBundle): NonNullable<LoadedBundle["run"]> {
   throw new Error(`cannot report on ${bundle.dir}: ${why}`);
 }
 
-/** Writes report.md and report.html for a bundle into outDir; returns their paths. */
+function listedInManifest(bundle: LoadedBundle): Set<string> {
+  if (!bundle.view.has(MANIFEST)) return new Set();
+  return new Set(parseManifest(bundle.view.text(MANIFEST)).map((e) => e.path));
+}
+
+/**
+ * Writes report.md and report.html for a bundle into outDir; returns their
+ * paths. Inside the bundle it never replaces a report the manifest covers
+ * with different content: that would break the bundle's integrity.
+ */
 export async function writeReports(bundle: LoadedBundle, outDir: string = bundle.dir): Promise<string[]> {
   const reports = renderReports(bundle);
+  const inBundle = resolve(outDir) === resolve(bundle.dir);
+  const listed = inBundle ? listedInManifest(bundle) : new Set<string>();
   await mkdir(outDir, { recursive: true });
   const paths: string[] = [];
   for (const [name, text] of Object.entries(reports)) {
     const path = join(outDir, name);
-    await writeFile(path, text);
+    if (listed.has(name) && bundle.view.text(name) !== text) {
+      throw new Error(
+        `${path} is covered by ${MANIFEST} and differs from what secretproof ${TOOL_VERSION} renders ` +
+          `(the run used ${bundle.run?.tool.version}); write the new reports elsewhere with --out <dir>`,
+      );
+    }
+    if (!(inBundle && bundle.view.has(name) && bundle.view.text(name) === text)) await writeFile(path, text);
     paths.push(path);
   }
   return paths;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildBundle } from "../bundle/build-bundle.ts";
+import { buildBundle, rewriteManifest } from "../bundle/build-bundle.ts";
 
 const cli = (...args: string[]) => execa("node", ["bin/secretproof.js", ...args], { reject: false });
 
@@ -47,5 +47,19 @@ describe("secretproof verify / report / versions", () => {
     const r = await cli("versions", "--format", "env");
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^PIN_KIND_CLI=v\d+\.\d+\.\d+$/m);
+  });
+});
+
+describe("secretproof report inside a bundle", () => {
+  it("never replaces a report the manifest covers with different content", async () => {
+    const { dir } = await buildBundle(root);
+    const html = join(dir, "report.html");
+    await writeFile(html, (await readFile(html, "utf8")).replace("<h1>", "<h1>older renderer "));
+    await rewriteManifest(dir);
+    const r = await cli("report", dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/report\.html is covered by SHA256SUMS and differs .*--out <dir>/);
+    expect(await readFile(html, "utf8")).toContain("older renderer");
+    expect((await cli("report", dir, "--out", join(root, "fresh"))).exitCode).toBe(0);
   });
 });
