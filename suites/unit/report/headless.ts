@@ -3,9 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { toMs } from "../../../harness/core/duration.ts";
 import { run, which } from "../../../harness/core/exec.ts";
+import { loadProfile } from "../../../harness/vitest/index.ts";
 
-const RENDER_TIMEOUT_MS = 15_000;
+/** A render is one CLI call. */
+const RENDER_TIMEOUT_MS = toMs(loadProfile().waits.command);
 
 /** Debian's chromium; the test fails (never skips) when it is missing. */
 export async function findChromium(): Promise<string> {
