@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
+import { registerReportCommands } from "../report/cli.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
 
@@ -30,6 +31,8 @@ export function buildCli(): Command {
         process.exitCode = 1;
       }
     });
+
+  registerReportCommands(program);
 
   return program;
 }
