@@ -1,0 +1,88 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DYNAMIC_PATHS as P, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
+import { Redactor } from "../../../harness/evidence/redact.ts";
+import { loadBundle } from "../../../harness/report/bundle.ts";
+import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
+import { T0, appTimeline, cred, lease, login, params, pod, snapshot } from "./dynamic-fixtures.ts";
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "secretproof-dynamic-bundle-"));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const BOOTSTRAP = "bootstrap-admin-Pw-4c1e9a";
+
+function evidence(): DynamicEvidence {
+  const creds = [0, 1, 2, 3].map((k) => cred(k));
+  const pgRoles = [];
+  for (let t = T0; t <= T0 + 150_000; t += 5_000) pgRoles.push(snapshot(t, creds.filter((c) => c.issueMs <= t && t < c.issueMs + 46_500)));
+  const samples = appTimeline(50_000, 2_000);
+  const live = cred(5);
+  return {
+    params,
+    appSamples: samples,
+    podSamples: [pod(T0), pod(T0 + 51_000)],
+    pgRoles,
+    leases: creds.map((c) => lease(c, c.issueMs + 2_000)),
+    d1: { sample: samples[samples.length - 1] ?? samples[0]!, snapshot: snapshot(T0 + 50_000, creds.slice(2)), leases: creds.map((c) => lease(c, T0 + 50_000)) },
+    logins: {
+      bootstrap: login("postgres", "bootstrap admin password", "rejected"),
+      wrongPassword: login("postgres", "random wrong password", "rejected"),
+      valid: login(live.username, "harness-issued dynamic credential", "accepted"),
+      rootUsername: "postgres",
+    },
+  };
+}
+
+/** Writes the evidence the way the e2e suite does: JSONL lines appended one by one, documents whole. */
+async function record(rec: EvidenceRecorder, e: DynamicEvidence): Promise<void> {
+  await rec.write(P.params, e.params);
+  for (const [path, items] of [[P.appSamples, e.appSamples], [P.podSamples, e.podSamples], [P.pgRoles, e.pgRoles], [P.leases, e.leases]] as const) {
+    for (const item of items ?? []) await rec.appendLine(path, JSON.stringify(item));
+  }
+  if (e.d1) await rec.write(P.d1, e.d1);
+  if (e.logins) await rec.write(P.logins, e.logins);
+  await rec.verdicts("dynamic", judgeDynamic(e));
+}
+
+describe("a dynamic-credentials bundle written by the recorder", () => {
+  it("re-judges to the recorded verdicts, through redaction, the manifest and run.json", async () => {
+    const red = new Redactor();
+    red.register(BOOTSTRAP, "postgres bootstrap admin password");
+    const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0", node: process.version }, profile: "ci", versions: {} }, red);
+    const e = evidence();
+    await record(rec, e);
+    await rec.finalize("passed");
+    const b = await loadBundle(rec.dir);
+    expect(b.integrity).toEqual([]);
+    const r = rejudgeFamily(dynamicFamily, b.view, b.run?.verdicts ?? []);
+    expect(r.integrity).toEqual([]);
+    expect(r.mismatches).toEqual([]);
+    expect(r.verdicts?.map((v) => `${v.claim}${v.subject === "explicit-revocation" ? "/revocation" : ""}:${v.verdict}`)).toEqual([
+      "D1:pass",
+      "D2:pass",
+      "D3:pass",
+      "D3/revocation:inconclusive",
+      "D4:pass",
+    ]);
+  });
+
+  it("is caught when a snapshot is edited to hide a lingering role", async () => {
+    const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0", node: process.version }, profile: "ci", versions: {} }, new Redactor());
+    await record(rec, evidence());
+    await rec.finalize("passed");
+    const path = join(rec.dir, P.pgRoles);
+    const stale = JSON.stringify(snapshot(T0 + 150_000, [cred(0)]));
+    await writeFile(path, `${await readFile(path, "utf8")}${stale}\n`);
+    const b = await loadBundle(rec.dir);
+    expect(b.integrity.join("\n")).toMatch(/changed file: dynamic\/pg-roles\.jsonl/);
+    expect(rejudgeFamily(dynamicFamily, b.view, b.run?.verdicts ?? []).mismatches.join("\n")).toMatch(/D3 \(ttl-expiry\) was recorded as pass; the evidence now judges fail/);
+  });
+});
