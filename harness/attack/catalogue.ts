@@ -132,7 +132,7 @@ export const CATALOGUE_PATH = new URL("../../fixtures/attacks/catalogue.yaml", i
 export function catalogueProblems(doc: unknown, knownRules: ReadonlySet<string>): string[] {
   const validate = new Ajv({ allErrors: true }).compile(SCHEMA);
   if (!validate(doc)) return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "invalid"}`);
-  const cat = doc as Catalogue;
+  const cat = doc as unknown as Catalogue;
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const a of cat.attacks) {
