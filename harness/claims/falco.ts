@@ -1,0 +1,143 @@
+import type { ExpectedAlert, FalcoExpectation } from "../attack/catalogue.ts";
+import { normaliseCmdline, type AttemptRecord, type PodIdentity } from "../attack/attempt.ts";
+import type { FalcoAlert } from "../falco/alert.ts";
+
+/**
+ * The Falco judge: pure. It attributes alerts to attempts by pod (name or
+ * container id), the attempt's time window and the expected process, and
+ * checks rule, priority and output fields. An alert outside an attempt's
+ * window never counts for it, so a stale alert cannot satisfy a later attempt.
+ */
+export const MARKER_RULE = "SecretProof - Stream Liveness Marker";
+export const READ_RULE = "SecretProof - Secret File Read";
+
+export interface FalcoJudgeOptions {
+  /** Allowed clock difference between the harness and the node, each side of the window. */
+  slackMs: number;
+  /** Rule name -> priority as Falco's JSON spells it ("Critical"). */
+  priorities: Readonly<Record<string, string>>;
+  /** Falco internal "syscall event drop" alerts seen in the run: a missing alert is then inconclusive. */
+  drops?: number;
+}
+
+export interface FalcoResult {
+  ok: boolean | "inconclusive";
+  reasons: string[];
+  matched: FalcoAlert[];
+}
+
+/** Repository part of an image reference: no tag, no digest. */
+export function imageRepository(image: string): string {
+  const noDigest = image.split("@")[0] as string;
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/** True when the alert came from the pod's container (by container id, or by pod name and namespace). */
+export function fromPod(a: FalcoAlert, pod: PodIdentity): boolean {
+  const f = a.fields;
+  if (f["container.id"] === pod.containerId.slice(0, 12)) return true;
+  return f["k8s.pod.name"] === pod.name && f["k8s.ns.name"] === pod.namespace;
+}
+
+export function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs: number): boolean {
+  return a.timeMs >= startMs - slackMs && a.timeMs <= endMs + slackMs;
+}
+
+/** The time of the marker alert carrying `nonce`, if it arrived. */
+export function barrierTime(alerts: readonly FalcoAlert[], nonce: string | undefined): number | undefined {
+  if (!nonce) return undefined;
+  const m = alerts.find((a) => a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce));
+  return m?.timeMs;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** What is wrong with an alert's priority and context fields, compared with the pod it came from. */
+export function alertFieldProblems(a: FalcoAlert, pod: PodIdentity, priority: string | undefined): string[] {
+  const f = a.fields;
+  const p: string[] = [];
+  if (priority && a.priority !== priority) p.push(`priority ${a.priority}, expected ${priority}`);
+  for (const k of ["user.name", "proc.name", "proc.cmdline"]) if (!str(f[k])) p.push(`${k} missing`);
+  if (f["k8s.pod.name"] !== pod.name) p.push(`k8s.pod.name ${JSON.stringify(f["k8s.pod.name"])}, expected ${pod.name}`);
+  if (f["k8s.ns.name"] !== pod.namespace) p.push(`k8s.ns.name ${JSON.stringify(f["k8s.ns.name"])}, expected ${pod.namespace}`);
+  if (f["container.id"] !== pod.containerId.slice(0, 12)) p.push(`container.id ${JSON.stringify(f["container.id"])}, expected ${pod.containerId.slice(0, 12)}`);
+  const repo = str(f["container.image.repository"]);
+  const want = imageRepository(pod.image);
+  if (!repo || !(repo === want || repo.endsWith(`/${want}`))) p.push(`container.image.repository ${JSON.stringify(repo ?? null)}, expected ${want}`);
+  return p;
+}
+
+function matches(a: FalcoAlert, e: ExpectedAlert): boolean {
+  const f = a.fields;
+  if (a.rule !== e.rule) return false;
+  if (normaliseCmdline(String(f["proc.cmdline"] ?? "")) !== normaliseCmdline(e.cmdline)) return false;
+  if (e.pname !== undefined && f["proc.pname"] !== e.pname) return false;
+  if (e.file !== undefined && f["fd.name"] !== e.file) return false;
+  return true;
+}
+
+function describeExpected(e: ExpectedAlert): string {
+  const extra = [e.pname ? `parent ${e.pname}` : "", e.file ? `file ${e.file}` : ""].filter(Boolean).join(", ");
+  return `"${e.rule}" for \`${e.cmdline}\`${extra ? ` (${extra})` : ""}`;
+}
+
+/**
+ * Judges one attempt: every expected alert is present in its window with the
+ * right fields, and no silent rule fired for the pod in that window. A missing
+ * alert is a failure only once a barrier (a marker alert after the attempt)
+ * proves Falco had processed every event up to then.
+ */
+export function judgeFalcoAttempt(
+  attempt: AttemptRecord,
+  expect: FalcoExpectation,
+  alerts: readonly FalcoAlert[],
+  barrierMs: number | undefined,
+  opts: FalcoJudgeOptions,
+): FalcoResult {
+  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inWindow(a, attempt.startMs, attempt.endMs, opts.slackMs));
+  const reasons: string[] = [];
+  const matched: FalcoAlert[] = [];
+  let failed = false;
+  let unsure = false;
+  const settled = barrierMs !== undefined && barrierMs >= attempt.endMs;
+  for (const e of expect.fires) {
+    const hit = mine.filter((a) => matches(a, e));
+    if (hit.length === 0) {
+      const seen = mine.filter((a) => a.rule === e.rule).map((a) => `\`${String(a.fields["proc.cmdline"])}\``);
+      const why = `no ${describeExpected(e)} in the attempt's window${seen.length ? `; same rule seen for ${seen.join(", ")}` : ""}`;
+      if (!settled || (opts.drops ?? 0) > 0) {
+        unsure = true;
+        reasons.push(`${why} (inconclusive: ${settled ? "Falco reported event drops" : "no barrier after the attempt"})`);
+      } else {
+        failed = true;
+        reasons.push(why);
+      }
+      continue;
+    }
+    const best = hit.map((a) => ({ a, p: alertFieldProblems(a, attempt.pod, opts.priorities[e.rule]) })).sort((x, y) => x.p.length - y.p.length)[0];
+    if (!best) continue;
+    matched.push(best.a);
+    if (best.p.length) {
+      failed = true;
+      reasons.push(`${describeExpected(e)}: ${best.p.join("; ")}`);
+    } else {
+      reasons.push(`${describeExpected(e)} raised ${hit.length}x at ${best.a.time}`);
+    }
+  }
+  for (const rule of expect.silent) {
+    const hits = mine.filter((a) => a.rule === rule);
+    if (hits.length) {
+      failed = true;
+      reasons.push(`"${rule}" must stay silent but fired ${hits.length}x (\`${String(hits[0]?.fields["proc.cmdline"])}\`)`);
+    }
+  }
+  if (expect.silent.length && !settled) {
+    unsure = true;
+    reasons.push("silent rules cannot be judged: no barrier after the attempt");
+  }
+  return { ok: failed ? false : unsure ? "inconclusive" : true, reasons, matched };
+}
