@@ -141,3 +141,21 @@ export function judgeFalcoAttempt(
   }
   return { ok: failed ? false : unsure ? "inconclusive" : true, reasons, matched };
 }
+
+/**
+ * Index of the attempt whose window (± slack) holds `timeMs`, or -1. Attempts
+ * must be sorted by start and must not overlap; binary search, so a judge can
+ * bucket a long stream without keeping alerts outside any window.
+ */
+export function attemptIndexAt(attempts: readonly Pick<AttemptRecord, "startMs" | "endMs">[], timeMs: number, slackMs: number): number {
+  let lo = 0;
+  let hi = attempts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const a = attempts[mid] as Pick<AttemptRecord, "startMs" | "endMs">;
+    if (timeMs < a.startMs - slackMs) hi = mid - 1;
+    else if (timeMs > a.endMs + slackMs) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}

@@ -87,3 +87,15 @@ describe("Falco judge", () => {
     expect(imageRepository("localhost:5000/app:1.0")).toBe("localhost:5000/app");
   });
 });
+
+describe("attempt windows", () => {
+  it("finds the attempt a time falls in, with slack, and none between attempts", async () => {
+    const { attemptIndexAt } = await import("../../../harness/claims/falco.ts");
+    const w = [{ startMs: 100, endMs: 200 }, { startMs: 500, endMs: 600 }, { startMs: 900, endMs: 950 }];
+    expect(attemptIndexAt(w, 150, 0)).toBe(0);
+    expect(attemptIndexAt(w, 205, 10)).toBe(0);
+    expect(attemptIndexAt(w, 300, 10)).toBe(-1);
+    expect(attemptIndexAt(w, 950, 0)).toBe(2);
+    expect(attemptIndexAt(w, 960, 5)).toBe(-1);
+  });
+});
