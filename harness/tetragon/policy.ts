@@ -36,3 +36,35 @@ export async function policiesPresent(kube: Kubectl, namespace: string): Promise
   const list = JSON.parse(r.stdout) as { items: { metadata: { name: string } }[] };
   return list.items.map((i) => i.metadata.name);
 }
+
+export interface PolicyStatus {
+  name: string;
+  namespace?: string;
+  /** e.g. "TP_STATE_ENABLED"; absent when UNKNOWN (proto3 zero value). */
+  state?: string;
+  /** e.g. "TP_MODE_ENFORCE"; absent when UNKNOWN. */
+  mode?: string;
+  error?: string;
+}
+
+/** `tetra tracingpolicy list -o json` in the agent: the policies the agent has loaded. */
+export async function tetraPolicies(kube: Kubectl, agentNamespace = "kube-system", agent = "ds/tetragon"): Promise<PolicyStatus[]> {
+  const r = await kube.exec(agentNamespace, agent, ["tetra", "tracingpolicy", "list", "-o", "json"], { container: "tetragon" });
+  try {
+    return ((JSON.parse(r.stdout) as { policies?: PolicyStatus[] }).policies ?? []);
+  } catch (err) {
+    throw new Error(`${r.command} did not print JSON: ${r.stdout.slice(0, 200)}`, { cause: err });
+  }
+}
+
+export function findStatus(list: readonly PolicyStatus[], p: TracingPolicyDoc): PolicyStatus | undefined {
+  return list.find((s) => s.name === p.metadata.name && (s.namespace ?? "") === p.metadata.namespace);
+}
+
+export async function applyPolicy(kube: Kubectl): Promise<void> {
+  await kube.apply(policyText());
+}
+
+export async function deletePolicy(kube: Kubectl, p: TracingPolicyDoc = loadPolicy()): Promise<void> {
+  await kube.run(["-n", p.metadata.namespace, "delete", POLICY_RESOURCE, p.metadata.name, "--ignore-not-found", "--wait=true"]);
+}
