@@ -73,9 +73,9 @@ export class AttackSession {
   }
 
   /** Runs the attack, then a barrier, and records both. */
-  async attack(a: Attack): Promise<AttemptResult> {
-    if (this.attempts.some((x) => x.attack === a.id)) throw new PermanentError(`${a.id} already ran in phase ${this.phase}`);
-    const r = await runAttack({ kube: this.deps.kube, pod: this.pod, timeoutMs: toMs(this.deps.profile.waits.command) }, a, this.phase);
+  async attack(a: Attack, phase = this.phase): Promise<AttemptResult> {
+    if (this.attempts.some((x) => x.attack === a.id && x.phase === phase)) throw new PermanentError(`${a.id} already ran in phase ${phase}`);
+    const r = await runAttack({ kube: this.deps.kube, pod: this.pod, timeoutMs: toMs(this.deps.profile.waits.command) }, a, phase);
     const b = await this.barrier();
     r.record.barrier = b.nonce;
     this.attempts.push(r.record);
