@@ -85,6 +85,28 @@ function describeExpected(e: ExpectedAlert): string {
   return `"${e.rule}" for \`${e.cmdline}\`${extra ? ` (${extra})` : ""}`;
 }
 
+type Outcome = { state: "ok" | "fail" | "unsure"; reason: string; alert?: FalcoAlert };
+
+function judgeExpected(e: ExpectedAlert, mine: readonly FalcoAlert[], pod: PodIdentity, settled: boolean, opts: FalcoJudgeOptions): Outcome {
+  const hit = mine.filter((a) => matches(a, e));
+  const best = hit.map((a) => ({ a, p: alertFieldProblems(a, pod, opts.priorities[e.rule]) })).sort((x, y) => x.p.length - y.p.length)[0];
+  if (best) {
+    if (best.p.length) return { state: "fail", reason: `${describeExpected(e)}: ${best.p.join("; ")}`, alert: best.a };
+    return { state: "ok", reason: `${describeExpected(e)} raised ${hit.length}x at ${best.a.time}`, alert: best.a };
+  }
+  const seen = mine.filter((a) => a.rule === e.rule).map((a) => `\`${String(a.fields["proc.cmdline"])}\``);
+  const why = `no ${describeExpected(e)} in the attempt's window${seen.length ? `; same rule seen for ${seen.join(", ")}` : ""}`;
+  if (settled && (opts.drops ?? 0) === 0) return { state: "fail", reason: why };
+  return { state: "unsure", reason: `${why} (inconclusive: ${settled ? "Falco reported event drops" : "no barrier after the attempt"})` };
+}
+
+function judgeSilent(rule: string, mine: readonly FalcoAlert[], settled: boolean): Outcome | undefined {
+  const hits = mine.filter((a) => a.rule === rule);
+  if (hits.length) return { state: "fail", reason: `"${rule}" must stay silent but fired ${hits.length}x (\`${String(hits[0]?.fields["proc.cmdline"])}\`)` };
+  if (!settled) return { state: "unsure", reason: `"${rule}" silence cannot be judged: no barrier after the attempt` };
+  return undefined;
+}
+
 /**
  * Judges one attempt: every expected alert is present in its window with the
  * right fields, and no silent rule fired for the pod in that window. A missing
@@ -99,47 +121,14 @@ export function judgeFalcoAttempt(
   opts: FalcoJudgeOptions,
 ): FalcoResult {
   const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inWindow(a, attempt.startMs, attempt.endMs, opts.slackMs));
-  const reasons: string[] = [];
-  const matched: FalcoAlert[] = [];
-  let failed = false;
-  let unsure = false;
   const settled = barrierMs !== undefined && barrierMs >= attempt.endMs;
-  for (const e of expect.fires) {
-    const hit = mine.filter((a) => matches(a, e));
-    if (hit.length === 0) {
-      const seen = mine.filter((a) => a.rule === e.rule).map((a) => `\`${String(a.fields["proc.cmdline"])}\``);
-      const why = `no ${describeExpected(e)} in the attempt's window${seen.length ? `; same rule seen for ${seen.join(", ")}` : ""}`;
-      if (!settled || (opts.drops ?? 0) > 0) {
-        unsure = true;
-        reasons.push(`${why} (inconclusive: ${settled ? "Falco reported event drops" : "no barrier after the attempt"})`);
-      } else {
-        failed = true;
-        reasons.push(why);
-      }
-      continue;
-    }
-    const best = hit.map((a) => ({ a, p: alertFieldProblems(a, attempt.pod, opts.priorities[e.rule]) })).sort((x, y) => x.p.length - y.p.length)[0];
-    if (!best) continue;
-    matched.push(best.a);
-    if (best.p.length) {
-      failed = true;
-      reasons.push(`${describeExpected(e)}: ${best.p.join("; ")}`);
-    } else {
-      reasons.push(`${describeExpected(e)} raised ${hit.length}x at ${best.a.time}`);
-    }
-  }
-  for (const rule of expect.silent) {
-    const hits = mine.filter((a) => a.rule === rule);
-    if (hits.length) {
-      failed = true;
-      reasons.push(`"${rule}" must stay silent but fired ${hits.length}x (\`${String(hits[0]?.fields["proc.cmdline"])}\`)`);
-    }
-  }
-  if (expect.silent.length && !settled) {
-    unsure = true;
-    reasons.push("silent rules cannot be judged: no barrier after the attempt");
-  }
-  return { ok: failed ? false : unsure ? "inconclusive" : true, reasons, matched };
+  const outcomes = [
+    ...expect.fires.map((e) => judgeExpected(e, mine, attempt.pod, settled, opts)),
+    ...expect.silent.map((r) => judgeSilent(r, mine, settled)).filter((o): o is Outcome => o !== undefined),
+  ];
+  const ok = outcomes.some((o) => o.state === "fail") ? false : outcomes.some((o) => o.state === "unsure") ? "inconclusive" : true;
+  const matched = outcomes.map((o) => o.alert).filter((a): a is FalcoAlert => a !== undefined);
+  return { ok, reasons: outcomes.map((o) => o.reason), matched };
 }
 
 /**
