@@ -13,6 +13,7 @@ import { loginWithStolen, type LoginProof } from "../../harness/attack/login.ts"
 import { AttackSession } from "../../harness/attack/session.ts";
 import { SLACK_MS, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection.ts";
 import { toMs } from "../../harness/core/duration.ts";
+import { describeCommand } from "../../harness/core/exec.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { sessionEvidence, writeDetectionEvidence } from "../../harness/falco/detection-evidence.ts";
 import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
@@ -22,11 +23,12 @@ import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 const rules = loadRulesFile();
 const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
 const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
+const shown = (a: Attack) => describeCommand(a.command[0] as string, a.command.slice(1));
 
 function title(a: Attack): string {
   const claim = a.claims.includes("F1") ? "F1" : "F2";
   const fires = a.falco.fires.map((f) => /^SecretProof - (.*)$/.exec(f.rule)?.[1] ?? f.rule).join(" + ");
-  return `${claim} ${a.id}: \`${a.command.join(" ")}\`${a.tty ? " on a TTY" : ""} raises ${fires} and exits ${a.detection.exitCode}`;
+  return `${claim} ${a.id}: \`${shown(a)}\`${a.tty ? " on a TTY" : ""} raises ${fires} and exits ${a.detection.exitCode}`;
 }
 
 describe("F1/F2: Falco sees every in-pod read of the credential, and the article's other attacks", () => {

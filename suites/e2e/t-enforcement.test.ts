@@ -15,6 +15,7 @@ import { AttackSession } from "../../harness/attack/session.ts";
 import { judgeEnforcement, judgeRestored, judgeT1, judgeT2, judgeT3, type PhaseWindow } from "../../harness/claims/enforcement.ts";
 import type { Verdict } from "../../harness/claims/verdict.ts";
 import { toMs } from "../../harness/core/duration.ts";
+import { describeCommand } from "../../harness/core/exec.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
 import { TetragonCollector } from "../../harness/tetragon/collector.ts";
@@ -26,6 +27,7 @@ import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 const rules = loadRulesFile();
 const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
 const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
+const shown = (a: Attack) => describeCommand(a.command[0] as string, a.command.slice(1));
 const policy = loadPolicy();
 
 describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is unharmed, and Falco still sees each attempt", () => {
@@ -100,7 +102,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
 
   for (const a of catalogue.attacks) {
     const what = a.enforcement.tetragon === "kill" ? "is killed with 137 before a byte of output" : `is spared and exits ${a.enforcement.exitCode}`;
-    it(`T1 ${a.id}: \`${a.command.join(" ")}\` ${what}`, async () => {
+    it(`T1 ${a.id}: \`${shown(a)}\` ${what}`, async () => {
       await s.attack(a);
       phase.attacksEndMs = Date.now();
       const v = await settle(() => judgeT1(s.resolve(a), attempted(a), ev()));
@@ -109,7 +111,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   }
 
   for (const a of catalogue.attacks.filter((x) => x.enforcement.tetragon === "kill")) {
-    it(`T3 ${a.id}: Falco raised its alert for the killed \`${a.command.join(" ")}\``, async () => {
+    it(`T3 ${a.id}: Falco raised its alert for the killed \`${shown(a)}\``, async () => {
       const v = await settle(() => judgeT3(s.resolve(a), attempted(a), ev()));
       expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     });
