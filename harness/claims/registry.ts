@@ -1,3 +1,5 @@
+import { detectionFamily } from "./detection.ts";
+import { enforcementFamily } from "./enforcement.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**
@@ -25,4 +27,4 @@ export interface ClaimFamily {
 }
 
 /** Every family, in claim-table order. Each suite's family adds itself here. */
-export const FAMILIES: readonly ClaimFamily[] = [];
+export const FAMILIES: readonly ClaimFamily[] = [detectionFamily, enforcementFamily];
