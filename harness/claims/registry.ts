@@ -1,4 +1,6 @@
+import { detectionFamily } from "./detection.ts";
 import { dynamicFamily } from "./dynamic-family.ts";
+import { enforcementFamily } from "./enforcement.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**
@@ -26,4 +28,4 @@ export interface ClaimFamily {
 }
 
 /** Every family, in claim-table order. Each suite's family adds itself here. */
-export const FAMILIES: readonly ClaimFamily[] = [dynamicFamily];
+export const FAMILIES: readonly ClaimFamily[] = [dynamicFamily, detectionFamily, enforcementFamily];
