@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
+import { registerClusterCommands } from "../cluster/cli.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
 
@@ -31,6 +32,7 @@ export function buildCli(): Command {
       }
     });
 
+  registerClusterCommands(program);
   return program;
 }
 
