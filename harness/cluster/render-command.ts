@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { versions } from "../../clusters/versions.ts";
 import type { Profile } from "../profile.ts";
 import { planProblems } from "../schemas/check-plan.ts";
@@ -35,7 +36,7 @@ export async function renderStack(outDir: string, profile: Profile, clusterName 
     profile,
     versions,
     secrets: PLACEHOLDER_SECRETS,
-    encryptionHostDir: encryptionHostDir(stateDir(clusterName)),
+    encryptionHostDir: encryptionHostDir(resolve(stateDir(clusterName))),
     vault,
     falcoRules,
     appImageId: "<image ID of the fixtures/app build>",

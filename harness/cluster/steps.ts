@@ -19,7 +19,7 @@ export const UP_STEPS: readonly StepSpec[] = [
   { name: "csi-driver", deps: ["cilium"], what: "helm secrets-store-csi-driver (rotation on, no Secret sync)" },
   { name: "vault", deps: ["namespaces"], what: "helm vault (dev mode, generated root token, CSI provider)" },
   { name: "postgres", deps: ["namespaces"], what: "apply Postgres; stream the bootstrap password in; wait Ready" },
-  { name: "app-image-load", deps: ["kind-cluster", "app-image", "cilium"], what: "kind load docker-image" },
+  { name: "app-image-load", deps: ["kind-cluster", "app-image"], what: "kind load docker-image (no CNI needed)" },
   { name: "configure-vault", deps: ["vault", "postgres"], what: "configure Vault through harness/vault (skipped when already configured)" },
   {
     name: "app",

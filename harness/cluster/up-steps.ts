@@ -14,7 +14,7 @@ import { planProblems } from "../schemas/check-plan.ts";
 import { EXTERNAL, loadConfigureVault, loadFalcoRules, loadVaultBinding, REPO_ROOT } from "./external.ts";
 import { encryptionHostDir, ensureSecrets, writeEncryptionConfig, writeKindConfig } from "./local-state.ts";
 import { planStack } from "./plan.ts";
-import { toYamlDocuments } from "./render.ts";
+import { renderFiles, toYamlDocuments } from "./render.ts";
 import { need, type UpContext } from "./up-context.ts";
 
 const ms = (ctx: UpContext, pick: (w: UpContext["profile"]["waits"]) => string) => toMs(pick(ctx.profile.waits));
@@ -56,6 +56,7 @@ export function planAfterState(ctx: UpContext): void {
 
 export async function kindStep(ctx: UpContext): Promise<void> {
   planAfterState(ctx);
+  await recordStack(ctx);
   const configPath = await writeKindConfig(ctx.stateDir, stringify(need(ctx, "plan").kindConfig, { lineWidth: 0 }));
   const cluster = await createOrReuseCluster({
     name: ctx.clusterName,
@@ -69,6 +70,11 @@ export async function kindStep(ctx: UpContext): Promise<void> {
   ctx.kube = connectKube(cluster.context);
   ctx.helm = helm({ context: cluster.context, commandMs: ms(ctx, (w) => w.command), scratchDir: ctx.stateDir });
   ctx.log.info(`kind-cluster: ${cluster.created ? "created" : "reusing"} ${cluster.name} (context ${cluster.context})`);
+}
+
+/** What this run applies, into the run directory (the writer redacts the secrets inside). */
+async function recordStack(ctx: UpContext): Promise<void> {
+  for (const [path, text] of Object.entries(renderFiles(need(ctx, "plan")))) await ctx.evidence.write(`stack/${path}`, text);
 }
 
 export async function appImageStep(ctx: UpContext): Promise<void> {

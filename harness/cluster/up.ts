@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { StepLog } from "../core/log.ts";
 import { ArtifactWriter } from "../evidence/recorder.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
@@ -69,7 +70,8 @@ async function report(ctx: UpContext, err: StepFailedError): Promise<string> {
 export async function up(o: UpOptions): Promise<UpResult> {
   const name = o.clusterName ?? defaultClusterName();
   const log = o.log ?? new StepLog();
-  const dir = defaultStateDir(name);
+  // kind resolves a relative extraMounts hostPath against its own working directory: always pass an absolute one.
+  const dir = resolve(defaultStateDir(name));
   const ctx: UpContext = {
     profile: o.profile,
     clusterName: name,

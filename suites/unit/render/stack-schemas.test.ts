@@ -3,6 +3,7 @@ import { Namespace, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { planStack } from "../../../harness/cluster/plan.ts";
+import { CHART_KEYS, unknownValuesKeys } from "../../../harness/schemas/chart-keys.ts";
 import { planProblems } from "../../../harness/schemas/check-plan.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
@@ -81,5 +82,26 @@ describe("schema checks reject what upstream would reject or silently drop", () 
     const plan = planStack(sampleInputs());
     (plan.releases.tetragon.values.tetragon as Record<string, unknown>).hostProcPAth = "/procHost";
     expect(planProblems(plan, versions)).toContain("tetragon values: tetragon@1.7.0 has no key tetragon.hostProcPAth");
+  });
+});
+
+describe("the accepted values keys", () => {
+  it("were read from exactly the chart versions pinned in clusters/versions.ts", () => {
+    const releases = planStack(sampleInputs()).releases;
+    for (const r of Object.values(releases)) {
+      expect(CHART_KEYS[r.name].chart, `${r.name}: re-read the pinned chart's values.yaml and update the citations`).toBe(
+        `${r.chart.chart}@${r.chart.version}`,
+      );
+      for (const [path, cite] of Object.entries(CHART_KEYS[r.name].paths)) expect(cite, path).toMatch(/^values\.yaml:\d+$/);
+    }
+  });
+
+  it("accept any file name under a free-form map and nothing beside it", () => {
+    const keys = CHART_KEYS.falco;
+    expect(unknownValuesKeys({ customRules: { "any-name.yaml": "x" } }, keys)).toEqual([]);
+    expect(unknownValuesKeys({ customRule: { "a.yaml": "x" }, driver: { kind: "modern_ebpf", knd: "x" } }, keys)).toEqual([
+      "customRule.a.yaml",
+      "driver.knd",
+    ]);
   });
 });
