@@ -52,6 +52,12 @@ export interface Profile {
     /** Allowed difference between pg rolvaliduntil and Vault expire_time. */
     expiryTolerance: Duration;
   };
+  local: {
+    /** A server the local tier starts itself (PostgreSQL, the app) to accept connections. */
+    serverStart: Duration;
+    /** Interval between readiness probes of a local server. */
+    pollInterval: Duration;
+  };
   /** Whole run, bring-up included. */
   budget: Duration;
 }
@@ -76,6 +82,7 @@ const ci: Profile = {
     policyEnforcing: "60s",
   },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s" },
+  local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "10m",
 };
 
@@ -97,6 +104,7 @@ const faithful: Profile = {
     policyEnforcing: "2m",
   },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s" },
+  local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "45m",
 };
 

@@ -1,0 +1,124 @@
+import { redactionMarker } from "../evidence/redact.ts";
+import { compileNeedles, listItems, scanItems, type InventoryRow, type Needle, type NeedleHit, type ObjectRef } from "./a2-scan.ts";
+import { verdict, type Verdict, type VerdictValue } from "./verdict.ts";
+
+/** A2: no Kubernetes Secret (or ConfigMap, or pod env) holds the app's DB credential. Pure. */
+
+/** The Secrets Store CSI driver labels Secrets it syncs from a SecretProviderClass's secretObjects. */
+export const CSI_SYNCED_LABEL = "secrets-store.csi.k8s.io/managed";
+export const HELM_RELEASE_TYPE = "helm.sh/release.v1";
+
+export interface AllowedSecret {
+  namespace: string;
+  name: string;
+  reason: string;
+}
+
+/** The Vault CSI provider's own HMAC key for secret version hashes, created in its namespace on first mount. */
+export const VAULT_CSI_HMAC_KEY = (namespace: string): AllowedSecret => ({
+  namespace,
+  name: "vault-csi-provider-hmac-key",
+  reason: "the Vault CSI provider's HMAC key for secret version hashes (created on first mount); holds no credential",
+});
+
+export interface A2Input {
+  /** `kubectl get secrets,configmaps -A -o json`. */
+  secretsAndConfigMaps: unknown;
+  /** `kubectl get pods -A -o json`. */
+  pods: unknown;
+  /** The DB identities the app has reported (`v-…` usernames), and any other live credential. */
+  identities: Needle[];
+  /** Negative control: a Secret the suite planted holding `needle`; the scan must find it there. */
+  control: { needle: Needle; namespace: string; name: string };
+  /** Namespaces that must hold no Secret (helm release records and allowed Secrets aside). */
+  secretFreeNamespaces: string[];
+  allowedSecrets: AllowedSecret[];
+  evidence?: string[];
+}
+
+export interface A2Finding {
+  rule: "identity-found" | "secret-in-namespace" | "csi-synced-secret";
+  object: ObjectRef;
+  detail: string;
+  where?: string;
+  needle?: NeedleHit["needle"];
+}
+
+export interface A2Result {
+  verdict: Verdict;
+  findings: A2Finding[];
+  /** Control hits (planted canary), kept apart from findings. */
+  controlHits: NeedleHit[];
+  inventory: InventoryRow[];
+}
+
+const same = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
+  a.namespace === b.namespace && a.name === b.name;
+const show = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
+
+function secretRules(rows: InventoryRow[], input: A2Input): A2Finding[] {
+  const out: A2Finding[] = [];
+  for (const r of rows.filter((x) => x.kind === "Secret")) {
+    if (same(r, input.control) || input.allowedSecrets.some((a) => same(a, r))) continue;
+    if (input.secretFreeNamespaces.includes(r.namespace) && r.type !== HELM_RELEASE_TYPE) {
+      out.push({ rule: "secret-in-namespace", object: r, detail: `Secret ${show(r)} (type ${r.type ?? "?"}) in secret-free namespace` });
+    }
+    if (r.labels[CSI_SYNCED_LABEL] === "true") {
+      out.push({ rule: "csi-synced-secret", object: r, detail: `Secret ${show(r)} was synced by the CSI driver (${CSI_SYNCED_LABEL}=true)` });
+    }
+  }
+  return out;
+}
+
+function controlCheck(hits: NeedleHit[], input: A2Input): { verdict: VerdictValue; reasons: string[] } {
+  const inPlant = hits.filter((h) => h.object.kind === "Secret" && same(h.object, input.control));
+  if (inPlant.length > 0) {
+    return { verdict: "pass", reasons: [`the planted canary Secret ${show(input.control)} is found by the same scan (${inPlant.map((h) => h.where).join(", ")})`] };
+  }
+  return { verdict: "fail", reasons: [`the scan did not find the canary planted in Secret ${show(input.control)}: it cannot see a credential that is there`] };
+}
+
+function summary(rows: InventoryRow[], input: A2Input, findings: A2Finding[]): string[] {
+  const count = (k: string) => rows.filter((r) => r.kind === k).length;
+  const fields = rows.reduce((n, r) => n + r.fieldsScanned, 0);
+  const byRule = (rule: A2Finding["rule"]) => findings.filter((f) => f.rule === rule);
+  const lines = [
+    `scanned ${count("Secret")} Secrets, ${count("ConfigMap")} ConfigMaps and ${count("Pod")} Pods (${fields} fields, base64 and helm releases decoded) for ${input.identities.length} DB identities: ${byRule("identity-found").length} hits`,
+    ...input.secretFreeNamespaces.map((ns) => `namespace ${ns}: ${byRule("secret-in-namespace").filter((f) => f.object.namespace === ns).length} Secrets besides helm release records and allowed exceptions`),
+    `Secrets synced by the CSI driver: ${byRule("csi-synced-secret").length}`,
+  ];
+  for (const a of input.allowedSecrets) {
+    const present = rows.some((r) => r.kind === "Secret" && same(r, a));
+    lines.push(`allowed exception ${show(a)}: ${present ? "present" : "absent"} — ${a.reason}; scanned like every other Secret`);
+  }
+  return lines;
+}
+
+export function judgeA2(input: A2Input): A2Result {
+  let items;
+  try {
+    items = [...listItems(input.secretsAndConfigMaps, "the Secret/ConfigMap list"), ...listItems(input.pods, "the Pod list")];
+  } catch (err) {
+    const v = verdict("A2", "inconclusive", [(err as Error).message], input.evidence ?? []);
+    return { verdict: v, findings: [], controlHits: [], inventory: [] };
+  }
+  const { hits, inventory } = scanItems(items, compileNeedles([...input.identities, input.control.needle]));
+  const controlMarker = redactionMarker(input.control.needle.value);
+  const isControl = (h: NeedleHit) => h.needle.marker === controlMarker;
+  const findings: A2Finding[] = hits
+    .filter((h) => !isControl(h))
+    .map((h) => ({ rule: "identity-found", object: h.object, where: h.where, needle: h.needle, detail: `${h.needle.label} found in ${h.object.kind} ${show(h.object)} ${h.where}` }));
+  findings.push(...secretRules(inventory, input));
+  const control = controlCheck(hits.filter(isControl), input);
+  const reasons = [...summary(inventory, input, findings), ...findings.map((f) => f.detail)];
+  let ok: boolean | "inconclusive" = findings.length === 0;
+  if (input.identities.length === 0) {
+    ok = "inconclusive";
+    reasons.unshift("the app reported no DB identity: there is nothing to search for");
+  } else if (ok && control.verdict !== "pass") {
+    ok = "inconclusive";
+    reasons.push("the negative control failed, so finding nothing proves nothing");
+  }
+  const v = verdict("A2", ok, reasons, input.evidence ?? [], { negativeControl: control });
+  return { verdict: v, findings, controlHits: hits.filter(isControl), inventory };
+}

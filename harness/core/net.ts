@@ -1,0 +1,19 @@
+import { createServer } from "node:net";
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it).
+ * Another process may still take it before the caller binds: callers that
+ * start servers retry on a bind failure.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("the OS returned no port"))));
+    });
+  });
+}

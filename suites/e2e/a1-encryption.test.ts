@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+import { basename } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { judgeA1 } from "../../harness/claims/encryption.ts";
+import { collectA1, deleteA1Canaries } from "../../harness/etcd/a1-collect.ts";
+import { writeA1Evidence } from "../../harness/etcd/a1-evidence.ts";
+import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await useE2E();
+});
+afterAll(async () => {
+  if (e2e) await deleteA1Canaries(e2e.kube);
+});
+
+describe("A1: Secrets are ciphertext in etcd", () => {
+  it("a canary Secret is aescbc ciphertext under the configured key that decrypts to the canary, every stored Secret is encrypted, and a canary ConfigMap is plaintext", async () => {
+    const canary = `a1-canary-${randomBytes(16).toString("hex")}`;
+    const expected = {
+      provider: "aescbc" as const,
+      keyName: e2e.secrets.encryptionKeyName,
+      key: Buffer.from(e2e.secrets.encryptionKey, "base64"),
+    };
+    const target = { kube: e2e.kube, clusterName: e2e.ctx.clusterName, runId: basename(e2e.ctx.runDir) };
+    const evidence = await collectA1(target, canary, expected);
+    const paths = await writeA1Evidence(e2e.evidence, evidence);
+    const v = judgeA1({ ...evidence, evidence: paths });
+    await e2e.evidence.verdicts("a1-encryption", [v]);
+    expect(v.negativeControl?.verdict, v.negativeControl?.reasons.join("\n")).toBe("pass");
+    expect(v.verdict, v.reasons.join("\n")).toBe("pass");
+  });
+});

@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import { basename } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VAULT_CSI_HMAC_KEY, judgeA2 } from "../../harness/claims/a2-no-secrets.ts";
+import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary, writeA2Evidence } from "../../harness/etcd/a2-collect.ts";
+import { redactor } from "../../harness/evidence/redact.ts";
+import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
+
+/** The bridge's record of the DB identities the app has reported during this run. */
+type WithIdentities = E2E & { appIdentities?: () => string[] };
+
+const APP_NAMESPACE = "test-dynamic";
+const VAULT_NAMESPACE = "vault";
+
+let e2e: WithIdentities;
+beforeAll(async () => {
+  e2e = await useE2E();
+});
+afterAll(async () => {
+  if (e2e) await deleteA2Canary(e2e.kube);
+});
+
+describe("A2: no Kubernetes Secret holds the app credential", () => {
+  it("test-dynamic holds no Secret and no Secret, ConfigMap or pod env holds a DB identity the app reported, while a planted canary Secret is found", async () => {
+    const reported = e2e.appIdentities?.() ?? [];
+    const identities = reported.map((value, i) => {
+      redactor.register(value, `app DB identity #${i + 1}`);
+      return { label: `app DB identity #${i + 1}`, value };
+    });
+    const control = { label: "planted canary", value: `a2-canary-${randomBytes(16).toString("hex")}` };
+    await plantA2Canary(e2e.kube, basename(e2e.ctx.runDir), control.value);
+    const docs = await collectA2(e2e.kube);
+    const allowed = [VAULT_CSI_HMAC_KEY(VAULT_NAMESPACE)];
+    const scope = { identities, control, secretFreeNamespaces: [APP_NAMESPACE], allowed };
+    const result = judgeA2({ ...docs, ...scope, control: { needle: control, ...A2_PLANT }, allowedSecrets: allowed });
+    const paths = await writeA2Evidence(e2e.evidence, scope, result);
+    const v = { ...result.verdict, evidence: paths };
+    await e2e.evidence.verdicts("a2-no-secrets", [v]);
+    expect(identities.length, "the e2e bridge supplied no app DB identities (appIdentities())").toBeGreaterThan(0);
+    expect(v.negativeControl?.verdict, v.negativeControl?.reasons.join("\n")).toBe("pass");
+    expect(v.verdict, v.reasons.join("\n")).toBe("pass");
+  });
+});

@@ -1,0 +1,84 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { versions } from "../../clusters/versions.ts";
+
+const dockerfile = await readFile(new URL("../../fixtures/app/Dockerfile", import.meta.url), "utf8");
+const requirements = await readFile(new URL("../../fixtures/app/requirements.txt", import.meta.url), "utf8");
+const appPy = await readFile(new URL("../../fixtures/app/app.py", import.meta.url), "utf8");
+
+/** Dockerfile instructions with continuation lines joined and comments dropped. */
+function instructions(text: string): { op: string; args: string }[] {
+  const joined = text
+    .split("\n")
+    .filter((l) => !/^\s*#/.test(l))
+    .join("\n")
+    .replace(/\\\n/g, " ");
+  return joined
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [op = "", ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(" ") };
+    });
+}
+
+const ins = instructions(dockerfile);
+const all = (op: string) => ins.filter((i) => i.op === op).map((i) => i.args);
+
+describe("the app image", () => {
+  it("builds FROM exactly the pinned python base (tag and digest)", () => {
+    expect(all("FROM")).toEqual([versions.images.pythonBase]);
+  });
+
+  it("starts the app as PID 1 with an exec-form `python app.py` and no entrypoint wrapper", () => {
+    expect(all("CMD").map((c) => JSON.parse(c) as unknown)).toEqual([["python", "app.py"]]);
+    expect(all("ENTRYPOINT")).toEqual([]);
+  });
+
+  it("runs as a fixed non-root UID", () => {
+    const users = all("USER");
+    expect(users).toHaveLength(1);
+    const [uid, gid] = (users[0] ?? "").split(":").map(Number);
+    expect(uid).toBeGreaterThan(0);
+    expect(gid).toBeGreaterThan(0);
+    expect(all("RUN").join("\n")).toMatch(new RegExp(`useradd [^\\n]*--uid ${uid} [^\\n]*appuser`));
+  });
+
+  it("does not write bytecode at runtime (read-only root filesystem)", () => {
+    expect(all("ENV").join(" ")).toMatch(/PYTHONDONTWRITEBYTECODE=1/);
+  });
+
+  it("fails its own build unless every read method's tool is present and curl/wget are absent", () => {
+    const check = all("RUN").find((r) => r.includes("command -v")) ?? "";
+    for (const tool of ["cat", "head", "tail", "dd", "awk", "sed", "sh", "bash", "python3", "python"]) {
+      expect(check).toMatch(new RegExp(`for tool in [^;]*\\b${tool}\\b`));
+    }
+    expect(check).toMatch(/for tool in curl wget;/);
+    expect(all("RUN").join(" ")).not.toMatch(/apt-get install|apk add/);
+  });
+
+  it("pins every Python dependency to an exact version", () => {
+    const reqs = requirements.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+    expect(reqs.length).toBeGreaterThanOrEqual(2);
+    for (const r of reqs) expect(r).toMatch(/^[A-Za-z0-9._-]+==\d+(\.\d+)+$/);
+    expect(reqs.map((r) => r.split("==")[0]?.toLowerCase())).toEqual(expect.arrayContaining(["flask", "psycopg2-binary"]));
+  });
+});
+
+describe("the app source", () => {
+  it("serves from one process: no reloader, no debug mode, threads only", () => {
+    expect(appPy).toMatch(/app\.run\([^)]*debug=False[^)]*use_reloader=False[^)]*threaded=True/);
+    expect(appPy).not.toMatch(/multiprocessing|os\.fork|gunicorn|processes=/);
+  });
+
+  it("reads both secret files per request from SECRETS_DIR (default /mnt/secrets)", () => {
+    expect(appPy).toMatch(/SECRETS_DIR = os\.environ\.get\("SECRETS_DIR", "\/mnt\/secrets"\)/);
+    expect(appPy).toMatch(/def current_identity\(\):\s+user = read_secret\("db-username"\)\s+password = read_secret\("db-password"\)/);
+  });
+
+  it("never slices or formats the password into output", () => {
+    expect(appPy).not.toMatch(/password\s*\[/);
+    expect(appPy).not.toMatch(/%s[^\n]*%\s*\(?[^\n]*\bpassword\b/);
+  });
+});
