@@ -1,19 +1,20 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { VaultBinding } from "../../fixtures/manifests/app.ts";
+import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { PermanentError } from "../core/errors.ts";
 import type { Profile } from "../profile.ts";
 
 /**
  * The parts of the stack other modules define: the Vault definitions
- * (fixtures/vault), the Falco rules (fixtures/falco), the Vault configuration
- * (harness/vault) and the app image (fixtures/app). They are loaded at run
- * time by path, so `up` fails with a clear message if one is missing.
+ * (fixtures/vault, imported), the Falco rules (fixtures/falco), the Vault
+ * configuration (harness/vault) and the app image (fixtures/app). The rules
+ * and the configuration module are loaded at run time by path, so `up` fails
+ * with a clear message naming the one that is missing.
  */
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export const EXTERNAL = {
-  vaultDefinitions: "fixtures/vault/definitions.ts",
   falcoRules: "fixtures/falco/secretproof-rules.yaml",
   configureVault: "harness/vault/configure.ts",
   appDir: "fixtures/app",
@@ -38,23 +39,9 @@ async function importModule(rel: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** The Vault role the SecretProviderClass logs in with and reads from (fixtures/vault `vaultNames`). */
-export async function loadVaultBinding(): Promise<VaultBinding> {
-  const mod = await importModule(EXTERNAL.vaultDefinitions);
-  const names = mod.vaultNames as { role?: unknown; audience?: unknown } | undefined;
-  if (typeof names?.role !== "string") {
-    throw new PermanentError(`${EXTERNAL.vaultDefinitions} does not export vaultNames.role`);
-  }
-  const audience = typeof names.audience === "string" ? names.audience : undefined;
-  return { authRole: names.role, dbRole: names.role, ...(audience ? { audience } : {}) };
-}
-
-/** The request bodies fixtures/vault renders for a profile (for `render`), if it exports them. */
-export async function loadVaultDefinitions(profile: Profile): Promise<unknown> {
-  const mod = await importModule(EXTERNAL.vaultDefinitions);
-  const render = mod.renderVaultDefinitions;
-  if (typeof render !== "function") throw new PermanentError(`${EXTERNAL.vaultDefinitions} does not export renderVaultDefinitions`);
-  return (render as (p: Profile) => unknown)(profile);
+/** The Vault role the SecretProviderClass logs in with and reads from, and the audience its auth role requires. */
+export function vaultBinding(): VaultBinding {
+  return { authRole: vaultNames.role, dbRole: vaultNames.role, audience: vaultNames.audience };
 }
 
 export async function loadConfigureVault(): Promise<ConfigureVault> {

@@ -2,7 +2,8 @@ import { resolve } from "node:path";
 import { versions } from "../../clusters/versions.ts";
 import type { Profile } from "../profile.ts";
 import { planProblems } from "../schemas/check-plan.ts";
-import { loadFalcoRules, loadVaultBinding, loadVaultDefinitions } from "./external.ts";
+import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
+import { loadFalcoRules, vaultBinding } from "./external.ts";
 import { topoOrder } from "./graph.ts";
 import { encryptionHostDir } from "./local-state.ts";
 import { clusterName as defaultClusterName } from "./names.ts";
@@ -30,19 +31,19 @@ export function describeSteps(): string {
  * Generated secrets appear as placeholders. Refuses to write an invalid stack.
  */
 export async function renderStack(outDir: string, profile: Profile, clusterName = defaultClusterName()): Promise<string[]> {
-  const [vault, falcoRules, definitions] = await Promise.all([loadVaultBinding(), loadFalcoRules(), loadVaultDefinitions(profile)]);
+  const falcoRules = await loadFalcoRules();
   const plan = planStack({
     clusterName,
     profile,
     versions,
     secrets: PLACEHOLDER_SECRETS,
     encryptionHostDir: encryptionHostDir(resolve(stateDir(clusterName))),
-    vault,
+    vault: vaultBinding(),
     falcoRules,
     appImageId: "<image ID of the fixtures/app build>",
     vaultAddr: "http://127.0.0.1:<port-forward to svc/vault:8200>",
   });
   const problems = planProblems(plan, versions);
   if (problems.length) throw new Error(`the rendered stack is invalid:\n  ${problems.join("\n  ")}`);
-  return writeFiles(outDir, renderFiles(plan, { "vault/definitions.json": definitions, "steps.txt": describeSteps() }));
+  return writeFiles(outDir, renderFiles(plan, { "vault/definitions.json": renderVaultDefinitions(profile), "steps.txt": describeSteps() }));
 }

@@ -11,7 +11,7 @@ import { exportLogsRedacted } from "../kind/logs.ts";
 import { connectKube } from "../kube/client.ts";
 import { kubectl } from "../kube/kubectl.ts";
 import { planProblems } from "../schemas/check-plan.ts";
-import { EXTERNAL, loadConfigureVault, loadFalcoRules, loadVaultBinding, REPO_ROOT } from "./external.ts";
+import { EXTERNAL, loadConfigureVault, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
 import { encryptionHostDir, ensureSecrets, writeEncryptionConfig, writeKindConfig } from "./local-state.ts";
 import { planStack } from "./plan.ts";
 import { renderFiles, toYamlDocuments } from "./render.ts";
@@ -31,8 +31,8 @@ export async function stateStep(ctx: UpContext): Promise<void> {
 
 /** Everything other modules provide, loaded before anything heavy starts; the whole plan rendered and checked. */
 export async function fixturesStep(ctx: UpContext): Promise<void> {
-  const [binding, falcoRules, configureVault] = await Promise.all([loadVaultBinding(), loadFalcoRules(), loadConfigureVault()]);
-  ctx.binding = binding;
+  const [falcoRules, configureVault] = await Promise.all([loadFalcoRules(), loadConfigureVault()]);
+  ctx.binding = vaultBinding();
   ctx.configureVault = configureVault;
   ctx.falcoRules = falcoRules;
 }

@@ -1,4 +1,5 @@
 import { versions } from "../../../clusters/versions.ts";
+import { vaultBinding } from "../../../harness/cluster/external.ts";
 import { generateSecrets } from "../../../harness/cluster/secrets.ts";
 import type { StackInputs } from "../../../harness/cluster/plan.ts";
 import { loadProfile } from "../../../harness/profile.ts";
@@ -13,7 +14,7 @@ export function sampleInputs(over: Partial<StackInputs> = {}): StackInputs {
     versions,
     secrets: generateSecrets(),
     encryptionHostDir: "/home/u/.secretproof/secretproof/encryption",
-    vault: { authRole: "secure-app-dynamic", dbRole: "secure-app-dynamic", audience: "vault" },
+    vault: vaultBinding(),
     falcoRules: SAMPLE_RULES,
     appImageId: "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     vaultAddr: "http://127.0.0.1:38200",
