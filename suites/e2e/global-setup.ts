@@ -22,12 +22,12 @@ async function runStatus(project: TestProject, runDir: string): Promise<RunRecor
  * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  await requireTier("e2e");
   const profile = loadProfile();
   const rec = await createRun(profile, { command: "npm test" });
   const log = new StepLog();
   let ok = false;
   try {
+    await log.step("preflight", () => requireTier("e2e"));
     const r = await up({ profile, log, evidence: rec, skipPreflight: true });
     const ctx: E2EContext = { profile: profile.name, clusterName: r.clusterName, kubeContext: r.kubeContext, stateDir: r.stateDir, runDir: rec.dir };
     project.provide("secretproof", ctx);
@@ -40,7 +40,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const status = await runStatus(project, rec.dir);
     try {
       // Logs go into the run directory before SHA256SUMS is written over it.
-      if (process.env.SECRETPROOF_TEARDOWN === "1") await down({ profile, exportLogsTo: rec });
+      if (process.env.SECRETPROOF_TEARDOWN === "1") {
+        const downLog = new StepLog();
+        await down({ profile, log: downLog, exportLogsTo: rec }).finally(() => downLog.timings.forEach((t) => rec.step(t)));
+      }
     } finally {
       await rec.finalize(status);
       process.stderr.write(`evidence: ${rec.dir} (${status})\n`);
