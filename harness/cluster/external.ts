@@ -26,6 +26,8 @@ export interface ConfigureVaultOptions {
   token: string;
   profile: Profile;
   postgres: { host: string; port: number; adminUser: string; adminPassword: string; database: string };
+  /** Kubernetes auth: the API server address as Vault, inside the cluster, reaches it. */
+  kubernetes?: { host: string };
 }
 
 export type ConfigureVault = (opts: ConfigureVaultOptions) => Promise<void>;

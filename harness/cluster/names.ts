@@ -66,6 +66,8 @@ export const VAULT = {
   port: 8200,
   /** What the CSI provider in the cluster dials (SecretProviderClass vaultAddress). */
   inClusterAddress: "http://vault.vault:8200",
+  /** The API server as Vault's Kubernetes auth reaches it from its pod (the in-pod CA covers this name). */
+  kubernetesHost: "https://kubernetes.default.svc:443",
 } as const;
 
 export const ENCRYPTION = {

@@ -7,6 +7,7 @@ import { deployPostgres, resetAdminPassword } from "./postgres-deploy.ts";
 import { poll } from "./up-steps.ts";
 import { need, type UpContext } from "./up-context.ts";
 import { readVaultConfigState, vaultHealthy } from "./vault-check.ts";
+import { vaultNames } from "../../fixtures/vault/definitions.ts";
 
 const w = (ctx: UpContext) => ({
   command: toMs(ctx.profile.waits.command),
@@ -53,10 +54,10 @@ export async function postgresStep(ctx: UpContext): Promise<void> {
 
 /**
  * Reaches Vault through a port-forward. Already configured: nothing to do.
- * Otherwise (new cluster, or dev-mode Vault restarted and lost its memory)
- * the admin password is set back to the bootstrap one over the socket (a
- * previous rotate-root may have changed it) and harness/vault configures
- * Vault, rotate-root included.
+ * Otherwise harness/vault configures it, rotate-root included. When Vault
+ * holds no Postgres connection (new cluster, or dev-mode Vault restarted and
+ * lost its memory after an earlier rotate-root) the admin password is first
+ * set back to the bootstrap one over the pod's socket.
  */
 export async function configureVaultStep(ctx: UpContext): Promise<void> {
   const secrets = need(ctx, "secrets");
@@ -71,13 +72,14 @@ export async function configureVaultStep(ctx: UpContext): Promise<void> {
     const h = await vaultHealthy(pf.url, w(ctx).command);
     return h.ok ? { done: true, value: h } : { done: false, state: h };
   });
-  const state = await readVaultConfigState(pf.url, secrets.vaultRootToken, need(ctx, "binding"), w(ctx).command);
+  const names = { ...need(ctx, "binding"), dbConfig: vaultNames.dbConfig };
+  const state = await readVaultConfigState(pf.url, secrets.vaultRootToken, names, w(ctx).command);
   if (state.configured) {
     ctx.log.info("configure-vault: already configured");
     return;
   }
   ctx.log.info(`configure-vault: configuring (missing: ${state.missing.join(", ")})`);
-  await resetAdminPassword(need(ctx, "kubectl"), secrets.postgresBootstrapPassword);
+  if (!state.hasConnection) await resetAdminPassword(need(ctx, "kubectl"), secrets.postgresBootstrapPassword);
   await need(ctx, "configureVault")({ ...need(ctx, "plan").configureVault, addr: pf.url });
 }
 

@@ -7,6 +7,8 @@ export interface PortForward {
   /** http://127.0.0.1:<localPort> */
   readonly url: string;
   stop(): Promise<void>;
+  /** Same as stop(). */
+  close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -61,5 +63,16 @@ export async function startPortForward(o: PortForwardOptions): Promise<PortForwa
     if (sub.exitCode === null && !sub.killed) sub.kill("SIGTERM");
     await sub;
   };
-  return { localPort: port, url: `http://127.0.0.1:${port}`, stop, [Symbol.asyncDispose]: stop };
+  return { localPort: port, url: `http://127.0.0.1:${port}`, stop, close: stop, [Symbol.asyncDispose]: stop };
+}
+
+/** Positional form of startPortForward. */
+export function portForward(
+  kubeContext: string,
+  namespace: string,
+  target: string,
+  remotePort: number,
+  timeoutMs: number,
+): Promise<PortForward> {
+  return startPortForward({ context: kubeContext, namespace, target, remotePort, timeoutMs });
 }

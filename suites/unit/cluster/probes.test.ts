@@ -47,12 +47,19 @@ describe("the app answering through its Service", () => {
 });
 
 describe("Vault configuration state", () => {
-  it("is configured only with the database engine, Kubernetes auth and both roles", () => {
-    expect(vaultConfigState({ "database/": {} }, { "kubernetes/": {} }, true, true)).toEqual({ configured: true, missing: [] });
-    expect(vaultConfigState({ "secret/": {} }, { "token/": {} }, false, false)).toEqual({
+  const all = { mounts: { "database/": {} }, auths: { "kubernetes/": {} }, connection: true, dbRole: true, authRole: true };
+
+  it("is configured only with the database engine and connection, Kubernetes auth and both roles", () => {
+    expect(vaultConfigState(all)).toEqual({ configured: true, missing: [], hasConnection: true });
+    expect(vaultConfigState({ mounts: { "secret/": {} }, auths: { "token/": {} }, connection: false, dbRole: false, authRole: false })).toEqual({
       configured: false,
-      missing: ["secrets engine database/", "auth method kubernetes/", "database role", "kubernetes auth role"],
+      missing: ["secrets engine database/", "database connection", "database role", "auth method kubernetes/", "kubernetes auth role"],
+      hasConnection: false,
     });
+  });
+
+  it("keeps the admin password when Vault holds a connection (it may have rotated it)", () => {
+    expect(vaultConfigState({ ...all, authRole: false })).toMatchObject({ configured: false, hasConnection: true });
   });
 });
 

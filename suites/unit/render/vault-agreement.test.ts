@@ -32,4 +32,8 @@ describe("the cluster and the Vault definitions name the same things", () => {
     expect(plan.configureVault.postgres).toMatchObject(postgresTarget);
     expect(vaultNames.databaseMount).toBe("database");
   });
+
+  it("Vault's Kubernetes auth is configured, against the API server's in-cluster name", () => {
+    expect(plan.configureVault.kubernetes).toEqual({ host: "https://kubernetes.default.svc:443" });
+  });
 });
