@@ -12,7 +12,8 @@ export const FALCO_RULES_FILE = "secretproof-rules.yaml";
  */
 export function falcoValues(v: Pick<Versions, "falco">, rules: string): Record<string, unknown> {
   return {
-    driver: { kind: "modern_ebpf" },
+    // Failed-open rules (MEM/TAMPER attempts) need failed syscall exits kept: pin the chart default.
+    driver: { kind: "modern_ebpf", modernEbpf: { dropFailedExit: false } },
     tty: true,
     falco: { json_output: true, json_include_output_property: true, json_include_tags_property: true },
     customRules: { [FALCO_RULES_FILE]: rules },

@@ -42,6 +42,7 @@ export const CHART_KEYS: Record<ReleaseName, ChartKeys> = {
     source: "falcosecurity/charts tag falco-9.1.0 charts/falco/values.yaml",
     paths: {
       "driver.kind": "values.yaml:314",
+      "driver.modernEbpf.dropFailedExit": "values.yaml:339",
       tty: "values.yaml:145",
       "falco.json_output": "values.yaml:994",
       "falco.json_include_output_property": "values.yaml:1003",

@@ -65,7 +65,7 @@ describe("the charts", () => {
 
   it("Falco uses modern eBPF, JSON output, the project's rules, and pinned falcoctl refs", () => {
     expect(r.falco.values).toMatchObject({
-      driver: { kind: "modern_ebpf" },
+      driver: { kind: "modern_ebpf", modernEbpf: { dropFailedExit: false } },
       falco: { json_output: true },
       customRules: { "secretproof-rules.yaml": SAMPLE_RULES },
       collectors: { containerEngine: { pluginRef: versions.falco.containerPluginRef } },
