@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
 import { registerClusterCommands } from "../cluster/cli.ts";
+import { registerReportCommands } from "../report/cli.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
 
@@ -33,6 +34,8 @@ export function buildCli(): Command {
     });
 
   registerClusterCommands(program);
+  registerReportCommands(program);
+
   return program;
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import type { Verdict } from "../claims/verdict.ts";
+import { collectEnvironment } from "./environment.ts";
 import { MANIFEST, buildManifest } from "./manifest.ts";
 import { redactor as defaultRedactor, type Redactor } from "./redact.ts";
 
@@ -118,7 +119,7 @@ export class EvidenceRecorder extends ArtifactWriter {
         startedAt: new Date().toISOString(),
         tool: init.tool,
         profile: init.profile,
-        environment: init.environment ?? {},
+        environment: { ...collectEnvironment(), ...init.environment },
         versions: init.versions,
         steps: [],
         suites: [],
@@ -162,12 +163,21 @@ export class EvidenceRecorder extends ArtifactWriter {
     }
   }
 
-  /** Writes run.json with the final status and all verdicts, then SHA256SUMS over every file. */
-  async finalize(status: RunRecord["status"]): Promise<void> {
+  /**
+   * Writes run.json with the final status and all verdicts, then SHA256SUMS
+   * over every file. `derive` runs between the two, so files derived from the
+   * final run.json (the reports) are covered by the manifest too.
+   */
+  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<unknown> } = {}): Promise<void> {
     await this.#collectFamilyVerdicts();
     this.record.status = status;
     this.record.finishedAt = new Date().toISOString();
     await this.#writeRunJson();
-    await writeFile(join(this.dir, MANIFEST), await buildManifest(this.dir));
+    try {
+      await opts.derive?.(this.dir);
+    } finally {
+      // a failing derivation must not leave the bundle without its manifest
+      await writeFile(join(this.dir, MANIFEST), await buildManifest(this.dir));
+    }
   }
 }

@@ -1,0 +1,53 @@
+import { type Command, Option } from "commander";
+import { versions } from "../../clusters/versions.ts";
+import { loadBundle } from "./bundle.ts";
+import { verifyBundle } from "./verify.ts";
+import { formatVerify, verifyExitCode } from "./verify-format.ts";
+import { versionsEnv } from "./versions-env.ts";
+import { renderBundleSummary, writeReports } from "./write-report.ts";
+
+async function verifyAction(dir: string, opts: { json?: boolean }): Promise<void> {
+  const result = await verifyBundle(dir);
+  process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerify(result)}\n`);
+  process.exitCode = verifyExitCode(result);
+}
+
+async function reportAction(dir: string, opts: { out?: string; summary?: boolean }): Promise<void> {
+  const bundle = await loadBundle(dir);
+  if (bundle.integrity.length > 0) {
+    const list = bundle.integrity.map((p) => `  - ${p}`).join("\n");
+    throw new Error(`refusing to report on a bundle that is not intact (run \`secretproof verify ${dir}\`):\n${list}`);
+  }
+  const paths = await writeReports(bundle, opts.out);
+  if (opts.summary) process.stdout.write(renderBundleSummary(bundle));
+  else process.stdout.write(`${paths.join("\n")}\n`);
+}
+
+/** The evidence commands: verify, report, versions. */
+export function registerReportCommands(program: Command): void {
+  program
+    .command("verify")
+    .description(
+      "check an evidence bundle offline: SHA256SUMS, run.json, no live-secret shapes, and every judge re-run on the " +
+        "recorded evidence; exit 0 only if the bundle is intact and every claim passed (1: claims failed, 2: untrusted)",
+    )
+    .argument("<dir>", "the run directory (runs/<run-id>)")
+    .option("--json", "print the result as JSON")
+    .action(verifyAction);
+
+  program
+    .command("report")
+    .description("write report.md and a self-contained report.html for an evidence bundle")
+    .argument("<dir>", "the run directory (runs/<run-id>)")
+    .option("--out <dir>", "where to write the reports (default: the run directory)")
+    .option("--summary", "also print the claim table and attack matrix as markdown (for $GITHUB_STEP_SUMMARY)")
+    .action(reportAction);
+
+  program
+    .command("versions")
+    .description("print every pinned version from clusters/versions.ts")
+    .addOption(new Option("--format <format>", "env: PIN_NAME=value lines for $GITHUB_ENV; json").choices(["env", "json"]).default("env"))
+    .action((opts: { format: "env" | "json" }) => {
+      process.stdout.write(opts.format === "env" ? versionsEnv(versions) : `${JSON.stringify(versions, null, 2)}\n`);
+    });
+}

@@ -1,0 +1,98 @@
+import { Ajv } from "ajv";
+import type { BundleView } from "../claims/registry.ts";
+
+/** Where suites record attack-matrix rows inside a bundle: matrix/<family>/<attack>.json. */
+export const MATRIX_DIR = "matrix";
+
+/**
+ * One attack attempt as the report's matrix shows it. Each suite records the
+ * fields it observed (detection: the Falco ones; enforcement: the Tetragon
+ * ones and the exit code) in its own file; rows with the same `attack` merge.
+ * `null` means "observed: none" (no alert, no kill time); an absent field
+ * means "not observed by this run".
+ */
+export interface MatrixRow {
+  /** Attack catalogue id, e.g. "cat", "python3-open". */
+  attack: string;
+  /** The read method as a person would write it, e.g. `python3 -c "open(…)"`. */
+  method: string;
+  /** The Falco rule that fired (or was expected to), e.g. "[READ] …". */
+  falcoRule?: string | null;
+  falcoFired?: boolean;
+  tetragonKilled?: boolean;
+  /** Exit code of the attempt (137 = SIGKILL). */
+  exitCode?: number | null;
+  /** From the attempt's start to the Falco alert's evt.time. */
+  timeToDetectMs?: number | null;
+  /** From the attempt's start to Tetragon's SIGKILL event. */
+  timeToKillMs?: number | null;
+  /** Bundle paths of the raw evidence behind the row. */
+  evidence?: string[];
+}
+
+export type MatrixField = Exclude<keyof MatrixRow, "attack" | "evidence">;
+export const MATRIX_FIELDS: readonly MatrixField[] = [
+  "method",
+  "falcoRule",
+  "falcoFired",
+  "tetragonKilled",
+  "exitCode",
+  "timeToDetectMs",
+  "timeToKillMs",
+];
+
+/** The bundle path a family's suite writes an attack's row to. */
+export function matrixArtifactPath(family: string, attack: string): string {
+  if (!/^[a-z0-9-]+$/.test(family) || !/^[A-Za-z0-9._-]+$/.test(attack)) {
+    throw new Error(`invalid matrix row path for family ${JSON.stringify(family)}, attack ${JSON.stringify(attack)}`);
+  }
+  return `${MATRIX_DIR}/${family}/${attack}.json`;
+}
+
+const nullableNumber = { type: ["number", "null"] };
+const validateRow = new Ajv({ allErrors: true }).compile({
+  type: "object",
+  required: ["attack", "method"],
+  additionalProperties: false,
+  properties: {
+    attack: { type: "string", minLength: 1 },
+    method: { type: "string", minLength: 1 },
+    falcoRule: { type: ["string", "null"] },
+    falcoFired: { type: "boolean" },
+    tetragonKilled: { type: "boolean" },
+    exitCode: { type: ["integer", "null"] },
+    timeToDetectMs: nullableNumber,
+    timeToKillMs: nullableNumber,
+    evidence: { type: "array", items: { type: "string" } },
+  },
+});
+
+function mergeInto(into: MatrixRow, part: MatrixRow, path: string): void {
+  for (const f of MATRIX_FIELDS) {
+    if (part[f] === undefined || f === "method") continue;
+    if (into[f] !== undefined && into[f] !== part[f]) {
+      throw new Error(
+        `${path}: attack ${part.attack} ${f} is ${JSON.stringify(part[f])}, another matrix file says ${JSON.stringify(into[f])}`,
+      );
+    }
+    (into as unknown as Record<string, unknown>)[f] = part[f];
+  }
+  into.evidence = [...new Set([...(into.evidence ?? []), ...(part.evidence ?? []), path])];
+}
+
+/** Reads and merges (the first file's `method` label wins) every matrix/**\/*.json row in a bundle, in file order; throws naming a malformed file. */
+export function readMatrix(view: BundleView): MatrixRow[] {
+  const rows = new Map<string, MatrixRow>();
+  for (const path of view.files.filter((f) => f.startsWith(`${MATRIX_DIR}/`) && f.endsWith(".json"))) {
+    const part = view.json<unknown>(path);
+    if (!validateRow(part)) {
+      const why = (validateRow.errors ?? []).map((e) => `${e.instancePath || "(top level)"} ${e.message}`).join("; ");
+      throw new Error(`${path} is not a valid matrix row: ${why}`);
+    }
+    const row = part as MatrixRow;
+    const into = rows.get(row.attack) ?? { attack: row.attack, method: row.method };
+    mergeInto(into, row, path);
+    rows.set(row.attack, into);
+  }
+  return [...rows.values()];
+}

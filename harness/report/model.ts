@@ -1,0 +1,92 @@
+import type { BundleView } from "../claims/registry.ts";
+import { CLAIM_IDS, type ClaimId, type Verdict, type VerdictValue, worst } from "../claims/verdict.ts";
+import type { RunRecord, StepTiming } from "../evidence/recorder.ts";
+import { CLAIM_TITLES } from "./claim-titles.ts";
+import { flatten } from "./flatten.ts";
+import { type MatrixRow, readMatrix } from "./matrix.ts";
+
+export type ShownVerdict = VerdictValue | "not run";
+
+/** One line of the claim table: a verdict, or a claim the run has no verdict for. */
+export interface ClaimRow {
+  claim: ClaimId;
+  title: string;
+  subject?: string;
+  verdict: ShownVerdict;
+  reasons: string[];
+  evidence: string[];
+  negativeControl?: Verdict["negativeControl"];
+}
+
+/** Everything a report shows, computed from a bundle without I/O or clock. */
+export interface ReportModel {
+  runId: string;
+  status: RunRecord["status"];
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  tool: RunRecord["tool"];
+  profileName: string;
+  /** Worst verdict per claim, in claim-table order. */
+  overall: { claim: ClaimId; title: string; verdict: ShownVerdict }[];
+  claims: ClaimRow[];
+  matrix: MatrixRow[];
+  /** Why the matrix could not be read, when it could not. */
+  matrixError?: string;
+  steps: StepTiming[];
+  suites: StepTiming[];
+  versions: [string, string][];
+  profile: [string, string][];
+  environment: [string, string][];
+}
+
+function claimRows(verdicts: readonly Verdict[]): ClaimRow[] {
+  const rows: ClaimRow[] = [];
+  for (const claim of CLAIM_IDS) {
+    const mine = verdicts.filter((v) => v.claim === claim);
+    if (mine.length === 0) {
+      rows.push({ claim, title: CLAIM_TITLES[claim], verdict: "not run", reasons: ["no verdict recorded"], evidence: [] });
+    }
+    for (const v of mine) rows.push({ ...v, title: CLAIM_TITLES[claim] });
+  }
+  return rows;
+}
+
+export function overallVerdicts(verdicts: readonly Verdict[]): ReportModel["overall"] {
+  return CLAIM_IDS.map((claim) => {
+    const mine = verdicts.filter((v) => v.claim === claim).map((v) => v.verdict);
+    return { claim, title: CLAIM_TITLES[claim], verdict: mine.length ? worst(mine) : "not run" };
+  });
+}
+
+function matrixOf(view: BundleView): Pick<ReportModel, "matrix" | "matrixError"> {
+  try {
+    return { matrix: readMatrix(view) };
+  } catch (err) {
+    return { matrix: [], matrixError: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Builds the report from a run record, its verdicts, and the bundle's matrix rows. */
+export function buildReportModel(run: RunRecord, view: BundleView, verdicts: readonly Verdict[] = run.verdicts): ReportModel {
+  const start = Date.parse(run.startedAt);
+  const end = run.finishedAt ? Date.parse(run.finishedAt) : NaN;
+  const profile = run.profile as { name?: unknown } | null;
+  return {
+    runId: run.runId,
+    status: run.status,
+    startedAt: run.startedAt,
+    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    ...(Number.isFinite(end - start) ? { durationMs: end - start } : {}),
+    tool: run.tool,
+    profileName: typeof profile?.name === "string" ? profile.name : "unknown",
+    overall: overallVerdicts(verdicts),
+    claims: claimRows(verdicts),
+    ...matrixOf(view),
+    steps: run.steps,
+    suites: run.suites,
+    versions: flatten(run.versions),
+    profile: flatten(run.profile),
+    environment: Object.entries(run.environment),
+  };
+}

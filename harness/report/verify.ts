@@ -1,0 +1,103 @@
+import { FAMILIES, type ClaimFamily } from "../claims/registry.ts";
+import { CLAIM_IDS, type ClaimId, type Verdict, worst } from "../claims/verdict.ts";
+import { TOOL_VERSION } from "../core/tool.ts";
+import { VERDICTS_DIR } from "../evidence/recorder.ts";
+import { DERIVED_FILES, type LoadedBundle, loadBundle } from "./bundle.ts";
+import { type FamilyRejudge, rejudgeFamily } from "./rejudge.ts";
+import { type SecretFinding, scanForSecrets } from "./secret-scan.ts";
+import { renderReports } from "./write-report.ts";
+
+export interface VerifyOptions {
+  /** Claim families to re-judge with; defaults to every registered family. */
+  families?: readonly ClaimFamily[];
+  /** Claims that must pass for the bundle to pass; defaults to every claim. */
+  requiredClaims?: readonly ClaimId[];
+}
+
+export interface VerifyResult {
+  dir: string;
+  runId?: string;
+  /** Missing, changed, unlisted or malformed files. */
+  integrity: string[];
+  /** Live-secret shapes found in any file. */
+  leaks: SecretFinding[];
+  /** Where the evidence, judged again, disagrees with the recorded verdicts. */
+  mismatches: string[];
+  notes: string[];
+  /** Families whose verdicts were re-judged from the evidence. */
+  rejudged: string[];
+  /** The verdicts verify stands behind: re-judged where a family exists, recorded otherwise. */
+  verdicts: Verdict[];
+  /** Required claims that did not pass (failed, inconclusive, or not run). */
+  failedClaims: ClaimId[];
+  /** No integrity problem, no leak, no mismatch. */
+  trusted: boolean;
+  /** Trusted, and every required claim passed. */
+  ok: boolean;
+}
+
+function checkDerived(bundle: LoadedBundle, notes: string[]): string[] {
+  const present = DERIVED_FILES.filter((f) => bundle.view.has(f));
+  if (!bundle.run || present.length === 0) return [];
+  if (bundle.run.tool.version !== TOOL_VERSION) {
+    notes.push(`reports written by secretproof ${bundle.run.tool.version} are not compared (this is ${TOOL_VERSION})`);
+    return [];
+  }
+  const fresh = renderReports(bundle);
+  return present
+    .filter((f) => bundle.view.text(f) !== fresh[f])
+    .map((f) => `changed file: ${f} does not match the report the bundle's evidence renders to`);
+}
+
+function rejudgeAll(bundle: LoadedBundle, families: readonly ClaimFamily[], notes: string[]): FamilyRejudge[] {
+  const run = bundle.run;
+  if (!run) return [];
+  const known = new Set(families.map((f) => `${VERDICTS_DIR}/${f.id}.json`));
+  for (const f of bundle.view.files.filter((p) => p.startsWith(`${VERDICTS_DIR}/`) && !known.has(p))) {
+    notes.push(`${f} belongs to no claim family this secretproof knows: its verdicts are shown as recorded`);
+  }
+  return families
+    .filter((f) => bundle.view.has(`${VERDICTS_DIR}/${f.id}.json`))
+    .map((f) => rejudgeFamily(f, bundle.view, run.verdicts));
+}
+
+function standingVerdicts(recorded: readonly Verdict[], results: FamilyRejudge[]): Verdict[] {
+  const owned = new Set(results.filter((r) => r.verdicts).flatMap((r) => r.claims));
+  const all = [...recorded.filter((v) => !owned.has(v.claim)), ...results.flatMap((r) => r.verdicts ?? [])];
+  return CLAIM_IDS.flatMap((c) => all.filter((v) => v.claim === c));
+}
+
+/** Checks a bundle offline: manifest, run.json, secret shapes, and every judge re-run on the evidence. */
+export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const families = opts.families ?? FAMILIES;
+  const required = opts.requiredClaims ?? CLAIM_IDS;
+  const bundle = await loadBundle(dir);
+  const notes: string[] = [];
+  const integrity = [...bundle.integrity];
+  const leaks = bundle.view.files.flatMap((f) => scanForSecrets(f, bundle.view.bytes(f)));
+  const results = rejudgeAll(bundle, families, notes);
+  integrity.push(...results.flatMap((r) => r.integrity));
+  try {
+    integrity.push(...checkDerived(bundle, notes));
+  } catch (err) {
+    notes.push(`reports could not be rendered for comparison: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const mismatches = results.flatMap((r) => r.mismatches);
+  const verdicts = standingVerdicts(bundle.run?.verdicts ?? [], results);
+  const failedClaims = required.filter((c) => worst(verdicts.filter((v) => v.claim === c).map((v) => v.verdict)) !== "pass");
+  if (bundle.run && bundle.run.status === "running") integrity.push("run.json status is still \"running\": the run never finalized");
+  const trusted = integrity.length === 0 && leaks.length === 0 && mismatches.length === 0;
+  return {
+    dir,
+    ...(bundle.run ? { runId: bundle.run.runId } : {}),
+    integrity,
+    leaks,
+    mismatches,
+    notes,
+    rejudged: results.filter((r) => r.verdicts).map((r) => r.family),
+    verdicts,
+    failedClaims,
+    trusted,
+    ok: trusted && failedClaims.length === 0,
+  };
+}

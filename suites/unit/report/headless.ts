@@ -1,0 +1,53 @@
+/** Renders a local HTML file in headless Chromium with the network made unusable. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { toMs } from "../../../harness/core/duration.ts";
+import { run, which } from "../../../harness/core/exec.ts";
+import { loadProfile } from "../../../harness/vitest/index.ts";
+
+/** A render is one CLI call. */
+const RENDER_TIMEOUT_MS = toMs(loadProfile().waits.command);
+
+/** Debian's chromium; the test fails (never skips) when it is missing. */
+export async function findChromium(): Promise<string> {
+  const path = (await which("chromium")) ?? (await which("chromium-browser"));
+  if (!path) {
+    throw new Error(
+      "chromium is not on PATH: the report tests render report.html in a real browser. " +
+        "Install Debian's chromium (`sudo apt-get install chromium`); .ci/run installs it.",
+    );
+  }
+  return path;
+}
+
+function flags(profileDir: string): string[] {
+  return [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    `--user-data-dir=${profileDir}`,
+    // any request the page tried to make would fail: the report must not need one
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--window-size=1400,1800",
+  ];
+}
+
+/** The DOM Chromium built from the file (`--dump-dom`), and optionally a screenshot. */
+export async function renderHeadless(htmlPath: string, screenshot?: string): Promise<string> {
+  const chromium = await findChromium();
+  const profileDir = await mkdtemp(join(tmpdir(), "secretproof-chromium-"));
+  const url = pathToFileURL(htmlPath).href;
+  try {
+    const dom = await run(chromium, [...flags(profileDir), "--dump-dom", url], { timeoutMs: RENDER_TIMEOUT_MS });
+    if (screenshot) await run(chromium, [...flags(profileDir), `--screenshot=${screenshot}`, url], { timeoutMs: RENDER_TIMEOUT_MS });
+    return dom.stdout;
+  } finally {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}
