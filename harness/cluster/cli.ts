@@ -38,9 +38,9 @@ async function upCommand(opts: { dryRun?: boolean; out?: string }): Promise<void
 async function downCommand(opts: { exportLogs?: boolean }): Promise<void> {
   const profile = loadProfile();
   const rec = opts.exportLogs ? await createRun(profile, { command: "down" }) : undefined;
-  const r = await down({ profile, ...(rec ? { exportLogsTo: rec } : {}) });
+  const r = await down({ profile, ...(rec ? { exportLogsFor: rec } : {}) });
   if (rec) await rec.finalize("passed");
-  process.stdout.write(`${r.deleted ? "deleted the cluster" : "no cluster to delete"}; removed ${r.stateDir}${rec ? `; logs in ${rec.dir}` : ""}\n`);
+  process.stdout.write(`${r.deleted ? "deleted the cluster" : "no cluster to delete"}; removed ${r.stateDir}${rec ? `; logs in ${rec.dir}.cluster-logs` : ""}\n`);
 }
 
 async function testCommand(): Promise<void> {
@@ -59,7 +59,7 @@ export function registerClusterCommands(program: Command): void {
   program
     .command("down")
     .description("delete the kind cluster and its local state (generated secrets included)")
-    .option("--export-logs", "export the cluster's logs (redacted) into a run directory first")
+    .option("--export-logs", "export the cluster's logs (redacted) beside a new run directory first")
     .action(downCommand);
   program
     .command("render")

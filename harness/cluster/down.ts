@@ -2,7 +2,7 @@ import { toMs } from "../core/duration.ts";
 import { StepLog } from "../core/log.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import { attachCluster, clusterExists } from "../kind/kind.ts";
-import { exportLogsRedacted } from "../kind/logs.ts";
+import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import type { Profile } from "../profile.ts";
 import { removeState } from "./local-state.ts";
 import { clusterName as defaultClusterName } from "./names.ts";
@@ -12,8 +12,8 @@ export interface DownOptions {
   profile: Profile;
   clusterName?: string;
   log?: StepLog;
-  /** Export the cluster's logs (redacted) into this run directory before deleting it. */
-  exportLogsTo?: ArtifactWriter;
+  /** Export the cluster's logs (redacted) beside this run directory (<run>.cluster-logs/) before deleting it. */
+  exportLogsFor?: ArtifactWriter;
 }
 
 /** Deletes the kind cluster (logs exported first when asked) and the cluster's local state, secrets included. */
@@ -24,8 +24,8 @@ export async function down(o: DownOptions): Promise<{ deleted: boolean; stateDir
   const exists = await log.step("find-cluster", () => clusterExists(kind));
   if (exists) {
     const cluster = attachCluster(kind);
-    const out = o.exportLogsTo;
-    if (out) await log.step("export-logs", () => exportLogsRedacted(cluster, out, "cluster-logs"));
+    const run = o.exportLogsFor;
+    if (run) await log.step("export-logs", () => exportLogsRedacted(cluster, clusterLogsWriter(run.dir), "teardown"));
     await log.step("delete-cluster", () => cluster.delete());
   } else {
     log.info(`no kind cluster named ${name}`);

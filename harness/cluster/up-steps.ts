@@ -7,7 +7,7 @@ import { waitFor } from "../core/wait.ts";
 import { registerSecrets } from "./state.ts";
 import { helm } from "../helm/helm.ts";
 import { clusterExists, createOrReuseCluster } from "../kind/kind.ts";
-import { exportLogsRedacted } from "../kind/logs.ts";
+import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import { connectKube } from "../kube/client.ts";
 import { kubectl } from "../kube/kubectl.ts";
 import { planProblems } from "../schemas/check-plan.ts";
@@ -63,7 +63,7 @@ export async function kindStep(ctx: UpContext): Promise<void> {
     commandMs: ms(ctx, (w) => w.command),
     createMs: ms(ctx, (w) => w.clusterCreate),
     configPath,
-    onCreateFailure: (c) => exportLogsRedacted(c, ctx.evidence, "diagnostics/kind-cluster/kind-logs"),
+    onCreateFailure: (c) => exportLogsRedacted(c, clusterLogsWriter(ctx.evidence.dir), "kind-create"),
   });
   ctx.cluster = cluster;
   ctx.kubectl = kubectl(cluster.context, ms(ctx, (w) => w.command));

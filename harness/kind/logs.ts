@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
+import { ArtifactWriter } from "../evidence/recorder.ts";
 import type { KindCluster } from "./kind.ts";
 
 async function walk(dir: string): Promise<string[]> {
@@ -10,6 +10,15 @@ async function walk(dir: string): Promise<string[]> {
     entries.map((e) => (e.isDirectory() ? walk(join(dir, e.name)) : Promise.resolve(e.isFile() ? [join(dir, e.name)] : []))),
   );
   return nested.flat();
+}
+
+/**
+ * Where a run's kind node logs go: beside the evidence bundle, not inside it.
+ * They are diagnostics of uncontrolled shape (journal, containerd, every pod's
+ * log), so they stay out of the manifest the bundle is verified against.
+ */
+export function clusterLogsWriter(runDir: string): ArtifactWriter {
+  return new ArtifactWriter(`${runDir}.cluster-logs`);
 }
 
 /**

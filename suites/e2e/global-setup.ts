@@ -39,10 +39,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     const status = await runStatus(project, rec.dir);
     try {
-      // Logs go into the run directory before SHA256SUMS is written over it.
+      // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.
       if (process.env.SECRETPROOF_TEARDOWN === "1") {
         const downLog = new StepLog();
-        await down({ profile, log: downLog, exportLogsTo: rec }).finally(() => downLog.timings.forEach((t) => rec.step(t)));
+        await down({ profile, log: downLog, exportLogsFor: rec }).finally(() => downLog.timings.forEach((t) => rec.step(t)));
       }
     } finally {
       await rec.finalize(status);

@@ -9,6 +9,7 @@ import { describeSteps } from "../../../harness/cluster/render-command.ts";
 import { renderFiles, writeFiles } from "../../../harness/cluster/render.ts";
 import { generateSecrets, PLACEHOLDER_SECRETS } from "../../../harness/cluster/secrets.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
+import { scanForSecrets } from "../../../harness/report/secret-scan.ts";
 import { planProblems } from "../../../harness/schemas/check-plan.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 
@@ -49,6 +50,17 @@ describe("render (what up would apply, for review)", () => {
     const liveFiles = renderFiles(planStack(sampleInputs({ secrets: live })));
     const changed = Object.keys(files).filter((k) => files[k] !== liveFiles[k]).sort();
     expect(changed).toEqual(["helm/vault.values.yaml", "kind/encryption-config.yaml", "vault/configure-vault.json"]);
+  });
+
+  it("is recorded in a run without any secret-shaped content once redacted", () => {
+    const live = generateSecrets();
+    const red = new Redactor();
+    for (const v of [live.encryptionKey, live.vaultRootToken, live.postgresBootstrapPassword]) red.register(v, "s");
+    const recorded = renderFiles(planStack(sampleInputs({ secrets: live })));
+    const findings = Object.entries(recorded).flatMap(([path, text]) => scanForSecrets(path, red.redactBytes(Buffer.from(text))));
+    expect(findings).toEqual([]);
+    const unredacted = scanForSecrets("vault.values.yaml", Buffer.from(recorded["helm/vault.values.yaml"]!));
+    expect(unredacted.map((f) => f.kind)).toEqual(["Vault token (hvs./hvb./hvr.)"]);
   });
 
   it("renders files that parse back to the objects up applies", () => {
