@@ -9,8 +9,12 @@ import type { StepSpec } from "./graph.ts";
  */
 export const UP_STEPS: readonly StepSpec[] = [
   { name: "state", deps: [], what: "load or generate the cluster secrets (0600, outside the repository), write the EncryptionConfiguration" },
-  { name: "fixtures", deps: [], what: "load the Vault definitions, Falco rules and Vault configuration module; render and check every object" },
-  { name: "kind-cluster", deps: ["state", "fixtures"], what: "create the single-node kind cluster, or reuse it" },
+  { name: "fixtures", deps: [], what: "load the Falco rules and the Vault configuration module" },
+  {
+    name: "kind-cluster",
+    deps: ["state", "fixtures"],
+    what: "render and check every object (recorded in the run, redacted); create the single-node kind cluster, or reuse it",
+  },
   { name: "app-image", deps: ["fixtures"], what: "docker build fixtures/app" },
   { name: "cilium", deps: ["kind-cluster"], what: "helm cilium (CNI, kube-proxy replacement); wait for the node to be Ready" },
   { name: "namespaces", deps: ["cilium"], what: "apply the labelled namespaces" },

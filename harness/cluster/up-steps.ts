@@ -29,7 +29,7 @@ export async function stateStep(ctx: UpContext): Promise<void> {
   ctx.log.info(`state: ${generated ? "generated new" : "reusing"} cluster secrets in ${ctx.stateDir}`);
 }
 
-/** Everything other modules provide, loaded before anything heavy starts; the whole plan rendered and checked. */
+/** What other modules provide (Falco rules, Vault configuration), loaded before anything heavy starts. */
 export async function fixturesStep(ctx: UpContext): Promise<void> {
   const [falcoRules, configureVault] = await Promise.all([loadFalcoRules(), loadConfigureVault()]);
   ctx.binding = vaultBinding();
