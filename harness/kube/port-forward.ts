@@ -1,19 +1,72 @@
-import { spawn } from "node:child_process";
-import { describeCommand } from "../core/exec.ts";
-import { PermanentError } from "../core/errors.ts";
+import { execa } from "execa";
+import { formatMs } from "../core/duration.ts";
+import { PermanentError, tail } from "../core/errors.ts";
 
 export interface PortForward {
-  /** http://127.0.0.1:<local port> */
-  readonly url: string;
   readonly localPort: number;
+  /** http://127.0.0.1:<localPort> */
+  readonly url: string;
+  stop(): Promise<void>;
+  /** Same as stop(). */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+export interface PortForwardOptions {
+  context: string;
+  namespace: string;
+  /** e.g. "svc/vault" or "pod/postgres-0". */
+  target: string;
+  remotePort: number;
+  /** How long kubectl may take to report the port. */
+  timeoutMs: number;
+}
+
+/** The local port from kubectl's "Forwarding from 127.0.0.1:41234 -> 8200" line. */
+export function parseForwardedPort(output: string): number | undefined {
+  const m = /Forwarding from 127\.0\.0\.1:(\d+) -> \d+/.exec(output);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
- * `kubectl port-forward` to a Service (or pod) on a free local port, bound to
- * loopback. Resolves once kubectl prints the port it forwards from.
+ * Starts `kubectl port-forward <target> :<port>` on 127.0.0.1 and resolves
+ * once kubectl prints the local port it chose. Rejects (and kills kubectl)
+ * if kubectl exits first or says nothing in time.
  */
+export async function startPortForward(o: PortForwardOptions): Promise<PortForward> {
+  const args = ["--context", o.context, "-n", o.namespace, "port-forward", "--address", "127.0.0.1", o.target, `:${o.remotePort}`];
+  const what = `kubectl ${args.join(" ")}`;
+  const sub = execa("kubectl", args, { reject: false, stdin: "ignore", buffer: false });
+  let out = "";
+  let err = "";
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} printed no port within ${formatMs(o.timeoutMs)}; stderr:\n${tail(err)}`)), o.timeoutMs);
+    sub.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const p = parseForwardedPort(out);
+      if (p !== undefined) {
+        clearTimeout(timer);
+        resolve(p);
+      }
+    });
+    sub.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
+    void sub.then((r) => {
+      clearTimeout(timer);
+      const msg = `${what} exited ${r.exitCode ?? r.signal ?? "?"} before forwarding; stderr:\n${tail(err) || "(empty)"}`;
+      reject((r as { code?: string }).code === "ENOENT" ? new PermanentError("kubectl not found on PATH") : new Error(msg));
+    });
+  }).catch((e: unknown) => {
+    sub.kill("SIGTERM");
+    throw e;
+  });
+  const stop = async () => {
+    if (sub.exitCode === null && !sub.killed) sub.kill("SIGTERM");
+    await sub;
+  };
+  return { localPort: port, url: `http://127.0.0.1:${port}`, stop, close: stop, [Symbol.asyncDispose]: stop };
+}
+
+/** Positional form of startPortForward. */
 export function portForward(
   kubeContext: string,
   namespace: string,
@@ -21,37 +74,5 @@ export function portForward(
   remotePort: number,
   timeoutMs: number,
 ): Promise<PortForward> {
-  const args = ["--context", kubeContext, "-n", namespace, "port-forward", "--address", "127.0.0.1", target, `:${remotePort}`];
-  const command = describeCommand("kubectl", args);
-  const child = spawn("kubectl", args, { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await closed;
-  };
-  return new Promise<PortForward>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void close();
-      reject(new Error(`${command} printed no forwarding port within ${timeoutMs}ms; stderr: ${err.trim() || "(empty)"}`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject((e as NodeJS.ErrnoException).code === "ENOENT" ? new PermanentError(`kubectl not found on PATH (running: ${command})`) : e);
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (err = (err + d).slice(-4000)));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} exited ${code} before forwarding; stderr: ${err.trim() || "(empty)"}`));
-    });
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      const localPort = Number(m[1]);
-      resolve({ url: `http://127.0.0.1:${localPort}`, localPort, close, [Symbol.asyncDispose]: close });
-    });
-  });
+  return startPortForward({ context: kubeContext, namespace, target, remotePort, timeoutMs });
 }

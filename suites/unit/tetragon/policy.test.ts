@@ -4,6 +4,8 @@ import { loadCatalogue } from "../../../harness/attack/catalogue.ts";
 import { ruleNames } from "../../../harness/falco/rules-file.ts";
 import { policySchemaProblems } from "../../../harness/tetragon/policy-schema.ts";
 import { loadPolicy, policyText, selectsPod } from "../../../harness/tetragon/policy.ts";
+import { versions } from "../../../clusters/versions.ts";
+import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests mutate parsed YAML freely
 type Doc = any;
@@ -55,11 +57,13 @@ describe("TracingPolicyNamespaced block-secret-readers", () => {
     expect(policy.spec.options).toEqual([{ name: "policy-mode", value: "enforce" }]);
   });
 
-  it("is namespaced to the app and selects the app's pod labels", () => {
+  it("is namespaced to the app and selects the pods the app Deployment creates", () => {
+    const deployment = renderAppDeployment(versions.images.app);
+    const podLabels = { ...deployment.spec?.template.metadata?.labels, "pod-template-hash": "x" };
     expect(policy.kind).toBe("TracingPolicyNamespaced");
-    expect(policy.metadata.namespace).toBe("test-dynamic");
-    expect(selectsPod(policy, { app: "secure-test-app", "pod-template-hash": "x" })).toBe(true);
-    expect(selectsPod(policy, { app: "other" })).toBe(false);
+    expect(policy.metadata.namespace).toBe(deployment.metadata?.namespace);
+    expect(selectsPod(policy, podLabels)).toBe(true);
+    expect(selectsPod(policy, { ...podLabels, "app.kubernetes.io/name": "other" })).toBe(false);
   });
 
   it("is declared for every catalogue entry: each one says whether Tetragon kills it", () => {
