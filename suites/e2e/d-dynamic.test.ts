@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
+import { vaultNames } from "../../fixtures/vault/definitions.ts";
+import { observeWindow, sampleApp, samplePod } from "../../harness/app/samples.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/claims/dynamic.ts";
+import { DYNAMIC_PATHS as P, judgeDynamic, type DynamicEvidence } from "../../harness/claims/dynamic-family.ts";
+import type { AppSample, LeaseRecord, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic-types.ts";
+import type { ClaimId } from "../../harness/claims/verdict.ts";
+import { APP, NS, POSTGRES, VAULT } from "../../harness/cluster/names.ts";
+import { toMs } from "../../harness/core/duration.ts";
+import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
+import { startPortForward, type PortForward } from "../../harness/kube/port-forward.ts";
+import { inPodPostgres, kubectlShell, podAddress, type InPodPostgres, type LoginTarget } from "../../harness/postgres/in-pod.ts";
+import { connectVault, issueCreds, lookupAll, revokeLease, type VaultHandle } from "../../harness/vault/index.ts";
+import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
+
+/**
+ * D1–D4 from Postgres itself. Every Postgres assertion goes through psql on
+ * postgres-0's socket (independent of the rotated admin password); password
+ * logins go over TCP to the pod's IP. ci profile wall time: the 50s window,
+ * a few seconds for D1/D4/revocation, then up to TTL + 5s + grace (≈45–95s)
+ * for the last identity to be dropped: about 2 minutes, at most ≈2.5.
+ */
+const ROLE = vaultNames.role;
+const APP_LABELS = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
+let e: E2E;
+let vault: VaultHandle;
+let db: InPodPostgres;
+let target: LoginTarget;
+let appUrl = "";
+const forwards: PortForward[] = [];
+const ev: DynamicEvidence = {
+  params: { roleName: ROLE, defaultTtlMs: 0, expiryToleranceMs: 0, dropGraceMs: 0, controlRole: `v-secretproof-control-${randomBytes(3).toString("hex")}` },
+  appSamples: [],
+  podSamples: [],
+  pgRoles: [],
+  leases: [],
+};
+const ms = (pick: (p: E2E["profile"]) => string) => toMs(pick(e.profile));
+const has = (s: PgRolesSnapshot, name: string) => s.rows.some((r) => r.rolname === name);
+const explain = (claim: ClaimId, subject?: string) => {
+  const v = judgeDynamic(ev).find((x) => x.claim === claim && (subject === undefined || x.subject === subject));
+  return { verdict: v?.verdict, why: [...(v?.reasons ?? []), ...(v?.negativeControl?.reasons ?? [])].join("\n"), control: v?.negativeControl?.verdict };
+};
+
+async function record<T>(list: T[], path: string, item: T): Promise<T> {
+  list.push(item);
+  await e.evidence.appendLine(path, JSON.stringify(item));
+  return item;
+}
+
+const recordPod = async () =>
+  record(ev.podSamples as PodSample[], P.podSamples, await samplePod(e.kube, NS.app, APP_LABELS, APP.container));
+
+async function collectTick(appUrl: string): Promise<void> {
+  await record(ev.appSamples as AppSample[], P.appSamples, await sampleApp(appUrl, { timeoutMs: ms((p) => p.waits.command) }));
+  await recordPod();
+  await record(ev.pgRoles as PgRolesSnapshot[], P.pgRoles, await db.roles());
+  for (const l of await lookupAll(vault, `database/creds/${ROLE}/`)) await record(ev.leases as LeaseRecord[], P.leases, l);
+}
+
+/** Polls pg_roles until `gone` holds or the wait ends; the judge, not the wait, decides what the snapshots mean. */
+async function pollRoles(what: string, gone: (s: PgRolesSnapshot) => boolean, timeoutMs: number, sink: PgRolesSnapshot[], path?: string) {
+  const probe = async () => {
+    const s = await db.roles();
+    if (path) await record(sink, path, s);
+    else sink.push(s);
+    return gone(s) ? { done: true as const, value: s } : { done: false as const, state: `still listed at ${s.pgNow}` };
+  };
+  await waitFor(what, probe, { timeoutMs, intervalMs: ms((p) => p.dynamic.probeInterval) }).catch((err: unknown) => {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+  });
+}
+
+beforeAll(async () => {
+  e = await useE2E();
+  const cmd = ms((p) => p.waits.command);
+  const forward = async (namespace: string, svc: string, remotePort: number) => {
+    const pf = await startPortForward({ context: e.kube.context, namespace, target: `svc/${svc}`, remotePort, timeoutMs: cmd });
+    forwards.push(pf);
+    return pf.url;
+  };
+  vault = await connectVault({ addr: await forward(NS.vault, VAULT.service, VAULT.port), token: e.secrets.vaultRootToken, timeoutMs: cmd });
+  appUrl = await forward(NS.app, APP.service, APP.servicePort);
+  db = inPodPostgres(kubectlShell(e.kube, NS.postgres, POSTGRES.pod, POSTGRES.container));
+  target = { host: await podAddress(e.kube, NS.postgres, POSTGRES.pod), port: POSTGRES.port, database: POSTGRES.database };
+  const d = e.profile.dynamic;
+  ev.params = { ...ev.params, defaultTtlMs: toMs(e.profile.vault.defaultTtl), expiryToleranceMs: toMs(d.expiryTolerance), dropGraceMs: toMs(d.dropGrace) };
+  await db.createControlRole(ev.params.controlRole);
+  await e.evidence.write(P.params, ev.params);
+});
+afterAll(async () => {
+  if (e) await e.evidence.verdicts("dynamic", judgeDynamic(ev));
+  await db?.dropRole(ev.params.controlRole).catch(() => undefined);
+  await vault?.close();
+  for (const pf of forwards) await pf.stop();
+});
+
+describe("dynamic credentials, proven from Postgres", () => {
+  it("D2: the app answers 200 from the same, unrestarted pod while its database identity rotates", async () => {
+    await recordPod(); // the pod samples must bracket the app samples
+    await observeWindow("the D2 observation window", () => collectTick(appUrl), {
+      windowMs: ms((p) => p.dynamic.rotationWindow),
+      intervalMs: ms((p) => p.dynamic.probeInterval),
+      slackMs: ms((p) => p.waits.command),
+    });
+    await recordPod();
+    const v = explain("D2");
+    expect(v.verdict, v.why).toBe("pass");
+  });
+
+  it("D1: the identity the app uses now is a Postgres role whose VALID UNTIL is its Vault lease's expiry", async () => {
+    const sample = await sampleApp(appUrl, { timeoutMs: ms((p) => p.waits.command) });
+    const snapshot = await db.roles();
+    ev.d1 = { sample, snapshot, leases: await lookupAll(vault, `database/creds/${ROLE}/`) };
+    await e.evidence.write(P.d1, ev.d1);
+    const v = explain("D1");
+    expect(v.verdict, v.why).toBe("pass");
+  });
+
+  it("D3: revoking a lease drops its role from pg_roles and its password stops working", async () => {
+    const c = await issueCreds(vault, ROLE);
+    const before = await db.roles();
+    const loginBefore = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
+    const revokedAt = new Date().toISOString();
+    await revokeLease(vault, c.leaseId, { sync: true });
+    const after: PgRolesSnapshot[] = [];
+    await pollRoles(`${c.username} to leave pg_roles after revocation`, (s) => !has(s, c.username), ms((p) => p.waits.command), after);
+    const loginAfter = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
+    ev.revocation = { username: c.username, leaseId: c.leaseId, before, loginBefore, revokedAt, after, loginAfter };
+    await e.evidence.write(P.revocation, ev.revocation);
+    const v = explain("D3", "explicit-revocation");
+    expect(v.control, v.why).toBe("pass");
+    expect(v.verdict, v.why).toBe("pass");
+  });
+
+  it("D4: after rotate-root the bootstrap admin password is rejected over TCP, where a live credential gets in", async () => {
+    const live = await issueCreds(vault, ROLE);
+    const conn = await vault.read<{ data?: { connection_details?: { username?: string } } }>(`database/config/${vaultNames.dbConfig}`);
+    ev.logins = {
+      bootstrap: await db.tryLogin(target, POSTGRES.adminUser, e.secrets.postgresBootstrapPassword, "bootstrap admin password"),
+      wrongPassword: await db.tryLogin(target, POSTGRES.adminUser, randomBytes(18).toString("hex"), "random wrong password"),
+      valid: await db.tryLogin(target, live.username, live.password, "harness-issued dynamic credential"),
+      rootUsername: conn.data?.connection_details?.username,
+    };
+    await revokeLease(vault, live.leaseId, { sync: true });
+    await e.evidence.write(P.logins, ev.logins);
+    const v = explain("D4");
+    expect(v.control, v.why).toBe("pass");
+    expect(v.verdict, v.why).toBe("pass");
+  });
+
+  it("D3: every identity the app reported leaves pg_roles once its TTL has passed, while a role made outside Vault stays", async () => {
+    const ids = new Set((ev.appSamples ?? []).flatMap((s) => (s.identity ? [s.identity] : [])));
+    const bound = toMs(e.profile.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ev.params.dropGraceMs;
+    await pollRoles("every app identity to leave pg_roles", (s) => ![...ids].some((id) => has(s, id)), bound, ev.pgRoles as PgRolesSnapshot[], P.pgRoles);
+    const v = explain("D3", "ttl-expiry");
+    expect(v.control, v.why).toBe("pass");
+    expect(v.verdict, v.why).toBe("pass");
+  });
+});
