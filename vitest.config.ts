@@ -1,12 +1,15 @@
 import { defineConfig } from "vitest/config";
 import { toMs } from "./harness/core/duration.ts";
 import { loadProfile } from "./harness/profile.ts";
+import { E2ENameOrderSequencer } from "./harness/vitest/sequencer.ts";
 
 const profile = loadProfile();
 const e2eTimeout = toMs(profile.budget);
 
 export default defineConfig({
   test: {
+    // e2e files run one at a time in name order: the attack phases build on each other.
+    sequence: { sequencer: E2ENameOrderSequencer },
     projects: [
       {
         test: {

@@ -21,6 +21,12 @@ export interface Profile {
   waits: {
     /** Longest a single CLI call (kubectl, helm, etcdctl) may take. */
     command: Duration;
+    /** `kind create cluster` (node image pull included). */
+    clusterCreate: Duration;
+    /** Interval between polls of cluster state (pods, nodes, CRDs) while waiting. */
+    poll: Duration;
+    /** `docker build` of the app image. */
+    imageBuild: Duration;
     /** One helm release to become ready. */
     helmRelease: Duration;
     /** A rollout (DaemonSet/Deployment/StatefulSet) to become ready. */
@@ -64,6 +70,9 @@ const ci: Profile = {
   csi: { rotationPollInterval: "15s" },
   waits: {
     command: "2m",
+    clusterCreate: "5m",
+    poll: "2s",
+    imageBuild: "5m",
     helmRelease: "5m",
     rollout: "3m",
     appReady: "3m",
@@ -83,6 +92,9 @@ const faithful: Profile = {
   csi: { rotationPollInterval: "2m" },
   waits: {
     command: "2m",
+    clusterCreate: "10m",
+    poll: "2s",
+    imageBuild: "10m",
     helmRelease: "10m",
     rollout: "5m",
     appReady: "5m",

@@ -1,5 +1,7 @@
 import { a1EncryptionFamily } from "./encryption-family.ts";
 import { a2NoSecretsFamily } from "./a2-family.ts";
+import { detectionFamily } from "./detection.ts";
+import { enforcementFamily } from "./enforcement.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**
@@ -45,4 +47,6 @@ export interface ClaimFamily {
 export const FAMILIES: readonly ClaimFamily[] = [
   a1EncryptionFamily,
   a2NoSecretsFamily,
+  detectionFamily,
+  enforcementFamily,
 ];

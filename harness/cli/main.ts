@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
+import { registerClusterCommands } from "../cluster/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
@@ -32,6 +33,7 @@ export function buildCli(): Command {
       }
     });
 
+  registerClusterCommands(program);
   registerReportCommands(program);
 
   return program;

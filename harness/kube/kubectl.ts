@@ -22,6 +22,8 @@ export interface Kubectl {
   apply(manifest: string, fieldManager?: string): Promise<ExecResult>;
   /** Runs a command in a pod (`target` is a pod name or `deploy/<name>`). */
   exec(namespace: string, target: string, command: readonly string[], opts?: KubectlExecOptions): Promise<ExecResult>;
+  /** Waits for a Deployment/DaemonSet/StatefulSet (`deploy/<name>`, `ds/<name>`, …) to finish rolling out. */
+  rolloutStatus(namespace: string, resource: string, timeoutMs: number): Promise<ExecResult>;
 }
 
 export function kubectl(context: string, defaultTimeoutMs: number): Kubectl {
@@ -55,6 +57,10 @@ export function kubectl(context: string, defaultTimeoutMs: number): Kubectl {
         timeoutMs: opts.timeoutMs,
       });
     },
+    rolloutStatus: (namespace, resource, timeoutMs) =>
+      k.run(["-n", namespace, "rollout", "status", resource, `--timeout=${Math.ceil(timeoutMs / 1000)}s`], {
+        timeoutMs: timeoutMs + defaultTimeoutMs,
+      }),
   };
   return k;
 }

@@ -1,3 +1,52 @@
-import { tierGlobalSetup } from "../../harness/vitest/index.ts";
+import type { TestProject } from "vitest/node";
+import type { E2EContext } from "../../harness/cluster/context.ts";
+import { down } from "../../harness/cluster/down.ts";
+import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
+import { up } from "../../harness/cluster/up.ts";
+import { StepLog } from "../../harness/core/log.ts";
+import type { RunRecord } from "../../harness/evidence/recorder.ts";
+import { requireTier } from "../../harness/preflight.ts";
+import { loadProfile } from "../../harness/profile.ts";
 
-export default tierGlobalSetup("e2e");
+/** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
+async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
+  const modules = project.vitest.state.getTestModules();
+  if (modules.length > 0) return modules.every((m) => m.ok()) && project.vitest.state.errorsSet.size === 0 ? "passed" : "failed";
+  return (await recordedVerdicts(runDir)).some((v) => v.verdict === "fail") ? "failed" : "passed";
+}
+
+/**
+ * e2e tier setup: preflight, `up` (reusing a live cluster), a run directory
+ * for the evidence, and the context every suite injects. Teardown writes
+ * run.json and SHA256SUMS on every run, pass or fail, and deletes the cluster
+ * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const profile = loadProfile();
+  const rec = await createRun(profile, { command: "npm test" });
+  const log = new StepLog();
+  let ok = false;
+  try {
+    await log.step("preflight", () => requireTier("e2e"));
+    const r = await up({ profile, log, evidence: rec, skipPreflight: true });
+    const ctx: E2EContext = { profile: profile.name, clusterName: r.clusterName, kubeContext: r.kubeContext, stateDir: r.stateDir, runDir: rec.dir };
+    project.provide("secretproof", ctx);
+    ok = true;
+  } finally {
+    log.timings.forEach((t) => rec.step(t));
+    if (!ok) await rec.finalize("failed");
+  }
+  return async () => {
+    const status = await runStatus(project, rec.dir);
+    try {
+      // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.
+      if (process.env.SECRETPROOF_TEARDOWN === "1") {
+        const downLog = new StepLog();
+        await down({ profile, log: downLog, exportLogsFor: rec }).finally(() => downLog.timings.forEach((t) => rec.step(t)));
+      }
+    } finally {
+      await rec.finalize(status);
+      process.stderr.write(`evidence: ${rec.dir} (${status})\n`);
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import { PermanentError } from "../core/errors.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
+import type { PodIdentity } from "./attempt.ts";
+
+/** The article's app: Deployment secure-test-app, container web, Service secure-test-app-svc (80 -> 8080). */
+export const APP = {
+  namespace: "test-dynamic",
+  deployment: "secure-test-app",
+  container: "web",
+  service: "secure-test-app-svc",
+  servicePort: 80,
+} as const;
+
+interface PodJson {
+  metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  spec: { containers: { name: string; image: string }[] };
+  status: { phase?: string; containerStatuses?: { name: string; containerID?: string; restartCount: number; ready: boolean }[] };
+}
+
+export interface AppPodState extends PodIdentity {
+  restartCount: number;
+  labels: Record<string, string>;
+}
+
+function toState(p: PodJson): AppPodState {
+  const spec = p.spec.containers.find((c) => c.name === APP.container);
+  const st = p.status.containerStatuses?.find((c) => c.name === APP.container);
+  if (!spec || !st?.containerID) throw new Error(`pod ${p.metadata.name} has no running container ${APP.container}`);
+  return {
+    namespace: APP.namespace,
+    name: p.metadata.name,
+    uid: p.metadata.uid,
+    container: APP.container,
+    containerId: st.containerID.replace(/^[a-z]+:\/\//, ""),
+    image: spec.image,
+    restartCount: st.restartCount,
+    labels: p.metadata.labels ?? {},
+  };
+}
+
+/** The one live pod of the app Deployment, found through the Deployment's own selector. */
+export async function findAppPod(kube: Kubectl): Promise<AppPodState> {
+  const deploy = await kube.json<{ spec: { selector: { matchLabels?: Record<string, string> } } }>([
+    "-n", APP.namespace, "get", "deployment", APP.deployment,
+  ]);
+  const labels = deploy.spec.selector.matchLabels ?? {};
+  const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+  if (!selector) throw new PermanentError(`deployment ${APP.deployment} has no matchLabels selector`);
+  const pods = await kube.json<{ items: PodJson[] }>(["-n", APP.namespace, "get", "pods", "-l", selector]);
+  const live = pods.items.filter((p) => !p.metadata.deletionTimestamp && p.status.phase === "Running");
+  if (live.length !== 1) {
+    throw new Error(`expected exactly one running pod of ${APP.deployment} (selector ${selector}), found ${live.map((p) => p.metadata.name).join(", ") || "none"}`);
+  }
+  return toState(live[0] as PodJson);
+}
+
+/** The current state of a known pod (for restart and identity checks). */
+export async function podState(kube: Kubectl, name: string): Promise<AppPodState> {
+  return toState(await kube.json<PodJson>(["-n", APP.namespace, "get", "pod", name]));
+}
+
+/**
+ * Environment conditions of the catalogue that hold in the pod. Reading Yama's
+ * ptrace_scope decides whether /proc/1/mem opens are refused.
+ */
+export async function observeEnvironment(kube: Kubectl, pod: PodIdentity): Promise<{ ptraceScope: string; conditions: string[] }> {
+  const r = await kube.exec(pod.namespace, pod.name, ["cat", "/proc/sys/kernel/yama/ptrace_scope"], {
+    container: pod.container,
+    okExitCodes: [1],
+  });
+  const ptraceScope = r.exitCode === 0 ? r.stdout.trim() : "absent";
+  const conditions = ptraceScope === "0" || ptraceScope === "absent" ? ["ptrace-permissive"] : [];
+  return { ptraceScope, conditions };
+}

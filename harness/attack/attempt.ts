@@ -1,0 +1,66 @@
+import type { Outcome } from "./catalogue.ts";
+
+/** The pod an attempt ran in, as the judges compare alerts and events to it. */
+export interface PodIdentity {
+  namespace: string;
+  name: string;
+  uid: string;
+  container: string;
+  /** Full container id without the runtime prefix (64 hex). */
+  containerId: string;
+  /** Image as the pod spec names it, e.g. "secretproof/secure-test-app:dev". */
+  image: string;
+}
+
+/**
+ * One run of a catalogue entry, as recorded. Output fields hold only redacted
+ * text: a credential read's stdout was registered with the redaction layer
+ * before this record existed.
+ */
+export interface AttemptRecord {
+  /** Unique within a run: "<phase>/<attack id>". */
+  id: string;
+  attack: string;
+  phase: string;
+  pod: PodIdentity;
+  command: string[];
+  tty: boolean;
+  startedAt: string;
+  endedAt: string;
+  startMs: number;
+  endMs: number;
+  exitCode: number;
+  stdoutBytes: number;
+  stdout: string;
+  stderr: string;
+  /** True when stdout was registered as a live credential before recording. */
+  credentialRegistered: boolean;
+  /** Nonce of the stream barrier run right after this attempt. */
+  barrier?: string;
+}
+
+/** Judges an attempt's exit code and output against the catalogue's outcome. */
+export function outcomeProblems(a: AttemptRecord, o: Outcome): string[] {
+  const p: string[] = [];
+  if (a.exitCode !== o.exitCode) p.push(`exit code ${a.exitCode}, expected ${o.exitCode}`);
+  switch (o.stdout) {
+    case "credential":
+      if (a.stdoutBytes === 0) p.push("stdout is empty, expected the credential");
+      else if (!a.credentialRegistered) p.push("stdout was not registered as a credential");
+      break;
+    case "empty":
+      if (a.stdoutBytes !== 0) p.push(`stdout has ${a.stdoutBytes} bytes, expected none`);
+      break;
+    case "terminal":
+      if (!/\/dev\/pts\/\d+/.test(a.stdout)) p.push("no /dev/pts/N in the output: the command had no terminal");
+      break;
+    case "any":
+      break;
+  }
+  return p;
+}
+
+/** Collapses runs of whitespace, as Falco's proc.cmdline joins argv with single spaces. */
+export function normaliseCmdline(s: string): string {
+  return s.trim().split(/\s+/).join(" ");
+}

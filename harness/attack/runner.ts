@@ -1,0 +1,94 @@
+import { MIN_SECRET_LENGTH, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
+import type { AttemptRecord, PodIdentity } from "./attempt.ts";
+import type { Attack } from "./catalogue.ts";
+import { execWithTty } from "./tty-exec.ts";
+
+export interface AttackTarget {
+  kube: Kubectl;
+  pod: PodIdentity;
+  timeoutMs: number;
+  redactor?: Redactor;
+}
+
+export interface AttemptResult {
+  record: AttemptRecord;
+  /**
+   * The credential the attempt read, for the one caller that proves it is
+   * live (the login check). Already registered with the redaction layer;
+   * never written anywhere.
+   */
+  credential?: string;
+}
+
+/** Every exit code is a result here: the catalogue, not the runner, decides what is expected. */
+const ANY_EXIT = Array.from({ length: 255 }, (_, i) => i + 1);
+
+interface RawRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runPlain(t: AttackTarget, a: Attack): Promise<RawRun> {
+  const r = await t.kube.exec(t.pod.namespace, t.pod.name, a.command, {
+    container: t.pod.container,
+    input: a.stdin,
+    okExitCodes: ANY_EXIT,
+    timeoutMs: t.timeoutMs,
+  });
+  // kubectl exits with the remote command's code and says so on stderr; any
+  // other non-zero exit is kubectl's own failure (no pod, no permission).
+  if (r.exitCode !== 0 && !r.stderr.includes(`command terminated with exit code ${r.exitCode}`)) {
+    throw new Error(`${r.command} failed in kubectl itself (exit ${r.exitCode}): ${(t.redactor ?? defaultRedactor).redact(r.stderr.trim())}`);
+  }
+  const stderr = r.stderr.replace(new RegExp(`command terminated with exit code ${r.exitCode}\\n?$`), "");
+  return { exitCode: r.exitCode, stdout: r.stdout, stderr };
+}
+
+async function runTty(t: AttackTarget, a: Attack): Promise<RawRun> {
+  const r = await execWithTty(t.kube.context, t.pod, a.command, a.stdin ?? "", t.timeoutMs);
+  return { exitCode: r.exitCode, stdout: r.output, stderr: "" };
+}
+
+/**
+ * Registers what a credential read printed as a live secret, before anything
+ * is recorded. Returns the credential, or undefined when there was nothing
+ * registrable (then the output is recorded only as its length).
+ */
+function registerCredential(a: Attack, stdout: string, red: Redactor): string | undefined {
+  if (!a.target) return undefined;
+  const value = stdout.trim();
+  if (value.length < MIN_SECRET_LENGTH) return undefined;
+  red.register(value, `credential read from ${a.target} by attack ${a.id}`);
+  return value;
+}
+
+/** Runs one catalogue entry in the app container and records it, redacted. */
+export async function runAttack(t: AttackTarget, a: Attack, phase: string): Promise<AttemptResult> {
+  const red = t.redactor ?? defaultRedactor;
+  const startMs = Date.now();
+  const raw = a.tty ? await runTty(t, a) : await runPlain(t, a);
+  const endMs = Date.now();
+  const credential = registerCredential(a, raw.stdout, red);
+  const bytes = Buffer.byteLength(raw.stdout, "utf8");
+  const unregistrable = a.target !== undefined && bytes > 0 && credential === undefined;
+  const record: AttemptRecord = {
+    id: `${phase}/${a.id}`,
+    attack: a.id,
+    phase,
+    pod: t.pod,
+    command: a.command,
+    tty: a.tty === true,
+    startedAt: new Date(startMs).toISOString(),
+    endedAt: new Date(endMs).toISOString(),
+    startMs,
+    endMs,
+    exitCode: raw.exitCode,
+    stdoutBytes: bytes,
+    stdout: unregistrable ? `<withheld: ${bytes} bytes from a credential file, too short to redact>` : red.redact(raw.stdout),
+    stderr: red.redact(raw.stderr),
+    credentialRegistered: credential !== undefined,
+  };
+  return { record, credential };
+}

@@ -1,0 +1,95 @@
+import { toMs } from "../core/duration.ts";
+import { PermanentError } from "../core/errors.ts";
+import { startFalcoCollector, type FalcoCollector } from "../falco/collector.ts";
+import { confirmFalcoLive } from "../falco/liveness.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
+import { portForward, type PortForward } from "../kube/port-forward.ts";
+import type { Profile } from "../profile.ts";
+import { APP, findAppPod, observeEnvironment, type AppPodState } from "./app-pod.ts";
+import { startAppTraffic, type AppTraffic } from "./app-probe.ts";
+import type { AttemptRecord } from "./attempt.ts";
+import { barrier, type BarrierRecord, type MarkerStream } from "./barrier.ts";
+import { resolveAttack, type Attack } from "./catalogue.ts";
+import { runAttack, type AttemptResult } from "./runner.ts";
+
+export interface SessionDeps {
+  kube: Kubectl;
+  profile: Profile;
+}
+
+/**
+ * Everything one attack phase needs, live: the app pod, the environment
+ * conditions observed in it, a port-forward with continuous app traffic, the
+ * Falco alert stream (proven live), and any further marker streams (Tetragon).
+ * Each attempt is followed by a barrier across all streams.
+ */
+export class AttackSession {
+  readonly attempts: AttemptRecord[] = [];
+  readonly barriers: BarrierRecord[] = [];
+  streams: MarkerStream[];
+
+  private constructor(
+    readonly deps: SessionDeps,
+    readonly phase: string,
+    readonly pod: AppPodState,
+    readonly env: { ptraceScope: string; conditions: string[] },
+    readonly forward: PortForward,
+    readonly falco: FalcoCollector,
+    readonly traffic: AppTraffic,
+  ) {
+    this.streams = [falco];
+  }
+
+  static async open(deps: SessionDeps, phase: string): Promise<AttackSession> {
+    const w = deps.profile.waits;
+    const pod = await findAppPod(deps.kube);
+    const env = await observeEnvironment(deps.kube, pod);
+    const falco = startFalcoCollector({ kubeContext: deps.kube.context });
+    let forward: PortForward | undefined;
+    try {
+      const live = await confirmFalcoLive(falco, deps.kube, pod, toMs(w.streamLive), toMs(w.alertWait));
+      forward = await portForward(deps.kube.context, APP.namespace, `svc/${APP.service}`, APP.servicePort, toMs(w.command));
+      const traffic = startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command));
+      const s = new AttackSession(deps, phase, pod, env, forward, falco, traffic);
+      s.barriers.push(live);
+      return s;
+    } catch (err) {
+      await forward?.close();
+      await falco.stop();
+      throw err;
+    }
+  }
+
+  /** The attack with the overrides of the environment conditions that hold. */
+  resolve(a: Attack): Attack {
+    return resolveAttack(a, new Set(this.env.conditions));
+  }
+
+  /** Runs a barrier across every stream (Falco, and Tetragon when added). */
+  async barrier(): Promise<BarrierRecord> {
+    const b = await barrier(this.deps.kube, this.pod, this.streams, toMs(this.deps.profile.waits.alertWait));
+    this.barriers.push(b);
+    return b;
+  }
+
+  /** Runs the attack, then a barrier, and records both. */
+  async attack(a: Attack, phase = this.phase): Promise<AttemptResult> {
+    if (this.attempts.some((x) => x.attack === a.id && x.phase === phase)) throw new PermanentError(`${a.id} already ran in phase ${phase}`);
+    const r = await runAttack({ kube: this.deps.kube, pod: this.pod, timeoutMs: toMs(this.deps.profile.waits.command) }, a, phase);
+    const b = await this.barrier();
+    r.record.barrier = b.nonce;
+    this.attempts.push(r.record);
+    return r;
+  }
+
+  /** Falco internal event-drop alerts seen so far: absence of an alert is then unproven. */
+  falcoDrops(): number {
+    return this.falco.internal().filter((a) => /event drop/i.test(a.rule)).length;
+  }
+
+  async close(): Promise<void> {
+    await this.traffic.stop();
+    await this.forward.close();
+    await this.falco.stop();
+  }
+}

@@ -1,0 +1,160 @@
+import type { AppProbe } from "../attack/app-probe.ts";
+import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../attack/attempt.ts";
+import type { Attack } from "../attack/catalogue.ts";
+import { loginProblems, type LoginProof } from "../attack/login.ts";
+import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
+import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./falco.ts";
+import type { BundleView, ClaimFamily } from "./registry.ts";
+import { verdict, type ClaimId, type Verdict } from "./verdict.ts";
+
+/**
+ * Evidence layout of the detection suite (F1, F2), inside the run directory:
+ *
+ *   detection/catalogue.json     the catalogue entries as run (environment overrides applied) + environment
+ *   detection/rules.json         rule name -> priority as Falco's JSON spells it
+ *   detection/pod.json           the app pod (name, uid, container id, image)
+ *   detection/attempts.jsonl     one AttemptRecord per line, output redacted
+ *   detection/falco-alerts.jsonl the raw Falco JSON lines of our rules and Falco's internal alerts
+ *   detection/falco-stream.json  stream statistics: lines, non-JSON, invalid, dropped
+ *   detection/barriers.json      marker barriers (liveness, after each attempt, after the quiet window)
+ *   detection/app-probes.jsonl   every request to the app during the suite
+ *   detection/quiet-window.json  the window with app traffic and no attack (negative control)
+ *   detection/login.json         the stolen credential's login proof (no password in it)
+ *   verdicts/detection.json      the verdicts, as judgeDetection computes them from the above
+ */
+export const DETECTION_DIR = "detection";
+export const FILES = {
+  catalogue: `${DETECTION_DIR}/catalogue.json`,
+  rules: `${DETECTION_DIR}/rules.json`,
+  pod: `${DETECTION_DIR}/pod.json`,
+  attempts: `${DETECTION_DIR}/attempts.jsonl`,
+  alerts: `${DETECTION_DIR}/falco-alerts.jsonl`,
+  stream: `${DETECTION_DIR}/falco-stream.json`,
+  barriers: `${DETECTION_DIR}/barriers.json`,
+  probes: `${DETECTION_DIR}/app-probes.jsonl`,
+  quiet: `${DETECTION_DIR}/quiet-window.json`,
+  login: `${DETECTION_DIR}/login.json`,
+} as const;
+
+export interface QuietWindow {
+  startMs: number;
+  endMs: number;
+  barrier?: string;
+}
+
+export interface RunCatalogue {
+  environment: { ptraceScope: string; conditions: string[] };
+  attacks: Attack[];
+}
+
+export interface DetectionEvidence {
+  catalogue: RunCatalogue;
+  priorities: Record<string, string>;
+  pod: PodIdentity;
+  attempts: AttemptRecord[];
+  alerts: FalcoAlert[];
+  /** Falco internal event-drop alerts in the run. */
+  drops: number;
+  probes: AppProbe[];
+  quiet?: QuietWindow;
+  login?: LoginProof;
+  slackMs: number;
+}
+
+export const SLACK_MS = 50;
+
+function claimOf(a: Attack, prefer: ClaimId[]): ClaimId {
+  return prefer.find((c) => a.claims.includes(c)) ?? (a.claims[0] as ClaimId);
+}
+
+/** F1/F2 verdict of one attempt: its outcome and the Falco alerts the catalogue declares. */
+export function judgeDetectionAttempt(a: Attack, attempt: AttemptRecord | undefined, ev: Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "slackMs">): Verdict {
+  const claim = claimOf(a, ["F1", "F2"]);
+  if (!attempt) return verdict(claim, "inconclusive", [`${a.id} was not attempted`], [], { subject: a.id });
+  const opts: FalcoJudgeOptions = { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops };
+  const out = outcomeProblems(attempt, a.detection);
+  const f = judgeFalcoAttempt(attempt, a.falco, ev.alerts, barrierTime(ev.alerts, attempt.barrier), opts);
+  const ok = out.length ? false : f.ok;
+  const reasons = [
+    out.length ? `outcome: ${out.join("; ")}` : `outcome: exit ${attempt.exitCode}, ${attempt.stdoutBytes} bytes of stdout, as declared`,
+    ...f.reasons,
+  ];
+  return verdict(claim, ok, reasons, [FILES.attempts, FILES.alerts], { subject: a.id });
+}
+
+/**
+ * The negative control: the app's own reads raise no READ alert. No READ alert
+ * in the run may come from the app process (PID 1 / `python app.py`), and the
+ * quiet window (app traffic, no attack) must hold answered requests and no
+ * READ alert from the pod at all, settled by a barrier.
+ */
+export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
+  const reasons: string[] = [];
+  const reads = ev.alerts.filter((x) => x.rule === READ_RULE && fromPod(x, ev.pod));
+  const byApp = reads.filter((x) => x.fields["proc.vpid"] === 1 || String(x.fields["proc.cmdline"] ?? "").startsWith("python app.py"));
+  let ok: boolean | "inconclusive" = byApp.length === 0;
+  if (byApp.length) reasons.push(`${byApp.length} READ alert(s) from the app itself (first at ${byApp[0]?.time})`);
+  const q = ev.quiet;
+  if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [FILES.quiet], { subject: "app-own-reads" });
+  const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
+  const inQuiet = reads.filter((x) => inWindow(x, q.startMs, q.endMs, 0));
+  const b = barrierTime(ev.alerts, q.barrier);
+  if (served === 0) {
+    ok = false;
+    reasons.push("the app answered no request in the quiet window, so it read nothing");
+  } else reasons.push(`the app served ${served} request(s) in the quiet window, each reading both secret files`);
+  if (inQuiet.length) {
+    ok = false;
+    reasons.push(`${inQuiet.length} READ alert(s) in the quiet window: ${inQuiet.map((x) => `\`${String(x.fields["proc.cmdline"])}\``).join(", ")}`);
+  } else if (b === undefined || b < q.endMs) {
+    if (ok === true) ok = "inconclusive";
+    reasons.push("no barrier after the quiet window: absence of alerts is not proven");
+  } else reasons.push("no READ alert in the quiet window, settled by a barrier");
+  return verdict("F1", ok, reasons, [FILES.alerts, FILES.probes, FILES.quiet], { subject: "app-own-reads" });
+}
+
+export function judgeLogin(login: LoginProof | undefined): Verdict {
+  if (!login) return verdict("F1", "inconclusive", ["no stolen credential was tried against Postgres"], [FILES.login], { subject: "stolen-credential-login" });
+  const p = loginProblems(login);
+  const user = login.attempts.find((x) => x.ok)?.user;
+  const reasons = p.length ? p : [`the password ${login.attack} read logged in to Postgres as ${user}; a wrong password for the same user was refused`];
+  return verdict("F1", p.length === 0, reasons, [FILES.login], { subject: "stolen-credential-login" });
+}
+
+/** Every F1/F2 verdict from the suite's evidence. */
+export function judgeDetection(ev: DetectionEvidence): Verdict[] {
+  const byAttack = new Map(ev.attempts.filter((x) => x.phase === "detection").map((x) => [x.attack, x]));
+  return [
+    ...ev.catalogue.attacks.map((a) => judgeDetectionAttempt(a, byAttack.get(a.id), ev)),
+    judgeAppQuiet(ev),
+    judgeLogin(ev.login),
+  ];
+}
+
+export function jsonl<T>(text: string): T[] {
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T);
+}
+
+/** Reads the detection evidence back from a bundle (pure: the view is already loaded). */
+export function loadDetectionEvidence(b: BundleView): DetectionEvidence {
+  const stream = parseFalcoStream(b.text(FILES.alerts));
+  return {
+    catalogue: b.json<RunCatalogue>(FILES.catalogue),
+    priorities: b.json<Record<string, string>>(FILES.rules),
+    pod: b.json<PodIdentity>(FILES.pod),
+    attempts: jsonl<AttemptRecord>(b.text(FILES.attempts)),
+    alerts: stream.alerts,
+    drops: stream.internal.filter((x) => /event drop/i.test(x.rule)).length,
+    probes: b.has(FILES.probes) ? jsonl<AppProbe>(b.text(FILES.probes)) : [],
+    quiet: b.has(FILES.quiet) ? b.json<QuietWindow>(FILES.quiet) : undefined,
+    login: b.has(FILES.login) ? b.json<LoginProof>(FILES.login) : undefined,
+    slackMs: SLACK_MS,
+  };
+}
+
+export const detectionFamily: ClaimFamily = {
+  id: "detection",
+  claims: ["F1", "F2"],
+  rejudge: (bundle) => judgeDetection(loadDetectionEvidence(bundle)),
+};
+

@@ -1,0 +1,201 @@
+import type { AppPodState } from "../attack/app-pod.ts";
+import type { AppProbe } from "../attack/app-probe.ts";
+import { outcomeProblems, type AttemptRecord } from "../attack/attempt.ts";
+import type { Attack } from "../attack/catalogue.ts";
+import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
+import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
+import { jsonl, type RunCatalogue } from "./detection.ts";
+import { barrierTime, judgeFalcoAttempt } from "./falco.ts";
+import type { BundleView, ClaimFamily } from "./registry.ts";
+import { judgeKill, killsInWindow, sigkilledExits, type KillJudgeOptions } from "./tetragon.ts";
+import { verdict, type Verdict } from "./verdict.ts";
+
+/**
+ * Evidence layout of the enforcement suite (T1, T2, T3), inside the run directory:
+ *
+ *   enforcement/catalogue.json        the catalogue entries as run, and the environment
+ *   enforcement/rules.json            Falco rule name -> JSON priority
+ *   enforcement/policy.yaml           the TracingPolicyNamespaced as applied
+ *   enforcement/policy-status.json    proof it was enforcing: canary reads up to the first kill, tetra's status
+ *   enforcement/pod-before.json       the app pod before the policy (uid, restartCount, container id)
+ *   enforcement/pod-after.json        the same pod after the policy was removed
+ *   enforcement/attempts.jsonl        every attempt (phase "enforcement", then "restored"), output redacted
+ *   enforcement/falco-alerts.jsonl    raw Falco JSON lines of our rules (and Falco internal alerts)
+ *   enforcement/tetragon-events.jsonl raw Tetragon JSON events of the app namespace
+ *   enforcement/barriers.json         marker barriers across both streams
+ *   enforcement/app-probes.jsonl      every request to the app during the suite
+ *   enforcement/phase.json            when the policy was proven enforcing, when attacks ended, when it was removed
+ *   enforcement/time-to-kill.json     per method: attempt start to exit, kill event timing (derived, for reading)
+ *   verdicts/enforcement.json         the verdicts, as judgeEnforcement computes them from the above
+ */
+const D = "enforcement";
+export const ENF_FILES = {
+  catalogue: `${D}/catalogue.json`,
+  rules: `${D}/rules.json`,
+  policy: `${D}/policy.yaml`,
+  policyStatus: `${D}/policy-status.json`,
+  podBefore: `${D}/pod-before.json`,
+  podAfter: `${D}/pod-after.json`,
+  attempts: `${D}/attempts.jsonl`,
+  alerts: `${D}/falco-alerts.jsonl`,
+  falcoStream: `${D}/falco-stream.json`,
+  events: `${D}/tetragon-events.jsonl`,
+  tetragonStream: `${D}/tetragon-stream.json`,
+  barriers: `${D}/barriers.json`,
+  probes: `${D}/app-probes.jsonl`,
+  phase: `${D}/phase.json`,
+  timeToKill: `${D}/time-to-kill.json`,
+} as const;
+
+export interface PhaseWindow {
+  policy: string;
+  enforcingFromMs: number;
+  attacksEndMs: number;
+  removedAtMs?: number;
+}
+
+export interface BarrierSeen {
+  nonce: string;
+  seen: Record<string, number>;
+}
+
+export interface EnforcementEvidence {
+  catalogue: RunCatalogue;
+  priorities: Record<string, string>;
+  podBefore: AppPodState;
+  podAfter?: AppPodState;
+  attempts: AttemptRecord[];
+  alerts: FalcoAlert[];
+  events: TetragonEvent[];
+  barriers: BarrierSeen[];
+  probes: AppProbe[];
+  phase: PhaseWindow;
+  slackMs: number;
+}
+
+export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs">): KillJudgeOptions {
+  return { policy: ev.phase.policy, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: ev.slackMs };
+}
+
+function tetragonBarrier(ev: EnforcementEvidence, nonce: string | undefined): number | undefined {
+  return ev.barriers.find((b) => b.nonce === nonce)?.seen.tetragon;
+}
+
+/** T1 for one method: the declared exit and output, and a proven kill (or, for `spare`, none). */
+export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
+  if (!at) return verdict("T1", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
+  const out = outcomeProblems(at, a.enforcement);
+  const k = judgeKill(at, ev.events, killOptions(ev));
+  const reasons = [out.length ? `outcome: ${out.join("; ")}` : `outcome: exit ${at.exitCode}, ${at.stdoutBytes} bytes of stdout, as declared`];
+  let ok: boolean | "inconclusive" = out.length === 0;
+  if (a.enforcement.tetragon === "kill") {
+    ok = ok && k.killed;
+    reasons.push(...k.reasons);
+    if (k.timeToKillMs !== undefined) reasons.push(`time to kill: ${Math.round(k.timeToKillMs)} ms from attempt start to exit`);
+  } else {
+    const anyKill = killsInWindow(at, ev.events, killOptions(ev)).length + sigkilledExits(ev.events, at.pod, at.startMs - ev.slackMs, at.endMs + ev.slackMs).length;
+    const b = tetragonBarrier(ev, at.barrier);
+    if (anyKill) {
+      ok = false;
+      reasons.push("the catalogue says Tetragon spares this attempt, but a SIGKILL was recorded");
+    } else if (b === undefined || b < at.endMs) {
+      if (ok) ok = "inconclusive";
+      reasons.push("no Tetragon barrier after the attempt: absence of a kill is not proven");
+    } else reasons.push("spared, as declared: no SIGKILL event up to the barrier");
+  }
+  return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: a.id });
+}
+
+/** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
+export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
+  if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), { slackMs: ev.slackMs, priorities: ev.priorities });
+  return verdict("T3", f.ok, f.reasons, [ENF_FILES.alerts], { subject: a.id });
+}
+
+/** T2: throughout the enforcing phase the app answered 200 with rotating identities as PID 1, and its pod never restarted. */
+export function judgeT2(ev: EnforcementEvidence): Verdict {
+  const from = ev.phase.enforcingFromMs;
+  const to = ev.phase.removedAtMs ?? ev.phase.attacksEndMs;
+  const probes = ev.probes.filter((p) => p.ms >= from && p.ms <= to);
+  const bad = probes.filter((p) => p.status !== 200);
+  const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1);
+  const users = new Set(probes.map((p) => p.dbUser).filter(Boolean));
+  const appKills = sigkilledExits(ev.events, ev.podBefore, from, to).filter((e) => e.process.pod?.container?.pid === 1);
+  const after = ev.podAfter;
+  const problems: string[] = [];
+  if (probes.length === 0) problems.push("no request reached the app while the policy was enforcing");
+  if (bad.length) problems.push(`${bad.length} of ${probes.length} requests failed (first: status ${bad[0]?.status} ${bad[0]?.error ?? ""} at ${bad[0]?.at})`);
+  if (notPid1.length) problems.push(`${notPid1.length} answers came from a process other than PID 1`);
+  if (users.size < 2) problems.push(`the app reported ${users.size} DB identit${users.size === 1 ? "y" : "ies"}: rotation was not observed under enforcement`);
+  if (appKills.length) problems.push(`Tetragon killed the app's PID 1 at ${appKills[0]?.time}`);
+  if (!after) problems.push("the pod was not observed after the phase");
+  else {
+    if (after.uid !== ev.podBefore.uid) problems.push(`pod UID changed: ${ev.podBefore.uid} -> ${after.uid}`);
+    if (after.restartCount !== ev.podBefore.restartCount || after.restartCount !== 0) {
+      problems.push(`restartCount ${ev.podBefore.restartCount} -> ${after.restartCount}, expected 0 throughout`);
+    }
+  }
+  const ok = problems.length === 0;
+  const reasons = ok
+    ? [`${probes.length} requests, all 200 from PID 1; ${users.size} DB identities; pod ${ev.podBefore.uid} never restarted (restartCount 0)`]
+    : problems;
+  return verdict("T2", ok, reasons, [ENF_FILES.probes, ENF_FILES.podBefore, ENF_FILES.podAfter], { subject: "app-unharmed" });
+}
+
+/** T1's negative control: after the policy is removed, a read succeeds again with no kill. */
+export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
+  if (!a || !at) return verdict("T1", "inconclusive", ["no read was attempted after the policy was removed"], [], { subject: "restored-after-removal" });
+  const out = outcomeProblems(at, a.detection);
+  const k = judgeKill(at, ev.events, killOptions(ev));
+  const ok = out.length === 0 && !k.killed;
+  const reasons = ok ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`] : [...out, ...(k.killed ? k.reasons : [])];
+  return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: "restored-after-removal" });
+}
+
+/** T1's other negative control: the policy spares the app's own reads (PID 1) throughout. */
+export function judgeAppReads(ev: EnforcementEvidence): Verdict {
+  const to = ev.phase.removedAtMs ?? ev.phase.attacksEndMs;
+  const probes = ev.probes.filter((p) => p.ms >= ev.phase.enforcingFromMs && p.ms <= to);
+  const ok = probes.length > 0 && probes.every((p) => p.status === 200);
+  const reasons = ok
+    ? [`all ${probes.length} app requests under enforcement read both secret files and answered 200`]
+    : [`${probes.filter((p) => p.status !== 200).length} of ${probes.length} app requests under enforcement failed`];
+  return verdict("T1", ok, reasons, [ENF_FILES.probes], { subject: "app-own-reads-succeed" });
+}
+
+export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
+  const enforced = new Map(ev.attempts.filter((x) => x.phase === "enforcement").map((x) => [x.attack, x]));
+  const restored = ev.attempts.find((x) => x.phase === "restored");
+  const out: Verdict[] = [];
+  for (const a of ev.catalogue.attacks) out.push(judgeT1(a, enforced.get(a.id), ev));
+  out.push(judgeAppReads(ev));
+  out.push(judgeRestored(ev.catalogue.attacks.find((a) => a.id === restored?.attack), restored, ev));
+  out.push(judgeT2(ev));
+  for (const a of ev.catalogue.attacks.filter((x) => x.enforcement.tetragon === "kill")) out.push(judgeT3(a, enforced.get(a.id), ev));
+  return out;
+}
+
+export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
+  const catalogue = b.json<RunCatalogue>(ENF_FILES.catalogue);
+  const podBefore = b.json<AppPodState>(ENF_FILES.podBefore);
+  return {
+    catalogue,
+    priorities: b.json<Record<string, string>>(ENF_FILES.rules),
+    podBefore,
+    podAfter: b.has(ENF_FILES.podAfter) ? b.json<AppPodState>(ENF_FILES.podAfter) : undefined,
+    attempts: jsonl<AttemptRecord>(b.text(ENF_FILES.attempts)),
+    alerts: parseFalcoStream(b.text(ENF_FILES.alerts)).alerts,
+    events: parseTetragonStream(b.text(ENF_FILES.events), podBefore.namespace).events,
+    barriers: b.json<BarrierSeen[]>(ENF_FILES.barriers),
+    probes: b.has(ENF_FILES.probes) ? jsonl<AppProbe>(b.text(ENF_FILES.probes)) : [],
+    phase: b.json<PhaseWindow>(ENF_FILES.phase),
+    slackMs: 50,
+  };
+}
+
+export const enforcementFamily: ClaimFamily = {
+  id: "enforcement",
+  claims: ["T1", "T2", "T3"],
+  rejudge: (bundle) => judgeEnforcement(loadEnforcementEvidence(bundle)),
+};

@@ -1,0 +1,78 @@
+/**
+ * Names every part of the stack agrees on. The article's own names are kept
+ * (namespace, Deployment, Service, SecretProviderClass, Postgres pod) so the
+ * evidence reads like the experiments it reproduces.
+ */
+export const DEFAULT_CLUSTER_NAME = "secretproof";
+
+/** The cluster `up` manages: $SECRETPROOF_CLUSTER or "secretproof". */
+export function clusterName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.SECRETPROOF_CLUSTER || DEFAULT_CLUSTER_NAME;
+  if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) {
+    throw new Error(`invalid cluster name ${JSON.stringify(name)}: lower-case letters, digits and '-', at most 32 characters`);
+  }
+  return name;
+}
+
+/** The kube context kind writes for a cluster. */
+export function kindContext(cluster: string): string {
+  return `kind-${cluster}`;
+}
+
+/** The kind node container, which is also the API server's in-cluster host name. */
+export function controlPlaneNode(cluster: string): string {
+  return `${cluster}-control-plane`;
+}
+
+export const NS = {
+  app: "test-dynamic",
+  postgres: "postgres",
+  vault: "vault",
+  falco: "falco",
+  system: "kube-system",
+} as const;
+
+export const APP = {
+  deployment: "secure-test-app",
+  container: "web",
+  port: 8080,
+  service: "secure-test-app-svc",
+  servicePort: 80,
+  spc: "vault-dynamic-creds",
+  mountPath: "/mnt/secrets",
+  /** The fixed UID the app image runs as (the Dockerfile's USER). */
+  uid: 10001,
+  usernameObject: "db-username",
+  passwordObject: "db-password",
+} as const;
+
+export const POSTGRES = {
+  statefulSet: "postgres",
+  pod: "postgres-0",
+  container: "postgres",
+  bootstrapContainer: "bootstrap-password",
+  service: "postgres",
+  host: "postgres.postgres.svc",
+  port: 5432,
+  database: "postgres",
+  adminUser: "postgres",
+  /** Where the bootstrap password lands in the pod (tmpfs, never a Kubernetes object). */
+  bootstrapDir: "/bootstrap",
+  bootstrapFile: "/bootstrap/password",
+} as const;
+
+export const VAULT = {
+  service: "vault",
+  port: 8200,
+  /** What the CSI provider in the cluster dials (SecretProviderClass vaultAddress). */
+  inClusterAddress: "http://vault.vault:8200",
+  /** The API server as Vault's Kubernetes auth reaches it from its pod (the in-pod CA covers this name). */
+  kubernetesHost: "https://kubernetes.default.svc:443",
+} as const;
+
+export const ENCRYPTION = {
+  /** Directory inside the kind node (and the API server pod) holding the EncryptionConfiguration. */
+  nodeDir: "/etc/kubernetes/encryption",
+  fileName: "encryption-config.yaml",
+  keyName: "key1",
+} as const;

@@ -1,0 +1,134 @@
+/**
+ * Falco's JSON alert format (falco userspace/engine/formats.cpp): one object
+ * per line, keys hostname, output, output_fields, priority, rule, source, tags,
+ * time ("YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ", UTC, always 9 digits). Internal
+ * alerts ("Falco internal: ...", source "internal") carry no tags.
+ */
+export type FieldValue = string | number | boolean | null;
+
+export interface FalcoAlert {
+  time: string;
+  /** `time` as epoch milliseconds with the sub-millisecond part kept as a fraction. */
+  timeMs: number;
+  rule: string;
+  priority: string;
+  source: string;
+  hostname?: string;
+  output?: string;
+  fields: Record<string, FieldValue>;
+  tags?: string[];
+}
+
+export type LineKind = "alert" | "foreign" | "internal" | "non-json" | "invalid";
+
+const TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/** Epoch milliseconds of a Falco/RFC 3339 UTC time with up to 9 fractional digits. */
+export function parseFalcoTime(t: string): number | undefined {
+  const m = TIME.exec(t);
+  if (!m) return undefined;
+  const base = Date.parse(`${m[1]}Z`);
+  if (Number.isNaN(base)) return undefined;
+  const frac = m[2] ?? "";
+  return base + (frac ? Number(frac.padEnd(9, "0")) / 1e6 : 0);
+}
+
+/** Turns a parsed JSON object into an alert, or says why it is not one. */
+export function toAlert(o: unknown): FalcoAlert | string {
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return "not an object";
+  const r = o as Record<string, unknown>;
+  if (typeof r.rule !== "string") return "no rule";
+  if (typeof r.priority !== "string") return "no priority";
+  if (typeof r.time !== "string") return "no time";
+  const timeMs = parseFalcoTime(r.time);
+  if (timeMs === undefined) return `time ${JSON.stringify(r.time)} is not Falco's UTC format`;
+  const of = r.output_fields;
+  if (of !== undefined && (typeof of !== "object" || of === null || Array.isArray(of))) return "output_fields is not an object";
+  return {
+    time: r.time,
+    timeMs,
+    rule: r.rule,
+    priority: r.priority,
+    source: typeof r.source === "string" ? r.source : "",
+    hostname: typeof r.hostname === "string" ? r.hostname : undefined,
+    output: typeof r.output === "string" ? r.output : undefined,
+    fields: (of ?? {}) as Record<string, FieldValue>,
+    tags: Array.isArray(r.tags) ? (r.tags as string[]) : undefined,
+  };
+}
+
+export interface LineCounts {
+  lines: number;
+  alerts: number;
+  /** JSON alerts of rules that are not ours: counted, not parsed. */
+  foreign: number;
+  /** "Falco internal: ..." alerts (event drops, timeouts). */
+  internal: number;
+  nonJson: number;
+  invalid: number;
+}
+
+export function emptyCounts(): LineCounts {
+  return { lines: 0, alerts: 0, foreign: 0, internal: 0, nonJson: 0, invalid: 0 };
+}
+
+/**
+ * Classifies stream lines. Only lines that can hold one of our alerts (the
+ * rule prefix appears in the raw line: JSON never escapes ASCII letters) or a
+ * Falco internal alert are parsed; other JSON lines are counted as foreign.
+ * Log lines interleaved in the stream are counted and skipped.
+ */
+export class FalcoLineParser {
+  readonly counts: LineCounts = emptyCounts();
+  lastInvalid?: string;
+
+  constructor(readonly rulePrefix = "SecretProof") {}
+
+  parse(line: string): { kind: LineKind; alert?: FalcoAlert } {
+    this.counts.lines++;
+    const start = line.charCodeAt(0) === 0x7b ? 0 : line.indexOf("{");
+    if (start < 0 || line.slice(0, start).trim() !== "") return this.#count("nonJson", "non-json");
+    const ours = line.includes(this.rulePrefix);
+    if (!ours && !line.includes("Falco internal")) return this.#count("foreign", "foreign");
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      this.lastInvalid = line.slice(0, 200);
+      return this.#count("invalid", "invalid");
+    }
+    const a = toAlert(obj);
+    if (typeof a === "string") {
+      this.lastInvalid = `${a}: ${line.slice(0, 200)}`;
+      return this.#count("invalid", "invalid");
+    }
+    if (a.rule.startsWith(this.rulePrefix)) {
+      this.counts.alerts++;
+      return { kind: "alert", alert: a };
+    }
+    if (a.source === "internal" || a.rule.startsWith("Falco internal")) {
+      this.counts.internal++;
+      return { kind: "internal", alert: a };
+    }
+    return this.#count("foreign", "foreign");
+  }
+
+  #count(key: "foreign" | "nonJson" | "invalid", kind: LineKind): { kind: LineKind } {
+    this.counts[key]++;
+    return { kind };
+  }
+}
+
+/** Parses a whole recorded stream (e.g. an evidence file) into our alerts and internal alerts. */
+export function parseFalcoStream(text: string, rulePrefix?: string): { alerts: FalcoAlert[]; internal: FalcoAlert[]; counts: LineCounts } {
+  const p = new FalcoLineParser(rulePrefix);
+  const alerts: FalcoAlert[] = [];
+  const internal: FalcoAlert[] = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const r = p.parse(line);
+    if (r.kind === "alert" && r.alert) alerts.push(r.alert);
+    else if (r.kind === "internal" && r.alert) internal.push(r.alert);
+  }
+  return { alerts, internal, counts: p.counts };
+}

@@ -1,0 +1,31 @@
+import { waitFor } from "../core/wait.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
+import type { PodIdentity } from "../attack/attempt.ts";
+import { barrier, type BarrierRecord } from "../attack/barrier.ts";
+import type { FalcoCollector } from "./collector.ts";
+
+/**
+ * Proves the alert stream is live before the first attack: a marker exec in
+ * the app container must come back as our marker rule's alert, through the
+ * whole path (driver, rules, container plugin, JSON output, kubectl logs),
+ * with the pod's metadata resolved. Retries with a fresh marker until then.
+ */
+export async function confirmFalcoLive(
+  falco: FalcoCollector,
+  kube: Kubectl,
+  pod: PodIdentity,
+  timeoutMs: number,
+  perTryMs: number,
+): Promise<BarrierRecord> {
+  return waitFor(
+    "the Falco alert stream to deliver a marker alert with the app pod's metadata",
+    async () => {
+      const b = await barrier(kube, pod, [falco], perTryMs);
+      const alert = falco.alerts().find((a) => String(a.fields["proc.cmdline"] ?? "").includes(b.nonce));
+      const podName = alert?.fields["k8s.pod.name"];
+      if (podName === pod.name && alert?.fields["k8s.ns.name"] === pod.namespace) return { done: true, value: b };
+      return { done: false, state: { marker: b.nonce, podName, stream: falco.stats() } };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { ReleaseSpec } from "../../clusters/helm/releases.ts";
+import { toSeconds } from "../core/duration.ts";
+import { run } from "../core/exec.ts";
+import { canonicalJson, releaseState, type DeployedRelease, type ReleaseState } from "./release-state.ts";
+
+export interface Helm {
+  readonly context: string;
+  /** Every release in the cluster, failed and pending ones included. */
+  list(): Promise<DeployedRelease[]>;
+  /** The user-supplied values of a release, as JSON. */
+  getValues(name: string, namespace: string): Promise<unknown>;
+  /** What `ensure` would do for a release, without doing it. */
+  state(spec: ReleaseSpec, releases?: DeployedRelease[]): Promise<ReleaseState>;
+  /** Installs or upgrades unless the release is deployed at the pinned version with identical values. */
+  ensure(spec: ReleaseSpec, opts: { timeoutMs: number }): Promise<ReleaseState>;
+  status(name: string, namespace: string): Promise<string>;
+}
+
+export interface HelmOptions {
+  context: string;
+  commandMs: number;
+  /** Private directory (mode 0700) for values files: some hold generated secrets. */
+  scratchDir: string;
+}
+
+/** helm pinned to one kube context, installing charts straight from their repository URL at a pinned version. */
+export function helm(o: HelmOptions): Helm {
+  const ctx = ["--kube-context", o.context];
+  const h: Helm = {
+    context: o.context,
+    async list() {
+      const r = await run("helm", ["list", "--all-namespaces", "--all", "--output", "json", ...ctx], { timeoutMs: o.commandMs });
+      return JSON.parse(r.stdout || "[]") as DeployedRelease[];
+    },
+    async getValues(name, namespace) {
+      const r = await run("helm", ["get", "values", name, "--namespace", namespace, "--output", "json", ...ctx], {
+        timeoutMs: o.commandMs,
+      });
+      return JSON.parse(r.stdout || "null") as unknown;
+    },
+    async state(spec, releases) {
+      const found = (releases ?? (await h.list())).find((r) => r.name === spec.name && r.namespace === spec.namespace);
+      const values = found?.status === "deployed" ? await h.getValues(spec.name, spec.namespace) : undefined;
+      return releaseState(spec, found, values);
+    },
+    async ensure(spec, { timeoutMs }) {
+      const state = await h.state(spec);
+      if (state.action === "skip") return state;
+      if (state.action === "reinstall") {
+        await run("helm", ["uninstall", spec.name, "--namespace", spec.namespace, "--wait", ...ctx], { timeoutMs });
+      }
+      const file = join(o.scratchDir, `${spec.name}-${randomBytes(4).toString("hex")}.values.yaml`);
+      await writeFile(file, stringify(JSON.parse(canonicalJson(spec.values))), { mode: 0o600 });
+      try {
+        await run(
+          "helm",
+          [
+            "upgrade", "--install", spec.name, spec.chart.chart,
+            "--repo", spec.chart.repo, "--version", spec.chart.version,
+            "--namespace", spec.namespace, "--create-namespace",
+            "--values", file, "--wait", "--timeout", `${toSeconds(`${timeoutMs}ms`)}s`, ...ctx,
+          ],
+          { timeoutMs: timeoutMs + o.commandMs },
+        );
+      } finally {
+        await rm(file, { force: true });
+      }
+      return state;
+    },
+    async status(name, namespace) {
+      const r = await run("helm", ["status", name, "--namespace", namespace, ...ctx], { timeoutMs: o.commandMs, okExitCodes: [1] });
+      return r.stdout || r.stderr;
+    },
+  };
+  return h;
+}

@@ -1,0 +1,98 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { describeCommand } from "../core/exec.ts";
+import { PermanentError } from "../core/errors.ts";
+import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+
+/** Keeps the newest `capacity` items; counts what it had to drop. */
+export class Ring<T> {
+  #items: T[] = [];
+  #head = 0;
+  dropped = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`ring capacity must be a positive integer, got ${capacity}`);
+  }
+
+  push(item: T): void {
+    if (this.#items.length < this.capacity) {
+      this.#items.push(item);
+      return;
+    }
+    this.#items[this.#head] = item;
+    this.#head = (this.#head + 1) % this.capacity;
+    this.dropped++;
+  }
+
+  /** Items oldest first. */
+  toArray(): T[] {
+    return [...this.#items.slice(this.#head), ...this.#items.slice(0, this.#head)];
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+}
+
+export interface LineFollower {
+  readonly command: string;
+  /** Resolves when the process ends (by itself or through stop()). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly running: boolean;
+  /** Why the process could not start, if it could not (a missing binary is permanent). */
+  readonly error: Error | undefined;
+  stderrTail(): string;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Runs a long-lived CLI (e.g. `kubectl logs -f`) and hands each stdout line to
+ * `onLine`. Stderr is kept as a short tail for error messages. A stream is not
+ * a one-shot command, so this spawns directly instead of going through run().
+ */
+export function followLines(
+  file: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  red: Redactor = defaultRedactor,
+): LineFollower {
+  const command = red.redact(describeCommand(file, args));
+  const child = spawn(file, [...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let running = true;
+  let stderr = "";
+  let spawnError: Error | undefined;
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (d: string) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", onLine);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("error", (err) => {
+      spawnError = (err as NodeJS.ErrnoException).code === "ENOENT" ? new PermanentError(`${file} not found on PATH (running: ${command})`) : err;
+      running = false;
+      resolve({ code: null, signal: null });
+    });
+    child.on("close", (code, signal) => {
+      running = false;
+      resolve({ code, signal });
+    });
+  });
+  const stop = async () => {
+    if (running) child.kill("SIGTERM");
+    await exited;
+  };
+  return {
+    command,
+    exited,
+    get running() {
+      return running;
+    },
+    get error() {
+      return spawnError;
+    },
+    stderrTail: () => red.redact(stderr),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

@@ -1,0 +1,76 @@
+import { parse } from "yaml";
+import type { Versions } from "../../clusters/versions.ts";
+import type { StackPlan } from "../cluster/plan.ts";
+import { isPlaceholder } from "../cluster/secrets.ts";
+import { CHART_KEYS, unknownValuesKeys } from "./chart-keys.ts";
+import { encryptionConfigurationSchema } from "./encryption-config.ts";
+import { kindClusterSchema } from "./kind-config.ts";
+import { kubeadmClusterConfigurationPatchSchema } from "./kubeadm.ts";
+import { secretProviderClassSchema, vaultProviderObjectsSchema, vaultProviderParametersSchema } from "./secret-provider-class.ts";
+import { schemaProblems } from "./validate.ts";
+
+const prefixed = (where: string, problems: string[]) => problems.map((p) => `${where}${p}`);
+
+function kindProblems(plan: StackPlan, versions: Versions): string[] {
+  const out = prefixed("kind config ", schemaProblems(kindClusterSchema, plan.kindConfig));
+  for (const [n, node] of plan.kindConfig.nodes.entries()) {
+    for (const [i, text] of node.kubeadmConfigPatches.entries()) {
+      const patch = parse(text) as Record<string, unknown>;
+      out.push(...prefixed(`kubeadm patch ${n}.${i} `, schemaProblems(kubeadmClusterConfigurationPatchSchema, patch)));
+      if (patch.apiVersion !== undefined && patch.apiVersion !== versions.kind.kubeadmApi) {
+        out.push(`kubeadm patch ${n}.${i} names ${String(patch.apiVersion)} but the node image speaks ${versions.kind.kubeadmApi}`);
+      }
+    }
+  }
+  return out;
+}
+
+function encryptionProblems(plan: StackPlan): string[] {
+  const out = prefixed("EncryptionConfiguration ", schemaProblems(encryptionConfigurationSchema, plan.encryptionConfig));
+  const providers = plan.encryptionConfig.resources[0]?.providers ?? [];
+  const first = providers[0];
+  if (!first || !("aescbc" in first)) out.push("EncryptionConfiguration: the first (writing) provider must be aescbc");
+  if (!providers.some((p) => "identity" in p) || !("identity" in (providers.at(-1) ?? {}))) {
+    out.push("EncryptionConfiguration: identity must come last, to read Secrets stored before encryption");
+  }
+  for (const key of first && "aescbc" in first ? first.aescbc.keys : []) {
+    if (!isPlaceholder(key.secret) && Buffer.from(key.secret, "base64").length !== 32) {
+      out.push(`EncryptionConfiguration: aescbc key ${key.name} is not 32 bytes`);
+    }
+  }
+  return out;
+}
+
+function spcProblems(plan: StackPlan): string[] {
+  const spc = plan.app.secretProviderClass;
+  const out = prefixed("SecretProviderClass ", schemaProblems(secretProviderClassSchema, spc));
+  out.push(...prefixed("SecretProviderClass parameters ", schemaProblems(vaultProviderParametersSchema, spc.spec.parameters)));
+  if ("vaultKubernetesMountPath" in spc.spec.parameters && "vaultAuthMountPath" in spc.spec.parameters) {
+    out.push("SecretProviderClass sets both vaultKubernetesMountPath and vaultAuthMountPath (the provider rejects that)");
+  }
+  let objects: unknown;
+  try {
+    objects = parse(spc.spec.parameters.objects ?? "");
+  } catch (err) {
+    return [...out, `SecretProviderClass objects is not YAML: ${(err as Error).message}`];
+  }
+  out.push(...prefixed("SecretProviderClass objects ", schemaProblems(vaultProviderObjectsSchema, objects)));
+  if ("secretObjects" in spc.spec) out.push("SecretProviderClass must not sync into a Kubernetes Secret (secretObjects)");
+  return out;
+}
+
+function valuesProblems(plan: StackPlan): string[] {
+  return Object.values(plan.releases).flatMap((r) =>
+    unknownValuesKeys(r.values, CHART_KEYS[r.name]).map((k) => `${r.name} values: ${CHART_KEYS[r.name].chart} has no key ${k}`),
+  );
+}
+
+/**
+ * Every rendered object checked against the schemas written from upstream
+ * (kind, kubeadm, EncryptionConfiguration, SecretProviderClass + the Vault
+ * provider's parameters) and every values key against what the pinned chart
+ * reads. Empty when all is well.
+ */
+export function planProblems(plan: StackPlan, versions: Versions): string[] {
+  return [...kindProblems(plan, versions), ...encryptionProblems(plan), ...spcProblems(plan), ...valuesProblems(plan)];
+}

@@ -1,0 +1,56 @@
+import { waitFor } from "../core/wait.ts";
+import type { PodIdentity } from "../attack/attempt.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
+import { findStatus, tetraPolicies, type PolicyStatus, type TracingPolicyDoc } from "./policy.ts";
+
+export interface CanaryRead {
+  startMs: number;
+  endMs: number;
+  exitCode: number;
+  stdoutBytes: number;
+}
+
+export interface EnforcingProof {
+  /** Every canary read until the first kill; the last one exited 137. */
+  canaries: CanaryRead[];
+  status: PolicyStatus;
+  provenAtMs: number;
+}
+
+/** Reads the user-name file (not the password) as an unauthorized process would. */
+async function canary(kube: Kubectl, pod: PodIdentity, timeoutMs: number): Promise<CanaryRead> {
+  const startMs = Date.now();
+  const r = await kube.exec(pod.namespace, pod.name, ["cat", "/mnt/secrets/db-username"], {
+    container: pod.container,
+    okExitCodes: [137],
+    timeoutMs,
+  });
+  return { startMs, endMs: Date.now(), exitCode: r.exitCode, stdoutBytes: Buffer.byteLength(r.stdout) };
+}
+
+/**
+ * Waits until the policy is enforcing, proven by a kill: an unauthorized
+ * canary read exits 137. The agent's own view (state enabled, mode enforce)
+ * must agree. Never a sleep: until both hold, the wait keeps observing.
+ */
+export async function waitEnforcing(
+  kube: Kubectl,
+  pod: PodIdentity,
+  policy: TracingPolicyDoc,
+  timeoutMs: number,
+  commandTimeoutMs: number,
+): Promise<EnforcingProof> {
+  const canaries: CanaryRead[] = [];
+  return waitFor(
+    `TracingPolicyNamespaced ${policy.metadata.namespace}/${policy.metadata.name} to kill an unauthorized reader`,
+    async () => {
+      const status = findStatus(await tetraPolicies(kube), policy);
+      const c = await canary(kube, pod, commandTimeoutMs);
+      canaries.push(c);
+      const enforcing = status?.state === "TP_STATE_ENABLED" && status.mode === "TP_MODE_ENFORCE";
+      if (c.exitCode === 137 && enforcing && status) return { done: true, value: { canaries, status, provenAtMs: c.endMs } };
+      return { done: false, state: { canaryExit: c.exitCode, status: status ?? "not listed by tetra" } };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { graphProblems, runGraph, StepFailedError, topoOrder, type StepSpec } from "../../../harness/cluster/graph.ts";
+import { UP_STEPS } from "../../../harness/cluster/steps.ts";
+import { StepLog } from "../../../harness/core/log.ts";
+
+const quietLog = () => new StepLog({ write: () => undefined });
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+describe("the up step graph", () => {
+  const deps = (name: string): Set<string> => {
+    const s = UP_STEPS.find((x) => x.name === name)!;
+    return new Set(s.deps.flatMap((d) => [d, ...deps(d)]));
+  };
+
+  it("is a DAG whose dependencies all exist", () => {
+    expect(graphProblems(UP_STEPS)).toEqual([]);
+    expect(topoOrder(UP_STEPS)).toHaveLength(UP_STEPS.length);
+  });
+
+  it("schedules nothing in the cluster before Cilium, the CNI", () => {
+    // Loading an image onto the node needs no CNI; everything else that touches the cluster does.
+    const offCluster = new Set(["state", "fixtures", "kind-cluster", "app-image", "app-image-load", "cilium"]);
+    for (const s of UP_STEPS.filter((x) => !offCluster.has(x.name))) expect(deps(s.name), s.name).toContain("cilium");
+  });
+
+  it("configures Vault only after Vault and Postgres, and deploys the app only after that and the CSI driver", () => {
+    expect([...deps("configure-vault")]).toEqual(expect.arrayContaining(["vault", "postgres"]));
+    expect([...deps("app")]).toEqual(expect.arrayContaining(["configure-vault", "csi-driver", "app-image-load"]));
+    expect(topoOrder(UP_STEPS).at(-1)).toBe("app-ready");
+  });
+
+  it("rejects unknown dependencies and cycles", () => {
+    const bad: StepSpec[] = [
+      { name: "a", deps: ["b"], what: "" },
+      { name: "b", deps: ["a"], what: "" },
+      { name: "c", deps: ["x"], what: "" },
+    ];
+    const problems = graphProblems(bad);
+    expect(problems).toContain("c depends on unknown step x");
+    expect(problems.some((p) => p.startsWith("cycle:"))).toBe(true);
+  });
+});
+
+describe("runGraph", () => {
+  it("runs independent steps in parallel and each after its dependencies", async () => {
+    const gate = deferred();
+    const events: string[] = [];
+    const specs: StepSpec[] = [
+      { name: "root", deps: [], what: "" },
+      { name: "left", deps: ["root"], what: "" },
+      { name: "right", deps: ["root"], what: "" },
+      { name: "join", deps: ["left", "right"], what: "" },
+    ];
+    const log = quietLog();
+    await runGraph(
+      specs,
+      {
+        root: async () => events.push("root"),
+        // left waits for right to start: only possible if both run at once.
+        left: async () => {
+          events.push("left:start");
+          await gate.promise;
+          events.push("left:end");
+        },
+        right: async () => {
+          events.push("right");
+          gate.resolve();
+        },
+        join: async () => events.push("join"),
+      },
+      log,
+    );
+    expect(events).toEqual(["root", "left:start", "right", "left:end", "join"]);
+    expect(log.timings.map((t) => t.name).sort()).toEqual(["join", "left", "right", "root"]);
+  });
+
+  it("names the failed step, never starts its dependents, and lets running steps finish", async () => {
+    const ran: string[] = [];
+    const specs: StepSpec[] = [
+      { name: "cilium", deps: [], what: "" },
+      { name: "falco", deps: ["cilium"], what: "" },
+      { name: "image", deps: [], what: "" },
+    ];
+    const err = await runGraph(
+      specs,
+      {
+        cilium: async () => {
+          throw new Error("rollout timed out");
+        },
+        falco: async () => ran.push("falco"),
+        image: async () => ran.push("image"),
+      },
+      quietLog(),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StepFailedError);
+    expect((err as StepFailedError).step).toBe("cilium");
+    expect((err as Error).message).toBe("step cilium failed: rollout timed out");
+    expect(ran).toEqual(["image"]);
+  });
+});

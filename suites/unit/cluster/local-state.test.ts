@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { encryptionHostDir, ensureSecrets, writeEncryptionConfig } from "../../../harness/cluster/local-state.ts";
+import { secretProblems } from "../../../harness/cluster/secrets.ts";
+
+let root: string;
+let dir: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "secretproof-local-state-"));
+  dir = join(root, "secretproof");
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const mode = async (p: string) => (await stat(p)).mode & 0o777;
+
+describe("a new cluster's secrets", () => {
+  it("are generated once, kept 0600 outside the repository, and reused by the next up", async () => {
+    const first = await ensureSecrets(dir, false);
+    expect(first.generated).toBe(true);
+    expect(secretProblems(first.secrets)).toEqual([]);
+    expect(Buffer.from(first.secrets.encryptionKey, "base64")).toHaveLength(32);
+    expect(await mode(join(dir, "secrets.json"))).toBe(0o600);
+    const second = await ensureSecrets(dir, true);
+    expect(second).toEqual({ secrets: first.secrets, generated: false });
+  });
+
+  it("differ per cluster", async () => {
+    const a = await ensureSecrets(dir, false);
+    const b = await ensureSecrets(join(root, "other"), false);
+    expect(a.secrets.encryptionKey).not.toBe(b.secrets.encryptionKey);
+    expect(a.secrets.vaultRootToken).not.toBe(b.secrets.vaultRootToken);
+  });
+
+  it("cannot be invented for a cluster that already exists (its key would be unknown)", async () => {
+    await expect(ensureSecrets(dir, true)).rejects.toThrow(/cluster exists but its secrets .* are gone: run `secretproof down`/);
+  });
+});
+
+describe("the EncryptionConfiguration on disk", () => {
+  it("holds the cluster's key, 0600 in a 0700 directory, and is rewritten identically", async () => {
+    const { secrets } = await ensureSecrets(dir, false);
+    const path = await writeEncryptionConfig(dir, secrets, false);
+    expect(path).toBe(join(encryptionHostDir(dir), "encryption-config.yaml"));
+    expect(await mode(path)).toBe(0o600);
+    expect(await mode(encryptionHostDir(dir))).toBe(0o700);
+    const doc = parse(await readFile(path, "utf8")) as { resources: { providers: { aescbc?: { keys: { secret: string }[] } }[] }[] };
+    expect(doc.resources[0]!.providers[0]!.aescbc!.keys[0]!.secret).toBe(secrets.encryptionKey);
+    await expect(writeEncryptionConfig(dir, secrets, true)).resolves.toBe(path);
+  });
+
+  it("is never silently replaced under a running cluster", async () => {
+    const { secrets } = await ensureSecrets(dir, false);
+    const path = await writeEncryptionConfig(dir, secrets, false);
+    await writeFile(path, "tampered\n");
+    await expect(writeEncryptionConfig(dir, secrets, true)).rejects.toThrow(/no longer matches the cluster's secrets/);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalogue, type Attack } from "../../../harness/attack/catalogue.ts";
+import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
+import { FILES, detectionFamily } from "../../../harness/claims/detection.ts";
+import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { jsonPriority, loadRulesFile } from "../../../harness/falco/rules-file.ts";
+import { memoryBundle } from "../support/bundle.ts";
+import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
+
+const rules = loadRulesFile();
+const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
+const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
+const pick = (id: string) => catalogue.attacks.find((a) => a.id === id) as Attack;
+
+/** A run of `cat` and `proc-mem` with their alerts, a quiet window and a login proof. */
+function bundle(over: { extraAlerts?: string[]; catStdoutBytes?: number } = {}) {
+  const cat = attempt({ barrier: "secretproof-marker-b1", stdoutBytes: over.catStdoutBytes ?? 20 });
+  const mem: AttemptRecord = attempt({
+    id: "detection/proc-mem", attack: "proc-mem", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
+    exitCode: 1, stdoutBytes: 0, stdout: "", stderr: "cat: /proc/1/mem: Permission denied\n", credentialRegistered: false, barrier: "secretproof-marker-b2",
+  });
+  const alerts = [
+    alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 100, cmdline: "cat /mnt/secrets/db-password" }),
+    markerLine(T0 + 900, "secretproof-marker-b1"),
+    alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 2100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" }),
+    markerLine(T0 + 2900, "secretproof-marker-b2"),
+    markerLine(T0 + 9000, "secretproof-marker-q"),
+    ...(over.extraAlerts ?? []),
+  ];
+  const probes = [T0 + 6000, T0 + 7000].map((ms) => ({ at: new Date(ms).toISOString(), ms, durationMs: 30, status: 200, dbUser: "v-k-dyn-a", pid: 1 }));
+  return memoryBundle({
+    [FILES.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [FILES.rules]: priorities,
+    [FILES.pod]: POD,
+    [FILES.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
+    [FILES.alerts]: alerts.join("\n") + "\n",
+    [FILES.probes]: probes.map((p) => JSON.stringify(p)).join("\n") + "\n",
+    [FILES.quiet]: { startMs: T0 + 5000, endMs: T0 + 8000, barrier: "secretproof-marker-q" },
+    [FILES.login]: {
+      at: new Date(T0).toISOString(), attack: "cat",
+      attempts: [{ user: "v-k-dyn-a", ok: true, current_user: "v-k-dyn-a" }],
+      wrongPassword: { user: "v-k-dyn-a", ok: false, reason: "password authentication failed" },
+    },
+  });
+}
+
+const byKey = (vs: ReturnType<typeof detectionFamily.rejudge>) => Object.fromEntries(vs.map((v) => [`${v.claim}/${v.subject}`, v]));
+
+describe("detection claim family", () => {
+  it("is registered for `secretproof verify`", () => {
+    expect(FAMILIES.map((f) => f.id)).toContain("detection");
+  });
+
+  it("re-judges F1 and F2 from the recorded files alone", () => {
+    const v = byKey(detectionFamily.rejudge(bundle()));
+    expect(v["F1/cat"]?.verdict).toBe("pass");
+    expect(v["F2/proc-mem"]?.verdict).toBe("pass");
+    expect(v["F1/app-own-reads"]?.verdict).toBe("pass");
+    expect(v["F1/stolen-credential-login"]?.verdict).toBe("pass");
+  });
+
+  it("fails the negative control when the app's own read raises an alert", () => {
+    const appRead = alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 6500, cmdline: "python app.py", vpid: 1 });
+    const v = byKey(detectionFamily.rejudge(bundle({ extraAlerts: [appRead] })));
+    expect(v["F1/app-own-reads"]?.verdict).toBe("fail");
+    expect(v["F1/cat"]?.verdict).toBe("pass");
+  });
+
+  it("fails a read method whose output was empty: the threat was not shown", () => {
+    const v = byKey(detectionFamily.rejudge(bundle({ catStdoutBytes: 0 })));
+    expect(v["F1/cat"]?.verdict).toBe("fail");
+    expect(v["F1/cat"]?.reasons.join()).toMatch(/stdout is empty/);
+  });
+
+  it("fails MEM when the open_read rule fires although the catalogue says the open is refused", () => {
+    const memRead = alertLine({ rule: "SecretProof - Process Memory Read", ms: T0 + 2150, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM" });
+    const v = byKey(detectionFamily.rejudge(bundle({ extraAlerts: [memRead] })));
+    expect(v["F2/proc-mem"]?.verdict).toBe("fail");
+  });
+});

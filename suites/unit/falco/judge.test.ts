@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
+import { parseFalcoStream } from "../../../harness/falco/alert.ts";
+import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/falco.ts";
+import { T0, alertLine, attempt, markerLine } from "./samples.ts";
+
+const READ = "SecretProof - Secret File Read";
+const SHELL = "SecretProof - Interactive Shell Spawned";
+const EXFIL = "SecretProof - Exfiltration Tool Spawned";
+const opts = { slackMs: 50, priorities: { [READ]: "Critical", [SHELL]: "Warning", [EXFIL]: "Critical" } };
+const expectCat: FalcoExpectation = {
+  fires: [{ rule: READ, cmdline: "cat /mnt/secrets/db-password", file: "/mnt/secrets/db-password" }],
+  silent: [SHELL, EXFIL],
+};
+
+function judge(lines: string[], exp = expectCat, a = attempt()) {
+  const { alerts } = parseFalcoStream(lines.join("\n"));
+  return judgeFalcoAttempt(a, exp, alerts, barrierTime(alerts, a.barrier), opts);
+}
+const marker = markerLine(T0 + 900, "secretproof-marker-aaaa");
+const catAt = (ms: number, over = {}) => alertLine({ rule: READ, ms, cmdline: "cat /mnt/secrets/db-password", ...over });
+
+describe("Falco judge", () => {
+  it("attributes the READ alert of `cat` to its attempt and checks every context field", () => {
+    const r = judge([catAt(T0 + 120), marker]);
+    expect(r.ok).toBe(true);
+    expect(r.matched).toHaveLength(1);
+  });
+
+  it("never lets a stale alert from an earlier attempt satisfy a later one", () => {
+    const r = judge([catAt(T0 - 5_000), marker]);
+    expect(r.ok).toBe(false);
+    expect(r.reasons.join()).toMatch(/no "SecretProof - Secret File Read" for `cat \/mnt\/secrets\/db-password`/);
+  });
+
+  it("is inconclusive, not failed, on a missing alert before a barrier proves Falco caught up", () => {
+    expect(judge([]).ok).toBe("inconclusive");
+    const stale = markerLine(T0 - 10, "secretproof-marker-aaaa");
+    expect(judge([stale]).ok).toBe("inconclusive");
+  });
+
+  it("is inconclusive on a missing alert when Falco reported dropped events", () => {
+    const { alerts } = parseFalcoStream([marker].join("\n"));
+    const r = judgeFalcoAttempt(attempt(), expectCat, alerts, barrierTime(alerts, "secretproof-marker-aaaa"), { ...opts, drops: 3 });
+    expect(r.ok).toBe("inconclusive");
+  });
+
+  it("ignores alerts from another pod in the same window", () => {
+    const other = catAt(T0 + 100, { pod: "other-pod", ns: "default", containerId: "aaaaaaaaaaaa" });
+    expect(judge([other, marker]).ok).toBe(false);
+  });
+
+  it("fails an alert whose pod metadata Falco could not resolve", () => {
+    const r = judge([catAt(T0 + 100, { pod: null, ns: null }), marker]);
+    expect(r.ok).toBe(false);
+    expect(r.reasons.join()).toMatch(/k8s.pod.name null/);
+  });
+
+  it("fails on the wrong priority", () => {
+    const r = judge([catAt(T0 + 100, { priority: "Warning" }), marker]);
+    expect(r.ok).toBe(false);
+    expect(r.reasons.join()).toMatch(/priority Warning, expected Critical/);
+  });
+
+  it("fails when a rule that must stay silent fires in the window", () => {
+    const shell = alertLine({ rule: SHELL, priority: "Warning", ms: T0 + 200, cmdline: "bash", file: null, tag: "SHELL" });
+    const r = judge([catAt(T0 + 100), shell, marker]);
+    expect(r.ok).toBe(false);
+    expect(r.reasons.join()).toMatch(/must stay silent/);
+  });
+
+  it("tells sh -c's child from a direct cat by its parent", () => {
+    const exp: FalcoExpectation = { fires: [{ rule: READ, cmdline: "cat /mnt/secrets/db-password", pname: "sh" }], silent: [] };
+    expect(judge([catAt(T0 + 100, { pname: "sh" }), marker], exp).ok).toBe(true);
+    expect(judge([catAt(T0 + 100, { pname: null }), marker], exp).ok).toBe(false);
+  });
+
+  it("compares command lines with whitespace normalised (sed's empty argument)", () => {
+    const exp: FalcoExpectation = { fires: [{ rule: READ, cmdline: "sed /mnt/secrets/db-password" }], silent: [] };
+    const sed = alertLine({ rule: READ, ms: T0 + 100, cmdline: "sed  /mnt/secrets/db-password" });
+    expect(judge([sed, marker], exp).ok).toBe(true);
+  });
+
+  it("reads an image's repository without tag or digest", () => {
+    expect(imageRepository("secretproof/secure-test-app:dev")).toBe("secretproof/secure-test-app");
+    expect(imageRepository("localhost:5000/app@sha256:abc")).toBe("localhost:5000/app");
+    expect(imageRepository("localhost:5000/app:1.0")).toBe("localhost:5000/app");
+  });
+});
+
+describe("attempt windows", () => {
+  it("finds the attempt a time falls in, with slack, and none between attempts", async () => {
+    const { attemptIndexAt } = await import("../../../harness/claims/falco.ts");
+    const w = [{ startMs: 100, endMs: 200 }, { startMs: 500, endMs: 600 }, { startMs: 900, endMs: 950 }];
+    expect(attemptIndexAt(w, 150, 0)).toBe(0);
+    expect(attemptIndexAt(w, 205, 10)).toBe(0);
+    expect(attemptIndexAt(w, 300, 10)).toBe(-1);
+    expect(attemptIndexAt(w, 950, 0)).toBe(2);
+    expect(attemptIndexAt(w, 960, 5)).toBe(-1);
+  });
+});

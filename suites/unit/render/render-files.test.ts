@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { versions } from "../../../clusters/versions.ts";
+import { planStack } from "../../../harness/cluster/plan.ts";
+import { describeSteps } from "../../../harness/cluster/render-command.ts";
+import { renderFiles, writeFiles } from "../../../harness/cluster/render.ts";
+import { generateSecrets, PLACEHOLDER_SECRETS } from "../../../harness/cluster/secrets.ts";
+import { Redactor } from "../../../harness/evidence/redact.ts";
+import { scanForSecrets } from "../../../harness/report/secret-scan.ts";
+import { planProblems } from "../../../harness/schemas/check-plan.ts";
+import { sampleInputs } from "./fixture-inputs.ts";
+
+describe("render (what up would apply, for review)", () => {
+  const placeholderPlan = planStack(sampleInputs({ secrets: PLACEHOLDER_SECRETS }));
+  const files = renderFiles(placeholderPlan);
+
+  it("writes the kind config, encryption config, every values file, the manifests and the Vault input", () => {
+    expect(Object.keys(files).sort()).toEqual([
+      "helm/cilium.values.yaml",
+      "helm/falco.values.yaml",
+      "helm/releases.yaml",
+      "helm/secrets-store-csi-driver.values.yaml",
+      "helm/tetragon.values.yaml",
+      "helm/vault.values.yaml",
+      "kind/cluster.yaml",
+      "kind/encryption-config.yaml",
+      "manifests/00-namespaces.yaml",
+      "manifests/10-postgres.yaml",
+      "manifests/20-app.yaml",
+      "vault/configure-vault.json",
+    ]);
+  });
+
+  it("shows generated secrets as placeholders and is still a valid stack", () => {
+    expect(planProblems(placeholderPlan, versions)).toEqual([]);
+    const all = Object.values(files).join("\n");
+    expect(all).toContain(PLACEHOLDER_SECRETS.encryptionKey);
+    expect(all).toContain(PLACEHOLDER_SECRETS.vaultRootToken);
+    expect(all).toContain(PLACEHOLDER_SECRETS.postgresBootstrapPassword);
+  });
+
+  it("never contains a live secret: rendering with real secrets and placeholders differs only where secrets go", () => {
+    const live = generateSecrets();
+    const red = new Redactor();
+    for (const v of [live.encryptionKey, live.vaultRootToken, live.postgresBootstrapPassword]) red.register(v, "s");
+    expect(red.leaks(Object.values(files).join("\n"))).toBe(false);
+    const liveFiles = renderFiles(planStack(sampleInputs({ secrets: live })));
+    const changed = Object.keys(files).filter((k) => files[k] !== liveFiles[k]).sort();
+    expect(changed).toEqual(["helm/vault.values.yaml", "kind/encryption-config.yaml", "vault/configure-vault.json"]);
+  });
+
+  it("is recorded in a run without any secret-shaped content once redacted", () => {
+    const live = generateSecrets();
+    const red = new Redactor();
+    for (const v of [live.encryptionKey, live.vaultRootToken, live.postgresBootstrapPassword]) red.register(v, "s");
+    const recorded = renderFiles(planStack(sampleInputs({ secrets: live })));
+    const findings = Object.entries(recorded).flatMap(([path, text]) => scanForSecrets(path, red.redactBytes(Buffer.from(text))));
+    expect(findings).toEqual([]);
+    const unredacted = scanForSecrets("vault.values.yaml", Buffer.from(recorded["helm/vault.values.yaml"]!));
+    expect(unredacted.map((f) => f.kind)).toEqual(["Vault token (hvs./hvb./hvr.)"]);
+  });
+
+  it("renders files that parse back to the objects up applies", () => {
+    expect(parse(files["kind/cluster.yaml"]!)).toEqual(placeholderPlan.kindConfig);
+    const app = parseAllDocuments(files["manifests/20-app.yaml"]!).map((d) => d.toJSON() as { kind: string });
+    expect(app.map((o) => o.kind)).toEqual(["SecretProviderClass", "Service", "Deployment"]);
+    expect(app[0]).toEqual(placeholderPlan.app.secretProviderClass);
+    expect(files["manifests/20-app.yaml"]).toMatch(/objects: \|/);
+    expect(parse(files["helm/falco.values.yaml"]!)).toEqual(placeholderPlan.releases.falco.values);
+  });
+
+  it("lists the steps in dependency order", () => {
+    const text = describeSteps();
+    expect(text.split("\n")[0]).toMatch(/^ 1\. (state|fixtures)/);
+    expect(text).toMatch(/\d+\. cilium \(after kind-cluster\)/);
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/app-ready \(after app\)/);
+  });
+
+  it("writes the files under the output directory", async () => {
+    const out = await mkdtemp(join(tmpdir(), "secretproof-render-"));
+    try {
+      const written = await writeFiles(out, files);
+      expect(written).toHaveLength(Object.keys(files).length);
+      expect(await readFile(join(out, "helm/cilium.values.yaml"), "utf8")).toBe(files["helm/cilium.values.yaml"]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { loadCatalogue, type Attack } from "../../../harness/attack/catalogue.ts";
+import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
+import { ENF_FILES, enforcementFamily } from "../../../harness/claims/enforcement.ts";
+import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { jsonPriority, loadRulesFile } from "../../../harness/falco/rules-file.ts";
+import { memoryBundle } from "../support/bundle.ts";
+import { POD, T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
+import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";
+
+const rules = loadRulesFile();
+const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
+const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
+const pick = (id: string) => catalogue.attacks.find((a) => a.id === id) as Attack;
+const podState = { ...POD, restartCount: 0, labels: { app: "secure-test-app" } };
+const catProc: ProcSpec = { execId: "Y2F0LTE=", pid: 48211, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 80 };
+const marker = (ms: number, nonce: string) => execLine(ms, { execId: `bWFya2Vy${nonce}`, pid: 49000, binary: "/usr/bin/true", args: nonce, startMs: ms });
+
+interface Opts {
+  catExitSignal?: string;
+  restartAfter?: number;
+  identities?: string[];
+}
+
+function bundle(o: Opts = {}) {
+  const cat = attempt({ id: "enforcement/cat", phase: "enforcement", exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m1" });
+  const mem: AttemptRecord = attempt({
+    id: "enforcement/proc-mem", attack: "proc-mem", phase: "enforcement", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
+    exitCode: 1, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m2",
+  });
+  const restored = attempt({ id: "restored/cat", phase: "restored", startMs: T0 + 40_000, endMs: T0 + 40_400, barrier: "m3" });
+  const users = o.identities ?? ["v-k-dyn-a", "v-k-dyn-a", "v-k-dyn-b"];
+  const probes = users.map((u, i) => ({ at: "", ms: T0 + 1000 + i * 5000, durationMs: 20, status: 200, dbUser: u, pid: 1 }));
+  return memoryBundle({
+    [ENF_FILES.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [ENF_FILES.rules]: priorities,
+    [ENF_FILES.podBefore]: podState,
+    [ENF_FILES.podAfter]: { ...podState, restartCount: o.restartAfter ?? 0 },
+    [ENF_FILES.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
+    [ENF_FILES.alerts]: [
+      alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
+      markerLine(T0 + 900, "m1"),
+      alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 2100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" }),
+      markerLine(T0 + 2900, "m2"),
+    ].join("\n"),
+    [ENF_FILES.events]: [
+      kprobeLine(T0 + 90, catProc),
+      exitLine(T0 + 95, catProc, o.catExitSignal ?? "SIGKILL"),
+      marker(T0 + 900, "m1"),
+      marker(T0 + 2900, "m2"),
+    ].join("\n"),
+    [ENF_FILES.barriers]: [
+      { nonce: "m1", requestedMs: T0 + 850, seen: { falco: T0 + 900, tetragon: T0 + 900 } },
+      { nonce: "m2", requestedMs: T0 + 2850, seen: { falco: T0 + 2900, tetragon: T0 + 2900 } },
+    ],
+    [ENF_FILES.probes]: probes.map((p) => JSON.stringify(p)).join("\n"),
+    [ENF_FILES.phase]: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000, removedAtMs: T0 + 30_000 },
+  });
+}
+
+const byKey = (b: ReturnType<typeof bundle>) => Object.fromEntries(enforcementFamily.rejudge(b).map((v) => [`${v.claim}/${v.subject}`, v]));
+
+describe("enforcement claim family", () => {
+  it("is registered for `secretproof verify`", () => {
+    expect(FAMILIES.map((f) => f.id)).toContain("enforcement");
+  });
+
+  it("re-judges T1, T2 and T3 from the recorded files alone", () => {
+    const v = byKey(bundle());
+    for (const k of ["T1/cat", "T1/proc-mem", "T1/app-own-reads-succeed", "T1/restored-after-removal", "T2/app-unharmed", "T3/cat"]) {
+      expect(v[k]?.verdict, `${k}: ${v[k]?.reasons.join("; ")}`).toBe("pass");
+    }
+    expect(v["T1/cat"]?.reasons.join()).toMatch(/time to kill: 95 ms/);
+  });
+
+  it("fails T1 when the kill is only the kprobe's action (monitor mode: the process exited normally)", () => {
+    expect(byKey(bundle({ catExitSignal: "" }))["T1/cat"]?.verdict).toBe("fail");
+  });
+
+  it("fails T2 when the app restarted or stopped rotating", () => {
+    expect(byKey(bundle({ restartAfter: 1 }))["T2/app-unharmed"]?.verdict).toBe("fail");
+    expect(byKey(bundle({ identities: ["v-k-dyn-a", "v-k-dyn-a"] }))["T2/app-unharmed"]?.verdict).toBe("fail");
+  });
+});
