@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { stringify } from "yaml";
+import { renderEncryptionConfig } from "../../../clusters/kind/encryption.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseEncryptionKeyFile, readEncryptionKeyFile } from "../../../harness/etcd/a1-key-file.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
@@ -24,6 +26,11 @@ describe("--encryption-key-file: the auditor's etcd encryption key", () => {
     const keys = parseEncryptionKeyFile(KEY_CONFIG, "enc.yaml");
     expect(keys.map((k) => [k.provider, k.name])).toEqual([["aescbc", "key1"], ["aescbc", "key0"]]);
     expect(keys[0]?.secret).toEqual(KEY);
+  });
+
+  it("reads the EncryptionConfiguration the cluster bring-up writes for kube-apiserver", () => {
+    const text = stringify(renderEncryptionConfig({ encryptionKeyName: "key1", encryptionKey: KEY.toString("base64") }));
+    expect(parseEncryptionKeyFile(text, "encryption-config.yaml")).toEqual([{ name: "key1", provider: "aescbc", secret: KEY }]);
   });
 
   it("rejects what is not a key, naming the problem but never quoting the file", () => {
