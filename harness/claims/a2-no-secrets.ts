@@ -44,19 +44,33 @@ export interface A2Finding {
   needle?: NeedleHit["needle"];
 }
 
-export interface A2Result {
+/** What the judge needs besides the scan: the needles by label and hash, and the rules' parameters. */
+export interface A2Scope {
+  identities: NeedleHit["needle"][];
+  control: NeedleHit["needle"] & { namespace: string; name: string };
+  secretFreeNamespaces: string[];
+  allowedSecrets: AllowedSecret[];
+}
+
+/** What the scan saw: every needle hit and an inventory row per object; or why it could not scan. */
+export interface A2Scan {
+  hits: NeedleHit[];
+  inventory: InventoryRow[];
+  error?: string;
+}
+
+export interface A2Result extends A2Scan {
   verdict: Verdict;
   findings: A2Finding[];
   /** Control hits (planted canary), kept apart from findings. */
   controlHits: NeedleHit[];
-  inventory: InventoryRow[];
 }
 
 const same = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
   a.namespace === b.namespace && a.name === b.name;
 const show = (r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`;
 
-function secretRules(rows: InventoryRow[], input: A2Input): A2Finding[] {
+function secretRules(rows: InventoryRow[], input: A2Scope): A2Finding[] {
   const out: A2Finding[] = [];
   for (const r of rows.filter((x) => x.kind === "Secret")) {
     if (same(r, input.control) || input.allowedSecrets.some((a) => same(a, r))) continue;
@@ -70,7 +84,7 @@ function secretRules(rows: InventoryRow[], input: A2Input): A2Finding[] {
   return out;
 }
 
-function controlCheck(hits: NeedleHit[], input: A2Input): { verdict: VerdictValue; reasons: string[] } {
+function controlCheck(hits: NeedleHit[], input: A2Scope): { verdict: VerdictValue; reasons: string[] } {
   const inPlant = hits.filter((h) => h.object.kind === "Secret" && same(h.object, input.control));
   if (inPlant.length > 0) {
     return { verdict: "pass", reasons: [`the planted canary Secret ${show(input.control)} is found by the same scan (${inPlant.map((h) => h.where).join(", ")})`] };
@@ -78,7 +92,7 @@ function controlCheck(hits: NeedleHit[], input: A2Input): { verdict: VerdictValu
   return { verdict: "fail", reasons: [`the scan did not find the canary planted in Secret ${show(input.control)}: it cannot see a credential that is there`] };
 }
 
-function summary(rows: InventoryRow[], input: A2Input, findings: A2Finding[]): string[] {
+function summary(rows: InventoryRow[], input: A2Scope, findings: A2Finding[]): string[] {
   const count = (k: string) => rows.filter((r) => r.kind === k).length;
   const fields = rows.reduce((n, r) => n + r.fieldsScanned, 0);
   const byRule = (rule: A2Finding["rule"]) => findings.filter((f) => f.rule === rule);
@@ -94,31 +108,52 @@ function summary(rows: InventoryRow[], input: A2Input, findings: A2Finding[]): s
   return lines;
 }
 
-export function judgeA2(input: A2Input): A2Result {
-  let items;
-  try {
-    items = [...listItems(input.secretsAndConfigMaps, "the Secret/ConfigMap list"), ...listItems(input.pods, "the Pod list")];
-  } catch (err) {
-    const v = verdict("A2", "inconclusive", [(err as Error).message], input.evidence ?? []);
-    return { verdict: v, findings: [], controlHits: [], inventory: [] };
+/** The scope of a scan, with needles shown by label and redaction marker only. */
+export function scopeOf(input: Omit<A2Input, "secretsAndConfigMaps" | "pods">): A2Scope {
+  const ref = (n: Needle) => ({ label: n.label, marker: redactionMarker(n.value) });
+  const { needle, namespace, name } = input.control;
+  return {
+    identities: input.identities.map(ref),
+    control: { ...ref(needle), namespace, name },
+    secretFreeNamespaces: input.secretFreeNamespaces,
+    allowedSecrets: input.allowedSecrets,
+  };
+}
+
+/** Judges what a scan saw. Pure; `secretproof verify` runs it again on the recorded scan. */
+export function judgeA2Scan(scan: A2Scan, scope: A2Scope, evidence: string[] = []): A2Result {
+  const { hits, inventory } = scan;
+  if (scan.error !== undefined) {
+    return { ...scan, verdict: verdict("A2", "inconclusive", [scan.error], evidence), findings: [], controlHits: [] };
   }
-  const { hits, inventory } = scanItems(items, compileNeedles([...input.identities, input.control.needle]));
-  const controlMarker = redactionMarker(input.control.needle.value);
-  const isControl = (h: NeedleHit) => h.needle.marker === controlMarker;
+  const isControl = (h: NeedleHit) => h.needle.marker === scope.control.marker;
   const findings: A2Finding[] = hits
     .filter((h) => !isControl(h))
     .map((h) => ({ rule: "identity-found", object: h.object, where: h.where, needle: h.needle, detail: `${h.needle.label} found in ${h.object.kind} ${show(h.object)} ${h.where}` }));
-  findings.push(...secretRules(inventory, input));
-  const control = controlCheck(hits.filter(isControl), input);
-  const reasons = [...summary(inventory, input, findings), ...findings.map((f) => f.detail)];
+  findings.push(...secretRules(inventory, scope));
+  const control = controlCheck(hits.filter(isControl), scope);
+  const reasons = [...summary(inventory, scope, findings), ...findings.map((f) => f.detail)];
   let ok: boolean | "inconclusive" = findings.length === 0;
-  if (input.identities.length === 0) {
+  if (scope.identities.length === 0) {
     ok = "inconclusive";
     reasons.unshift("the app reported no DB identity: there is nothing to search for");
   } else if (ok && control.verdict !== "pass") {
     ok = "inconclusive";
     reasons.push("the negative control failed, so finding nothing proves nothing");
   }
-  const v = verdict("A2", ok, reasons, input.evidence ?? [], { negativeControl: control });
-  return { verdict: v, findings, controlHits: hits.filter(isControl), inventory };
+  const v = verdict("A2", ok, reasons, evidence, { negativeControl: control });
+  return { verdict: v, findings, controlHits: hits.filter(isControl), hits, inventory };
+}
+
+/** Scans the kubectl documents for the needles, then judges the scan. */
+export function judgeA2(input: A2Input): A2Result {
+  const scope = scopeOf(input);
+  let items;
+  try {
+    items = [...listItems(input.secretsAndConfigMaps, "the Secret/ConfigMap list"), ...listItems(input.pods, "the Pod list")];
+  } catch (err) {
+    return judgeA2Scan({ hits: [], inventory: [], error: (err as Error).message }, scope, input.evidence);
+  }
+  const scan = scanItems(items, compileNeedles([...input.identities, input.control.needle]));
+  return judgeA2Scan(scan, scope, input.evidence);
 }

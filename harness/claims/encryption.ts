@@ -1,24 +1,21 @@
-import { createHash } from "node:crypto";
-import { decrypt } from "../etcd/decrypt.ts";
-import { classify, decodeObject, type Provider } from "../etcd/envelope.ts";
+import { decrypt, type Decryption } from "../etcd/decrypt.ts";
+import { classify, decodeObject, type Classification, type Provider } from "../etcd/envelope.ts";
 import { secretSpellings } from "../evidence/redact.ts";
+import { describeDecryption, type StoredCanary, type StoredValueRow } from "./encryption-stored.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
 
 /** A1: Secrets are ciphertext in etcd. Pure: raw etcd bytes in, verdict out. */
 
-export interface StoredCanary {
-  /** etcd key, e.g. /registry/secrets/<ns>/<name>. */
-  key: string;
-  namespace: string;
-  name: string;
-  /** Raw etcd value; undefined when the key was not found. */
-  value?: Buffer;
-}
+export { describeStoredValue, type StoredCanary, type StoredValueRow } from "./encryption-stored.ts";
 
 export interface ExpectedEncryption {
   provider: Provider;
   keyName: string;
-  /** The configured key; without it decryption cannot be shown and the verdict is inconclusive. */
+  /**
+   * The configured key. Given, the canary is decrypted with it (and must agree
+   * with a recorded decryption); absent, the canary's recorded decryption is
+   * judged; with neither, the verdict is inconclusive.
+   */
   key?: Buffer;
 }
 
@@ -29,8 +26,8 @@ export interface A1Evidence {
   /** Negative control: a ConfigMap with the same canary, which is not encrypted. */
   configMap: StoredCanary;
   expected: ExpectedEncryption;
-  /** Every key and value under /registry/secrets/ at scan time. */
-  allSecrets: { key: string; value: Buffer }[];
+  /** Every value under /registry/secrets/ at scan time, as `describeStoredValue` describes it. */
+  allSecrets: StoredValueRow[];
   /** Bundle paths of the artifacts this verdict reads. */
   evidence?: string[];
 }
@@ -59,7 +56,7 @@ function head(value: Buffer): string {
 }
 
 /** Decrypted bytes must be the expected object and hold the canary. */
-function judgeDecrypted(plaintext: Buffer, c: StoredCanary, canary: string): Check {
+function judgeDecrypted(plaintext: Buffer, c: StoredCanary, canary: string, how: string): Check {
   const d = decodeObject(plaintext);
   if (!d.ok) return fail(`${c.key}: decrypts to bytes that are not a Kubernetes object (${d.reason})`);
   const o = d.object;
@@ -68,7 +65,24 @@ function judgeDecrypted(plaintext: Buffer, c: StoredCanary, canary: string): Che
     return fail(`${c.key}: decrypts to ${who}, expected v1/Secret ${c.namespace}/${c.name}`);
   }
   if (findCanary(o.raw, canary) < 0) return fail(`${c.key}: decrypts to ${who} (${o.encoding}) but the canary is not in it`);
-  return pass(`${c.key}: decrypts with the configured key to ${who} (${o.encoding}) holding the canary`);
+  return pass(`${c.key}: decrypts ${how} to ${who} (${o.encoding}) holding the canary`);
+}
+
+type Encrypted = Extract<Classification, { kind: "encrypted" }>;
+
+/**
+ * The decryption to judge: with a key, decrypt now (it must agree with any
+ * recorded decryption, else a string says how they differ); without one, the
+ * decryption recorded at collection time.
+ */
+function decryption(cls: Encrypted, c: StoredCanary, key?: Buffer): { d: Decryption; how: string } | string | undefined {
+  if (!key) return c.decrypted && { d: c.decrypted, how: "under the configured key when collected (recorded; the key is not)" };
+  const d = decrypt(cls, key, c.key);
+  const r = c.decrypted;
+  if (r && (r.status !== d.status || (r.status === "ok" && d.status === "ok" && !r.plaintext.equals(d.plaintext)))) {
+    return `${c.key}: the recorded decryption (${describeDecryption(r)}) is not what the ciphertext decrypts to under the supplied key (${describeDecryption(d)})`;
+  }
+  return { d, how: "with the configured key" };
 }
 
 /** The canary Secret: ciphertext under the expected provider and key, canary absent, decrypts to the canary. */
@@ -84,12 +98,14 @@ export function judgeEncryptedCanary(c: StoredCanary, canary: string, expected: 
   const at = findCanary(c.value, canary);
   if (at >= 0) return fail(`${c.key} carries prefix ${cls.prefix} but the canary appears in the stored bytes at offset ${at}`);
   const enc = `${c.key} is ciphertext under ${want} (${c.value.length} bytes, prefix ${cls.prefix}); canary absent`;
-  if (!expected.key) return unsure(`${enc}; no key was supplied, so decryption to the canary is unproven`);
-  const d = decrypt(cls, expected.key, c.key);
+  const got = decryption(cls, c, expected.key);
+  if (!got) return unsure(`${enc}; no key was supplied and no decryption was recorded, so decryption to the canary is unproven`);
+  if (typeof got === "string") return { verdict: "fail", reasons: [enc, got] };
+  const { d, how } = got;
   if (d.status === "malformed") return unsure(`${enc}; but the payload is malformed: ${d.reason}`);
   if (d.status === "unsupported") return unsure(`${enc}; ${d.reason}`);
   if (d.status === "rejected") return fail(`${c.key} does not decrypt under the configured ${want}: ${d.reason}`);
-  const r = judgeDecrypted(d.plaintext, c, canary);
+  const r = judgeDecrypted(d.plaintext, c, canary, how);
   return { verdict: r.verdict, reasons: [enc, ...r.reasons] };
 }
 
@@ -110,16 +126,16 @@ export function judgePlaintextControl(c: StoredCanary, canary: string): Check {
   return pass(`${c.key} is plaintext ${o.encoding} v1/ConfigMap and the canary is found at byte ${at}: the probe sees plaintext`);
 }
 
-/** Every stored Secret is ciphertext under the expected provider and key. */
-export function judgeSecretsScan(all: A1Evidence["allSecrets"], expected: ExpectedEncryption, mustInclude: string): Check {
+/** Every stored Secret is ciphertext under the expected provider and key, judged on each value's description. */
+export function judgeSecretsScan(all: readonly StoredValueRow[], expected: ExpectedEncryption, mustInclude: string): Check {
   if (all.length === 0) return unsure("no keys under /registry/secrets/: the scan saw nothing");
-  if (!all.some((kv) => kv.key === mustInclude)) return unsure(`the scan of ${all.length} keys does not include ${mustInclude}`);
+  if (!all.some((r) => r.key === mustInclude)) return unsure(`the scan of ${all.length} keys does not include ${mustInclude}`);
   const bad: string[] = [];
-  for (const kv of all) {
-    const c = classify(kv.value);
-    if (c.kind === "plaintext") bad.push(`${kv.key}: plaintext ${c.encoding}`);
-    else if (c.kind === "unrecognized") bad.push(`${kv.key}: ${c.reason}`);
-    else if (c.provider !== expected.provider || c.keyName !== expected.keyName) bad.push(`${kv.key}: ${c.prefix}`);
+  for (const r of all) {
+    if (r.format === "encrypted") {
+      if (r.provider !== expected.provider || r.keyName !== expected.keyName) bad.push(`${r.key}: ${r.provider} key "${r.keyName}"`);
+    } else if (r.format === "unrecognized") bad.push(`${r.key}: ${r.reason}`);
+    else bad.push(`${r.key}: plaintext ${r.format.slice("plaintext-".length)}`);
   }
   const want = `${expected.provider} key "${expected.keyName}"`;
   if (bad.length === 0) return pass(`all ${all.length} values under /registry/secrets/ are encrypted with ${want}`);
@@ -139,14 +155,4 @@ export function judgeA1(e: A1Evidence): Verdict {
     reasons.push("the negative control did not show plaintext, so an encrypted reading proves nothing");
   }
   return verdict("A1", ok, reasons, e.evidence ?? [], { negativeControl: control });
-}
-
-/** One line per stored value for the evidence bundle: never the bytes themselves. */
-export function describeStoredValue(key: string, value: Buffer): Record<string, string | number> {
-  const c = classify(value);
-  const sha256 = createHash("sha256").update(value).digest("hex");
-  const base = { key, bytes: value.length, sha256 };
-  if (c.kind === "encrypted") return { ...base, format: "encrypted", provider: c.provider, keyName: c.keyName };
-  if (c.kind === "plaintext") return { ...base, format: `plaintext-${c.encoding}` };
-  return { ...base, format: "unrecognized", reason: c.reason };
 }

@@ -1,3 +1,5 @@
+import { a1EncryptionFamily } from "./encryption-family.ts";
+import { a2NoSecretsFamily } from "./a2-family.ts";
 import { detectionFamily } from "./detection.ts";
 import { dynamicFamily } from "./dynamic-family.ts";
 import { enforcementFamily } from "./enforcement.ts";
@@ -15,6 +17,21 @@ export interface BundleView {
   json<T>(path: string): T;
 }
 
+/** An AES key from a cluster's EncryptionConfiguration, as an auditor supplies it. */
+export interface EncryptionKey {
+  /** The key's name in the EncryptionConfiguration; absent for a bare key. */
+  name?: string;
+  /** aescbc or aesgcm; absent for a bare key. */
+  provider?: string;
+  secret: Buffer;
+}
+
+/** What an auditor may add to a re-judge: material a bundle deliberately does not hold. */
+export interface RejudgeOptions {
+  /** Lets A1 decrypt the recorded ciphertext itself instead of trusting the recorded decryption. */
+  encryptionKeys?: readonly EncryptionKey[];
+}
+
 /**
  * A claim family re-judges its claims from the evidence its suite recorded.
  * `secretproof verify` runs every family on a bundle and compares with the
@@ -24,8 +41,14 @@ export interface ClaimFamily {
   /** Also the name of its verdicts file: verdicts/<id>.json. */
   id: string;
   claims: readonly ClaimId[];
-  rejudge(bundle: BundleView): Verdict[];
+  rejudge(bundle: BundleView, opts?: RejudgeOptions): Verdict[];
 }
 
 /** Every family, in claim-table order. Each suite's family adds itself here. */
-export const FAMILIES: readonly ClaimFamily[] = [dynamicFamily, detectionFamily, enforcementFamily];
+export const FAMILIES: readonly ClaimFamily[] = [
+  a1EncryptionFamily,
+  a2NoSecretsFamily,
+  dynamicFamily,
+  detectionFamily,
+  enforcementFamily,
+];

@@ -1,4 +1,5 @@
 import type { A1Evidence, ExpectedEncryption, StoredCanary } from "../claims/encryption.ts";
+import { decryptStored, describeStoredValue } from "../claims/encryption-stored.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { configMapObject, deleteArgs, etcdKey, manifest, namespaceObject, secretObject, type ObjectRef } from "./canary.ts";
 import type { EtcdProbe } from "./probe.ts";
@@ -29,7 +30,9 @@ async function readCanary(probe: EtcdProbe, kind: "Secret" | "ConfigMap", name: 
 /**
  * Creates a canary Secret and a canary ConfigMap holding `canary` through the
  * API server, then reads both back from etcd's raw bytes, and every value
- * under /registry/secrets/.
+ * under /registry/secrets/ (described, not kept). With the configured key,
+ * the canary Secret is decrypted here so the evidence can record what it
+ * decrypted to without recording the key.
  */
 export async function collectA1(t: A1Target, canary: string, expected: ExpectedEncryption): Promise<A1Evidence> {
   await t.kube.apply(
@@ -40,10 +43,12 @@ export async function collectA1(t: A1Target, canary: string, expected: ExpectedE
     ]),
   );
   const probe = kindProbe({ kube: t.kube, clusterName: t.clusterName });
-  const secret = await readCanary(probe, "Secret", SECRET);
+  const read = await readCanary(probe, "Secret", SECRET);
+  const decrypted = expected.key && decryptStored(read, expected.key);
+  const secret = decrypted ? { ...read, decrypted } : read;
   const configMap = await readCanary(probe, "ConfigMap", CONFIGMAP);
   const all = await probe.values("/registry/secrets/");
-  const allSecrets = all.map((kv) => ({ key: kv.key, value: kv.value ?? Buffer.alloc(0) }));
+  const allSecrets = all.map((kv) => describeStoredValue(kv.key, kv.value ?? Buffer.alloc(0)));
   return { canary, secret, configMap, expected, allSecrets };
 }
 

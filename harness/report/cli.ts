@@ -1,14 +1,18 @@
 import { type Command, Option } from "commander";
 import { versions } from "../../clusters/versions.ts";
+import { readEncryptionKeyFile } from "../etcd/a1-key-file.ts";
+import { redactor } from "../evidence/redact.ts";
 import { loadBundle } from "./bundle.ts";
 import { verifyBundle } from "./verify.ts";
 import { formatVerify, verifyExitCode } from "./verify-format.ts";
 import { versionsEnv } from "./versions-env.ts";
 import { renderBundleSummary, writeReports } from "./write-report.ts";
 
-async function verifyAction(dir: string, opts: { json?: boolean }): Promise<void> {
-  const result = await verifyBundle(dir);
-  process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerify(result)}\n`);
+async function verifyAction(dir: string, opts: { json?: boolean; encryptionKeyFile?: string }): Promise<void> {
+  const keys = opts.encryptionKeyFile ? await readEncryptionKeyFile(opts.encryptionKeyFile) : undefined;
+  const result = await verifyBundle(dir, keys ? { rejudge: { encryptionKeys: keys } } : {});
+  const text = opts.json ? JSON.stringify(result, null, 2) : formatVerify(result);
+  process.stdout.write(`${redactor.redact(text)}\n`);
   process.exitCode = verifyExitCode(result);
 }
 
@@ -33,6 +37,11 @@ export function registerReportCommands(program: Command): void {
     )
     .argument("<dir>", "the run directory (runs/<run-id>)")
     .option("--json", "print the result as JSON")
+    .option(
+      "--encryption-key-file <path>",
+      "the etcd encryption key (its base64 secret, or the EncryptionConfiguration YAML): A1's recorded ciphertext is " +
+        "decrypted again and must match the recorded decryption; the key is never printed",
+    )
     .action(verifyAction);
 
   program

@@ -1,4 +1,4 @@
-import type { BundleView, ClaimFamily } from "../claims/registry.ts";
+import type { BundleView, ClaimFamily, RejudgeOptions } from "../claims/registry.ts";
 import type { ClaimId, Verdict } from "../claims/verdict.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";
 import { parseVerdicts } from "./run-record.ts";
@@ -44,7 +44,12 @@ export function verdictsPath(family: string): string {
  * Re-runs a family's judge on the bundle and compares with what the run
  * recorded, both in verdicts/<family>.json and in run.json.
  */
-export function rejudgeFamily(family: ClaimFamily, view: BundleView, runVerdicts: readonly Verdict[]): FamilyRejudge {
+export function rejudgeFamily(
+  family: ClaimFamily,
+  view: BundleView,
+  runVerdicts: readonly Verdict[],
+  opts: RejudgeOptions = {},
+): FamilyRejudge {
   const out: FamilyRejudge = { family: family.id, claims: family.claims, mismatches: [], integrity: [] };
   const path = verdictsPath(family.id);
   let recorded: Verdict[] = [];
@@ -56,7 +61,7 @@ export function rejudgeFamily(family: ClaimFamily, view: BundleView, runVerdicts
   const inRun = runVerdicts.filter((v) => family.claims.includes(v.claim));
   out.integrity.push(...compareVerdicts(recorded, inRun, `run.json disagrees with ${path}`));
   try {
-    out.verdicts = family.rejudge(view);
+    out.verdicts = family.rejudge(view, opts);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     out.mismatches.push(`family ${family.id} could not re-judge its evidence: ${why}`);

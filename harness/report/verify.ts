@@ -1,4 +1,4 @@
-import { FAMILIES, type ClaimFamily } from "../claims/registry.ts";
+import { FAMILIES, type ClaimFamily, type RejudgeOptions } from "../claims/registry.ts";
 import { CLAIM_IDS, type ClaimId, type Verdict, worst } from "../claims/verdict.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";
@@ -12,6 +12,8 @@ export interface VerifyOptions {
   families?: readonly ClaimFamily[];
   /** Claims that must pass for the bundle to pass; defaults to every claim. */
   requiredClaims?: readonly ClaimId[];
+  /** What an auditor adds to every family's re-judge, e.g. the etcd encryption keys. */
+  rejudge?: RejudgeOptions;
 }
 
 export interface VerifyResult {
@@ -49,7 +51,7 @@ function checkDerived(bundle: LoadedBundle, notes: string[]): string[] {
     .map((f) => `changed file: ${f} does not match the report the bundle's evidence renders to`);
 }
 
-function rejudgeAll(bundle: LoadedBundle, families: readonly ClaimFamily[], notes: string[]): FamilyRejudge[] {
+function rejudgeAll(bundle: LoadedBundle, families: readonly ClaimFamily[], notes: string[], opts?: RejudgeOptions): FamilyRejudge[] {
   const run = bundle.run;
   if (!run) return [];
   const known = new Set(families.map((f) => `${VERDICTS_DIR}/${f.id}.json`));
@@ -58,7 +60,7 @@ function rejudgeAll(bundle: LoadedBundle, families: readonly ClaimFamily[], note
   }
   return families
     .filter((f) => bundle.view.has(`${VERDICTS_DIR}/${f.id}.json`))
-    .map((f) => rejudgeFamily(f, bundle.view, run.verdicts));
+    .map((f) => rejudgeFamily(f, bundle.view, run.verdicts, opts));
 }
 
 function standingVerdicts(recorded: readonly Verdict[], results: FamilyRejudge[]): Verdict[] {
@@ -75,7 +77,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   const notes: string[] = [];
   const integrity = [...bundle.integrity];
   const leaks = bundle.view.files.flatMap((f) => scanForSecrets(f, bundle.view.bytes(f)));
-  const results = rejudgeAll(bundle, families, notes);
+  const results = rejudgeAll(bundle, families, notes, opts.rejudge);
   integrity.push(...results.flatMap((r) => r.integrity));
   try {
     integrity.push(...checkDerived(bundle, notes));

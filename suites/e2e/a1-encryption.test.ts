@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { judgeA1 } from "../../harness/claims/encryption.ts";
+import { a1EncryptionFamily } from "../../harness/claims/encryption-family.ts";
 import { collectA1, deleteA1Canaries } from "../../harness/etcd/a1-collect.ts";
 import { writeA1Evidence } from "../../harness/etcd/a1-evidence.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
@@ -26,7 +27,7 @@ describe("A1: Secrets are ciphertext in etcd", () => {
     const evidence = await collectA1(target, canary, expected);
     const paths = await writeA1Evidence(e2e.evidence, evidence);
     const v = judgeA1({ ...evidence, evidence: paths });
-    await e2e.evidence.verdicts("a1-encryption", [v]);
+    await e2e.evidence.verdicts(a1EncryptionFamily.id, [v]);
     expect(v.negativeControl?.verdict, v.negativeControl?.reasons.join("\n")).toBe("pass");
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
   });

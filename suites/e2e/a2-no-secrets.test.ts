@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { VAULT_CSI_HMAC_KEY, judgeA2 } from "../../harness/claims/a2-no-secrets.ts";
-import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary, writeA2Evidence } from "../../harness/etcd/a2-collect.ts";
+import { a2NoSecretsFamily } from "../../harness/claims/a2-family.ts";
+import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../harness/claims/a2-no-secrets.ts";
+import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary } from "../../harness/etcd/a2-collect.ts";
+import { writeA2Evidence } from "../../harness/etcd/a2-evidence.ts";
 import { redactor } from "../../harness/evidence/redact.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 
@@ -30,12 +32,16 @@ describe("A2: no Kubernetes Secret holds the app credential", () => {
     const control = { label: "planted canary", value: `a2-canary-${randomBytes(16).toString("hex")}` };
     await plantA2Canary(e2e.kube, basename(e2e.ctx.runDir), control.value);
     const docs = await collectA2(e2e.kube);
-    const allowed = [VAULT_CSI_HMAC_KEY(VAULT_NAMESPACE)];
-    const scope = { identities, control, secretFreeNamespaces: [APP_NAMESPACE], allowed };
-    const result = judgeA2({ ...docs, ...scope, control: { needle: control, ...A2_PLANT }, allowedSecrets: allowed });
-    const paths = await writeA2Evidence(e2e.evidence, scope, result);
+    const scope = {
+      identities,
+      control: { needle: control, ...A2_PLANT },
+      secretFreeNamespaces: [APP_NAMESPACE],
+      allowedSecrets: [VAULT_CSI_HMAC_KEY(VAULT_NAMESPACE)],
+    };
+    const result = judgeA2({ ...docs, ...scope });
+    const paths = await writeA2Evidence(e2e.evidence, scopeOf(scope), result);
     const v = { ...result.verdict, evidence: paths };
-    await e2e.evidence.verdicts("a2-no-secrets", [v]);
+    await e2e.evidence.verdicts(a2NoSecretsFamily.id, [v]);
     expect(identities.length, "the e2e bridge supplied no app DB identities (appIdentities())").toBeGreaterThan(0);
     expect(v.negativeControl?.verdict, v.negativeControl?.reasons.join("\n")).toBe("pass");
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");

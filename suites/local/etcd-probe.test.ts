@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { judgeA1, judgeEncryptedCanary, judgePlaintextControl, type A1Evidence } from "../../harness/claims/encryption.ts";
+import { describeStoredValue, judgeA1, judgeEncryptedCanary, judgePlaintextControl, type A1Evidence } from "../../harness/claims/encryption.ts";
 import { A1_PATHS, writeA1Evidence } from "../../harness/etcd/a1-evidence.ts";
 import { startLocalEtcd, type LocalEtcd } from "../../harness/etcd/local-server.ts";
 import { listFiles } from "../../harness/evidence/manifest.ts";
@@ -94,7 +94,7 @@ describe("A1 end to end on a real etcd", () => {
       secret: canary("a1-canary", (await etcd.probe.get(secretKey("a1-canary")))?.value),
       configMap: { key: cmKey, namespace: NS, name: "a1-control", value: (await etcd.probe.get(cmKey))?.value },
       expected,
-      allSecrets: (await etcd.probe.values(`${prefix}${NS}/a1-`)).map((kv) => ({ key: kv.key, value: kv.value ?? Buffer.alloc(0) })),
+      allSecrets: (await etcd.probe.values(`${prefix}${NS}/a1-`)).map((kv) => describeStoredValue(kv.key, kv.value ?? Buffer.alloc(0))),
     });
     await etcd.put(secretKey("a1-legacy"), secretValue("a1-legacy", NS, { password: "legacy-password-1" }));
     expect(judgeA1(await scanned())).toMatchObject({ verdict: "fail", negativeControl: { verdict: "pass" } });

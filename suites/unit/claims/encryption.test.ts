@@ -8,6 +8,7 @@ import {
   judgeSecretsScan,
   type A1Evidence,
 } from "../../../harness/claims/encryption.ts";
+import { decryptStored } from "../../../harness/claims/encryption-stored.ts";
 import { aescbcValue, configMapValue, secretJsonValue, secretValue } from "../etcd/k8s-values.ts";
 
 const KEY = randomBytes(32);
@@ -28,10 +29,7 @@ function evidence(over: Partial<A1Evidence> = {}): A1Evidence {
     secret: canarySecret(goodValue),
     configMap: control(configMapValue("a1-control", NS, { value: CANARY })),
     expected,
-    allSecrets: [
-      { key: "/registry/secrets/kube-system/sa-token", value: tokenSecret },
-      { key: SKEY, value: goodValue },
-    ],
+    allSecrets: [describeStoredValue("/registry/secrets/kube-system/sa-token", tokenSecret), describeStoredValue(SKEY, goodValue)],
     evidence: ["A1/canary-secret.etcd.b64"],
     ...over,
   };
@@ -81,7 +79,34 @@ describe("A1 canary Secret", () => {
     expect(judgeEncryptedCanary(canarySecret(randomBytes(64)), CANARY, expected).verdict).toBe("inconclusive");
     expect(judgeEncryptedCanary(canarySecret(undefined), CANARY, expected).reasons[0]).toMatch(/not found in etcd/);
     const noKey = judgeEncryptedCanary(canarySecret(goodValue), CANARY, { provider: "aescbc", keyName: "key1" });
-    expect(noKey).toMatchObject({ verdict: "inconclusive", reasons: [expect.stringMatching(/no key was supplied/)] });
+    expect(noKey).toMatchObject({ verdict: "inconclusive", reasons: [expect.stringMatching(/no key was supplied and no decryption was recorded/)] });
+  });
+});
+
+describe("A1 canary Secret judged on its recorded decryption (no key)", () => {
+  const noKey = { provider: "aescbc" as const, keyName: "key1" };
+  const recorded = (value: Buffer, key = KEY) => ({ ...canarySecret(value), decrypted: decryptStored(canarySecret(value), key) });
+
+  it("passes ciphertext whose recorded decryption is the canary Secret", () => {
+    const c = judgeEncryptedCanary(recorded(goodValue), CANARY, noKey);
+    expect(c.verdict).toBe("pass");
+    expect(c.reasons.join("\n")).toMatch(/decrypts under the configured key when collected \(recorded; the key is not\)/);
+  });
+
+  it("fails a recorded decryption that is another object, lacks the canary, or was rejected by the key", () => {
+    const other = { ...canarySecret(goodValue), decrypted: { status: "ok" as const, plaintext: secretValue("x", NS, { value: CANARY }) } };
+    expect(judgeEncryptedCanary(other, CANARY, noKey).reasons.join()).toMatch(/expected v1\/Secret secretproof-a1\/a1-canary/);
+    const empty = { ...canarySecret(goodValue), decrypted: { status: "ok" as const, plaintext: secretValue("a1-canary", NS, { value: "x" }) } };
+    expect(judgeEncryptedCanary(empty, CANARY, noKey).reasons.join()).toMatch(/canary is not in it/);
+    expect(judgeEncryptedCanary(recorded(goodValue, Buffer.alloc(32, 5)), CANARY, noKey).verdict).toBe("fail");
+  });
+
+  it("with the key, fails when the recorded decryption is not what the ciphertext decrypts to", () => {
+    const forged = { ...canarySecret(goodValue), decrypted: { status: "ok" as const, plaintext: secretValue("a1-canary", NS, { value: `${CANARY}-` }) } };
+    expect(judgeEncryptedCanary(forged, CANARY, noKey).verdict).toBe("pass");
+    const c = judgeEncryptedCanary(forged, CANARY, expected);
+    expect(c).toMatchObject({ verdict: "fail", reasons: [expect.any(String), expect.stringMatching(/recorded decryption \(\d+ bytes, sha256 [0-9a-f]{16}…\) is not what the ciphertext decrypts to under the supplied key/)] });
+    expect(judgeEncryptedCanary(recorded(goodValue), CANARY, expected).verdict).toBe("pass");
   });
 });
 
@@ -103,7 +128,7 @@ describe("A1 negative control", () => {
 describe("A1 scan of every stored Secret", () => {
   it("fails naming each Secret written before encryption, never its bytes", () => {
     const old = secretValue("legacy", "default", { password: "hunter2-legacy" });
-    const all = [...evidence().allSecrets, { key: "/registry/secrets/default/legacy", value: old }];
+    const all = [...evidence().allSecrets, describeStoredValue("/registry/secrets/default/legacy", old)];
     const c = judgeSecretsScan(all, expected, SKEY);
     expect(c.verdict).toBe("fail");
     expect(c.reasons.join("\n")).toMatch(/1 of 3 stored Secrets[\s\S]*\/registry\/secrets\/default\/legacy: plaintext protobuf/);

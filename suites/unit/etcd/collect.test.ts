@@ -3,11 +3,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { VAULT_CSI_HMAC_KEY, judgeA2 } from "../../../harness/claims/a2-no-secrets.ts";
+import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets.ts";
 import { judgeA1 } from "../../../harness/claims/encryption.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import { collectA1, deleteA1Canaries } from "../../../harness/etcd/a1-collect.ts";
-import { A2_PATHS, A2_PLANT, writeA2Evidence } from "../../../harness/etcd/a2-collect.ts";
+import { A2_PLANT } from "../../../harness/etcd/a2-collect.ts";
+import { A2_PATHS, writeA2Evidence } from "../../../harness/etcd/a2-evidence.ts";
 import { deleteArgs, etcdKey } from "../../../harness/etcd/canary.ts";
 import { listFiles } from "../../../harness/evidence/manifest.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
@@ -71,18 +72,21 @@ describe("A2 evidence", () => {
     const plant = `a2-canary-${randomBytes(8).toString("hex")}`;
     const list = (items: object[]) => ({ apiVersion: "v1", kind: "List", items });
     const secret = (ns: string, name: string, v: string) => ({ apiVersion: "v1", kind: "Secret", metadata: { namespace: ns, name }, type: "Opaque", data: { password: Buffer.from(v).toString("base64") } });
-    const scope = { identities: [{ label: "app DB identity #1", value: user }], control: { label: "planted canary", value: plant }, secretFreeNamespaces: ["test-dynamic"], allowed: [VAULT_CSI_HMAC_KEY("vault")] };
+    const scope = {
+      identities: [{ label: "app DB identity #1", value: user }],
+      control: { needle: { label: "planted canary", value: plant }, ...A2_PLANT },
+      secretFreeNamespaces: ["test-dynamic"],
+      allowedSecrets: [VAULT_CSI_HMAC_KEY("vault")],
+    };
     const result = judgeA2({
       secretsAndConfigMaps: list([secret(A2_PLANT.namespace, A2_PLANT.name, plant), secret("default", "leak", user)]),
       pods: list([]),
       ...scope,
-      control: { needle: scope.control, ...A2_PLANT },
-      allowedSecrets: scope.allowed,
     });
     expect(result.verdict.verdict).toBe("fail");
     const dir = await mkdtemp(join(tmpdir(), "secretproof-a2-"));
     try {
-      const paths = await writeA2Evidence(new ArtifactWriter(dir, new Redactor()), scope, result);
+      const paths = await writeA2Evidence(new ArtifactWriter(dir, new Redactor()), scopeOf(scope), result);
       expect(paths.sort()).toEqual(Object.values(A2_PATHS).sort());
       const text = (await Promise.all((await listFiles(dir)).map((f) => readFile(join(dir, f), "latin1")))).join("\n");
       const checker = new Redactor();
