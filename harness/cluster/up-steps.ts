@@ -11,7 +11,8 @@ import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import { connectKube } from "../kube/client.ts";
 import { kubectl } from "../kube/kubectl.ts";
 import { planProblems } from "../schemas/check-plan.ts";
-import { EXTERNAL, loadConfigureVault, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
+import { configureVault } from "../vault/configure.ts";
+import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
 import { encryptionHostDir, ensureSecrets, writeEncryptionConfig, writeKindConfig } from "./local-state.ts";
 import { planStack } from "./plan.ts";
 import { renderFiles, toYamlDocuments } from "./render.ts";
@@ -31,7 +32,7 @@ export async function stateStep(ctx: UpContext): Promise<void> {
 
 /** What other modules provide (Falco rules, Vault configuration), loaded before anything heavy starts. */
 export async function fixturesStep(ctx: UpContext): Promise<void> {
-  const [falcoRules, configureVault] = await Promise.all([loadFalcoRules(), loadConfigureVault()]);
+  const falcoRules = await loadFalcoRules();
   ctx.binding = vaultBinding();
   ctx.configureVault = configureVault;
   ctx.falcoRules = falcoRules;
