@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectAppIdentities } from "../../harness/app/identities.ts";
 import { a2NoSecretsFamily } from "../../harness/claims/a2-family.ts";
 import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../harness/claims/a2-no-secrets.ts";
 import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary } from "../../harness/etcd/a2-collect.ts";
@@ -8,13 +9,10 @@ import { writeA2Evidence } from "../../harness/etcd/a2-evidence.ts";
 import { redactor } from "../../harness/evidence/redact.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 
-/** The bridge's record of the DB identities the app has reported during this run. */
-type WithIdentities = E2E & { appIdentities?: () => string[] };
-
 const APP_NAMESPACE = "test-dynamic";
 const VAULT_NAMESPACE = "vault";
 
-let e2e: WithIdentities;
+let e2e: E2E;
 beforeAll(async () => {
   e2e = await useE2E();
 });
@@ -24,7 +22,7 @@ afterAll(async () => {
 
 describe("A2: no Kubernetes Secret holds the app credential", () => {
   it("test-dynamic holds no Secret and no Secret, ConfigMap or pod env holds a DB identity the app reported, while a planted canary Secret is found", async () => {
-    const reported = e2e.appIdentities?.() ?? [];
+    const reported = await collectAppIdentities(e2e.kube, e2e.profile);
     const identities = reported.map((value, i) => {
       redactor.register(value, `app DB identity #${i + 1}`);
       return { label: `app DB identity #${i + 1}`, value };
@@ -42,7 +40,7 @@ describe("A2: no Kubernetes Secret holds the app credential", () => {
     const paths = await writeA2Evidence(e2e.evidence, scopeOf(scope), result);
     const v = { ...result.verdict, evidence: paths };
     await e2e.evidence.verdicts(a2NoSecretsFamily.id, [v]);
-    expect(identities.length, "the e2e bridge supplied no app DB identities (appIdentities())").toBeGreaterThan(0);
+    expect(identities.length, "the app reported no DB identity through its Service").toBeGreaterThan(0);
     expect(v.negativeControl?.verdict, v.negativeControl?.reasons.join("\n")).toBe("pass");
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
   });
