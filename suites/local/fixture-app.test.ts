@@ -82,6 +82,19 @@ describe("the fixture app against real PostgreSQL and a CSI-style secrets direct
     expect(app.alive()).toBe(true);
   });
 
+  it("never pairs one generation's username with another's password while the mount keeps rotating", async () => {
+    const [a, b] = [await issue(), await issue()];
+    const swaps = (async () => {
+      for (let i = 0; i < 60; i++) await mount(i % 2 ? a : b);
+    })();
+    const statuses: number[] = [];
+    const requests = (async () => {
+      for (let i = 0; i < 60; i++) statuses.push((await get("/")).status);
+    })();
+    await Promise.all([swaps, requests]);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it("keeps serving the current role after the previous role is dropped", async () => {
     const current = (await identity()).db_user;
     await revokeCredential(admin, defs.databaseRole.body.revocation_statements, first.username);

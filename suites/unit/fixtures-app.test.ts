@@ -72,9 +72,10 @@ describe("the app source", () => {
     expect(appPy).not.toMatch(/multiprocessing|os\.fork|gunicorn|processes=/);
   });
 
-  it("reads both secret files per request from SECRETS_DIR (default /mnt/secrets)", () => {
+  it("reads both secret files per request from SECRETS_DIR (default /mnt/secrets), from one generation of the mount", () => {
     expect(appPy).toMatch(/SECRETS_DIR = os\.environ\.get\("SECRETS_DIR", "\/mnt\/secrets"\)/);
-    expect(appPy).toMatch(/def current_identity\(\):\s+user = read_secret\("db-username"\)\s+password = read_secret\("db-password"\)/);
+    expect(appPy).toMatch(/def current_identity\(\):\s+user, password = read_credentials\(\)/);
+    expect(appPy).toMatch(/read_file\(base, "db-username"\), read_file\(base, "db-password"\)/);
   });
 
   it("never slices or formats the password into output", () => {
