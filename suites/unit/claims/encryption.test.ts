@@ -61,9 +61,19 @@ describe("A1 canary Secret", () => {
   });
 
   it("fails ciphertext the configured key does not open", () => {
-    const wrong = aescbcValue(plainSecret, "key1", Buffer.alloc(32, 7), Buffer.alloc(16, 9));
-    const c = judgeEncryptedCanary(canarySecret(wrong), CANARY, { ...expected, key: Buffer.alloc(32, 0x33) });
+    // Fixed bytes throughout: with a random canary, a wrong key yields valid PKCS#7 padding about once in 256 runs.
+    const fixed = `canary-${"ab".repeat(16)}`;
+    const wrong = aescbcValue(secretValue("a1-canary", NS, { value: fixed }), "key1", Buffer.alloc(32, 7), Buffer.alloc(16, 9));
+    const c = judgeEncryptedCanary(canarySecret(wrong), fixed, { ...expected, key: Buffer.alloc(32, 0x33) });
     expect(c).toMatchObject({ verdict: "fail", reasons: [expect.stringMatching(/does not decrypt under the configured aescbc key "key1"/)] });
+  });
+
+  it("never passes and never throws for ciphertext under any of 1,000 wrong keys, even when the padding happens to check out", () => {
+    const verdicts = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      verdicts.add(judgeEncryptedCanary(canarySecret(goodValue), CANARY, { ...expected, key: randomBytes(32) }).verdict);
+    }
+    expect([...verdicts]).toEqual(["fail"]);
   });
 
   it("fails ciphertext that decrypts to another object or lacks the canary", () => {
