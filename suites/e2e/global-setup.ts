@@ -4,7 +4,9 @@ import { down } from "../../harness/cluster/down.ts";
 import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
 import { up } from "../../harness/cluster/up.ts";
 import { StepLog } from "../../harness/core/log.ts";
-import type { RunRecord } from "../../harness/evidence/recorder.ts";
+import { relative } from "node:path";
+import type { EvidenceRecorder, RunRecord } from "../../harness/evidence/recorder.ts";
+import { deriveReports } from "../../harness/report/write-report.ts";
 import { requireTier } from "../../harness/preflight.ts";
 import { loadProfile } from "../../harness/profile.ts";
 
@@ -13,6 +15,18 @@ async function runStatus(project: TestProject, runDir: string): Promise<RunRecor
   const modules = project.vitest.state.getTestModules();
   if (modules.length > 0) return modules.every((m) => m.ok()) && project.vitest.state.errorsSet.size === 0 ? "passed" : "failed";
   return (await recordedVerdicts(runDir)).some((v) => v.verdict === "fail") ? "failed" : "passed";
+}
+
+/** One timing per suite file, from vitest's own record of the run. */
+function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: string): void {
+  for (const m of project.vitest.state.getTestModules()) {
+    rec.suite({
+      name: relative(process.cwd(), m.moduleId),
+      startedAt,
+      durationMs: Math.round(m.diagnostic().duration),
+      ok: m.ok(),
+    });
+  }
 }
 
 /**
@@ -34,10 +48,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ok = true;
   } finally {
     log.timings.forEach((t) => rec.step(t));
-    if (!ok) await rec.finalize("failed");
+    if (!ok) await rec.finalize("failed", { derive: deriveReports });
   }
+  const suitesStartedAt = new Date().toISOString();
   return async () => {
     const status = await runStatus(project, rec.dir);
+    recordSuites(project, rec, suitesStartedAt);
     try {
       // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.
       if (process.env.SECRETPROOF_TEARDOWN === "1") {
@@ -45,7 +61,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         await down({ profile, log: downLog, exportLogsFor: rec }).finally(() => downLog.timings.forEach((t) => rec.step(t)));
       }
     } finally {
-      await rec.finalize(status);
+      // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
+      await rec.finalize(status, { derive: deriveReports });
       process.stderr.write(`evidence: ${rec.dir} (${status})\n`);
     }
   };
