@@ -15,6 +15,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["suites/unit/**/*.test.ts"],
+          // pure code and short-lived child processes: worker threads start faster than forks
+          pool: "threads",
           testTimeout: 20_000,
         },
       },
