@@ -5,7 +5,8 @@ import type { Command } from "commander";
 import { execa } from "execa";
 import { StepLog } from "../core/log.ts";
 import { loadProfile } from "../profile.ts";
-import { down } from "./down.ts";
+import { ArtifactWriter } from "../evidence/recorder.ts";
+import { down, exportClusterLogs } from "./down.ts";
 import { REPO_ROOT } from "./external.ts";
 import { describeSteps, renderStack } from "./render-command.ts";
 import { createRun } from "./run-dir.ts";
@@ -43,12 +44,17 @@ async function downCommand(opts: { exportLogs?: boolean }): Promise<void> {
   process.stdout.write(`${r.deleted ? "deleted the cluster" : "no cluster to delete"}; removed ${r.stateDir}${rec ? `; logs in ${rec.dir}.cluster-logs` : ""}\n`);
 }
 
+async function logsCommand(out: string): Promise<void> {
+  const files = await exportClusterLogs({ profile: loadProfile(), out: new ArtifactWriter(resolve(out)), rel: "kind" });
+  process.stdout.write(`wrote ${files.length} redacted log files to ${resolve(out)}/kind\n`);
+}
+
 async function testCommand(): Promise<void> {
   const r = await execa("npx", ["vitest", "run", "--project", "e2e"], { cwd: REPO_ROOT, stdio: "inherit", reject: false });
   process.exitCode = r.exitCode ?? 1;
 }
 
-/** up, down, render and test: the commands that own the cluster's life cycle. */
+/** up, down, render, logs and test: the commands that own the cluster's life cycle. */
 export function registerClusterCommands(program: Command): void {
   program
     .command("up")
@@ -66,6 +72,11 @@ export function registerClusterCommands(program: Command): void {
     .description("write every kind config, values file, manifest and Vault call `up` would apply; secrets as placeholders")
     .argument("<out>", "output directory")
     .action((out: string) => renderTo(resolve(out)));
+  program
+    .command("logs")
+    .description("export the cluster's node and pod logs, every file through the redaction layer")
+    .argument("<out>", "output directory")
+    .action(logsCommand);
   program
     .command("test")
     .description("run the e2e suites (vitest --project e2e): preflight, up (reusing a live cluster), suites")
