@@ -5,6 +5,7 @@ import type { Attack } from "../attack/catalogue.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
 import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
 import { jsonl, type RunCatalogue } from "./detection.ts";
+import { enforcementMatrix } from "./enforcement-matrix.ts";
 import { barrierTime, judgeFalcoAttempt } from "./falco.ts";
 import type { BundleView, ClaimFamily } from "./registry.ts";
 import { judgeKill, killsInWindow, sigkilledExits, type KillJudgeOptions } from "./tetragon.ts";
@@ -26,6 +27,7 @@ import { verdict, type Verdict } from "./verdict.ts";
  *   enforcement/app-probes.jsonl      every request to the app during the suite
  *   enforcement/phase.json            when the policy was proven enforcing, when attacks ended, when it was removed
  *   enforcement/time-to-kill.json     per method: attempt start to exit, kill event timing (derived, for reading)
+ *   matrix/enforcement/<id>.json      one attack-matrix row per catalogue entry, derived from the above (enforcement-matrix.ts)
  *   verdicts/enforcement.json         the verdicts, as judgeEnforcement computes them from the above
  */
 const D = "enforcement";
@@ -198,4 +200,5 @@ export const enforcementFamily: ClaimFamily = {
   id: "enforcement",
   claims: ["T1", "T2", "T3"],
   rejudge: (bundle) => judgeEnforcement(loadEnforcementEvidence(bundle)),
+  matrix: (bundle) => enforcementMatrix(loadEnforcementEvidence(bundle)),
 };
