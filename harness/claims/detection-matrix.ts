@@ -46,15 +46,26 @@ export function falcoCells(a: Attack, at: AttemptRecord, ev: FalcoInput): Pick<M
   };
 }
 
-/** One row per catalogue entry; an entry that was not attempted has only its method. */
-export function detectionMatrix(ev: DetectionEvidence): MatrixRow[] {
-  const byAttack = new Map(ev.attempts.filter((x) => x.phase === "detection").map((x) => [x.attack, x]));
-  return ev.catalogue.attacks.map((a) => {
+/**
+ * One row per catalogue entry, in catalogue order, from the entry's attempt
+ * in `phase`; an entry that was not attempted has only its method.
+ */
+export function matrixRows(
+  attacks: readonly Attack[],
+  attempts: readonly AttemptRecord[],
+  phase: string,
+  cells: (a: Attack, at: AttemptRecord) => Omit<MatrixRow, "attack" | "method">,
+): MatrixRow[] {
+  const byAttack = new Map(attempts.filter((x) => x.phase === phase).map((x) => [x.attack, x]));
+  return attacks.map((a) => {
     const at = byAttack.get(a.id);
     const row: MatrixRow = { attack: a.id, method: methodOf(a) };
-    if (!at) return row;
-    return { ...row, ...falcoCells(a, at, ev), evidence: [FILES.attempts, FILES.alerts] };
+    return at ? { ...row, ...cells(a, at) } : row;
   });
+}
+
+export function detectionMatrix(ev: DetectionEvidence): MatrixRow[] {
+  return matrixRows(ev.catalogue.attacks, ev.attempts, "detection", (a, at) => ({ ...falcoCells(a, at, ev), evidence: [FILES.attempts, FILES.alerts] }));
 }
 
 /** The bundle path each row is written to. */

@@ -1,5 +1,5 @@
 import { type MatrixRow, matrixArtifactPath } from "../report/matrix.ts";
-import { methodOf, roundMs } from "./detection-matrix.ts";
+import { matrixRows, roundMs } from "./detection-matrix.ts";
 import { ENF_FILES, killOptions, type EnforcementEvidence } from "./enforcement.ts";
 import { judgeKill } from "./tetragon.ts";
 
@@ -13,14 +13,9 @@ import { judgeKill } from "./tetragon.ts";
 export const ENFORCEMENT_FAMILY = "enforcement";
 
 export function enforcementMatrix(ev: EnforcementEvidence): MatrixRow[] {
-  const byAttack = new Map(ev.attempts.filter((x) => x.phase === "enforcement").map((x) => [x.attack, x]));
-  return ev.catalogue.attacks.map((a) => {
-    const at = byAttack.get(a.id);
-    const row: MatrixRow = { attack: a.id, method: methodOf(a) };
-    if (!at) return row;
+  return matrixRows(ev.catalogue.attacks, ev.attempts, "enforcement", (_a, at) => {
     const k = judgeKill(at, ev.events, killOptions(ev));
     return {
-      ...row,
       tetragonKilled: k.killed,
       exitCode: at.exitCode,
       timeToKillMs: k.timeToKillMs === undefined ? null : roundMs(k.timeToKillMs),

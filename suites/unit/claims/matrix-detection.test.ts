@@ -1,19 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { loadCatalogue, type Attack } from "../../../harness/attack/catalogue.ts";
 import { FILES, SLACK_MS, detectionFamily, judgeDetection, type DetectionEvidence } from "../../../harness/claims/detection.ts";
 import { detectionMatrix, detectionMatrixFiles } from "../../../harness/claims/detection-matrix.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { jsonPriority, loadRulesFile } from "../../../harness/falco/rules-file.ts";
 import { matrixMismatches, readMatrix } from "../../../harness/report/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
 import { memoryBundle } from "../support/bundle.ts";
+import { pick, priorities } from "../falco/catalogue-fixture.ts";
 import { POD, T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
 
-const rules = loadRulesFile();
-const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
-const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
-const pick = (id: string) => catalogue.attacks.find((a) => a.id === id) as Attack;
 const READ = "SecretProof - Secret File Read";
 const EXFIL = "SecretProof - Exfiltration Tool Spawned";
 const PY = "python3 -c print(open('/mnt/secrets/db-password').read())";

@@ -1,26 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { loadCatalogue, type Attack } from "../../../harness/attack/catalogue.ts";
 import { SLACK_MS, type DetectionEvidence } from "../../../harness/claims/detection.ts";
 import { detectionMatrixFiles } from "../../../harness/claims/detection-matrix.ts";
 import { ENF_FILES, enforcementFamily, judgeEnforcement, type EnforcementEvidence } from "../../../harness/claims/enforcement.ts";
 import { enforcementMatrix, enforcementMatrixFiles } from "../../../harness/claims/enforcement-matrix.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { jsonPriority, loadRulesFile } from "../../../harness/falco/rules-file.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { readMatrix } from "../../../harness/report/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
 import { memoryBundle } from "../support/bundle.ts";
+import { pick, priorities } from "../falco/catalogue-fixture.ts";
 import { POD, T0, alertLine, attempt } from "../falco/samples.ts";
-import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "../tetragon/samples.ts";
+import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "../tetragon/samples.ts";
 
-const rules = loadRulesFile();
-const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
-const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
-const pick = (id: string) => catalogue.attacks.find((a) => a.id === id) as Attack;
-const podState = { ...POD, restartCount: 0, labels: { app: "secure-test-app" } };
-const catProc: ProcSpec = { execId: "Y2F0LTE=", pid: 48211, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 80 };
-const marker = (ms: number, nonce: string) => execLine(ms, { execId: `bWFya2Vy${nonce}`, pid: 49000, binary: "/usr/bin/true", args: nonce, startMs: ms });
 
 const cat = attempt({ id: "enforcement/cat", phase: "enforcement", exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m1" });
 const mem: AttemptRecord = attempt({
@@ -28,14 +20,14 @@ const mem: AttemptRecord = attempt({
   exitCode: 1, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m2",
 });
 
-function tetragonLines(catExit = exitLine(T0 + 95, catProc, "SIGKILL")): string[] {
-  return [kprobeLine(T0 + 90, catProc), catExit, marker(T0 + 900, "m1"), marker(T0 + 2900, "m2")];
+function tetragonLines(catExit = exitLine(T0 + 95, CAT_PROC, "SIGKILL")): string[] {
+  return [kprobeLine(T0 + 90, CAT_PROC), catExit, markerExec(T0 + 900, "m1"), markerExec(T0 + 2900, "m2")];
 }
 
 function evidence(lines: string[], attempts: AttemptRecord[] = [cat, mem]): EnforcementEvidence {
   return {
     catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem"), pick("head")] },
-    priorities, podBefore: podState, podAfter: podState, attempts,
+    priorities, podBefore: POD_STATE, podAfter: POD_STATE, attempts,
     alerts: parseFalcoStream(alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" })).alerts,
     events: parseTetragonStream(lines.join("\n"), POD.namespace).events,
     barriers: [{ nonce: "m1", seen: { tetragon: T0 + 900 } }, { nonce: "m2", seen: { tetragon: T0 + 2900 } }],
@@ -57,7 +49,7 @@ describe("enforcement matrix rows are derived from the judged attempt", () => {
   });
 
   it("monitor mode (the kprobe says SIGKILL, the process exits normally) is not a kill", () => {
-    expect(rowOf(evidence(tetragonLines(exitLine(T0 + 95, catProc))), "cat")).toMatchObject({ tetragonKilled: false, timeToKillMs: null });
+    expect(rowOf(evidence(tetragonLines(exitLine(T0 + 95, CAT_PROC))), "cat")).toMatchObject({ tetragonKilled: false, timeToKillMs: null });
   });
 
   it("a spared attempt keeps its own exit code and has no kill time", () => {
@@ -87,8 +79,8 @@ describe("`secretproof verify` derives the enforcement rows again", () => {
     return memoryBundle({
       [ENF_FILES.catalogue]: ev.catalogue,
       [ENF_FILES.rules]: priorities,
-      [ENF_FILES.podBefore]: podState,
-      [ENF_FILES.podAfter]: podState,
+      [ENF_FILES.podBefore]: POD_STATE,
+      [ENF_FILES.podAfter]: POD_STATE,
       [ENF_FILES.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
       [ENF_FILES.alerts]: alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
       [ENF_FILES.events]: lines.join("\n"),
@@ -105,7 +97,7 @@ describe("`secretproof verify` derives the enforcement rows again", () => {
   });
 
   it("a row that claims a kill the recorded events do not prove is a mismatch", () => {
-    const monitor = tetragonLines(exitLine(T0 + 95, catProc));
+    const monitor = tetragonLines(exitLine(T0 + 95, CAT_PROC));
     const m = rejudgeFamily(enforcementFamily, recorded(monitor, evidence(tetragonLines())), []).mismatches;
     expect(m).toContain("matrix/enforcement/cat.json: tetragonKilled is recorded as true; the evidence derives false");
     expect(m).toContain("matrix/enforcement/cat.json: timeToKillMs is recorded as 95; the evidence derives null");
