@@ -3,6 +3,7 @@ import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../attack
 import type { Attack } from "../attack/catalogue.ts";
 import { loginProblems, type LoginProof } from "../attack/login.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
+import { detectionMatrix } from "./detection-matrix.ts";
 import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./falco.ts";
 import type { BundleView, ClaimFamily } from "./registry.ts";
 import { verdict, type ClaimId, type Verdict } from "./verdict.ts";
@@ -20,6 +21,7 @@ import { verdict, type ClaimId, type Verdict } from "./verdict.ts";
  *   detection/app-probes.jsonl   every request to the app during the suite
  *   detection/quiet-window.json  the window with app traffic and no attack (negative control)
  *   detection/login.json         the stolen credential's login proof (no password in it)
+ *   matrix/detection/<id>.json   one attack-matrix row per catalogue entry, derived from the above (detection-matrix.ts)
  *   verdicts/detection.json      the verdicts, as judgeDetection computes them from the above
  */
 export const DETECTION_DIR = "detection";
@@ -156,5 +158,6 @@ export const detectionFamily: ClaimFamily = {
   id: "detection",
   claims: ["F1", "F2"],
   rejudge: (bundle) => judgeDetection(loadDetectionEvidence(bundle)),
+  matrix: (bundle) => detectionMatrix(loadDetectionEvidence(bundle)),
 };
 

@@ -5,6 +5,8 @@ import type { Attack } from "../attack/catalogue.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
 import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
 import { jsonl, type RunCatalogue } from "./detection.ts";
+import { judgeAppReads, judgeT2 } from "./enforcement-app.ts";
+import { enforcementMatrix } from "./enforcement-matrix.ts";
 import { barrierTime, judgeFalcoAttempt } from "./falco.ts";
 import type { BundleView, ClaimFamily } from "./registry.ts";
 import { judgeKill, killsInWindow, sigkilledExits, type KillJudgeOptions } from "./tetragon.ts";
@@ -26,6 +28,7 @@ import { verdict, type Verdict } from "./verdict.ts";
  *   enforcement/app-probes.jsonl      every request to the app during the suite
  *   enforcement/phase.json            when the policy was proven enforcing, when attacks ended, when it was removed
  *   enforcement/time-to-kill.json     per method: attempt start to exit, kill event timing (derived, for reading)
+ *   matrix/enforcement/<id>.json      one attack-matrix row per catalogue entry, derived from the above (enforcement-matrix.ts)
  *   verdicts/enforcement.json         the verdicts, as judgeEnforcement computes them from the above
  */
 const D = "enforcement";
@@ -59,11 +62,14 @@ export interface BarrierSeen {
   seen: Record<string, number>;
 }
 
+/** A pod state as the enforcement suite records it; `at` is when it was observed (harness clock). */
+export type ObservedPod = AppPodState & { at?: string };
+
 export interface EnforcementEvidence {
   catalogue: RunCatalogue;
   priorities: Record<string, string>;
-  podBefore: AppPodState;
-  podAfter?: AppPodState;
+  podBefore: ObservedPod;
+  podAfter?: ObservedPod;
   attempts: AttemptRecord[];
   alerts: FalcoAlert[];
   events: TetragonEvent[];
@@ -113,36 +119,6 @@ export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
   return verdict("T3", f.ok, f.reasons, [ENF_FILES.alerts], { subject: a.id });
 }
 
-/** T2: throughout the enforcing phase the app answered 200 with rotating identities as PID 1, and its pod never restarted. */
-export function judgeT2(ev: EnforcementEvidence): Verdict {
-  const from = ev.phase.enforcingFromMs;
-  const to = ev.phase.removedAtMs ?? ev.phase.attacksEndMs;
-  const probes = ev.probes.filter((p) => p.ms >= from && p.ms <= to);
-  const bad = probes.filter((p) => p.status !== 200);
-  const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1);
-  const users = new Set(probes.map((p) => p.dbUser).filter(Boolean));
-  const appKills = sigkilledExits(ev.events, ev.podBefore, from, to).filter((e) => e.process.pod?.container?.pid === 1);
-  const after = ev.podAfter;
-  const problems: string[] = [];
-  if (probes.length === 0) problems.push("no request reached the app while the policy was enforcing");
-  if (bad.length) problems.push(`${bad.length} of ${probes.length} requests failed (first: status ${bad[0]?.status} ${bad[0]?.error ?? ""} at ${bad[0]?.at})`);
-  if (notPid1.length) problems.push(`${notPid1.length} answers came from a process other than PID 1`);
-  if (users.size < 2) problems.push(`the app reported ${users.size} DB identit${users.size === 1 ? "y" : "ies"}: rotation was not observed under enforcement`);
-  if (appKills.length) problems.push(`Tetragon killed the app's PID 1 at ${appKills[0]?.time}`);
-  if (!after) problems.push("the pod was not observed after the phase");
-  else {
-    if (after.uid !== ev.podBefore.uid) problems.push(`pod UID changed: ${ev.podBefore.uid} -> ${after.uid}`);
-    if (after.restartCount !== ev.podBefore.restartCount || after.restartCount !== 0) {
-      problems.push(`restartCount ${ev.podBefore.restartCount} -> ${after.restartCount}, expected 0 throughout`);
-    }
-  }
-  const ok = problems.length === 0;
-  const reasons = ok
-    ? [`${probes.length} requests, all 200 from PID 1; ${users.size} DB identities; pod ${ev.podBefore.uid} never restarted (restartCount 0)`]
-    : problems;
-  return verdict("T2", ok, reasons, [ENF_FILES.probes, ENF_FILES.podBefore, ENF_FILES.podAfter], { subject: "app-unharmed" });
-}
-
 /** T1's negative control: after the policy is removed, a read succeeds again with no kill. */
 export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!a || !at) return verdict("T1", "inconclusive", ["no read was attempted after the policy was removed"], [], { subject: "restored-after-removal" });
@@ -151,17 +127,6 @@ export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefin
   const ok = out.length === 0 && !k.killed;
   const reasons = ok ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`] : [...out, ...(k.killed ? k.reasons : [])];
   return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: "restored-after-removal" });
-}
-
-/** T1's other negative control: the policy spares the app's own reads (PID 1) throughout. */
-export function judgeAppReads(ev: EnforcementEvidence): Verdict {
-  const to = ev.phase.removedAtMs ?? ev.phase.attacksEndMs;
-  const probes = ev.probes.filter((p) => p.ms >= ev.phase.enforcingFromMs && p.ms <= to);
-  const ok = probes.length > 0 && probes.every((p) => p.status === 200);
-  const reasons = ok
-    ? [`all ${probes.length} app requests under enforcement read both secret files and answered 200`]
-    : [`${probes.filter((p) => p.status !== 200).length} of ${probes.length} app requests under enforcement failed`];
-  return verdict("T1", ok, reasons, [ENF_FILES.probes], { subject: "app-own-reads-succeed" });
 }
 
 export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
@@ -178,12 +143,12 @@ export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
 
 export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
   const catalogue = b.json<RunCatalogue>(ENF_FILES.catalogue);
-  const podBefore = b.json<AppPodState>(ENF_FILES.podBefore);
+  const podBefore = b.json<ObservedPod>(ENF_FILES.podBefore);
   return {
     catalogue,
     priorities: b.json<Record<string, string>>(ENF_FILES.rules),
     podBefore,
-    podAfter: b.has(ENF_FILES.podAfter) ? b.json<AppPodState>(ENF_FILES.podAfter) : undefined,
+    podAfter: b.has(ENF_FILES.podAfter) ? b.json<ObservedPod>(ENF_FILES.podAfter) : undefined,
     attempts: jsonl<AttemptRecord>(b.text(ENF_FILES.attempts)),
     alerts: parseFalcoStream(b.text(ENF_FILES.alerts)).alerts,
     events: parseTetragonStream(b.text(ENF_FILES.events), podBefore.namespace).events,
@@ -198,4 +163,5 @@ export const enforcementFamily: ClaimFamily = {
   id: "enforcement",
   claims: ["T1", "T2", "T3"],
   rejudge: (bundle) => judgeEnforcement(loadEnforcementEvidence(bundle)),
+  matrix: (bundle) => enforcementMatrix(loadEnforcementEvidence(bundle)),
 };

@@ -3,6 +3,7 @@ import { a2NoSecretsFamily } from "./a2-family.ts";
 import { detectionFamily } from "./detection.ts";
 import { dynamicFamily } from "./dynamic-family.ts";
 import { enforcementFamily } from "./enforcement.ts";
+import type { MatrixRow } from "../report/matrix.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**
@@ -42,6 +43,8 @@ export interface ClaimFamily {
   id: string;
   claims: readonly ClaimId[];
   rejudge(bundle: BundleView, opts?: RejudgeOptions): Verdict[];
+  /** The attack-matrix rows the evidence derives, when the family records matrix/<id>/*.json. */
+  matrix?(bundle: BundleView): MatrixRow[];
 }
 
 /** Every family, in claim-table order. Each suite's family adds itself here. */

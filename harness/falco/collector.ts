@@ -1,6 +1,4 @@
-import { PermanentError } from "../core/errors.ts";
-import { waitFor } from "../core/wait.ts";
-import { followLines, Ring, type LineFollower } from "../kube/log-follow.ts";
+import { ParsedLog, type FollowedStats } from "../kube/log-follow.ts";
 import { MARKER_RULE } from "../claims/falco.ts";
 import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
 
@@ -13,20 +11,7 @@ export interface FalcoCollectorOptions {
   capacity?: number;
 }
 
-export interface FalcoStreamStats extends LineCounts {
-  command: string;
-  startedAt: string;
-  /** Retained lines dropped because the ring was full. */
-  dropped: number;
-  retained: number;
-  running: boolean;
-  stderrTail: string;
-}
-
-interface Entry {
-  raw: string;
-  alert: FalcoAlert;
-}
+export interface FalcoStreamStats extends LineCounts, FollowedStats {}
 
 /**
  * A live stream of Falco's JSON alerts from the agent's container log.
@@ -36,12 +21,9 @@ interface Entry {
 export class FalcoCollector {
   readonly name = "falco";
   readonly parser = new FalcoLineParser();
-  readonly startedAt = new Date().toISOString();
-  readonly #ring: Ring<Entry>;
-  readonly #follower: LineFollower;
+  readonly #log: ParsedLog<FalcoAlert>;
 
   constructor(opts: FalcoCollectorOptions) {
-    this.#ring = new Ring(opts.capacity ?? 50_000);
     const args = [
       "--context", opts.kubeContext, "logs", "-f",
       "-n", opts.namespace ?? "falco",
@@ -49,52 +31,33 @@ export class FalcoCollector {
       "-c", opts.container ?? "falco",
       "--tail=0",
     ];
-    this.#follower = followLines("kubectl", args, (line) => this.#onLine(line));
+    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert);
   }
 
-  #onLine(line: string): void {
-    const r = this.parser.parse(line);
-    if (r.alert) this.#ring.push({ raw: line, alert: r.alert });
+  get startedAt(): string {
+    return this.#log.startedAt;
   }
 
   alerts(): FalcoAlert[] {
-    return this.#ring.toArray().filter((e) => e.alert.source !== "internal").map((e) => e.alert);
+    return this.#log.items().filter((a) => a.source !== "internal");
   }
 
   internal(): FalcoAlert[] {
-    return this.#ring.toArray().filter((e) => e.alert.source === "internal").map((e) => e.alert);
+    return this.#log.items().filter((a) => a.source === "internal");
   }
 
   /** The retained raw JSON lines, oldest first, for the evidence bundle. */
   rawLines(): string[] {
-    return this.#ring.toArray().map((e) => e.raw);
+    return this.#log.rawLines();
   }
 
   stats(): FalcoStreamStats {
-    return {
-      ...this.parser.counts,
-      command: this.#follower.command,
-      startedAt: this.startedAt,
-      dropped: this.#ring.dropped,
-      retained: this.#ring.size,
-      running: this.#follower.running,
-      stderrTail: this.#follower.stderrTail(),
-    };
+    return { ...this.parser.counts, ...this.#log.stats() };
   }
 
-  /** Waits for an alert matching `pred`; fails at once if the stream has ended. */
-  async waitForAlert(description: string, pred: (a: FalcoAlert) => boolean, timeoutMs: number, intervalMs = 200): Promise<FalcoAlert> {
-    return waitFor(
-      description,
-      () => {
-        if (this.#follower.error) throw this.#follower.error;
-        const hit = this.alerts().find(pred);
-        if (hit) return { done: true, value: hit };
-        if (!this.#follower.running) throw new PermanentError(`the Falco stream ended: ${this.#follower.command}: ${this.#follower.stderrTail()}`);
-        return { done: false, state: this.stats() };
-      },
-      { timeoutMs, intervalMs },
-    );
+  /** Waits for an alert (not an internal one) matching `pred`; fails at once if the stream has ended. */
+  waitForAlert(description: string, pred: (a: FalcoAlert) => boolean, timeoutMs: number, intervalMs = 200): Promise<FalcoAlert> {
+    return this.#log.waitForItem(description, (a) => a.source !== "internal" && pred(a), timeoutMs, () => this.stats(), intervalMs);
   }
 
   /** Waits for the liveness marker alert of `nonce`; returns it. */
@@ -107,7 +70,7 @@ export class FalcoCollector {
   }
 
   stop(): Promise<void> {
-    return this.#follower.stop();
+    return this.#log.stop();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

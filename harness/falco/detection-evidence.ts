@@ -1,5 +1,6 @@
 import type { AttackSession } from "../attack/session.ts";
 import type { LoginProof } from "../attack/login.ts";
+import { detectionMatrixFiles } from "../claims/detection-matrix.ts";
 import { FILES, SLACK_MS, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "../claims/detection.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import { parseFalcoStream } from "./alert.ts";
@@ -30,7 +31,9 @@ export async function writeDetectionEvidence(w: ArtifactWriter, s: AttackSession
   await w.write(FILES.probes, probes.map((p) => JSON.stringify(p)).join("\n") + "\n");
   if (x.quiet) await w.write(FILES.quiet, x.quiet);
   if (x.login) await w.write(FILES.login, x.login);
-  return sessionEvidence(s, x, text, probes);
+  const ev = sessionEvidence(s, x, text, probes);
+  for (const [path, row] of detectionMatrixFiles(ev)) await w.write(path, row);
+  return ev;
 }
 
 /** The detection evidence of a live session, as it would be read back from the bundle. */

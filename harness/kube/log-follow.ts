@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { describeCommand } from "../core/exec.ts";
 import { PermanentError } from "../core/errors.ts";
+import { waitFor } from "../core/wait.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 
 /** Keeps the newest `capacity` items; counts what it had to drop. */
@@ -95,4 +96,68 @@ export function followLines(
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** How a followed stream is doing, for evidence and for the state a wait reports. */
+export interface FollowedStats {
+  command: string;
+  startedAt: string;
+  /** Retained lines dropped because the ring was full. */
+  dropped: number;
+  retained: number;
+  running: boolean;
+  stderrTail: string;
+}
+
+/**
+ * A followed log whose lines `parse` turns into items (or skips): the items
+ * are kept with their raw lines, oldest first, in a bounded ring. Falco's
+ * alerts and Tetragon's events are both read this way.
+ */
+export class ParsedLog<T> {
+  readonly startedAt = new Date().toISOString();
+  readonly #ring: Ring<{ raw: string; item: T }>;
+  readonly #follower: LineFollower;
+
+  constructor(readonly label: string, file: string, args: readonly string[], capacity: number, parse: (line: string) => T | undefined) {
+    this.#ring = new Ring(capacity);
+    this.#follower = followLines(file, args, (line) => {
+      const item = parse(line);
+      if (item !== undefined) this.#ring.push({ raw: line, item });
+    });
+  }
+
+  items(): T[] {
+    return this.#ring.toArray().map((e) => e.item);
+  }
+
+  /** The retained raw lines, oldest first, for the evidence bundle. */
+  rawLines(): string[] {
+    return this.#ring.toArray().map((e) => e.raw);
+  }
+
+  stats(): FollowedStats {
+    const f = this.#follower;
+    return { command: f.command, startedAt: this.startedAt, dropped: this.#ring.dropped, retained: this.#ring.size, running: f.running, stderrTail: f.stderrTail() };
+  }
+
+  /** Waits for an item matching `pred`; fails at once if the stream could not start or has ended. */
+  waitForItem(description: string, pred: (item: T) => boolean, timeoutMs: number, state: () => unknown, intervalMs = 200): Promise<T> {
+    const f = this.#follower;
+    return waitFor(
+      description,
+      () => {
+        if (f.error) throw f.error;
+        const hit = this.items().find(pred);
+        if (hit !== undefined) return { done: true, value: hit };
+        if (!f.running) throw new PermanentError(`the ${this.label} stream ended: ${f.command}: ${f.stderrTail()}`);
+        return { done: false, state: state() };
+      },
+      { timeoutMs, intervalMs },
+    );
+  }
+
+  stop(): Promise<void> {
+    return this.#follower.stop();
+  }
 }

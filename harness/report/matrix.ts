@@ -96,3 +96,27 @@ export function readMatrix(view: BundleView): MatrixRow[] {
   }
   return [...rows.values()];
 }
+
+/**
+ * Where a family's recorded rows (matrix/<family>/*.json) differ from the rows
+ * its evidence derives again: a changed field, a missing row, an extra row.
+ */
+export function matrixMismatches(view: BundleView, family: string, derived: readonly MatrixRow[]): string[] {
+  const out: string[] = [];
+  const want = new Map(derived.map((r) => [matrixArtifactPath(family, r.attack), r]));
+  for (const [path, row] of want) {
+    if (!view.has(path)) {
+      out.push(`${path} is missing: the evidence derives ${JSON.stringify(row)}`);
+      continue;
+    }
+    const rec = view.json<Record<string, unknown>>(path);
+    for (const f of ["attack", ...MATRIX_FIELDS, "evidence"] as const) {
+      const was = JSON.stringify(rec[f]);
+      const is = JSON.stringify(row[f]);
+      if (was !== is) out.push(`${path}: ${f} is recorded as ${was ?? "absent"}; the evidence derives ${is ?? "absent"}`);
+    }
+  }
+  const extra = view.files.filter((p) => p.startsWith(`${MATRIX_DIR}/${family}/`) && !want.has(p));
+  out.push(...extra.map((p) => `${p} matches no catalogue entry of the ${family} evidence`));
+  return out;
+}

@@ -1,6 +1,7 @@
 import type { BundleView, ClaimFamily, RejudgeOptions } from "../claims/registry.ts";
 import type { ClaimId, Verdict } from "../claims/verdict.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";
+import { matrixMismatches } from "./matrix.ts";
 import { parseVerdicts } from "./run-record.ts";
 
 /** What re-judging one family's recorded evidence found. */
@@ -70,5 +71,10 @@ export function rejudgeFamily(
   const foreign = out.verdicts.filter((v) => !family.claims.includes(v.claim)).map(key);
   if (foreign.length) out.mismatches.push(`family ${family.id} judged claims it does not own: ${foreign.join(", ")}`);
   out.mismatches.push(...compareVerdicts(recorded, out.verdicts, `family ${family.id}`));
+  try {
+    if (family.matrix) out.mismatches.push(...matrixMismatches(view, family.id, family.matrix(view)));
+  } catch (err) {
+    out.mismatches.push(`family ${family.id} could not derive its matrix rows: ${err instanceof Error ? err.message : String(err)}`);
+  }
   return out;
 }

@@ -1,6 +1,4 @@
-import { PermanentError } from "../core/errors.ts";
-import { waitFor } from "../core/wait.ts";
-import { followLines, Ring, type LineFollower } from "../kube/log-follow.ts";
+import { ParsedLog, type FollowedStats } from "../kube/log-follow.ts";
 import { TetragonLineParser, type TetragonCounts, type TetragonEvent } from "./event.ts";
 
 export interface TetragonCollectorOptions {
@@ -14,14 +12,7 @@ export interface TetragonCollectorOptions {
   capacity?: number;
 }
 
-export interface TetragonStreamStats extends TetragonCounts {
-  command: string;
-  startedAt: string;
-  dropped: number;
-  retained: number;
-  running: boolean;
-  stderrTail: string;
-}
+export interface TetragonStreamStats extends TetragonCounts, FollowedStats {}
 
 /**
  * A live stream of Tetragon's JSON events from the agent's export-stdout
@@ -31,13 +22,10 @@ export interface TetragonStreamStats extends TetragonCounts {
 export class TetragonCollector {
   readonly name = "tetragon";
   readonly parser: TetragonLineParser;
-  readonly startedAt = new Date().toISOString();
-  readonly #ring: Ring<{ raw: string; event: TetragonEvent }>;
-  readonly #follower: LineFollower;
+  readonly #log: ParsedLog<TetragonEvent>;
 
   constructor(opts: TetragonCollectorOptions) {
     this.parser = new TetragonLineParser(opts.watchNamespace);
-    this.#ring = new Ring(opts.capacity ?? 50_000);
     const args = [
       "--context", opts.kubeContext, "logs", "-f",
       "-n", opts.agentNamespace ?? "kube-system",
@@ -45,44 +33,27 @@ export class TetragonCollector {
       "-c", opts.container ?? "export-stdout",
       "--tail=0",
     ];
-    this.#follower = followLines("kubectl", args, (line) => {
-      const event = this.parser.parse(line);
-      if (event) this.#ring.push({ raw: line, event });
-    });
+    this.#log = new ParsedLog("Tetragon", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line));
+  }
+
+  get startedAt(): string {
+    return this.#log.startedAt;
   }
 
   events(): TetragonEvent[] {
-    return this.#ring.toArray().map((e) => e.event);
+    return this.#log.items();
   }
 
   rawLines(): string[] {
-    return this.#ring.toArray().map((e) => e.raw);
+    return this.#log.rawLines();
   }
 
   stats(): TetragonStreamStats {
-    return {
-      ...this.parser.counts,
-      command: this.#follower.command,
-      startedAt: this.startedAt,
-      dropped: this.#ring.dropped,
-      retained: this.#ring.size,
-      running: this.#follower.running,
-      stderrTail: this.#follower.stderrTail(),
-    };
+    return { ...this.parser.counts, ...this.#log.stats() };
   }
 
-  async waitForEvent(description: string, pred: (e: TetragonEvent) => boolean, timeoutMs: number): Promise<TetragonEvent> {
-    return waitFor(
-      description,
-      () => {
-        if (this.#follower.error) throw this.#follower.error;
-        const hit = this.events().find(pred);
-        if (hit) return { done: true, value: hit };
-        if (!this.#follower.running) throw new PermanentError(`the Tetragon stream ended: ${this.#follower.command}: ${this.#follower.stderrTail()}`);
-        return { done: false, state: this.stats() };
-      },
-      { timeoutMs, intervalMs: 200 },
-    );
+  waitForEvent(description: string, pred: (e: TetragonEvent) => boolean, timeoutMs: number): Promise<TetragonEvent> {
+    return this.#log.waitForItem(description, pred, timeoutMs, () => this.stats());
   }
 
   /** The process_exec event of the marker `true <nonce>`. */
@@ -91,7 +62,7 @@ export class TetragonCollector {
   }
 
   stop(): Promise<void> {
-    return this.#follower.stop();
+    return this.#log.stop();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

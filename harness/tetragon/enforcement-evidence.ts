@@ -1,6 +1,7 @@
 import type { AppPodState } from "../attack/app-pod.ts";
 import type { AttackSession } from "../attack/session.ts";
 import type { RunCatalogue } from "../claims/detection.ts";
+import { enforcementMatrixFiles } from "../claims/enforcement-matrix.ts";
 import { ENF_FILES, killOptions, type EnforcementEvidence, type PhaseWindow } from "../claims/enforcement.ts";
 import { judgeKill } from "../claims/tetragon.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
@@ -67,5 +68,6 @@ export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSessi
   await w.write(ENF_FILES.probes, lines(s.traffic.probes()));
   await w.write(ENF_FILES.phase, x.phase);
   await w.write(ENF_FILES.timeToKill, timeToKill(ev));
+  for (const [path, row] of enforcementMatrixFiles(ev)) await w.write(path, row);
   return ev;
 }

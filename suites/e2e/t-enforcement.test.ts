@@ -9,10 +9,11 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP, podState, type AppPodState } from "../../harness/attack/app-pod.ts";
+import { APP, podState } from "../../harness/attack/app-pod.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
-import { judgeEnforcement, judgeRestored, judgeT1, judgeT2, judgeT3, type PhaseWindow } from "../../harness/claims/enforcement.ts";
+import { judgeT2 } from "../../harness/claims/enforcement-app.ts";
+import { judgeEnforcement, judgeRestored, judgeT1, judgeT3, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement.ts";
 import type { Verdict } from "../../harness/claims/verdict.ts";
 import { toMs } from "../../harness/core/duration.ts";
 import { describeCommand } from "../../harness/core/exec.ts";
@@ -34,8 +35,8 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   let e2e: E2E;
   let s: AttackSession;
   let tetragon: TetragonCollector;
-  let podBefore: AppPodState;
-  let podAfter: AppPodState | undefined;
+  let podBefore: ObservedPod;
+  let podAfter: ObservedPod | undefined;
   let proof: EnforcingProof | undefined;
   const phase: PhaseWindow = { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 };
   const extras = (): EnforcementExtras => ({
@@ -43,6 +44,11 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     priorities, tetragon, podBefore, podAfter, proof, phase,
   });
   const ev = () => sessionEnforcementEvidence(s, extras());
+  /** The pod's state, stamped with a time taken before the look (conservative for an "after" sample). */
+  const observePod = async (): Promise<ObservedPod> => {
+    const at = new Date().toISOString();
+    return { ...(await podState(e2e.kube, podBefore.name)), at };
+  };
 
   beforeAll(async () => {
     e2e = await useE2E();
@@ -52,7 +58,8 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     const present = await policiesPresent(e2e.kube, APP.namespace);
     if (present.length) throw new Error(`a TracingPolicyNamespaced is already in ${APP.namespace}: ${present.join(", ")}; the suite must start from the cluster without it`);
     s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "enforcement");
-    podBefore = s.pod;
+    // Stamped after the session looked at the pod (a later time than the look: conservative for a "before" sample), before the policy is applied.
+    podBefore = { ...s.pod, at: new Date().toISOString() };
     if (!selectsPod(policy, podBefore.labels)) throw new Error(`the policy's podSelector ${JSON.stringify(policy.spec.podSelector)} does not select pod ${podBefore.name} (labels ${JSON.stringify(podBefore.labels)})`);
     tetragon = new TetragonCollector({ kubeContext: e2e.kube.context, watchNamespace: APP.namespace });
     s.streams.push(tetragon);
@@ -117,13 +124,14 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     });
   }
 
-  it("T2 the app is unharmed: every request 200 from PID 1, identities keep rotating, no restart", async () => {
+  it("T2 the app is unharmed: every request 200 with a dynamic identity from PID 1, identities keep rotating, the pod neither replaced nor restarted", async () => {
     await waitFor("a second DB identity while the policy enforces", () => {
       const users = new Set(s.traffic.probes().filter((p) => p.ms >= phase.enforcingFromMs).map((p) => p.dbUser).filter(Boolean));
       return users.size >= 2 ? { done: true, value: users.size } : { done: false, state: [...users] };
     }, { timeoutMs: toMs(e2e.profile.dynamic.rotationWindow), intervalMs: 1000 });
-    podAfter = await podState(e2e.kube, podBefore.name);
-    const v = judgeT2({ ...ev(), phase: { ...phase, removedAtMs: Date.now() } });
+    const endMs = Date.now();
+    podAfter = await observePod();
+    const v = judgeT2({ ...ev(), phase: { ...phase, removedAtMs: endMs } });
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
   });
 
@@ -138,6 +146,6 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     const r = await s.attack(cat, "restored");
     const v = await settle(() => judgeRestored(cat, r.record, ev()));
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
-    podAfter = await podState(e2e.kube, podBefore.name);
+    podAfter = await observePod();
   });
 });

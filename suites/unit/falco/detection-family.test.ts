@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalogue, type Attack } from "../../../harness/attack/catalogue.ts";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
 import { FILES, detectionFamily } from "../../../harness/claims/detection.ts";
 import { FAMILIES } from "../../../harness/claims/registry.ts";
-import { jsonPriority, loadRulesFile } from "../../../harness/falco/rules-file.ts";
 import { memoryBundle } from "../support/bundle.ts";
+import { pick, priorities } from "./catalogue-fixture.ts";
 import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
 
-const rules = loadRulesFile();
-const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
-const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
-const pick = (id: string) => catalogue.attacks.find((a) => a.id === id) as Attack;
 
 /** A run of `cat` and `proc-mem` with their alerts, a quiet window and a login proof. */
 function bundle(over: { extraAlerts?: string[]; catStdoutBytes?: number } = {}) {

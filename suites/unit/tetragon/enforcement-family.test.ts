@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalogue, type Attack } from "../../../harness/attack/catalogue.ts";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
 import { ENF_FILES, enforcementFamily } from "../../../harness/claims/enforcement.ts";
 import { FAMILIES } from "../../../harness/claims/registry.ts";
-import { jsonPriority, loadRulesFile } from "../../../harness/falco/rules-file.ts";
 import { memoryBundle } from "../support/bundle.ts";
-import { POD, T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
-import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";
+import { pick, priorities } from "../falco/catalogue-fixture.ts";
+import { T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
+import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "./samples.ts";
 
-const rules = loadRulesFile();
-const priorities = Object.fromEntries(rules.rules.map((r) => [r.rule, jsonPriority(r.priority)]));
-const catalogue = loadCatalogue(new Set(Object.keys(priorities)));
-const pick = (id: string) => catalogue.attacks.find((a) => a.id === id) as Attack;
-const podState = { ...POD, restartCount: 0, labels: { app: "secure-test-app" } };
-const catProc: ProcSpec = { execId: "Y2F0LTE=", pid: 48211, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 80 };
-const marker = (ms: number, nonce: string) => execLine(ms, { execId: `bWFya2Vy${nonce}`, pid: 49000, binary: "/usr/bin/true", args: nonce, startMs: ms });
 
 interface Opts {
   catExitSignal?: string;
@@ -34,8 +26,8 @@ function bundle(o: Opts = {}) {
   return memoryBundle({
     [ENF_FILES.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
     [ENF_FILES.rules]: priorities,
-    [ENF_FILES.podBefore]: podState,
-    [ENF_FILES.podAfter]: { ...podState, restartCount: o.restartAfter ?? 0 },
+    [ENF_FILES.podBefore]: POD_STATE,
+    [ENF_FILES.podAfter]: { ...POD_STATE, restartCount: o.restartAfter ?? 0 },
     [ENF_FILES.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
     [ENF_FILES.alerts]: [
       alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
@@ -44,10 +36,10 @@ function bundle(o: Opts = {}) {
       markerLine(T0 + 2900, "m2"),
     ].join("\n"),
     [ENF_FILES.events]: [
-      kprobeLine(T0 + 90, catProc),
-      exitLine(T0 + 95, catProc, o.catExitSignal ?? "SIGKILL"),
-      marker(T0 + 900, "m1"),
-      marker(T0 + 2900, "m2"),
+      kprobeLine(T0 + 90, CAT_PROC),
+      exitLine(T0 + 95, CAT_PROC, o.catExitSignal ?? "SIGKILL"),
+      markerExec(T0 + 900, "m1"),
+      markerExec(T0 + 2900, "m2"),
     ].join("\n"),
     [ENF_FILES.barriers]: [
       { nonce: "m1", requestedMs: T0 + 850, seen: { falco: T0 + 900, tetragon: T0 + 900 } },

@@ -1,4 +1,4 @@
-import { POD } from "../falco/samples.ts";
+import { POD, T0 } from "../falco/samples.ts";
 
 /**
  * Tetragon events in the exact upstream shape (protojson with proto names,
@@ -93,4 +93,15 @@ export function exitLine(ms: number, p: ProcSpec, signal?: string, status?: numb
 
 export function execLine(ms: number, p: ProcSpec): string {
   return unstable(JSON.stringify({ process_exec: { process: proc(p), parent }, node_name: "secretproof-control-plane", time: iso(ms) }));
+}
+
+/** The app pod as the enforcement suite records it. */
+export const POD_STATE = { ...POD, restartCount: 0, labels: { app: "secure-test-app" } };
+
+/** `cat /mnt/secrets/db-password` as Tetragon reports the process. */
+export const CAT_PROC: ProcSpec = { execId: "Y2F0LTE=", pid: 48211, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 80 };
+
+/** The process_exec of the barrier marker `true <nonce>`. */
+export function markerExec(ms: number, nonce: string): string {
+  return execLine(ms, { execId: `bWFya2Vy${nonce}`, pid: 49000, binary: "/usr/bin/true", args: nonce, startMs: ms });
 }

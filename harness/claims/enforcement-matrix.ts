@@ -1,0 +1,29 @@
+import { type MatrixRow, matrixArtifactPath } from "../report/matrix.ts";
+import { matrixRows, roundMs } from "./detection-matrix.ts";
+import { ENF_FILES, killOptions, type EnforcementEvidence } from "./enforcement.ts";
+import { judgeKill } from "./tetragon.ts";
+
+/**
+ * The attack matrix rows of the enforcement suite, derived from the same
+ * evidence the T1 judge reads: whether Tetragon's kill is proven (a SIGKILL
+ * kprobe event of the policy and a process_exit with signal SIGKILL for the
+ * same exec_id), the attempt's exit code, and the time from the attempt's
+ * start to that exit event. The Falco cells are the detection suite's.
+ */
+export const ENFORCEMENT_FAMILY = "enforcement";
+
+export function enforcementMatrix(ev: EnforcementEvidence): MatrixRow[] {
+  return matrixRows(ev.catalogue.attacks, ev.attempts, "enforcement", (_a, at) => {
+    const k = judgeKill(at, ev.events, killOptions(ev));
+    return {
+      tetragonKilled: k.killed,
+      exitCode: at.exitCode,
+      timeToKillMs: k.timeToKillMs === undefined ? null : roundMs(k.timeToKillMs),
+      evidence: [ENF_FILES.attempts, ENF_FILES.events],
+    };
+  });
+}
+
+export function enforcementMatrixFiles(ev: EnforcementEvidence): [string, MatrixRow][] {
+  return enforcementMatrix(ev).map((r) => [matrixArtifactPath(ENFORCEMENT_FAMILY, r.attack), r]);
+}
