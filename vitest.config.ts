@@ -1,10 +1,14 @@
 import { defineConfig } from "vitest/config";
+import { VAULT_EXPIRATION_BUFFER_MS } from "./harness/claims/dynamic-time.ts";
 import { toMs } from "./harness/core/duration.ts";
 import { loadProfile } from "./harness/profile.ts";
 import { E2ENameOrderSequencer } from "./harness/vitest/sequencer.ts";
 
 const profile = loadProfile();
 const e2eTimeout = toMs(profile.budget);
+// The component tier's longest test waits componentTtl + Vault's buffer + dropGrace for an expired role to go, then logs in.
+const componentTimeout =
+  toMs(profile.dynamic.componentTtl) + VAULT_EXPIRATION_BUFFER_MS + toMs(profile.dynamic.dropGrace) + toMs(profile.waits.command);
 
 export default defineConfig({
   test: {
@@ -34,7 +38,7 @@ export default defineConfig({
           name: "component",
           include: ["suites/component/**/*.test.ts"],
           globalSetup: ["suites/component/global-setup.ts"],
-          testTimeout: 120_000,
+          testTimeout: componentTimeout,
           hookTimeout: 180_000,
         },
       },

@@ -1,3 +1,4 @@
+import { VAULT_EXPIRATION_BUFFER_MS } from "./claims/dynamic-time.ts";
 import { type Duration, toMs } from "./core/duration.ts";
 
 /**
@@ -23,8 +24,10 @@ export interface Profile {
     command: Duration;
     /** `kind create cluster` (node image pull included). */
     clusterCreate: Duration;
-    /** Interval between polls of cluster state (pods, nodes, CRDs) while waiting. */
+    /** Interval between polls of cluster state (pods, nodes, CRDs, agents) while waiting. */
     poll: Duration;
+    /** Interval between re-checks of what is already collected in memory (event streams, app probes, verdicts). */
+    eventPoll: Duration;
     /** `docker build` of the app image. */
     imageBuild: Duration;
     /** One helm release to become ready. */
@@ -74,6 +77,7 @@ const ci: Profile = {
     command: "2m",
     clusterCreate: "5m",
     poll: "2s",
+    eventPoll: "250ms",
     imageBuild: "5m",
     helmRelease: "5m",
     rollout: "3m",
@@ -96,6 +100,7 @@ const faithful: Profile = {
     command: "2m",
     clusterCreate: "10m",
     poll: "2s",
+    eventPoll: "250ms",
     imageBuild: "10m",
     helmRelease: "10m",
     rollout: "5m",
@@ -133,6 +138,13 @@ export function profileProblems(p: Profile): string[] {
     problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval or rotations are missed");
   }
   if (ms(p.vault.authTokenTtl) < ms(p.vault.maxTtl)) problems.push("vault.authTokenTtl is shorter than vault.maxTtl");
+  // vitest's e2e testTimeout and hookTimeout are the budget: each test's own longest wait must fit in it.
+  const longest = Math.max(
+    ms(p.dynamic.rotationWindow) + ms(p.waits.command), // D2's observation window and its slack
+    ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ms(p.dynamic.dropGrace), // D3: the last identity dropped
+    ms(p.waits.streamLive) + ms(p.waits.alertWait) + ms(p.waits.policyEnforcing) + ms(p.waits.command), // T setup
+  );
+  if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
   for (const [k, v] of Object.entries(p.waits)) {
     if (ms(v) <= 0) problems.push(`waits.${k} must be positive`);
   }

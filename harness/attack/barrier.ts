@@ -5,8 +5,8 @@ import type { PodIdentity } from "./attempt.ts";
 /** An event stream that can see the marker exec (Falco's marker rule, Tetragon's process_exec). */
 export interface MarkerStream {
   readonly name: string;
-  /** Resolves with the event time (epoch ms) of the marker carrying `nonce`. */
-  waitForMarker(nonce: string, timeoutMs: number): Promise<{ timeMs: number }>;
+  /** Resolves with the event time (epoch ms) of the marker carrying `nonce`, checking every `intervalMs`. */
+  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<{ timeMs: number }>;
 }
 
 export interface BarrierRecord {
@@ -31,7 +31,7 @@ export async function barrier(
   kube: Kubectl,
   pod: PodIdentity,
   streams: readonly MarkerStream[],
-  timeoutMs: number,
+  wait: { timeoutMs: number; intervalMs: number },
 ): Promise<BarrierRecord> {
   const nonce = newNonce();
   const requestedMs = Date.now();
@@ -39,7 +39,7 @@ export async function barrier(
   const seen: Record<string, number> = {};
   await Promise.all(
     streams.map(async (s) => {
-      seen[s.name] = (await s.waitForMarker(nonce, timeoutMs)).timeMs;
+      seen[s.name] = (await s.waitForMarker(nonce, wait.timeoutMs, wait.intervalMs)).timeMs;
     }),
   );
   return { nonce, requestedMs, seen };

@@ -47,7 +47,7 @@ export class AttackSession {
     const falco = startFalcoCollector({ kubeContext: deps.kube.context });
     let forward: PortForward | undefined;
     try {
-      const live = await confirmFalcoLive(falco, deps.kube, pod, toMs(w.streamLive), toMs(w.alertWait));
+      const live = await confirmFalcoLive(falco, deps.kube, pod, w);
       forward = await portForward(deps.kube.context, APP.namespace, `svc/${APP.service}`, APP.servicePort, toMs(w.command));
       const traffic = startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command));
       const s = new AttackSession(deps, phase, pod, env, forward, falco, traffic);
@@ -67,7 +67,8 @@ export class AttackSession {
 
   /** Runs a barrier across every stream (Falco, and Tetragon when added). */
   async barrier(): Promise<BarrierRecord> {
-    const b = await barrier(this.deps.kube, this.pod, this.streams, toMs(this.deps.profile.waits.alertWait));
+    const w = this.deps.profile.waits;
+    const b = await barrier(this.deps.kube, this.pod, this.streams, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.eventPoll) });
     this.barriers.push(b);
     return b;
   }

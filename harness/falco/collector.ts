@@ -56,16 +56,17 @@ export class FalcoCollector {
   }
 
   /** Waits for an alert (not an internal one) matching `pred`; fails at once if the stream has ended. */
-  waitForAlert(description: string, pred: (a: FalcoAlert) => boolean, timeoutMs: number, intervalMs = 200): Promise<FalcoAlert> {
+  waitForAlert(description: string, pred: (a: FalcoAlert) => boolean, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
     return this.#log.waitForItem(description, (a) => a.source !== "internal" && pred(a), timeoutMs, () => this.stats(), intervalMs);
   }
 
   /** Waits for the liveness marker alert of `nonce`; returns it. */
-  waitForMarker(nonce: string, timeoutMs: number): Promise<FalcoAlert> {
+  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
     return this.waitForAlert(
       `Falco marker alert for ${nonce}`,
       (a) => a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce),
       timeoutMs,
+      intervalMs,
     );
   }
 

@@ -1,7 +1,9 @@
+import { toMs } from "../core/duration.ts";
 import { waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "../attack/attempt.ts";
 import { barrier, type BarrierRecord } from "../attack/barrier.ts";
+import type { Profile } from "../profile.ts";
 import type { FalcoCollector } from "./collector.ts";
 
 /**
@@ -14,18 +16,17 @@ export async function confirmFalcoLive(
   falco: FalcoCollector,
   kube: Kubectl,
   pod: PodIdentity,
-  timeoutMs: number,
-  perTryMs: number,
+  w: Profile["waits"],
 ): Promise<BarrierRecord> {
   return waitFor(
     "the Falco alert stream to deliver a marker alert with the app pod's metadata",
     async () => {
-      const b = await barrier(kube, pod, [falco], perTryMs);
+      const b = await barrier(kube, pod, [falco], { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.eventPoll) });
       const alert = falco.alerts().find((a) => String(a.fields["proc.cmdline"] ?? "").includes(b.nonce));
       const podName = alert?.fields["k8s.pod.name"];
       if (podName === pod.name && alert?.fields["k8s.ns.name"] === pod.namespace) return { done: true, value: b };
       return { done: false, state: { marker: b.nonce, podName, stream: falco.stats() } };
     },
-    { timeoutMs, intervalMs: 1000 },
+    { timeoutMs: toMs(w.streamLive), intervalMs: toMs(w.poll) },
   );
 }

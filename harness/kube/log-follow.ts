@@ -142,7 +142,7 @@ export class ParsedLog<T> {
   }
 
   /** Waits for an item matching `pred`; fails at once if the stream could not start or has ended. */
-  waitForItem(description: string, pred: (item: T) => boolean, timeoutMs: number, state: () => unknown, intervalMs = 200): Promise<T> {
+  waitForItem(description: string, pred: (item: T) => boolean, timeoutMs: number, state: () => unknown, intervalMs: number): Promise<T> {
     const f = this.#follower;
     return waitFor(
       description,

@@ -52,13 +52,13 @@ export class TetragonCollector {
     return { ...this.parser.counts, ...this.#log.stats() };
   }
 
-  waitForEvent(description: string, pred: (e: TetragonEvent) => boolean, timeoutMs: number): Promise<TetragonEvent> {
-    return this.#log.waitForItem(description, pred, timeoutMs, () => this.stats());
+  waitForEvent(description: string, pred: (e: TetragonEvent) => boolean, timeoutMs: number, intervalMs: number): Promise<TetragonEvent> {
+    return this.#log.waitForItem(description, pred, timeoutMs, () => this.stats(), intervalMs);
   }
 
   /** The process_exec event of the marker `true <nonce>`. */
-  waitForMarker(nonce: string, timeoutMs: number): Promise<TetragonEvent> {
-    return this.waitForEvent(`Tetragon process_exec of marker ${nonce}`, (e) => e.kind === "exec" && (e.process.arguments ?? "").includes(nonce), timeoutMs);
+  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<TetragonEvent> {
+    return this.waitForEvent(`Tetragon process_exec of marker ${nonce}`, (e) => e.kind === "exec" && (e.process.arguments ?? "").includes(nonce), timeoutMs, intervalMs);
   }
 
   stop(): Promise<void> {

@@ -37,7 +37,7 @@ export async function waitEnforcing(
   kube: Kubectl,
   pod: PodIdentity,
   policy: TracingPolicyDoc,
-  timeoutMs: number,
+  wait: { timeoutMs: number; intervalMs: number },
   commandTimeoutMs: number,
 ): Promise<EnforcingProof> {
   const canaries: CanaryRead[] = [];
@@ -51,6 +51,6 @@ export async function waitEnforcing(
       if (c.exitCode === 137 && enforcing && status) return { done: true, value: { canaries, status, provenAtMs: c.endMs } };
       return { done: false, state: { canaryExit: c.exitCode, status: status ?? "not listed by tetra" } };
     },
-    { timeoutMs, intervalMs: 1000 },
+    wait,
   );
 }

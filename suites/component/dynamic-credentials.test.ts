@@ -5,7 +5,7 @@ import { Network, type StartedNetwork } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { versions } from "../../clusters/versions.ts";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { classifyLogin, judgeD1, judgeD3Expiry, judgeD3Revocation, judgeD4, type LoginAttempt, type PgRolesSnapshot } from "../../harness/claims/dynamic.ts";
+import { VAULT_EXPIRATION_BUFFER_MS, classifyLogin, judgeD1, judgeD3Expiry, judgeD3Revocation, judgeD4, type LoginAttempt, type PgRolesSnapshot } from "../../harness/claims/dynamic.ts";
 import { toMs } from "../../harness/core/duration.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { redactor } from "../../harness/evidence/redact.ts";
@@ -44,7 +44,7 @@ let vault: VaultHandle;
 let db: InPodPostgres;
 
 const endpoint = () => ({ host: pgc.getHost(), port: pgc.getPort(), database: "postgres" });
-const login = (user: string, password: string, credential: string): Promise<LoginAttempt> => tcpLogin(endpoint(), user, password, credential, 10_000);
+const login = (user: string, password: string, credential: string): Promise<LoginAttempt> => tcpLogin(endpoint(), user, password, credential, toMs(profile.waits.command));
 const configure = () =>
   configureVault({ addr: vc.getAddress(), token: rootToken, profile, postgres: { host: "postgres", port: 5432, adminUser: "postgres", adminPassword: bootstrap, database: "postgres" } });
 const has = (s: PgRolesSnapshot, name: string) => s.rows.some((r) => r.rolname === name);
@@ -139,7 +139,7 @@ describe("D3 (component): expired and revoked credentials are dropped", () => {
         snapshots.push(s);
         return has(s, c.username) ? { done: false, state: `present at ${s.pgNow}` } : { done: true, value: s };
       },
-      { timeoutMs: params.defaultTtlMs + 5_000 + params.dropGraceMs, intervalMs: toMs(profile.dynamic.probeInterval) },
+      { timeoutMs: params.defaultTtlMs + VAULT_EXPIRATION_BUFFER_MS + params.dropGraceMs, intervalMs: toMs(profile.dynamic.probeInterval) },
     );
     const v = judgeD3Expiry({ samples, snapshots, leases, params }, []);
     expect(v.verdict, v.reasons.concat(v.negativeControl?.reasons ?? []).join("\n")).toBe("pass");

@@ -74,7 +74,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
           const v = judge();
           return v.verdict === "pass" ? { done: true, value: v } : { done: false, state: v.reasons };
         },
-        { timeoutMs: toMs(e2e.profile.waits.alertWait), intervalMs: 250 },
+        { timeoutMs: toMs(e2e.profile.waits.alertWait), intervalMs: toMs(e2e.profile.waits.eventPoll) },
       );
     } catch {
       return judge();
@@ -101,7 +101,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
         const served = s.traffic.probes().filter((p) => p.ms >= startMs && p.status === 200).length;
         return served >= 3 ? { done: true, value: served } : { done: false, state: s.traffic.probes().slice(-3) };
       },
-      { timeoutMs: toMs(e2e.profile.waits.appReady), intervalMs: 250 },
+      { timeoutMs: toMs(e2e.profile.waits.appReady), intervalMs: toMs(e2e.profile.waits.eventPoll) },
     );
     const endMs = Date.now();
     const b = await s.barrier();

@@ -65,10 +65,11 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     s.streams.push(tetragon);
     await waitFor("the Tetragon event stream to deliver a marker exec", async () => ({ done: true, value: await s.barrier() }), {
       timeoutMs: toMs(e2e.profile.waits.streamLive),
-      intervalMs: 1000,
+      intervalMs: toMs(e2e.profile.waits.poll),
     });
     await applyPolicy(e2e.kube);
-    proof = await waitEnforcing(e2e.kube, s.pod, policy, toMs(e2e.profile.waits.policyEnforcing), toMs(e2e.profile.waits.command));
+    const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
+    proof = await waitEnforcing(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command));
     phase.enforcingFromMs = proof.provenAtMs;
   });
 
@@ -99,7 +100,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
       return await waitFor("the attempt's Tetragon and Falco events", () => {
         const v = judge();
         return v.verdict === "pass" ? { done: true, value: v } : { done: false, state: v.reasons };
-      }, { timeoutMs: toMs(e2e.profile.waits.killWait), intervalMs: 250 });
+      }, { timeoutMs: toMs(e2e.profile.waits.killWait), intervalMs: toMs(e2e.profile.waits.eventPoll) });
     } catch {
       return judge();
     }
@@ -128,7 +129,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     await waitFor("a second DB identity while the policy enforces", () => {
       const users = new Set(s.traffic.probes().filter((p) => p.ms >= phase.enforcingFromMs).map((p) => p.dbUser).filter(Boolean));
       return users.size >= 2 ? { done: true, value: users.size } : { done: false, state: [...users] };
-    }, { timeoutMs: toMs(e2e.profile.dynamic.rotationWindow), intervalMs: 1000 });
+    }, { timeoutMs: toMs(e2e.profile.dynamic.rotationWindow), intervalMs: toMs(e2e.profile.waits.eventPoll) });
     const endMs = Date.now();
     podAfter = await observePod();
     const v = judgeT2({ ...ev(), phase: { ...phase, removedAtMs: endMs } });
@@ -141,7 +142,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     await waitFor("the agent to unload the policy", async () => {
       const st = findStatus(await tetraPolicies(e2e.kube), policy);
       return st ? { done: false, state: st } : { done: true, value: true };
-    }, { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: 1000 });
+    }, { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) });
     const cat = s.resolve(catalogue.attacks.find((x) => x.id === "cat") as Attack);
     const r = await s.attack(cat, "restored");
     const v = await settle(() => judgeRestored(cat, r.record, ev()));

@@ -24,6 +24,12 @@ describe("profiles", () => {
     expect(profileProblems(bad).join()).toMatch(/two CSI rotation polls/);
   });
 
+  it("catches a budget that would time out D3's wait for the last identity to be dropped", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.dynamic.dropGrace = "10m";
+    expect(profileProblems(bad).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
+  });
+
   it("rejects an unknown profile by name", () => {
     expect(() => loadProfile("fast")).toThrow(/unknown profile "fast": choose one of ci, faithful/);
   });
