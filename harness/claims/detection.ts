@@ -137,6 +137,16 @@ export function jsonl<T>(text: string): T[] {
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T);
 }
 
+/**
+ * Catalogue entries phase 1 never attempted, from its recorded attempts
+ * (detection/attempts.jsonl). Phase 2 starts only when this is empty: each
+ * matrix row needs both phases.
+ */
+export function missingDetectionAttempts(attackIds: readonly string[], attemptsJsonl: string): string[] {
+  const ran = new Set(jsonl<AttemptRecord>(attemptsJsonl).filter((x) => x.phase === "detection").map((x) => x.attack));
+  return attackIds.filter((id) => !ran.has(id));
+}
+
 /** Reads the detection evidence back from a bundle (pure: the view is already loaded). */
 export function loadDetectionEvidence(b: BundleView): DetectionEvidence {
   const stream = parseFalcoStream(b.text(FILES.alerts));

@@ -1,17 +1,19 @@
 /**
  * T1–T3 — Tetragon enforcement (phase 2 of the attack matrix). Phase 1 is
  * f-detection.test.ts (no policy: every read succeeds), which runs first; this
- * file refuses to start without its verdicts in the run. Then: apply the
+ * file refuses to start unless this run recorded its verdicts and a phase-1
+ * attempt of every catalogue entry. Then: apply the
  * policy, prove it enforces by a first kill, run every catalogue entry while
  * the app is probed continuously, remove the policy and show a read succeeds
  * again. The cluster is left without the policy whatever happens.
  */
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP, podState } from "../../harness/attack/app-pod.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
+import { FILES as DETECTION_FILES, missingDetectionAttempts } from "../../harness/claims/detection.ts";
 import { judgeT2 } from "../../harness/claims/enforcement-app.ts";
 import { judgeEnforcement, judgeRestored, judgeT1, judgeT3, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement.ts";
 import type { Verdict } from "../../harness/claims/verdict.ts";
@@ -52,9 +54,15 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
 
   beforeAll(async () => {
     e2e = await useE2E();
+    const phase1 = "phase 1 (f-detection.test.ts) has not run in this run: run the e2e project, which orders files by name";
     await access(join(e2e.ctx.runDir, "verdicts", "detection.json")).catch((err: unknown) => {
-      throw new Error("phase 1 (f-detection.test.ts) has not run in this run: run the e2e project, which orders files by name", { cause: err });
+      throw new Error(phase1, { cause: err });
     });
+    const attempts = await readFile(join(e2e.ctx.runDir, DETECTION_FILES.attempts), "utf8").catch((err: unknown) => {
+      throw new Error(phase1, { cause: err });
+    });
+    const missing = missingDetectionAttempts(catalogue.attacks.map((a) => a.id), attempts);
+    if (missing.length) throw new Error(`phase 1 (f-detection.test.ts) did not attempt ${missing.join(", ")} in this run; every matrix row needs both phases`);
     const present = await policiesPresent(e2e.kube, APP.namespace);
     if (present.length) throw new Error(`a TracingPolicyNamespaced is already in ${APP.namespace}: ${present.join(", ")}; the suite must start from the cluster without it`);
     s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "enforcement");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { FILES, detectionFamily } from "../../../harness/claims/detection.ts";
+import { FILES, detectionFamily, missingDetectionAttempts } from "../../../harness/claims/detection.ts";
 import { FAMILIES } from "../../../harness/claims/registry.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "./catalogue-fixture.ts";
@@ -71,5 +71,19 @@ describe("detection claim family", () => {
     const memRead = alertLine({ rule: "SecretProof - Process Memory Read", ms: T0 + 2150, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM" });
     const v = byKey(detectionFamily.rejudge(bundle({ extraAlerts: [memRead] })));
     expect(v["F2/proc-mem"]?.verdict).toBe("fail");
+  });
+});
+
+describe("phase 2's check that phase 1 happened", () => {
+  const line = (a: AttemptRecord) => `${JSON.stringify(a)}\n`;
+  it("names every catalogue entry without a detection-phase attempt, ignoring attempts of other phases", () => {
+    const text = line(attempt({ attack: "cat" })) + line(attempt({ id: "enforcement/head", attack: "head", phase: "enforcement" }));
+    expect(missingDetectionAttempts(["cat", "head", "dd"], text)).toEqual(["head", "dd"]);
+  });
+
+  it("finds nothing missing when every entry ran in phase 1, and everything missing in an empty record", () => {
+    const text = ["cat", "head"].map((id) => line(attempt({ id: `detection/${id}`, attack: id }))).join("");
+    expect(missingDetectionAttempts(["cat", "head"], text)).toEqual([]);
+    expect(missingDetectionAttempts(["cat", "head"], "")).toEqual(["cat", "head"]);
   });
 });
