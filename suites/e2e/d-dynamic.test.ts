@@ -91,10 +91,15 @@ beforeAll(async () => {
   await e.evidence.write(P.params, ev.params);
 });
 afterAll(async () => {
-  if (e) await e.evidence.verdicts("dynamic", judgeDynamic(ev));
-  await db?.dropRole(ev.params.controlRole).catch(() => undefined);
+  // Cleanup runs whatever happens to the verdicts; a control role left behind is reported, not swallowed.
+  const record = async () => e && (await e.evidence.verdicts("dynamic", judgeDynamic(ev)));
+  const recorded = record().then(() => undefined, (err: unknown) => err);
+  const dropError = await db?.dropRole(ev.params.controlRole).then(() => undefined, (err: unknown) => err);
   await vault?.close();
   for (const pf of forwards) await pf.stop();
+  const recordError = await recorded;
+  if (recordError) throw new Error("could not record the dynamic verdicts", { cause: recordError });
+  if (dropError) throw new Error(`could not drop the control role ${ev.params.controlRole} in ${NS.postgres}/${POSTGRES.pod}`, { cause: dropError });
 });
 
 describe("dynamic credentials, proven from Postgres", () => {

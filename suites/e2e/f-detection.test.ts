@@ -46,14 +46,18 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
 
   afterAll(async () => {
     if (!s) return;
-    await s.close();
-    const ev = await writeDetectionEvidence(e2e.evidence, s, {
-      catalogue: { environment: s.env, attacks: catalogue.attacks.map((a) => s.resolve(a)) },
-      priorities,
-      quiet,
-      login,
-    });
-    await e2e.evidence.verdicts("detection", judgeDetection(ev));
+    try {
+      await s.close();
+    } finally {
+      // The evidence is recorded even when closing a stream fails: phase 2 checks for it.
+      const ev = await writeDetectionEvidence(e2e.evidence, s, {
+        catalogue: { environment: s.env, attacks: catalogue.attacks.map((a) => s.resolve(a)) },
+        priorities,
+        quiet,
+        login,
+      });
+      await e2e.evidence.verdicts("detection", judgeDetection(ev));
+    }
   });
 
   async function judged(a: Attack) {
