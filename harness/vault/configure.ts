@@ -1,4 +1,5 @@
 import { renderVaultDefinitions, type VaultDefinitions } from "../../fixtures/vault/definitions.ts";
+import { toMs } from "../core/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { Profile } from "../profile.ts";
@@ -98,6 +99,6 @@ export async function applyVaultConfiguration(vault: VaultApi, opts: Omit<Config
 
 /** Configures the Vault at `addr` for the pipeline (see applyVaultConfiguration). */
 export async function configureVault(opts: ConfigureVaultOptions): Promise<void> {
-  await using vault = await connectVault({ addr: opts.addr, token: opts.token });
+  await using vault = await connectVault({ addr: opts.addr, token: opts.token, timeoutMs: toMs(opts.profile.waits.command) });
   await applyVaultConfiguration(vault, opts);
 }

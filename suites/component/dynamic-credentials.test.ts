@@ -64,7 +64,7 @@ beforeAll(async () => {
   db = inPodPostgres(execShell("container postgres", (cmd) => pgc.exec(cmd)));
   await db.createControlRole(params.controlRole);
   await configure();
-  vault = await connectVault({ addr: vc.getAddress(), token: rootToken });
+  vault = await connectVault({ addr: vc.getAddress(), token: rootToken, timeoutMs: toMs(profile.waits.command) });
 });
 
 afterAll(async () => {
