@@ -1,5 +1,6 @@
 import { PassThrough, Writable } from "node:stream";
 import { Exec, KubeConfig, type V1Status } from "@kubernetes/client-node";
+import { redactor } from "../evidence/redact.ts";
 import type { PodIdentity } from "./attempt.ts";
 
 export interface TtyResult {
@@ -50,7 +51,7 @@ export async function execWithTty(
     let ws: { close(): void } | undefined;
     const timer = setTimeout(() => {
       ws?.close();
-      reject(new Error(`tty exec of ${command.join(" ")} in ${where} did not finish within ${timeoutMs}ms; output so far: ${output.slice(-500)}`));
+      reject(new Error(`tty exec of ${command.join(" ")} in ${where} did not finish within ${timeoutMs}ms; output so far: ${redactor.redact(output).slice(-500)}`));
     }, timeoutMs);
     const onStatus = (status: V1Status) => {
       clearTimeout(timer);
