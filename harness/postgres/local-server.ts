@@ -73,7 +73,8 @@ async function pgCtl(bindir: string, dir: string, as: RunAs | undefined, args: s
 }
 
 async function startOn(bindir: string, dir: string, as: RunAs | undefined, port: number, timeoutMs: number) {
-  const opts = `-F -p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=40`;
+  // As in the cluster: failed statements (CREATE ROLE … PASSWORD '…') are not written to the server log.
+  const opts = `-F -p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=40 -c log_min_error_statement=panic`;
   await pgCtl(bindir, dir, as, ["-l", join(dir, "server.log"), "-o", opts, "-w", "-t", String(Math.ceil(timeoutMs / 1000)), "start"], timeoutMs);
 }
 
