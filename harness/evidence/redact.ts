@@ -128,7 +128,8 @@ const ERROR_CODES = ["code", "errno", "syscall", "status", "statusCode"] as cons
  * use this wherever a third-party error becomes a `cause`.
  */
 export function redactError(err: unknown, red: Redactor, depth = 0): Error {
-  const src = err instanceof Error ? err : new Error(String(err));
+  const said = (err as { message?: unknown } | null | undefined)?.message;
+  const src = err instanceof Error ? err : new Error(typeof said === "string" ? said : String(err));
   const cause = depth < 8 && src.cause !== undefined ? { cause: redactError(src.cause, red, depth + 1) } : undefined;
   const copy = new Error(red.redact(src.message), cause);
   copy.name = src.name;

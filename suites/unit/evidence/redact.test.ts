@@ -86,5 +86,8 @@ describe("redaction layer", () => {
     expect((copy.cause as Error).name).toBe("SyntaxError");
     expect((copy.cause as Error & { code?: string }).code).toBe("E42");
     expect(redactError("plain text", r).message).toBe("plain text");
+    const event = { message: `socket closed (${PASSWORD})`, target: { options: { key: PASSWORD } } };
+    expect(inspect(redactError(event, r), { depth: 10 })).not.toContain(PASSWORD);
+    expect(redactError(event, r).message).toBe(`socket closed (${redactionMarker(PASSWORD)})`);
   });
 });
