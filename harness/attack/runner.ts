@@ -1,3 +1,4 @@
+import { ExecError, type ExecResult } from "../core/exec.ts";
 import { MIN_SECRET_LENGTH, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { AttemptRecord, PodIdentity } from "./attempt.ts";
@@ -31,12 +32,20 @@ interface RawRun {
 }
 
 async function runPlain(t: AttackTarget, a: Attack): Promise<RawRun> {
-  const r = await t.kube.exec(t.pod.namespace, t.pod.name, a.command, {
-    container: t.pod.container,
-    input: a.stdin,
-    okExitCodes: ANY_EXIT,
-    timeoutMs: t.timeoutMs,
-  });
+  let r: ExecResult;
+  try {
+    r = await t.kube.exec(t.pod.namespace, t.pod.name, a.command, {
+      container: t.pod.container,
+      input: a.stdin,
+      okExitCodes: ANY_EXIT,
+      timeoutMs: t.timeoutMs,
+    });
+  } catch (err) {
+    // A read cut short (a timeout) may have printed the credential before it could be registered:
+    // only the message (command, redacted stderr tail) goes on, not the captured stdout.
+    if (err instanceof ExecError) throw new Error(`attack ${a.id}: ${err.message}`);
+    throw err;
+  }
   // kubectl exits with the remote command's code and says so on stderr; any
   // other non-zero exit is kubectl's own failure (no pod, no permission).
   if (r.exitCode !== 0 && !r.stderr.includes(`command terminated with exit code ${r.exitCode}`)) {

@@ -1,5 +1,6 @@
 import { PassThrough, Writable } from "node:stream";
 import { Exec, KubeConfig, type V1Status } from "@kubernetes/client-node";
+import { redactError, redactor } from "../evidence/redact.ts";
 import type { PodIdentity } from "./attempt.ts";
 
 export interface TtyResult {
@@ -50,7 +51,7 @@ export async function execWithTty(
     let ws: { close(): void } | undefined;
     const timer = setTimeout(() => {
       ws?.close();
-      reject(new Error(`tty exec of ${command.join(" ")} in ${where} did not finish within ${timeoutMs}ms; output so far: ${output.slice(-500)}`));
+      reject(new Error(`tty exec of ${command.join(" ")} in ${where} did not finish within ${timeoutMs}ms; output so far: ${redactor.redact(output).slice(-500)}`));
     }, timeoutMs);
     const onStatus = (status: V1Status) => {
       clearTimeout(timer);
@@ -58,7 +59,7 @@ export async function execWithTty(
       try {
         resolve({ exitCode: exitCodeOf(status), output });
       } catch (err) {
-        reject(new Error(`tty exec of ${command.join(" ")} in ${where}`, { cause: err }));
+        reject(new Error(`tty exec of ${command.join(" ")} in ${where}`, { cause: redactError(err, redactor) }));
       }
     };
     new Exec(kc)
@@ -69,7 +70,8 @@ export async function execWithTty(
       })
       .catch((err: unknown) => {
         clearTimeout(timer);
-        reject(new Error(`tty exec of ${command.join(" ")} in ${where} could not connect`, { cause: err }));
+        // The client's error can hold its WebSocket, and with it the kubeconfig's TLS options: only a copy goes on.
+        reject(new Error(`tty exec of ${command.join(" ")} in ${where} could not connect`, { cause: redactError(err, redactor) }));
       });
   });
 }

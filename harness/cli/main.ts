@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
+import { redactor } from "../evidence/redact.ts";
 import { registerClusterCommands } from "../cluster/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
 
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
-    process.stderr.write(`secretproof: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`secretproof: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
     process.exitCode = process.exitCode || 2;
   }
 }

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { StepLog } from "../core/log.ts";
 import { ArtifactWriter } from "../evidence/recorder.ts";
+import { redactor } from "../evidence/redact.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
 import { requireTier } from "../preflight.ts";
 import type { Profile } from "../profile.ts";
@@ -86,7 +87,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
   } catch (err) {
     if (!(err instanceof StepFailedError)) throw err;
     const where = await report(ctx, err).catch((e: unknown) => `; collecting diagnostics failed: ${(e as Error).message}`);
-    throw new Error(`up failed at step ${err.step}: ${(err.cause as Error)?.message ?? String(err.cause)}${where}`, { cause: err });
+    const why = redactor.redact((err.cause as Error)?.message ?? String(err.cause));
+    throw new Error(`up failed at step ${err.step}: ${why}${where}`, { cause: err });
   }
   return {
     clusterName: name,

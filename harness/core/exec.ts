@@ -2,7 +2,7 @@ import { constants } from "node:os";
 import { execa } from "execa";
 import { formatMs } from "./duration.ts";
 import { PermanentError, tail } from "./errors.ts";
-import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import { redactError, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 
 export interface ExecOptions {
   timeoutMs: number;
@@ -65,6 +65,8 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
   });
   const durationMs = Date.now() - started;
   const base = { command, startedAt, durationMs, stdout: sub.stdout, stderr: sub.stderr };
+  // What an ExecError carries is printed by test runners (its properties, its cause): redacted, like its message.
+  const failed = { command, startedAt, durationMs, stdout: red.redact(sub.stdout), stderr: red.redact(sub.stderr) };
   const killedBy = !sub.timedOut && !sub.isCanceled && sub.exitCode === undefined ? sub.signal : undefined;
   if (sub.failed && sub.exitCode === undefined && !killedBy) {
     const code = (sub as { code?: string }).code;
@@ -73,19 +75,19 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
     }
     if (sub.timedOut) {
       throw new ExecError(
-        `${command} timed out after ${formatMs(opts.timeoutMs)}; stderr:\n${red.redact(tail(sub.stderr))}`,
-        base,
+        `${command} timed out after ${formatMs(opts.timeoutMs)}; stderr:\n${tail(failed.stderr)}`,
+        failed,
       );
     }
     const why = sub.isCanceled ? "was cancelled" : `could not run (${code ?? sub.signal ?? "unknown"})`;
-    throw new ExecError(`${command} ${why}`, base, { cause: sub.cause });
+    throw new ExecError(`${command} ${why}`, failed, sub.cause === undefined ? undefined : { cause: redactError(sub.cause, red) });
   }
   // A process killed by a signal reports 128 + signal number, as shells and kubectl exec do (SIGKILL: 137).
   const exitCode = sub.exitCode ?? (killedBy ? 128 + (constants.signals[killedBy] ?? 0) : -1);
   if (exitCode !== 0 && !(opts.okExitCodes ?? []).includes(exitCode)) {
     throw new ExecError(
-      `${command} exited ${exitCode} after ${formatMs(durationMs)}; stderr:\n${red.redact(tail(sub.stderr)) || "(empty)"}`,
-      { ...base, exitCode },
+      `${command} exited ${exitCode} after ${formatMs(durationMs)}; stderr:\n${tail(failed.stderr) || "(empty)"}`,
+      { ...failed, exitCode },
     );
   }
   return { ...base, exitCode };

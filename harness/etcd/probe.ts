@@ -1,4 +1,5 @@
 import type { ExecResult } from "../core/exec.ts";
+import { redactError, redactor } from "../evidence/redact.ts";
 
 /**
  * Reads raw values from etcd through `etcdctl ... -w json`, which prints the
@@ -47,10 +48,10 @@ export function parseGetJson(stdout: string): EtcdKv[] {
   try {
     doc = JSON.parse(stdout);
   } catch (err) {
-    throw new Error(`etcdctl JSON: not JSON: ${JSON.stringify(stdout.slice(0, 200))}`, { cause: err });
+    throw new Error(`etcdctl JSON: not JSON: ${JSON.stringify(redactor.redact(stdout).slice(0, 200))}`, { cause: redactError(err, redactor) });
   }
   if (typeof doc !== "object" || doc === null || !("header" in doc)) {
-    throw new Error(`etcdctl JSON: not a RangeResponse (no header): ${JSON.stringify(stdout.slice(0, 200))}`);
+    throw new Error(`etcdctl JSON: not a RangeResponse (no header): ${JSON.stringify(redactor.redact(stdout).slice(0, 200))}`);
   }
   const kvs = (doc as { kvs?: unknown }).kvs;
   if (kvs === undefined) return [];

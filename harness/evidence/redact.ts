@@ -117,5 +117,31 @@ export class Redactor {
   }
 }
 
+/** Scalar fields of an error that say what went wrong without carrying data (errno, SQLSTATE, HTTP status). */
+const ERROR_CODES = ["code", "errno", "syscall", "status", "statusCode"] as const;
+
+/**
+ * A copy of an error that is safe to print: name, message and stack redacted,
+ * its short codes kept, its cause chain copied the same way, and nothing else.
+ * Test runners print every own property and cause of a failure (a client's
+ * request config, a connection string, a JSON parser's quote of its input);
+ * use this wherever a third-party error becomes a `cause`.
+ */
+export function redactError(err: unknown, red: Redactor, depth = 0): Error {
+  const said = (err as { message?: unknown } | null | undefined)?.message;
+  const src = err instanceof Error ? err : new Error(typeof said === "string" ? said : String(err));
+  const cause = depth < 8 && src.cause !== undefined ? { cause: redactError(src.cause, red, depth + 1) } : undefined;
+  const copy = new Error(red.redact(src.message), cause);
+  copy.name = src.name;
+  copy.stack = src.stack === undefined ? undefined : red.redact(src.stack);
+  const fields = copy as unknown as Record<string, unknown>;
+  for (const k of ERROR_CODES) {
+    const v = (src as unknown as Record<string, unknown>)[k];
+    if (typeof v === "number") fields[k] = v;
+    else if (typeof v === "string" && v.length <= 40) fields[k] = red.redact(v);
+  }
+  return copy;
+}
+
 /** The process-wide layer the harness registers live secrets with. */
 export const redactor = new Redactor();

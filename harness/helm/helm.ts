@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import type { ReleaseSpec } from "../../clusters/helm/releases.ts";
 import { toSeconds } from "../core/duration.ts";
-import { run } from "../core/exec.ts";
+import { run, type ExecResult } from "../core/exec.ts";
+import { redactError, redactor } from "../evidence/redact.ts";
 import { canonicalJson, releaseState, type DeployedRelease, type ReleaseState } from "./release-state.ts";
 
 export interface Helm {
@@ -27,6 +28,15 @@ export interface HelmOptions {
   scratchDir: string;
 }
 
+/** helm's JSON output; `helm get values` holds the release's secrets (Vault's root token), so a parse error is redacted. */
+function parseJson<T>(r: ExecResult, empty: string): T {
+  try {
+    return JSON.parse(r.stdout || empty) as T;
+  } catch (err) {
+    throw new Error(`${r.command} did not print JSON (${r.stdout.length} bytes)`, { cause: redactError(err, redactor) });
+  }
+}
+
 /** helm pinned to one kube context, installing charts straight from their repository URL at a pinned version. */
 export function helm(o: HelmOptions): Helm {
   const ctx = ["--kube-context", o.context];
@@ -34,13 +44,13 @@ export function helm(o: HelmOptions): Helm {
     context: o.context,
     async list() {
       const r = await run("helm", ["list", "--all-namespaces", "--all", "--output", "json", ...ctx], { timeoutMs: o.commandMs });
-      return JSON.parse(r.stdout || "[]") as DeployedRelease[];
+      return parseJson<DeployedRelease[]>(r, "[]");
     },
     async getValues(name, namespace) {
       const r = await run("helm", ["get", "values", name, "--namespace", namespace, "--output", "json", ...ctx], {
         timeoutMs: o.commandMs,
       });
-      return JSON.parse(r.stdout || "null") as unknown;
+      return parseJson<unknown>(r, "null");
     },
     async state(spec, releases) {
       const found = (releases ?? (await h.list())).find((r) => r.name === spec.name && r.namespace === spec.namespace);

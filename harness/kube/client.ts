@@ -1,4 +1,5 @@
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { redactError, redactor } from "../evidence/redact.ts";
 import { summarizePod, type PodSummary } from "./pod-summary.ts";
 
 /**
@@ -44,7 +45,7 @@ export function connectKube(context: string): KubeClient {
         return summarizePod(await core.readNamespacedPod({ namespace, name }));
       } catch (err) {
         if (statusCode(err) === 404) return undefined;
-        throw new Error(`reading pod ${namespace}/${name} in context ${context} failed`, { cause: err });
+        throw new Error(`reading pod ${namespace}/${name} in context ${context} failed`, { cause: redactError(err, redactor) });
       }
     },
     async nodes() {

@@ -1,4 +1,5 @@
 import { type ExecResult, run } from "../core/exec.ts";
+import { redactError, redactor } from "../evidence/redact.ts";
 
 export interface KubectlExecOptions {
   container?: string;
@@ -41,7 +42,8 @@ export function kubectl(context: string, defaultTimeoutMs: number): Kubectl {
       try {
         return JSON.parse(r.stdout) as T;
       } catch (err) {
-        throw new Error(`${r.command} did not print JSON: ${r.stdout.slice(0, 200)}`, { cause: err });
+        // The output may be every Secret in the cluster, and the parser's message quotes it: both redacted.
+        throw new Error(`${r.command} did not print JSON: ${redactor.redact(r.stdout).slice(0, 200)}`, { cause: redactError(err, redactor) });
       }
     },
     apply: (manifest, fieldManager = "secretproof") =>

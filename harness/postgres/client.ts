@@ -1,6 +1,6 @@
 import pg from "pg";
 import { PermanentError } from "../core/errors.ts";
-import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import { redactError, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 
 export interface PgEndpoint {
   host: string;
@@ -58,7 +58,8 @@ export async function connectPostgres(login: PgLogin, red: Redactor = defaultRed
       `connecting to postgres://${login.user}@${login.host}:${login.port}/${login.database} failed` +
         `${code ? ` (SQLSTATE ${code})` : ""}: ${(err as Error).message}`,
     );
-    throw code === INVALID_PASSWORD ? new PermanentError(msg, { cause: err }) : new Error(msg, { cause: err });
+    const cause = redactError(err, red);
+    throw code === INVALID_PASSWORD ? new PermanentError(msg, { cause }) : new Error(msg, { cause });
   }
   let closed = false;
   const close = async () => {
@@ -75,7 +76,7 @@ export async function connectPostgres(login: PgLogin, red: Redactor = defaultRed
         const code = sqlstate(err);
         throw Object.assign(
           new Error(red.redact(`query as ${login.user} failed${code ? ` (SQLSTATE ${code})` : ""}: ${(err as Error).message}`), {
-            cause: err,
+            cause: redactError(err, red),
           }),
           { code },
         );

@@ -61,18 +61,20 @@ async function initdb(bindir: string, dir: string, as: RunAs | undefined, passwo
   }
 }
 
-async function pgCtl(bindir: string, dir: string, as: RunAs | undefined, args: string[], timeoutMs: number) {
+async function pgCtl(bindir: string, dir: string, as: RunAs | undefined, args: string[], timeoutMs: number, red = defaultRedactor) {
   const [file, argv] = command(as, join(bindir, "pg_ctl"), ["-D", join(dir, "data"), ...args]);
   try {
     await run(file, argv, { timeoutMs });
   } catch (err) {
-    const log = await readFile(join(dir, "server.log"), "utf8").catch(() => "(no server log)");
+    // The log quotes failed statements, passwords included (log_min_error_statement).
+    const log = red.redact(await readFile(join(dir, "server.log"), "utf8").catch(() => "(no server log)"));
     throw new Error(`pg_ctl ${args.at(-1)} failed for ${dir}; server log:\n${tail(log)}`, { cause: err });
   }
 }
 
 async function startOn(bindir: string, dir: string, as: RunAs | undefined, port: number, timeoutMs: number) {
-  const opts = `-F -p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=40`;
+  // As in the cluster: failed statements (CREATE ROLE … PASSWORD '…') are not written to the server log.
+  const opts = `-F -p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=40 -c log_min_error_statement=panic`;
   await pgCtl(bindir, dir, as, ["-l", join(dir, "server.log"), "-o", opts, "-w", "-t", String(Math.ceil(timeoutMs / 1000)), "start"], timeoutMs);
 }
 
@@ -129,7 +131,7 @@ function handle(p: HandleParts): LocalPostgres {
   const stop = () =>
     (stopped ??= (async () => {
       try {
-        await pgCtl(p.bindir, p.dir, p.as, ["-m", "immediate", "-w", "stop"], p.timeoutMs);
+        await pgCtl(p.bindir, p.dir, p.as, ["-m", "immediate", "-w", "stop"], p.timeoutMs, p.red);
       } finally {
         await rm(p.dir, { recursive: true, force: true });
       }

@@ -40,7 +40,8 @@ export function registerReportCommands(program: Command): void {
     .option(
       "--encryption-key-file <path>",
       "the etcd encryption key (its base64 secret, or the EncryptionConfiguration YAML): A1's recorded ciphertext is " +
-        "decrypted again and must match the recorded decryption; the key is never printed",
+        "decrypted again and must match the recorded decryption, and a bundle file holding the key fails the secret scan; " +
+        "the key is never printed",
     )
     .action(verifyAction);
 

@@ -1,4 +1,4 @@
-import { redactionMarker } from "../evidence/redact.ts";
+import { redactionMarker, secretSpellings } from "../evidence/redact.ts";
 
 /**
  * The last line of defence behind the redaction layer: shapes that are a
@@ -68,6 +68,13 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     pattern: /\b(?:PG)?PASSWORD=([^\s"'&;,)]+)/gi,
     accept: (m) => !placeholder(m[1] ?? ""),
   },
+  {
+    // A SQL password literal, as Postgres logs a failed CREATE/ALTER ROLE (log_min_error_statement)
+    // with a password only Vault knew, so the redaction layer could not have registered it.
+    kind: "password literal in SQL (PASSWORD '…')",
+    pattern: /\bPASSWORD\s+'((?:[^'\\\n]|'')+)'/gi,
+    accept: (m) => !placeholder(m[1] ?? ""),
+  },
 ];
 
 export interface SecretFinding {
@@ -128,4 +135,26 @@ export function scanForSecrets(path: string, data: Buffer): SecretFinding[] {
 
 export function formatFinding(f: SecretFinding): string {
   return `${f.path}:${f.line}: ${f.kind}: ${f.marker}`;
+}
+
+/** A live secret the auditor holds (e.g. the etcd encryption key), to look for by value. */
+export interface KnownSecret {
+  label: string;
+  value: Buffer;
+}
+
+/**
+ * Where a known secret appears in a file: its raw bytes, or any spelling the
+ * redaction layer knows (JSON, URL, hex, base64 at any alignment). Shapes
+ * cannot tell a random key from other random bytes; its value can.
+ */
+export function scanForKnown(path: string, data: Buffer, secrets: readonly KnownSecret[]): SecretFinding[] {
+  const text = data.toString("latin1");
+  const out: SecretFinding[] = [];
+  for (const s of secrets) {
+    const spellings = [s.value.toString("latin1"), ...secretSpellings(s.value).map((p) => Buffer.from(p, "utf8").toString("latin1"))];
+    const index = spellings.map((p) => text.indexOf(p)).filter((i) => i >= 0).sort((a, b) => a - b)[0];
+    if (index !== undefined) out.push({ path, line: lineAt(text, index), kind: `known secret (${s.label})`, marker: redactionMarker(s.value) });
+  }
+  return out;
 }

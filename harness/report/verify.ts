@@ -4,7 +4,7 @@ import { TOOL_VERSION } from "../core/tool.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";
 import { DERIVED_FILES, type LoadedBundle, loadBundle } from "./bundle.ts";
 import { type FamilyRejudge, rejudgeFamily } from "./rejudge.ts";
-import { type SecretFinding, scanForSecrets } from "./secret-scan.ts";
+import { type KnownSecret, type SecretFinding, scanForKnown, scanForSecrets } from "./secret-scan.ts";
 import { renderReports } from "./write-report.ts";
 
 export interface VerifyOptions {
@@ -21,7 +21,7 @@ export interface VerifyResult {
   runId?: string;
   /** Missing, changed, unlisted or malformed files. */
   integrity: string[];
-  /** Live-secret shapes found in any file. */
+  /** Live-secret shapes found in any file, and the auditor's encryption keys wherever they appear. */
   leaks: SecretFinding[];
   /** Where the evidence, judged again, disagrees with the recorded verdicts. */
   mismatches: string[];
@@ -76,7 +76,11 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   const bundle = await loadBundle(dir);
   const notes: string[] = [];
   const integrity = [...bundle.integrity];
-  const leaks = bundle.view.files.flatMap((f) => scanForSecrets(f, bundle.view.bytes(f)));
+  const known: KnownSecret[] = (opts.rejudge?.encryptionKeys ?? []).map((k) => ({
+    label: `etcd encryption key${k.name ? ` "${k.name}"` : ""}`,
+    value: k.secret,
+  }));
+  const leaks = bundle.view.files.flatMap((f) => [...scanForSecrets(f, bundle.view.bytes(f)), ...scanForKnown(f, bundle.view.bytes(f), known)]);
   const results = rejudgeAll(bundle, families, notes, opts.rejudge);
   integrity.push(...results.flatMap((r) => r.integrity));
   try {

@@ -1,10 +1,13 @@
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { toMs } from "../../harness/core/duration.ts";
 import { run } from "../../harness/core/exec.ts";
 import { issueCredential, revokeCredential, type IssuedCredential } from "../../harness/postgres/apply-statements.ts";
-import { attemptLogin, INVALID_PASSWORD, type PgConnection } from "../../harness/postgres/client.ts";
+import { redactor } from "../../harness/evidence/redact.ts";
+import { attemptLogin, connectPostgres, INVALID_PASSWORD, type PgConnection } from "../../harness/postgres/client.ts";
 import { startLocalPostgres, type LocalPostgres } from "../../harness/postgres/local-server.ts";
 import { parseRolesSnapshot, quoteIdent, ROLES_SNAPSHOT_PSQL, snapshotRoles } from "../../harness/postgres/roles.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
@@ -114,5 +117,25 @@ describe("pg_roles snapshot collector", () => {
     );
     expect(parseRolesSnapshot(r.stdout)).toEqual(await snapshotRoles(admin, c.username));
     expect(parseRolesSnapshot(r.stdout)).toHaveLength(1);
+  });
+});
+
+describe("Postgres client errors, as a test runner prints them (message, properties, causes)", () => {
+  it("a failed statement's error never shows the registered password the server quoted", async () => {
+    const password = `A1a-${randomBytes(12).toString("hex")}`;
+    redactor.register(password, "password in a malformed statement");
+    // No PASSWORD keyword: the server's syntax error quotes the literal itself.
+    const err = await admin.query(`CREATE ROLE "v-bad" WITH LOGIN '${password}'`).catch((e: unknown) => e);
+    expect((err as Error & { code?: string }).code).toBe("42601");
+    const printed = inspect(err, { depth: 10 });
+    expect(printed).toContain("<redacted sha256:");
+    expect(printed).not.toContain(password);
+  });
+
+  it("a refused login's error never shows the password", async () => {
+    const password = `A1a-${randomBytes(12).toString("hex")}`;
+    const err = await connectPostgres(pg.login("no-such-role", password)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(inspect(err, { depth: 10 })).not.toContain(password);
   });
 });

@@ -114,6 +114,21 @@ describe("secretproof verify", () => {
     expect(out).not.toContain(token.slice(4, 30));
   });
 
+  it("with the auditor's encryption key, finds that key in a bundle file in any spelling, without printing it", async () => {
+    const { dir } = await buildBundle(root);
+    const key = randomBytes(32);
+    const keys = { rejudge: { encryptionKeys: [{ name: "key1", provider: "aescbc", secret: key }] } };
+    expect((await verifyBundle(dir, { ...opts, ...keys })).leaks).toEqual([]);
+    await appendFile(join(dir, "T1/tetragon.jsonl"), `{"note":"${Buffer.concat([Buffer.from("x"), key]).toString("base64")}"}\n`);
+    await rewriteManifest(dir);
+    expect((await verify(dir)).leaks).toEqual([]); // random bytes have no shape: only the value finds them
+    const r = await verifyBundle(dir, { ...opts, ...keys });
+    expect(r.leaks.map((l) => `${l.path}:${l.line} ${l.kind}`)).toEqual(['T1/tetragon.jsonl:3 known secret (etcd encryption key "key1")']);
+    expect(verifyExitCode(r)).toBe(2);
+    const out = formatVerify(r) + JSON.stringify(r);
+    expect(out).not.toContain(key.toString("base64").slice(0, 24));
+  });
+
   it("catches verdicts that were edited and re-hashed: the evidence still judges fail", async () => {
     const { dir } = await buildBundle(root, { survivors: ["cat"] });
     for (const f of ["run.json", "verdicts/fixture-readers.json"]) {

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../../../harness/core/errors.ts";
 import { ExecError, describeCommand, run } from "../../../harness/core/exec.ts";
@@ -54,6 +55,20 @@ describe("exec", () => {
     }).catch((e: unknown) => e);
     expect((err as Error).message).not.toContain("hunter2-very-secret");
     expect((err as Error).message).toContain("<redacted sha256:");
+  });
+
+  it("never carries a registered secret in the properties a test runner prints (captured stdout and stderr)", async () => {
+    const red = new Redactor();
+    red.register("hunter2-very-secret", "db password");
+    const script = "echo token: hunter2-very-secret; echo pw hunter2-very-secret >&2; exit 1";
+    const failed = await run("sh", ["-c", script], { timeoutMs: 5_000, redactor: red }).catch((e: unknown) => e);
+    const timedOut = await run("sh", ["-c", "echo hunter2-very-secret; exec sleep 5"], { timeoutMs: 300, redactor: red }).catch((e: unknown) => e);
+    for (const err of [failed, timedOut]) {
+      expect(err).toBeInstanceOf(ExecError);
+      const printed = inspect(err, { depth: 10 });
+      expect(printed).toContain("<redacted sha256:");
+      expect(printed).not.toContain("hunter2-very-secret");
+    }
   });
 
   it("quotes arguments readably", () => {

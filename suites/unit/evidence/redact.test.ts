@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { Redactor, redactionMarker } from "../../../harness/evidence/redact.ts";
+import { Redactor, redactError, redactionMarker } from "../../../harness/evidence/redact.ts";
 
 const PASSWORD = "S-1Lq9xW3k-Zr8Tn5bYv"; // shaped like a Vault-generated Postgres password
 
@@ -70,5 +71,23 @@ describe("redaction layer", () => {
     expect(() => r.register("abc", "tiny")).toThrow(/too short/);
     r.register(PASSWORD, "db password");
     expect(r.labels()).toEqual(["db password"]);
+  });
+
+  it("copies an error for printing without the secrets its message, stack, fields or causes carried", () => {
+    const r = new Redactor();
+    r.register(PASSWORD, "db password");
+    const inner = Object.assign(new SyntaxError(`Unexpected token in "${PASSWORD}"`), { code: "E42", config: { body: { password: PASSWORD } } });
+    const outer = Object.assign(new Error(`login failed for ${PASSWORD}`, { cause: inner }), { code: "28P01", connectionString: `postgres://u:${PASSWORD}@h/db` });
+    const copy = redactError(outer, r);
+    const printed = inspect(copy, { depth: 10 });
+    expect(printed).not.toContain(PASSWORD);
+    expect(copy.message).toBe(`login failed for ${redactionMarker(PASSWORD)}`);
+    expect((copy as Error & { code?: string }).code).toBe("28P01");
+    expect((copy.cause as Error).name).toBe("SyntaxError");
+    expect((copy.cause as Error & { code?: string }).code).toBe("E42");
+    expect(redactError("plain text", r).message).toBe("plain text");
+    const event = { message: `socket closed (${PASSWORD})`, target: { options: { key: PASSWORD } } };
+    expect(inspect(redactError(event, r), { depth: 10 })).not.toContain(PASSWORD);
+    expect(redactError(event, r).message).toBe(`socket closed (${redactionMarker(PASSWORD)})`);
   });
 });

@@ -160,6 +160,11 @@ describe("Postgres and labels", () => {
     });
   });
 
+  it("never has Postgres log a failed statement's text, where Vault's passwords would be", () => {
+    const args = plan.postgres.statefulSet.spec!.template.spec!.containers[0]!.args ?? [];
+    expect(args.join(" ")).toContain("-c log_min_error_statement=panic");
+  });
+
   it("runs postgres-0 from the pinned image behind Service postgres", () => {
     const sts = plan.postgres.statefulSet;
     expect(sts.metadata).toMatchObject({ name: "postgres", namespace: "postgres" });

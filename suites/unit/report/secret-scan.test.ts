@@ -32,6 +32,11 @@ describe("the secret-shape scan behind the redaction layer", () => {
     ["a PostgreSQL URL with its password", "postgresql://v-kubernet-app-x1:gXH2tx-vLIQ5AcFL7gPD@postgres:5432/app", "password in a URL"],
     ["a libpq keyword/value password", "host=postgres user=v-app password=gXH2tx-vLIQ5AcFL7gPD dbname=app", "password assignment (password=/PGPASSWORD=)"],
     ["an environment assignment", "PGPASSWORD=gXH2tx-vLIQ5AcFL7gPD psql -h postgres", "password assignment (password=/PGPASSWORD=)"],
+    [
+      "a password literal in a statement Postgres logged",
+      `STATEMENT:  CREATE ROLE "v-kubernet-app-x1" WITH LOGIN PASSWORD 'gXH2tx-vLIQ5AcFL7gPD' VALID UNTIL '2026-05-08 16:29:19+00';`,
+      "password literal in SQL (PASSWORD '…')",
+    ],
   ])("finds %s", (_what, text, kind) => {
     expect(kinds(text)).toEqual([kind]);
   });
@@ -53,6 +58,8 @@ describe("the secret-shape scan behind the redaction layer", () => {
     ["a certificate and a public key", generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }).toString()],
     ["Vault's templated connection URL", "postgresql://{{username}}:{{password}}@postgres:5432/app?sslmode=disable"],
     ["a redacted URL password", `postgresql://v-app:${redactionMarker("gXH2tx-vLIQ5AcFL7gPD")}@postgres/app`],
+    ["Vault's templated creation statement", `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`],
+    ["a redacted SQL password literal", `ALTER ROLE "postgres" WITH PASSWORD '${redactionMarker("gXH2tx-vLIQ5AcFL7gPD")}';`],
     ["shell expansions", "PGPASSWORD=$(cat /mnt/secrets/db-password) psql; PGPASSWORD=$PW; password=%s"],
     ["an encryption provider prefix and digests", `k8s:enc:aescbc:v1:key1: sha256:${randomBytes(32).toString("hex")}`],
     ["a base62 string that is not a token", `pods.s.${base62()} metrics.k8s.io s.abcdefghijklmnopqrstuvwx`],

@@ -1,0 +1,47 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { Attack } from "../../../harness/attack/catalogue.ts";
+import { runAttack } from "../../../harness/attack/runner.ts";
+import { ExecError, type ExecResult } from "../../../harness/core/exec.ts";
+import { Redactor } from "../../../harness/evidence/redact.ts";
+import type { Kubectl } from "../../../harness/kube/kubectl.ts";
+import { POD } from "../falco/samples.ts";
+
+const CREDENTIAL = "A1a-stolenPasswordXy9";
+const CAT: Attack = {
+  id: "cat",
+  source: "test",
+  command: ["cat", "/mnt/secrets/db-password"],
+  target: "/mnt/secrets/db-password",
+  claims: ["F1"],
+  falco: { fires: [], silent: [] },
+  detection: { exitCode: 0, stdout: "credential" },
+  enforcement: { exitCode: 137, stdout: "empty", tetragon: "kill" },
+};
+
+/** A kubectl whose exec answers with `exec` (no cluster involved). */
+function kube(exec: () => Promise<ExecResult>): Kubectl {
+  const never = () => Promise.reject(new Error("not used"));
+  return { context: "kind-test", run: never, json: never, apply: never, rolloutStatus: never, exec };
+}
+
+describe("attack runner redaction", () => {
+  it("registers a read credential before recording, so the record holds only its marker", async () => {
+    const red = new Redactor();
+    const ok = kube(async () => ({ command: "kubectl exec", exitCode: 0, stdout: `${CREDENTIAL}\n`, stderr: "", startedAt: "", durationMs: 1 }));
+    const r = await runAttack({ kube: ok, pod: POD, timeoutMs: 1_000, redactor: red }, CAT, "detection");
+    expect(r.credential).toBe(CREDENTIAL);
+    expect(r.record.credentialRegistered).toBe(true);
+    expect(JSON.stringify(r.record)).not.toContain(CREDENTIAL);
+  });
+
+  it("a read cut short by a timeout fails without the unregistered credential it printed", async () => {
+    const red = new Redactor();
+    const timedOut = kube(async () => {
+      throw new ExecError("kubectl exec … cat /mnt/secrets/db-password timed out after 1s; stderr:\n", { command: "kubectl exec", stdout: CREDENTIAL, stderr: "" });
+    });
+    const err = await runAttack({ kube: timedOut, pod: POD, timeoutMs: 1_000, redactor: red }, CAT, "detection").catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^attack cat: .*timed out/);
+    expect(inspect(err, { depth: 10 })).not.toContain(CREDENTIAL);
+  });
+});
