@@ -3,14 +3,16 @@ import { versions } from "../../clusters/versions.ts";
 import { readEncryptionKeyFile } from "../etcd/a1-key-file.ts";
 import { redactor } from "../evidence/redact.ts";
 import { loadBundle } from "./bundle.ts";
+import { readClusterSecretsFile } from "./known-secrets.ts";
 import { verifyBundle } from "./verify.ts";
 import { formatVerify, verifyExitCode } from "./verify-format.ts";
 import { versionsEnv } from "./versions-env.ts";
 import { renderBundleSummary, writeReports } from "./write-report.ts";
 
-async function verifyAction(dir: string, opts: { json?: boolean; encryptionKeyFile?: string }): Promise<void> {
+async function verifyAction(dir: string, opts: { json?: boolean; encryptionKeyFile?: string; secretsFile?: string }): Promise<void> {
   const keys = opts.encryptionKeyFile ? await readEncryptionKeyFile(opts.encryptionKeyFile) : undefined;
-  const result = await verifyBundle(dir, keys ? { rejudge: { encryptionKeys: keys } } : {});
+  const knownSecrets = opts.secretsFile ? await readClusterSecretsFile(opts.secretsFile) : [];
+  const result = await verifyBundle(dir, { ...(keys ? { rejudge: { encryptionKeys: keys } } : {}), knownSecrets });
   const text = opts.json ? JSON.stringify(result, null, 2) : formatVerify(result);
   process.stdout.write(`${redactor.redact(text)}\n`);
   process.exitCode = verifyExitCode(result);
@@ -42,6 +44,11 @@ export function registerReportCommands(program: Command): void {
       "the etcd encryption key (its base64 secret, or the EncryptionConfiguration YAML): A1's recorded ciphertext is " +
         "decrypted again and must match the recorded decryption, and a bundle file holding the key fails the secret scan; " +
         "the key is never printed",
+    )
+    .option(
+      "--secrets-file <path>",
+      "a cluster's secrets (its state directory, or the secrets.json in it, mode 0600): any bundle file holding the " +
+        "Vault root token, the Postgres bootstrap password or the encryption key, in any spelling, fails the secret scan",
     )
     .action(verifyAction);
 

@@ -14,6 +14,8 @@ export interface VerifyOptions {
   requiredClaims?: readonly ClaimId[];
   /** What an auditor adds to every family's re-judge, e.g. the etcd encryption keys. */
   rejudge?: RejudgeOptions;
+  /** Live values no file may hold in any spelling (e.g. the cluster's secrets: they have no shape to scan for). */
+  knownSecrets?: readonly KnownSecret[];
 }
 
 export interface VerifyResult {
@@ -80,6 +82,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     label: `etcd encryption key${k.name ? ` "${k.name}"` : ""}`,
     value: k.secret,
   }));
+  known.push(...(opts.knownSecrets ?? []));
   const leaks = bundle.view.files.flatMap((f) => [...scanForSecrets(f, bundle.view.bytes(f)), ...scanForKnown(f, bundle.view.bytes(f), known)]);
   const results = rejudgeAll(bundle, families, notes, opts.rejudge);
   integrity.push(...results.flatMap((r) => r.integrity));
