@@ -1,9 +1,9 @@
+import { managedLabels } from "../../fixtures/manifests/labels.ts";
+
 /**
  * Objects the A1/A2 suites plant in the cluster. Every one carries the
  * managed-by and run-id labels, so a cleanup sweep by label finds them.
  */
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const RUN_ID_LABEL = "secretproof/run-id";
 
 export interface ObjectRef {
   kind: "Namespace" | "Secret" | "ConfigMap";
@@ -11,7 +11,7 @@ export interface ObjectRef {
   name: string;
 }
 
-const labels = (runId: string) => ({ [MANAGED_BY_LABEL]: "secretproof", [RUN_ID_LABEL]: runId });
+const labels = (runId: string) => managedLabels({}, runId);
 
 export function namespaceObject(name: string, runId: string): object {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: labels(runId) } };

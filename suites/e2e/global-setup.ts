@@ -2,7 +2,10 @@ import type { TestProject } from "vitest/node";
 import type { E2EContext } from "../../harness/cluster/context.ts";
 import { down } from "../../harness/cluster/down.ts";
 import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
+import { sweepLeftovers } from "../../harness/cluster/sweep.ts";
 import { up } from "../../harness/cluster/up.ts";
+import { toMs } from "../../harness/core/duration.ts";
+import { kubectl } from "../../harness/kube/kubectl.ts";
 import { StepLog } from "../../harness/core/log.ts";
 import { relative } from "node:path";
 import type { EvidenceRecorder, RunRecord } from "../../harness/evidence/recorder.ts";
@@ -43,6 +46,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await log.step("preflight", () => requireTier("e2e"));
     const r = await up({ profile, log, evidence: rec, skipPreflight: true });
+    const kube = kubectl(r.kubeContext, toMs(profile.waits.command));
+    const swept = await log.step("sweep-leftovers", () => sweepLeftovers(kube));
+    if (swept.length > 0) log.info(`swept what an earlier run left: ${swept.join("; ")}`);
     const ctx: E2EContext = { profile: profile.name, clusterName: r.clusterName, kubeContext: r.kubeContext, stateDir: r.stateDir, runDir: rec.dir };
     project.provide("secretproof", ctx);
     ok = true;

@@ -45,7 +45,7 @@ describe("A1 collection", () => {
     const e = await collectA1({ kube, clusterName: "secretproof", runId: "run-1" }, canary, { provider: "aescbc", keyName: "key1", key });
     const items = (JSON.parse(applied[0] as string) as { items: { kind: string; metadata: { labels: Record<string, string> }; data?: Record<string, string> }[] }).items;
     expect(items.map((i) => i.kind)).toEqual(["Namespace", "Secret", "ConfigMap"]);
-    for (const i of items) expect(i.metadata.labels).toEqual({ "app.kubernetes.io/managed-by": "secretproof", "secretproof/run-id": "run-1" });
+    for (const i of items) expect(i.metadata.labels).toEqual({ "app.kubernetes.io/managed-by": "secretproof", "app.kubernetes.io/part-of": "secretproof", "secretproof.dev/run-id": "run-1" });
     expect(Buffer.from(items[1]?.data?.value as string, "base64").toString()).toBe(canary);
     expect(etcdctl).toEqual([
       ["get", sKey, "-w", "json"],
