@@ -8,11 +8,12 @@ const managedBy = Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join("
  * What an earlier, interrupted run may have left: objects a suite created for
  * one run (they carry a run-id label) and the Tetragon policy, whose presence
  * would turn phase 1's negative control into kills. `up`'s own objects carry
- * no run id and are left alone.
+ * no run id and are left alone. It waits for the deletions, so a suite that
+ * plants into the same namespace next never finds it terminating.
  */
 export function sweepCommands(): string[][] {
   return [
-    ["delete", "namespaces,secrets,configmaps", "--all-namespaces", "-l", `${managedBy},${RUN_ID_LABEL}`, "--ignore-not-found", "--wait=false"],
+    ["delete", "namespaces,secrets,configmaps", "--all-namespaces", "-l", `${managedBy},${RUN_ID_LABEL}`, "--ignore-not-found", "--wait=true"],
     ["delete", POLICY_RESOURCE, "--all-namespaces", "-l", managedBy, "--ignore-not-found"],
   ];
 }
