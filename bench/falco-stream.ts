@@ -1,20 +1,15 @@
 import { createWriteStream } from "node:fs";
 import type { AttemptRecord, PodIdentity } from "../harness/attack/attempt.ts";
 import type { FalcoExpectation } from "../harness/attack/catalogue.ts";
+import { POD as SAMPLE_POD } from "../suites/unit/falco/samples.ts";
 
 /**
  * A synthetic Falco stream in Falco's exact JSON form: mostly alerts of stock
  * rules from the whole cluster, interleaved log lines, and our own alerts,
  * some inside attempt windows and many outside (other pods, stale repeats).
  */
-export const POD: PodIdentity = {
-  namespace: "test-dynamic",
-  name: "secure-test-app-7d9f8c6b5-x2x9q",
-  uid: "3e41dc6b-08a8-44db-bc2a-3724b18ab19a",
-  container: "web",
-  containerId: "9c45982d256e8f3e0b1c7a1b2f0d4e5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4",
-  image: "secretproof/secure-test-app:dev",
-};
+/** The same app pod the unit tier's Falco samples use. */
+export const POD: PodIdentity = SAMPLE_POD;
 export const READ = "SecretProof - Secret File Read";
 export const EXPECT: FalcoExpectation = {
   fires: [{ rule: READ, cmdline: "cat /mnt/secrets/db-password", file: "/mnt/secrets/db-password" }],
