@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appIdentity, renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { freePort } from "../../harness/core/net.ts";
 import { findLeaks } from "../../harness/app/leak-scan.ts";
 import { startLocalApp, type AppResponse, type LocalApp } from "../../harness/app/local-app.ts";
 import { createSecretsVolume, type SecretsVolume } from "../../harness/app/secrets-volume.ts";
-import { issueCredential, revokeCredential, type IssuedCredential } from "../../harness/postgres/apply-statements.ts";
+import { startLocalAppStack, type LocalAppStack } from "../../harness/app/local-stack.ts";
+import { revokeCredential, type IssuedCredential } from "../../harness/postgres/apply-statements.ts";
 import type { PgConnection } from "../../harness/postgres/client.ts";
-import { startLocalPostgres, type LocalPostgres } from "../../harness/postgres/local-server.ts";
+import type { LocalPostgres } from "../../harness/postgres/local-server.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
 
 const profile = loadProfile();
 const defs = renderVaultDefinitions(profile);
-const { username: USER_FILE, password: PASSWORD_FILE } = appIdentity.objects;
 
+let stack: LocalAppStack;
 let pg: LocalPostgres;
 let admin: PgConnection;
 let volume: SecretsVolume;
@@ -23,15 +23,11 @@ const seen: AppResponse[] = [];
 const passwords: string[] = [];
 
 const issue = async () => {
-  const c = await issueCredential(admin, {
-    creationStatements: defs.databaseRole.body.creation_statements,
-    roleName: defs.names.role,
-    ttlMs: toMs(profile.vault.defaultTtl),
-  });
+  const c = await stack.issue();
   passwords.push(c.password);
   return c;
 };
-const mount = (c: { username: string; password: string }) => volume.write({ [USER_FILE]: c.username, [PASSWORD_FILE]: c.password });
+const mount = (c: { username: string; password: string }) => stack.mount(c);
 const get = async (path: string, json = true) => {
   const r = await app.get(path, { json });
   seen.push(r);
@@ -44,19 +40,13 @@ const identity = async () => {
 };
 
 beforeAll(async () => {
-  pg = await startLocalPostgres(profile);
-  admin = await pg.connect();
-  volume = await createSecretsVolume();
-  first = await issue();
-  await mount(first);
-  app = await startLocalApp({ secretsDir: volume.path, db: pg, profile });
+  stack = await startLocalAppStack(profile);
+  ({ pg, admin, volume, app, initial: first } = stack);
+  passwords.push(first.password);
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await volume?.remove();
-  await admin?.close();
-  await pg?.stop();
+  await stack?.stop();
 });
 
 describe("the fixture app against real PostgreSQL and a CSI-style secrets directory", () => {
