@@ -1,0 +1,59 @@
+import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appIdentity } from "../../fixtures/vault/definitions.ts";
+import { createSecretsVolume, type SecretsVolume } from "../../harness/app/secrets-volume.ts";
+import { loadCatalogue } from "../../harness/attack/catalogue.ts";
+import { run } from "../../harness/core/exec.ts";
+import { findPython } from "../../harness/core/locate.ts";
+import { toMs } from "../../harness/core/duration.ts";
+import { ruleNames } from "../../harness/falco/rules-file.ts";
+import { loadProfile } from "../../harness/vitest/index.ts";
+
+/**
+ * The catalogue's read methods are run for real only in the app pod, on a
+ * cluster. Here each one runs as a plain process against a secrets directory
+ * laid out the way the CSI driver writes it, with `/mnt/` moved under a temp
+ * root: a typo in a command (awk quoting, dd's operand, a shell builtin) shows
+ * up offline instead of as a failed F1 on CI.
+ */
+const PASSWORD = "gXH2tx-vLIQ5AcFL7gPD";
+const readers = loadCatalogue(ruleNames()).attacks.filter((a) => a.detection.stdout === "credential" && !a.tty);
+
+let root: string;
+let volume: SecretsVolume;
+let python: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "secretproof-attacks-"));
+  volume = await createSecretsVolume(root);
+  await volume.write({ [appIdentity.objects.username]: "v-kubernet-secure-a-x-1", [appIdentity.objects.password]: `${PASSWORD}\n` });
+  await mkdir(join(root, "mnt"));
+  await symlink(volume.path, join(root, "mnt", "secrets"));
+  python = (await findPython()) ?? "python3";
+});
+afterAll(async () => {
+  await volume?.remove();
+  await rm(root, { recursive: true, force: true });
+});
+
+const relocate = (arg: string) => arg.replaceAll("/mnt/", `${root}/mnt/`);
+
+describe("the catalogue's read methods, run against a CSI-style secrets directory", () => {
+  it("covers every article method", () => {
+    const ids = readers.map((a) => a.id);
+    for (const m of ["cat", "head", "tail", "dd", "awk", "sed", "sh-c-cat", "python3-c"]) expect(ids).toContain(m);
+  });
+
+  it.each(readers.map((a) => [a.id, a] as const))("%s prints the credential and exits as the catalogue declares", async (_id, a) => {
+    const [file = "", ...args] = a.command.map(relocate);
+    const r = await run(file === "python3" ? python : file, args, {
+      timeoutMs: toMs(loadProfile().waits.command),
+      okExitCodes: [a.detection.exitCode],
+      ...(a.stdin !== undefined ? { input: a.stdin } : {}),
+    });
+    expect(r.exitCode).toBe(a.detection.exitCode);
+    expect(r.stdout.trim()).toBe(PASSWORD);
+  });
+});
