@@ -1,59 +1,7 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
-import { execa } from "execa";
-import { StepLog } from "../core/log.ts";
-import { loadProfile } from "../profile.ts";
-import { ArtifactWriter } from "../evidence/recorder.ts";
-import { down, exportClusterLogs } from "./down.ts";
-import { REPO_ROOT } from "./external.ts";
-import { describeSteps, renderStack } from "./render-command.ts";
-import { createRun } from "./run-dir.ts";
-import { up } from "./up.ts";
 
-async function renderTo(out: string): Promise<void> {
-  const files = await renderStack(out, loadProfile());
-  process.stdout.write(`${describeSteps()}\nwrote ${files.length} files to ${out}:\n${files.map((f) => `  ${f}`).join("\n")}\n`);
-}
-
-async function upCommand(opts: { dryRun?: boolean; out?: string }): Promise<void> {
-  if (opts.dryRun) return renderTo(resolve(opts.out ?? (await mkdtemp(join(tmpdir(), "secretproof-render-")))));
-  const profile = loadProfile();
-  const rec = await createRun(profile, { command: "up" });
-  const log = new StepLog();
-  try {
-    const r = await up({ profile, log, evidence: rec });
-    r.timings.forEach((t) => rec.step(t));
-    await rec.finalize("passed");
-    process.stdout.write(
-      `cluster ${r.clusterName} ${r.created ? "created" : "reused"} (context ${r.kubeContext}); app answers as ${r.appIdentity}\nrun: ${rec.dir}\n`,
-    );
-  } catch (err) {
-    log.timings.forEach((t) => rec.step(t));
-    await rec.finalize("failed");
-    throw new Error(`${(err as Error).message}\nrun: ${rec.dir}`, { cause: err });
-  }
-}
-
-async function downCommand(opts: { exportLogs?: boolean }): Promise<void> {
-  const profile = loadProfile();
-  const rec = opts.exportLogs ? await createRun(profile, { command: "down" }) : undefined;
-  const r = await down({ profile, ...(rec ? { exportLogsFor: rec } : {}) });
-  if (rec) await rec.finalize("passed");
-  process.stdout.write(`${r.deleted ? "deleted the cluster" : "no cluster to delete"}; removed ${r.stateDir}${rec ? `; logs in ${rec.dir}.cluster-logs` : ""}\n`);
-}
-
-async function logsCommand(out: string): Promise<void> {
-  const files = await exportClusterLogs({ profile: loadProfile(), out: new ArtifactWriter(resolve(out)), rel: "kind" });
-  process.stdout.write(`wrote ${files.length} redacted log files to ${resolve(out)}/kind\n`);
-}
-
-async function testCommand(): Promise<void> {
-  // exactly `npm test`, so the JUnit file lands where CI and the README expect it
-  const r = await execa("npm", ["test"], { cwd: REPO_ROOT, stdio: "inherit", reject: false });
-  process.exitCode = r.exitCode ?? 1;
-}
+const actions = () => import("./cli-actions.ts");
 
 /** up, down, render, logs and test: the commands that own the cluster's life cycle. */
 export function registerClusterCommands(program: Command): void {
@@ -62,24 +10,24 @@ export function registerClusterCommands(program: Command): void {
     .description("bring up (or converge) the kind cluster and the whole stack; ends when the app answers with a Vault-issued identity")
     .option("--dry-run", "write what up would apply (like `render`) without touching a cluster")
     .option("--out <dir>", "with --dry-run: where to write (default: a new temporary directory)")
-    .action(upCommand);
+    .action(async (opts: { dryRun?: boolean; out?: string }) => (await actions()).upCommand(opts));
   program
     .command("down")
     .description("delete the kind cluster and its local state (generated secrets included)")
     .option("--export-logs", "export the cluster's logs (redacted) beside a new run directory first")
-    .action(downCommand);
+    .action(async (opts: { exportLogs?: boolean }) => (await actions()).downCommand(opts));
   program
     .command("render")
     .description("write every kind config, values file, manifest and Vault call `up` would apply; secrets as placeholders")
     .argument("<out>", "output directory")
-    .action((out: string) => renderTo(resolve(out)));
+    .action(async (out: string) => (await actions()).renderTo(resolve(out)));
   program
     .command("logs")
     .description("export the cluster's node and pod logs, every file through the redaction layer")
     .argument("<out>", "output directory")
-    .action(logsCommand);
+    .action(async (out: string) => (await actions()).logsCommand(out));
   program
     .command("test")
     .description("run the e2e suites (= npm test): preflight, up (reusing a live cluster), the suites, JUnit in runs/junit.xml")
-    .action(testCommand);
+    .action(async () => (await actions()).testCommand());
 }
