@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FalcoLineParser, parseFalcoStream, parseFalcoTime } from "../../../harness/falco/alert.ts";
+import { FalcoLineParser, FalcoTimeParser, parseFalcoStream, parseFalcoTime } from "../../../harness/falco/alert.ts";
 import { T0, alertLine } from "./samples.ts";
 
 const ours = alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 100.5, cmdline: "cat /mnt/secrets/db-password" });
@@ -48,5 +48,27 @@ describe("Falco JSON stream parsing", () => {
     const p = new FalcoLineParser();
     expect(p.parse('{"rule":"SecretProof - X","priority":"Critical"}').kind).toBe("invalid");
     expect(p.lastInvalid).toMatch(/no time/);
+  });
+});
+
+describe("FalcoTimeParser", () => {
+  it("gives parseFalcoTime's result for every spelling, valid or not, in any order", () => {
+    const inputs = [
+      "2026-11-26T10:00:00.123456789Z",
+      "2026-11-26T10:00:00.5Z",
+      "2026-11-26T10:00:00Z",
+      "2026-11-26T10:00:01.000000001Z",
+      "2026-11-26T10:00:01.1234567890Z",
+      "2026-11-26T10:00:01.12x Z",
+      "2026-11-26T10:00:01+01:00",
+      "2026-11-26T10:00:01.",
+      "2026-02-30T10:00:01.1Z",
+      "not a time",
+      "",
+      "2026-11-26T10:00:00.999999999Z",
+      "2028-02-29T23:59:59.999Z",
+    ];
+    const p = new FalcoTimeParser();
+    for (const t of [...inputs, ...inputs.slice().reverse(), ...inputs]) expect(p.parse(t), t).toBe(parseFalcoTime(t));
   });
 });
