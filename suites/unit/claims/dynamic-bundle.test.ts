@@ -7,7 +7,7 @@ import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { loadBundle } from "../../../harness/report/bundle.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
-import { T0, appTimeline, cred, lease, login, params, pod, snapshot } from "./dynamic-fixtures.ts";
+import { T0, cred, passingEvidence as evidence, snapshot } from "./dynamic-fixtures.ts";
 
 let root: string;
 beforeEach(async () => {
@@ -19,28 +19,6 @@ afterEach(async () => {
 
 const BOOTSTRAP = "bootstrap-admin-Pw-4c1e9a";
 
-function evidence(): DynamicEvidence {
-  const creds = [0, 1, 2, 3].map((k) => cred(k));
-  const pgRoles = [];
-  for (let t = T0; t <= T0 + 150_000; t += 5_000) pgRoles.push(snapshot(t, creds.filter((c) => c.issueMs <= t && t < c.issueMs + 46_500)));
-  const samples = appTimeline(50_000, 2_000);
-  const live = cred(5);
-  return {
-    params,
-    appSamples: samples,
-    podSamples: [pod(T0), pod(T0 + 51_000)],
-    pgRoles,
-    leases: creds.map((c) => lease(c, c.issueMs + 2_000)),
-    d1: { sample: samples[samples.length - 1] ?? samples[0]!, snapshot: snapshot(T0 + 50_000, creds.slice(2)), leases: creds.map((c) => lease(c, T0 + 50_000)) },
-    logins: {
-      bootstrap: login("postgres", "bootstrap admin password", "rejected"),
-      wrongPassword: login("postgres", "random wrong password", "rejected"),
-      valid: login(live.username, "harness-issued dynamic credential", "accepted"),
-      rootUsername: "postgres",
-    },
-  };
-}
-
 /** Writes the evidence the way the e2e suite does: JSONL lines appended one by one, documents whole. */
 async function record(rec: EvidenceRecorder, e: DynamicEvidence): Promise<void> {
   await rec.write(P.params, e.params);
@@ -48,6 +26,7 @@ async function record(rec: EvidenceRecorder, e: DynamicEvidence): Promise<void> 
     for (const item of items ?? []) await rec.appendLine(path, JSON.stringify(item));
   }
   if (e.d1) await rec.write(P.d1, e.d1);
+  if (e.revocation) await rec.write(P.revocation, e.revocation);
   if (e.logins) await rec.write(P.logins, e.logins);
   await rec.verdicts("dynamic", judgeDynamic(e));
 }
@@ -69,7 +48,7 @@ describe("a dynamic-credentials bundle written by the recorder", () => {
       "D1:pass",
       "D2:pass",
       "D3:pass",
-      "D3/revocation:inconclusive",
+      "D3/revocation:pass",
       "D4:pass",
     ]);
   });

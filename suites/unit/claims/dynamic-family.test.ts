@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
 import { FAMILIES, type BundleView } from "../../../harness/claims/registry.ts";
-import { T0, appTimeline, cred, lease, login, params, pod, snapshot } from "./dynamic-fixtures.ts";
+import { cred, passingEvidence as evidence, snapshot } from "./dynamic-fixtures.ts";
 
 function bundle(files: Record<string, string>): BundleView {
   return {
@@ -18,41 +18,6 @@ function bundle(files: Record<string, string>): BundleView {
 }
 
 const lines = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).join("\n") + "\n";
-
-function evidence(): DynamicEvidence {
-  const samples = appTimeline(50_000, 2_000);
-  const creds = [0, 1, 2, 3].map((k) => cred(k));
-  const pgRoles = [];
-  for (let t = T0; t <= T0 + 150_000; t += 5_000) pgRoles.push(snapshot(t, creds.filter((c) => c.issueMs <= t && t < c.issueMs + 46_500)));
-  const leases = creds.map((c) => lease(c, c.issueMs + 2_000));
-  const now = T0 + 50_000;
-  const last = samples[samples.length - 1];
-  if (!last) throw new Error("no samples");
-  const live = cred(5);
-  return {
-    params,
-    appSamples: samples,
-    podSamples: [pod(T0), pod(T0 + 51_000)],
-    pgRoles,
-    leases,
-    d1: { sample: last, snapshot: snapshot(now, [creds[2], creds[3]].filter((c) => c !== undefined)), leases: creds.map((c) => lease(c, now)) },
-    revocation: {
-      username: live.username,
-      leaseId: live.leaseId,
-      before: snapshot(T0 + 95_000, [live]),
-      loginBefore: login(live.username, "issued dynamic credential", "accepted"),
-      revokedAt: new Date(T0 + 96_000).toISOString(),
-      after: [snapshot(T0 + 96_200, [])],
-      loginAfter: login(live.username, "issued dynamic credential", "rejected"),
-    },
-    logins: {
-      bootstrap: login("postgres", "bootstrap admin password", "rejected"),
-      wrongPassword: login("postgres", "random wrong password", "rejected"),
-      valid: login(live.username, "fresh dynamic credential", "accepted"),
-      rootUsername: "postgres",
-    },
-  };
-}
 
 function files(e: DynamicEvidence): Record<string, string> {
   const P = DYNAMIC_PATHS;

@@ -5,6 +5,7 @@
  * "2026-11-26T10:00:50+00:00" and "infinity"; psql's stderr lines below were
  * captured from PostgreSQL 15 with scram-sha-256 host auth.
  */
+import type { DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
 import type { AppSample, DynamicParams, LeaseRecord, LoginAttempt, PgRoleRow, PgRolesSnapshot, PodSample } from "../../../harness/claims/dynamic-types.ts";
 
 export const T0 = Date.parse("2026-11-26T10:00:00Z");
@@ -113,4 +114,40 @@ export function login(user: string, credential: string, outcome: "accepted" | "r
     case "nopassword":
       return fail(`psql: error: connection to server at "${TARGET.host}", port 5432 failed: fe_sendauth: no password supplied\n`);
   }
+}
+
+/** A whole D1–D4 record in which every claim passes: rotation, drops, a revocation and the logins. */
+export function passingEvidence(): DynamicEvidence {
+  const samples = appTimeline(50_000, 2_000);
+  const creds = [0, 1, 2, 3].map((k) => cred(k));
+  const pgRoles = [];
+  for (let t = T0; t <= T0 + 150_000; t += 5_000) pgRoles.push(snapshot(t, creds.filter((c) => c.issueMs <= t && t < c.issueMs + 46_500)));
+  const leases = creds.map((c) => lease(c, c.issueMs + 2_000));
+  const now = T0 + 50_000;
+  const last = samples[samples.length - 1];
+  if (!last) throw new Error("no samples");
+  const live = cred(5);
+  return {
+    params,
+    appSamples: samples,
+    podSamples: [pod(T0), pod(T0 + 51_000)],
+    pgRoles,
+    leases,
+    d1: { sample: last, snapshot: snapshot(now, [creds[2], creds[3]].filter((c) => c !== undefined)), leases: creds.map((c) => lease(c, now)) },
+    revocation: {
+      username: live.username,
+      leaseId: live.leaseId,
+      before: snapshot(T0 + 95_000, [live]),
+      loginBefore: login(live.username, "issued dynamic credential", "accepted"),
+      revokedAt: new Date(T0 + 96_000).toISOString(),
+      after: [snapshot(T0 + 96_200, [])],
+      loginAfter: login(live.username, "issued dynamic credential", "rejected"),
+    },
+    logins: {
+      bootstrap: login("postgres", "bootstrap admin password", "rejected"),
+      wrongPassword: login("postgres", "random wrong password", "rejected"),
+      valid: login(live.username, "fresh dynamic credential", "accepted"),
+      rootUsername: "postgres",
+    },
+  };
 }
