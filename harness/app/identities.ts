@@ -1,7 +1,7 @@
 import { APP, NS } from "../cluster/names.ts";
 import { toMs } from "../core/duration.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import { startPortForward } from "../kube/port-forward.ts";
+import { portForward } from "../kube/port-forward.ts";
 import type { Profile } from "../profile.ts";
 import { observeWindow, sampleApp } from "./samples.ts";
 
@@ -12,13 +12,7 @@ import { observeWindow, sampleApp } from "./samples.ts";
  */
 export async function collectAppIdentities(kube: Kubectl, profile: Profile): Promise<string[]> {
   const cmd = toMs(profile.waits.command);
-  await using pf = await startPortForward({
-    context: kube.context,
-    namespace: NS.app,
-    target: `svc/${APP.service}`,
-    remotePort: APP.servicePort,
-    timeoutMs: cmd,
-  });
+  await using pf = await portForward(kube.context, NS.app, `svc/${APP.service}`, APP.servicePort, cmd);
   const seen = new Set<string>();
   await observeWindow(
     "the app's DB identities",

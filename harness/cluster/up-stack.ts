@@ -1,6 +1,6 @@
 import type { ReleaseName } from "../../clusters/helm/releases.ts";
 import { toMs } from "../core/duration.ts";
-import { startPortForward } from "../kube/port-forward.ts";
+import { portForward } from "../kube/port-forward.ts";
 import { probeApp } from "./app-check.ts";
 import { APP, NS, VAULT } from "./names.ts";
 import { deployPostgres, resetAdminPassword } from "./postgres-deploy.ts";
@@ -61,13 +61,7 @@ export async function postgresStep(ctx: UpContext): Promise<void> {
  */
 export async function configureVaultStep(ctx: UpContext): Promise<void> {
   const secrets = need(ctx, "secrets");
-  await using pf = await startPortForward({
-    context: ctx.kubeContext,
-    namespace: NS.vault,
-    target: `svc/${VAULT.service}`,
-    remotePort: VAULT.port,
-    timeoutMs: w(ctx).command,
-  });
+  await using pf = await portForward(ctx.kubeContext, NS.vault, `svc/${VAULT.service}`, VAULT.port, w(ctx).command);
   await poll(ctx, `Vault healthy at ${pf.url}`, w(ctx).rollout, async () => {
     const h = await vaultHealthy(pf.url, w(ctx).command);
     return h.ok ? { done: true, value: h } : { done: false, state: h };
@@ -85,13 +79,7 @@ export async function configureVaultStep(ctx: UpContext): Promise<void> {
 
 /** Ends `up`: the app answers 200 with a Vault-issued identity through its Service. */
 export async function appReadyStep(ctx: UpContext): Promise<void> {
-  await using pf = await startPortForward({
-    context: ctx.kubeContext,
-    namespace: NS.app,
-    target: `svc/${APP.service}`,
-    remotePort: APP.servicePort,
-    timeoutMs: w(ctx).command,
-  });
+  await using pf = await portForward(ctx.kubeContext, NS.app, `svc/${APP.service}`, APP.servicePort, w(ctx).command);
   const id = await poll(ctx, `${APP.deployment} to answer 200 with a v-… identity through ${APP.service}`, w(ctx).app, () =>
     probeApp(pf.url, w(ctx).command),
   );
