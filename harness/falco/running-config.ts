@@ -4,7 +4,13 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import { parseFalcoRuleConfig, ruleMatchingProblems } from "./rule-matching.ts";
 import { pinnedRuleFiles } from "./shadowing.ts";
 
-/** The config file the chart mounts into the Falco container (templates/pod-template.tpl:187-189). */
+/**
+ * The config file the chart mounts into the Falco container (templates/
+ * pod-template.tpl:187-189). It is the whole config: its config_files entry,
+ * /etc/falco/config.d, is only mounted for the driver loader, which modern_ebpf
+ * does not use (_helpers.tpl:357-363), and /etc/falco itself is falcoctl's
+ * emptyDir (pod-template.tpl:137-141), which hides the image's own config.d.
+ */
 export const FALCO_CONFIG_PATH = "/etc/falco/falco.yaml";
 const SELECTOR = "app.kubernetes.io/name=falco";
 
