@@ -4,18 +4,43 @@ import type { Versions } from "../versions.ts";
 export const FALCO_RULES_FILE = "secretproof-rules.yaml";
 
 /**
+ * Rule matching is "all": the chart defaults to "first" (falcosecurity/charts
+ * falco-9.1.0 charts/falco/values.yaml:1042-1063, rendered into falco.yaml by
+ * templates/configmap.yaml:16), under which Falco stops at the first matching
+ * rule in load order (falco 0.44.1 userspace/engine/falco_engine.cpp:381-396,
+ * evttype_index_ruleset.cpp:55-67). The stock falco_rules.yaml loads before
+ * rules.d (values.yaml:789-792), so "Terminal shell in container" would
+ * silence our SHELL rule. harness/falco/shadowing.ts checks this offline and
+ * harness/falco/running-config.ts in the running pod.
+ */
+export const FALCO_RULE_MATCHING = "all";
+
+/**
  * Falco with the modern eBPF probe and JSON alerts on stdout, flushed at
  * once (tty), the project's rules under customRules, and falcoctl pinned to
  * one falco-rules release and one container plugin (the container plugin
  * gives k8s.ns.name / k8s.pod.name). The follow sidecar is off so the rules
  * cannot change under a run.
+ *
+ * Alerts are written unbuffered either way: the chart keeps buffered_outputs
+ * false (values.yaml:1040), so Falco sets std::unitbuf on stdout before each
+ * alert (falco 0.44.1 userspace/falco/outputs_stdout.cpp:28-31); tty (a line-
+ * buffered stdout, values.yaml:143-145) only guards against that changing.
+ * falcoctl unpacks falco-rules into rulesfilesDir /rulesfiles (values.yaml:604),
+ * an emptyDir the Falco container mounts at /etc/falco (templates/
+ * pod-template.tpl:137-141, 229-230), hence /etc/falco/falco_rules.yaml.
  */
 export function falcoValues(v: Pick<Versions, "falco">, rules: string): Record<string, unknown> {
   return {
     // Failed-open rules (MEM/TAMPER attempts) need failed syscall exits kept: pin the chart default.
     driver: { kind: "modern_ebpf", modernEbpf: { dropFailedExit: false } },
     tty: true,
-    falco: { json_output: true, json_include_output_property: true, json_include_tags_property: true },
+    falco: {
+      json_output: true,
+      json_include_output_property: true,
+      json_include_tags_property: true,
+      rule_matching: FALCO_RULE_MATCHING,
+    },
     customRules: { [FALCO_RULES_FILE]: rules },
     collectors: { containerEngine: { enabled: true, pluginRef: v.falco.containerPluginRef } },
     falcoctl: {

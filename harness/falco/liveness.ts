@@ -5,12 +5,15 @@ import type { PodIdentity } from "../attack/attempt.ts";
 import { barrier, type BarrierRecord } from "../attack/barrier.ts";
 import type { Profile } from "../profile.ts";
 import type { FalcoCollector } from "./collector.ts";
+import { assertFalcoRunsAllRules } from "./running-config.ts";
 
 /**
  * Proves the alert stream is live before the first attack: a marker exec in
  * the app container must come back as our marker rule's alert, through the
  * whole path (driver, rules, container plugin, JSON output, kubectl logs),
  * with the pod's metadata resolved. Retries with a fresh marker until then.
+ * First, the running Falco's config must let every rule of ours fire
+ * (rule_matching all), or this fails at once naming the shadowing rule.
  */
 export async function confirmFalcoLive(
   falco: FalcoCollector,
@@ -18,6 +21,7 @@ export async function confirmFalcoLive(
   pod: PodIdentity,
   w: Profile["waits"],
 ): Promise<BarrierRecord> {
+  await assertFalcoRunsAllRules(kube);
   return waitFor(
     "the Falco alert stream to deliver a marker alert with the app pod's metadata",
     async () => {

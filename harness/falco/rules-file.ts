@@ -62,11 +62,12 @@ const BINARY_OPS = new Set([
 ]);
 const LIST_OPS = new Set(["in", "intersects", "pmatch"]);
 const BOOL_OPS = new Set(["and", "or", "not"]);
-const TOKEN = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|!=|<=|>=|==|[()=<>,]|[^\s()=<>,!"']+/g;
+/** One token of a Falco condition: a quoted string, an operator, a parenthesis or comma, or a word. */
+export const CONDITION_TOKEN = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|!=|<=|>=|==|[()=<>,]|[^\s()=<>,!"']+/g;
 
 /** Fields and macro names a Falco condition uses (values and operators left out). */
 export function conditionSymbols(condition: string): { fields: string[]; macros: string[] } {
-  const tokens = condition.match(TOKEN) ?? [];
+  const tokens = condition.match(CONDITION_TOKEN) ?? [];
   const fields = new Set<string>();
   const macros = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {

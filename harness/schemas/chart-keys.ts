@@ -47,6 +47,7 @@ export const CHART_KEYS: Record<ReleaseName, ChartKeys> = {
       "falco.json_output": "values.yaml:994",
       "falco.json_include_output_property": "values.yaml:1003",
       "falco.json_include_tags_property": "values.yaml:1028",
+      "falco.rule_matching": "values.yaml:1063",
       "collectors.containerEngine.enabled": "values.yaml:385",
       "collectors.containerEngine.pluginRef": "values.yaml:388",
       "falcoctl.artifact.install.enabled": "values.yaml:549",

@@ -10,6 +10,7 @@ import {
   outputFields,
 } from "../../../harness/falco/rules-file.ts";
 import { versions } from "../../../clusters/versions.ts";
+import { loadUpstreamRules, oursLoaded } from "../../../harness/falco/shadowing.ts";
 
 const rules = loadRulesFile();
 const fieldsDoc = parse(readFileSync(FIELDS_PATH, "utf8")) as { fields: Record<string, { source: string }> };
@@ -63,6 +64,10 @@ describe("secretproof Falco rules", () => {
     const fields = outputFields(r.output);
     for (const f of REQUIRED_OUTPUT) expect(fields, f).toContain(f);
     expect(fields.includes("fd.name") || fields.includes("proc.exepath"), "file").toBe(true);
+  });
+
+  it.each(oursLoaded(rules, loadUpstreamRules()).map((r) => [r.rule, r] as const))("%s is indexed under a few named event types, not all", (_n, r) => {
+    expect("only" in r.types && r.types.only.size > 0).toBe(true);
   });
 
   it("spares the app only as PID 1 of its container, never by binary name alone", () => {
