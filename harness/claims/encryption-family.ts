@@ -24,6 +24,7 @@ export const a1EncryptionFamily: ClaimFamily = {
   rejudge(bundle, opts = {}) {
     const e = readA1Evidence(bundle);
     if (!opts.encryptionKeys) return [judgeA1(e)];
-    return [judgeA1({ ...e, expected: { ...e.expected, key: pickKey(opts.encryptionKeys, e.expected) } })];
+    const key = pickKey(opts.encryptionKeys, e.expected);
+    return [judgeA1({ ...e, expected: { ...e.expected, key, configuredKeys: opts.encryptionKeys } })];
   },
 };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { decrypt, type Decryption } from "../etcd/decrypt.ts";
-import { classify, type Classification } from "../etcd/envelope.ts";
+import { classify, underKey, type Classification } from "../etcd/envelope.ts";
 
 /** How A1 sees one value in etcd: its raw bytes, and what they described or decrypted to. */
 
@@ -24,29 +24,58 @@ interface RowBase {
   sha256: string;
 }
 
+/** The outcome of decrypting one stored Secret under the expected key at collection (the plaintext is never kept). */
+export type RowDecryption = "ok" | "malformed" | "rejected";
+
 /** How the evidence describes one stored value: never the bytes themselves. */
 export type StoredValueRow = RowBase &
   (
-    | { format: "encrypted"; provider: string; keyName: string }
-    | { format: "plaintext-protobuf" | "plaintext-json" }
+    | {
+        format: "encrypted";
+        provider: string;
+        /** The expected key's name when its `<name>:` prefix matches, else the name read up to the first ":". */
+        keyName: string;
+        /** Present when the expected key was at hand and its provider can be decrypted here. */
+        decryption?: RowDecryption;
+      }
+    | { format: "plaintext-protobuf" | "plaintext-json" | "plaintext-yaml" }
     | { format: "unrecognized"; reason: string }
   );
 
-export const sha256Hex = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
-
-/** One line per stored value for the evidence bundle: never the bytes themselves. */
-export function describeStoredValue(key: string, value: Buffer): StoredValueRow {
-  const c = classify(value);
-  const base = { key, bytes: value.length, sha256: sha256Hex(value) };
-  if (c.kind === "encrypted") return { ...base, format: "encrypted", provider: c.provider, keyName: c.keyName };
-  if (c.kind === "plaintext") return { ...base, format: `plaintext-${c.encoding}` };
-  return { ...base, format: "unrecognized", reason: c.reason };
+/** The key a scan row is tested against: provider and name, and the key itself when it is at hand. */
+export interface ScanKey {
+  provider: string;
+  keyName: string;
+  key?: Buffer;
 }
 
-/** Decrypts a stored value with `key` when it carries an encryption header; undefined otherwise. */
-export function decryptStored(c: Pick<StoredCanary, "key" | "value">, key: Buffer): Decryption | undefined {
+export const sha256Hex = (b: Buffer): string => createHash("sha256").update(b).digest("hex");
+
+/**
+ * One line per stored value for the evidence bundle: never the bytes. With
+ * `expected`, an encrypted value is read under the expected key's name when
+ * that name's prefix matches (the apiserver's own test, since a name may hold
+ * ":"), and with the key it is decrypted, recording only the outcome: that
+ * settles a value under another key whose name merely starts the same way.
+ */
+export function describeStoredValue(key: string, value: Buffer, expected?: ScanKey): StoredValueRow {
+  const c = classify(value);
+  const base = { key, bytes: value.length, sha256: sha256Hex(value) };
+  if (c.kind === "plaintext") return { ...base, format: `plaintext-${c.encoding}` };
+  if (c.kind === "unrecognized") return { ...base, format: "unrecognized", reason: c.reason };
+  const mine = expected && c.provider === expected.provider ? underKey(c, expected.keyName) : undefined;
+  const row = { ...base, format: "encrypted" as const, provider: c.provider, keyName: (mine ?? c).keyName };
+  if (!mine || !expected?.key) return row;
+  const d = decrypt(mine, expected.key, key);
+  return d.status === "unsupported" ? row : { ...row, decryption: d.status };
+}
+
+/** Decrypts a stored value with `key`, read under key name `keyName`, when it carries an encryption header; undefined otherwise. */
+export function decryptStored(c: Pick<StoredCanary, "key" | "value">, key: Buffer, keyName?: string): Decryption | undefined {
   const cls: Classification | undefined = c.value ? classify(c.value) : undefined;
-  return cls?.kind === "encrypted" ? decrypt(cls, key, c.key) : undefined;
+  if (cls?.kind !== "encrypted") return undefined;
+  const mine = keyName === undefined ? cls : underKey(cls, keyName);
+  return mine ? decrypt(mine, key, c.key) : undefined;
 }
 
 /** A decryption in words, for reasons: status, and for plaintext its length and hash (never the bytes). */

@@ -1,6 +1,8 @@
 import { decrypt, type Decryption } from "../etcd/decrypt.ts";
-import { classify, decodeObject, type Classification, type Provider } from "../etcd/envelope.ts";
+import { classify, type Encrypted, type Provider } from "../etcd/envelope.ts";
+import { decodeObject } from "../etcd/stored-object.ts";
 import { secretSpellings } from "../evidence/redact.ts";
+import { ambiguityHint, otherKeyOpening, readUnderExpected, wanted, type ConfiguredKey } from "./encryption-keys.ts";
 import { describeDecryption, type StoredCanary, type StoredValueRow } from "./encryption-stored.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
 
@@ -17,6 +19,12 @@ export interface ExpectedEncryption {
    * judged; with neither, the verdict is inconclusive.
    */
   key?: Buffer;
+  /**
+   * The keys of a supplied EncryptionConfiguration, in configuration order:
+   * they name the key of a value that is not under the expected one (a name
+   * may hold ":", so the bytes alone cannot say where it ends).
+   */
+  configuredKeys?: readonly ConfiguredKey[];
 }
 
 export interface A1Evidence {
@@ -68,8 +76,6 @@ function judgeDecrypted(plaintext: Buffer, c: StoredCanary, canary: string, how:
   return pass(`${c.key}: decrypts ${how} to ${who} (${o.encoding}) holding the canary`);
 }
 
-type Encrypted = Extract<Classification, { kind: "encrypted" }>;
-
 /**
  * The decryption to judge: with a key, decrypt now (it must agree with any
  * recorded decryption, else a string says how they differ); without one, the
@@ -89,21 +95,26 @@ function decryption(cls: Encrypted, c: StoredCanary, key?: Buffer): { d: Decrypt
 export function judgeEncryptedCanary(c: StoredCanary, canary: string, expected: ExpectedEncryption): Check {
   if (!c.value) return unsure(`${c.key} not found in etcd: the probe reads another etcd, or the Secret was not stored`);
   const cls = classify(c.value);
-  if (cls.kind === "plaintext") return fail(`${c.key} is stored as plaintext ${cls.encoding} (starts ${head(c.value)})`);
-  if (cls.kind === "unrecognized") return unsure(`${c.key}: ${cls.reason}`);
-  const want = `${expected.provider} key "${expected.keyName}"`;
-  if (cls.provider !== expected.provider || cls.keyName !== expected.keyName) {
-    return fail(`${c.key} is encrypted by ${cls.provider} key "${cls.keyName}", expected ${want}`);
-  }
   const at = findCanary(c.value, canary);
-  if (at >= 0) return fail(`${c.key} carries prefix ${cls.prefix} but the canary appears in the stored bytes at offset ${at}`);
-  const enc = `${c.key} is ciphertext under ${want} (${c.value.length} bytes, prefix ${cls.prefix}); canary absent`;
-  const got = decryption(cls, c, expected.key);
+  if (cls.kind === "plaintext") return fail(`${c.key} is stored as plaintext ${cls.encoding} (starts ${head(c.value)})`);
+  if (cls.kind === "unrecognized") {
+    // whatever the bytes are, a canary readable in etcd is a Secret stored in clear
+    if (at >= 0) return fail(`${c.key}: ${cls.reason}; the canary is in the stored bytes at offset ${at}`);
+    return unsure(`${c.key}: ${cls.reason}`);
+  }
+  const mine = readUnderExpected(cls, expected);
+  if (typeof mine === "string") return fail(`${c.key} ${mine}`);
+  const want = wanted(expected);
+  if (at >= 0) return fail(`${c.key} carries prefix ${JSON.stringify(mine.prefix)} but the canary appears in the stored bytes at offset ${at}`);
+  const enc = `${c.key} is ciphertext under ${want} (${c.value.length} bytes, prefix ${JSON.stringify(mine.prefix)}); canary absent`;
+  const got = decryption(mine, c, expected.key);
   if (!got) return unsure(`${enc}; no key was supplied and no decryption was recorded, so decryption to the canary is unproven`);
   if (typeof got === "string") return { verdict: "fail", reasons: [enc, got] };
   const { d, how } = got;
-  if (d.status === "malformed") return unsure(`${enc}; but the payload is malformed: ${d.reason}`);
   if (d.status === "unsupported") return unsure(`${enc}; ${d.reason}`);
+  const other = d.status === "ok" ? undefined : otherKeyOpening(cls, expected, c.key);
+  if (other) return fail(`${c.key} does not open under ${want} (${d.status}) but under configured key ${JSON.stringify(other)}, whose prefix it carries too`);
+  if (d.status === "malformed") return unsure(`${enc}; but the payload under that name is malformed: ${d.reason}${ambiguityHint(expected)}`);
   if (d.status === "rejected") return fail(`${c.key} does not decrypt under the configured ${want}: ${d.reason}`);
   const r = judgeDecrypted(d.plaintext, c, canary, how);
   return { verdict: r.verdict, reasons: [enc, ...r.reasons] };
@@ -113,7 +124,7 @@ export function judgeEncryptedCanary(c: StoredCanary, canary: string, expected: 
 export function judgePlaintextControl(c: StoredCanary, canary: string): Check {
   if (!c.value) return unsure(`${c.key} not found in etcd: the probe cannot show it sees this cluster's data`);
   const cls = classify(c.value);
-  if (cls.kind === "encrypted") return unsure(`${c.key} is encrypted too (${cls.prefix}): the control cannot show plaintext`);
+  if (cls.kind === "encrypted") return unsure(`${c.key} is encrypted too (${JSON.stringify(cls.prefix)}): the control cannot show plaintext`);
   if (cls.kind === "unrecognized") return unsure(`${c.key}: ${cls.reason}`);
   const d = decodeObject(c.value);
   if (!d.ok) return unsure(`${c.key}: ${d.reason}`);
@@ -126,19 +137,34 @@ export function judgePlaintextControl(c: StoredCanary, canary: string): Check {
   return pass(`${c.key} is plaintext ${o.encoding} v1/ConfigMap and the canary is found at byte ${at}: the probe sees plaintext`);
 }
 
-/** Every stored Secret is ciphertext under the expected provider and key, judged on each value's description. */
+/** Why one scan row is not a Secret encrypted under the expected key, or undefined when it is. */
+function rowProblem(r: StoredValueRow, expected: ExpectedEncryption): string | undefined {
+  if (r.format === "unrecognized") return `${r.key}: ${r.reason}`;
+  if (r.format !== "encrypted") return `${r.key}: plaintext ${r.format.slice("plaintext-".length)}`;
+  if (r.provider !== expected.provider || r.keyName !== expected.keyName) {
+    const read = r.provider === "kms-v2" ? "" : ` (read up to the first ":")`;
+    return `${r.key}: ${r.provider} key ${JSON.stringify(r.keyName)}${read}`;
+  }
+  if (r.decryption && r.decryption !== "ok") return `${r.key}: carries the ${wanted(expected)} prefix but does not decrypt under that key (${r.decryption})`;
+  return undefined;
+}
+
+/**
+ * Every stored Secret is ciphertext under the expected provider and key,
+ * judged on each value's description: its prefix (the apiserver's own test,
+ * transformer.go:110) and, where the key was at hand during collection, the
+ * outcome of decrypting it.
+ */
 export function judgeSecretsScan(all: readonly StoredValueRow[], expected: ExpectedEncryption, mustInclude: string): Check {
   if (all.length === 0) return unsure("no keys under /registry/secrets/: the scan saw nothing");
   if (!all.some((r) => r.key === mustInclude)) return unsure(`the scan of ${all.length} keys does not include ${mustInclude}`);
-  const bad: string[] = [];
-  for (const r of all) {
-    if (r.format === "encrypted") {
-      if (r.provider !== expected.provider || r.keyName !== expected.keyName) bad.push(`${r.key}: ${r.provider} key "${r.keyName}"`);
-    } else if (r.format === "unrecognized") bad.push(`${r.key}: ${r.reason}`);
-    else bad.push(`${r.key}: plaintext ${r.format.slice("plaintext-".length)}`);
+  const bad = all.map((r) => rowProblem(r, expected)).filter((p): p is string => p !== undefined);
+  const want = wanted(expected);
+  if (bad.length === 0) {
+    const opened = all.filter((r) => r.format === "encrypted" && r.decryption === "ok").length;
+    const how = opened === all.length ? "each decrypts under it" : `${opened} of them decrypted under it, the rest are judged by prefix`;
+    return pass(`all ${all.length} values under /registry/secrets/ are encrypted with ${want}; ${how}`);
   }
-  const want = `${expected.provider} key "${expected.keyName}"`;
-  if (bad.length === 0) return pass(`all ${all.length} values under /registry/secrets/ are encrypted with ${want}`);
   const shown = bad.slice(0, 20).concat(bad.length > 20 ? [`… and ${bad.length - 20} more`] : []);
   return { verdict: "fail", reasons: [`${bad.length} of ${all.length} stored Secrets are not encrypted with ${want}:`, ...shown] };
 }

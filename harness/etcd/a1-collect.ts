@@ -32,7 +32,8 @@ async function readCanary(probe: EtcdProbe, kind: "Secret" | "ConfigMap", name: 
  * API server, then reads both back from etcd's raw bytes, and every value
  * under /registry/secrets/ (described, not kept). With the configured key,
  * the canary Secret is decrypted here so the evidence can record what it
- * decrypted to without recording the key.
+ * decrypted to without recording the key, and every stored Secret is
+ * decrypted too, recording only whether it opened.
  */
 export async function collectA1(t: A1Target, canary: string, expected: ExpectedEncryption): Promise<A1Evidence> {
   await t.kube.apply(
@@ -44,11 +45,11 @@ export async function collectA1(t: A1Target, canary: string, expected: ExpectedE
   );
   const probe = kindProbe({ kube: t.kube, clusterName: t.clusterName });
   const read = await readCanary(probe, "Secret", SECRET);
-  const decrypted = expected.key && decryptStored(read, expected.key);
+  const decrypted = expected.key && decryptStored(read, expected.key, expected.keyName);
   const secret = decrypted ? { ...read, decrypted } : read;
   const configMap = await readCanary(probe, "ConfigMap", CONFIGMAP);
   const all = await probe.values("/registry/secrets/");
-  const allSecrets = all.map((kv) => describeStoredValue(kv.key, kv.value ?? Buffer.alloc(0)));
+  const allSecrets = all.map((kv) => describeStoredValue(kv.key, kv.value ?? Buffer.alloc(0), expected));
   return { canary, secret, configMap, expected, allSecrets };
 }
 

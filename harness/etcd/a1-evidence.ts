@@ -1,5 +1,5 @@
 import type { A1Evidence } from "../claims/encryption.ts";
-import { describeStoredValue, sha256Hex, type StoredCanary, type StoredValueRow } from "../claims/encryption-stored.ts";
+import { describeStoredValue, sha256Hex, type RowDecryption, type ScanKey, type StoredCanary, type StoredValueRow } from "../claims/encryption-stored.ts";
 import type { BundleView } from "../claims/registry.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import type { Decryption } from "./decrypt.ts";
@@ -18,10 +18,10 @@ function decryptedRecord(d: Decryption): object {
   return { status: "ok", bytes: d.plaintext.length, sha256: sha256Hex(d.plaintext), base64: d.plaintext.toString("base64") };
 }
 
-function stored(c: StoredCanary): object {
+function stored(c: StoredCanary, expected: ScanKey): object {
   if (!c.value) return { key: c.key, namespace: c.namespace, name: c.name, found: false };
   return {
-    ...describeStoredValue(c.key, c.value),
+    ...describeStoredValue(c.key, c.value, expected),
     namespace: c.namespace,
     name: c.name,
     found: true,
@@ -44,8 +44,8 @@ export async function writeA1Evidence(rec: ArtifactWriter, e: A1Evidence): Promi
   const { provider, keyName } = e.expected;
   return Promise.all([
     rec.write(A1_PATHS.canary, { canary: e.canary, expected: { provider, keyName } }),
-    rec.write(A1_PATHS.secret, stored(e.secret)),
-    rec.write(A1_PATHS.configMap, stored(e.configMap)),
+    rec.write(A1_PATHS.secret, stored(e.secret, { provider, keyName })),
+    rec.write(A1_PATHS.configMap, stored(e.configMap, { provider, keyName })),
     rec.write(A1_PATHS.scan, e.allSecrets),
   ]);
 }
@@ -101,14 +101,26 @@ function readStored(view: BundleView, path: string): StoredCanary {
   return { ...c, value, ...(decrypted ? { decrypted } : {}) };
 }
 
+const PLAINTEXT = ["plaintext-protobuf", "plaintext-json", "plaintext-yaml"] as const;
+const ROW_DECRYPTIONS: readonly string[] = ["ok", "malformed", "rejected"];
+
+function readEncryptedRow(f: ReturnType<typeof fields>, where: string) {
+  const row = { format: "encrypted" as const, provider: f.str("provider"), keyName: f.str("keyName") };
+  if (f.o.decryption === undefined) return row;
+  const d = f.str("decryption");
+  if (!ROW_DECRYPTIONS.includes(d)) throw new Error(`${where}: decryption ${JSON.stringify(d)} is not ok, malformed or rejected`);
+  return { ...row, decryption: d as RowDecryption };
+}
+
 function readRow(doc: unknown, where: string): StoredValueRow {
   const f = fields(doc, where);
   const base = { key: f.str("key"), bytes: f.num("bytes"), sha256: f.str("sha256") };
   const format = f.str("format");
-  if (format === "encrypted") return { ...base, format, provider: f.str("provider"), keyName: f.str("keyName") };
+  if (format === "encrypted") return { ...base, ...readEncryptedRow(f, where) };
   if (format === "unrecognized") return { ...base, format, reason: f.str("reason") };
-  if (format === "plaintext-protobuf" || format === "plaintext-json") return { ...base, format };
-  throw new Error(`${where}: format ${JSON.stringify(format)} is not encrypted, plaintext-protobuf, plaintext-json or unrecognized`);
+  const plain = PLAINTEXT.find((p) => p === format);
+  if (plain) return { ...base, format: plain };
+  throw new Error(`${where}: format ${JSON.stringify(format)} is not encrypted, ${PLAINTEXT.join(", ")} or unrecognized`);
 }
 
 /** Reads back what `writeA1Evidence` wrote, for judging offline; throws naming the file and field that is wrong. */

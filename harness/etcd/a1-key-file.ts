@@ -31,9 +31,11 @@ function configKeys(doc: Obj): EncryptionKey[] {
     for (const p of list(isObj(res) ? res.providers : undefined).filter(isObj)) {
       for (const provider of DECRYPTING) {
         const keys = isObj(p[provider]) ? list((p[provider] as Obj).keys) : [];
-        for (const k of keys.filter(isObj)) {
-          const name = typeof k.name === "string" ? k.name : "";
-          out.push({ name, provider, secret: aesKey(k.secret, `resources[${r}] ${provider} key "${name}"`) });
+        for (const [i, k] of keys.entries()) {
+          const name = isObj(k) ? k.name : undefined;
+          // any non-empty string, spaces and ":" included (apiserver v0.35.7 validation_encryption.go:335, config.go:628)
+          if (typeof name !== "string" || name === "") throw new Error(`resources[${r}] ${provider} keys[${i}] has no name (a non-empty string)`);
+          out.push({ name, provider, secret: aesKey((k as Obj).secret, `resources[${r}] ${provider} key ${JSON.stringify(name)}`) });
         }
       }
     }

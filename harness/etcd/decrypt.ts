@@ -1,13 +1,15 @@
 import { createDecipheriv } from "node:crypto";
-import type { Classification } from "./envelope.ts";
+import type { Encrypted } from "./envelope.ts";
 
 /**
  * Decrypts an encrypted etcd value with a key from the EncryptionConfiguration,
- * the way kube-apiserver reads it back (kubernetes
- * staging/src/k8s.io/apiserver/pkg/storage/value/encrypt/aes/aes.go):
- * - aescbc: payload = 16-byte IV + AES-CBC ciphertext, PKCS#7 padded, no MAC;
- * - aesgcm: payload = 12-byte nonce + ciphertext + 16-byte tag, with the etcd
- *   key as additional authenticated data.
+ * the way kube-apiserver reads it back (kubernetes/apiserver v0.35.7
+ * pkg/storage/value/encrypt/aes/aes.go):
+ * - aescbc (:224-255): payload = 16-byte IV + AES-CBC ciphertext, PKCS#7
+ *   padded, no MAC; the padding check accepts any pad length up to the
+ *   plaintext's, as upstream's does;
+ * - aesgcm (:186-193): payload = 12-byte nonce + ciphertext + 16-byte tag,
+ *   with the etcd key as additional authenticated data.
  * Other providers (secretbox, KMS) are classified only.
  */
 export type Decryption =
@@ -17,8 +19,6 @@ export type Decryption =
   /** Well-formed, but this key does not open it. */
   | { status: "rejected"; reason: string }
   | { status: "unsupported"; reason: string };
-
-type Encrypted = Extract<Classification, { kind: "encrypted" }>;
 
 const BLOCK = 16;
 const GCM_NONCE = 12;
@@ -46,7 +46,7 @@ export function decryptAescbc(payload: Buffer, key: Buffer): Decryption {
   d.setAutoPadding(false);
   const out = Buffer.concat([d.update(body), d.final()]);
   const pad = out[out.length - 1] as number;
-  if (pad === 0 || pad > BLOCK || pad > out.length) {
+  if (pad === 0 || pad > out.length) {
     return { status: "rejected", reason: `invalid PKCS#7 padding byte ${pad}: wrong key or corrupted ciphertext` };
   }
   for (let i = out.length - pad; i < out.length; i++) {
@@ -74,8 +74,12 @@ export function decryptAesgcm(payload: Buffer, key: Buffer, etcdKey: string): De
   }
 }
 
-/** Decrypts a classified value with `key`; `etcdKey` is the value's etcd key (GCM's authenticated data). */
-export function decrypt(value: Encrypted, key: Buffer, etcdKey: string): Decryption {
+/**
+ * Decrypts a classified value with `key`; `etcdKey` is the value's etcd key
+ * (GCM's authenticated data). The payload is the one after the value's key
+ * name: pass `underKey(value, name)` to read it under a given name.
+ */
+export function decrypt(value: Pick<Encrypted, "provider" | "payload">, key: Buffer, etcdKey: string): Decryption {
   switch (value.provider) {
     case "aescbc":
       return decryptAescbc(value.payload, key);

@@ -10,7 +10,7 @@ import { listFiles } from "../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../harness/evidence/recorder.ts";
 import { Redactor } from "../../harness/evidence/redact.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
-import { aescbcValue, configMapValue, secretJsonValue, secretValue } from "../unit/etcd/k8s-values.ts";
+import { aescbcValue, aesgcmValue, configMapValue, configMapYamlValue, secretJsonValue, secretValue, secretYamlValue } from "../unit/etcd/k8s-values.ts";
 
 const KEY = randomBytes(32);
 const CANARY = `canary-${randomBytes(16).toString("hex")}`;
@@ -83,6 +83,32 @@ describe("A1 judge on values stored in a real etcd", () => {
   });
 });
 
+describe("A1 on what a YAML-storage apiserver with colon- and space-named keys writes, through a real etcd", () => {
+  it("a YAML Secret in clear fails, and a YAML control ConfigMap shows the probe sees plaintext", async () => {
+    const plain = await roundTrip("yaml-plain", secretYamlValue("yaml-plain", NS, { value: CANARY }));
+    expect(judgeEncryptedCanary(plain, CANARY, expected)).toMatchObject({ verdict: "fail", reasons: [expect.stringMatching(/plaintext yaml/)] });
+    const key = `/registry/configmaps/${NS}/yaml-control`;
+    await etcd.put(key, configMapYamlValue("yaml-control", NS, { value: CANARY }));
+    const c = { key, namespace: NS, name: "yaml-control", value: (await etcd.probe.get(key))?.value };
+    expect(judgePlaintextControl(c, CANARY)).toMatchObject({ verdict: "pass", reasons: [expect.stringMatching(/plaintext yaml/)] });
+  });
+
+  it("aescbc key \"a:b\" and aesgcm key \"key 1\" around YAML Secrets decrypt to the canary; the scan reads both names and decrypts each value", async () => {
+    const cbc = await roundTrip("colon", aescbcValue(secretYamlValue("colon", NS, { value: CANARY }), "a:b", KEY));
+    const cbcKey = { provider: "aescbc" as const, keyName: "a:b", key: KEY };
+    expect(judgeEncryptedCanary(cbc, CANARY, cbcKey).verdict).toBe("pass");
+    const gcmKey = { provider: "aesgcm" as const, keyName: "key 1", key: KEY };
+    const gcm = await roundTrip("space", aesgcmValue(secretYamlValue("space", NS, { value: CANARY }), "key 1", KEY, secretKey("space")));
+    expect(judgeEncryptedCanary(gcm, CANARY, gcmKey).verdict).toBe("pass");
+    const row = async (name: string, k: typeof cbcKey | typeof gcmKey) => {
+      const [kv] = await etcd.probe.values(secretKey(name));
+      return describeStoredValue(secretKey(name), kv?.value ?? Buffer.alloc(0), k);
+    };
+    expect(await row("colon", cbcKey)).toMatchObject({ format: "encrypted", provider: "aescbc", keyName: "a:b", decryption: "ok" });
+    expect(await row("space", gcmKey)).toMatchObject({ format: "encrypted", provider: "aesgcm", keyName: "key 1", decryption: "ok" });
+  });
+});
+
 describe("A1 end to end on a real etcd", () => {
   it("fails when one Secret was written before encryption, passes once it is rewritten, and records no key", async () => {
     const prefix = "/registry/secrets/";
@@ -94,7 +120,7 @@ describe("A1 end to end on a real etcd", () => {
       secret: canary("a1-canary", (await etcd.probe.get(secretKey("a1-canary")))?.value),
       configMap: { key: cmKey, namespace: NS, name: "a1-control", value: (await etcd.probe.get(cmKey))?.value },
       expected,
-      allSecrets: (await etcd.probe.values(`${prefix}${NS}/a1-`)).map((kv) => describeStoredValue(kv.key, kv.value ?? Buffer.alloc(0))),
+      allSecrets: (await etcd.probe.values(`${prefix}${NS}/a1-`)).map((kv) => describeStoredValue(kv.key, kv.value ?? Buffer.alloc(0), expected)),
     });
     await etcd.put(secretKey("a1-legacy"), secretValue("a1-legacy", NS, { password: "legacy-password-1" }));
     expect(judgeA1(await scanned())).toMatchObject({ verdict: "fail", negativeControl: { verdict: "pass" } });

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { versions } from "../../../clusters/versions.ts";
-import { judgeA1 } from "../../../harness/claims/encryption.ts";
+import { judgeA1, type ExpectedEncryption } from "../../../harness/claims/encryption.ts";
 import { a1EncryptionFamily } from "../../../harness/claims/encryption-family.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import { collectA1 } from "../../../harness/etcd/a1-collect.ts";
@@ -56,12 +56,11 @@ function clusterWith(stored: Map<string, Buffer>) {
 }
 
 /** A finalized bundle recorded the way the A1 suite records it: collect, write, judge, verdicts. */
-export async function recordA1(root: string, stored: Map<string, Buffer>) {
+export async function recordA1(root: string, stored: Map<string, Buffer>, expected: ExpectedEncryption = { provider: "aescbc", keyName: "key1", key: KEY }) {
   const red = new Redactor();
   red.register(KEY, "etcd encryption key (raw)");
   red.register(KEY.toString("base64"), "etcd encryption key (base64)");
   const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions }, red);
-  const expected = { provider: "aescbc" as const, keyName: "key1", key: KEY };
   const e = await collectA1({ kube: clusterWith(stored), clusterName: "secretproof", runId: "run-1" }, CANARY, expected);
   const v = judgeA1({ ...e, evidence: await writeA1Evidence(rec, e) });
   await rec.verdicts(a1EncryptionFamily.id, [v]);

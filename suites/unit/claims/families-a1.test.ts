@@ -9,8 +9,8 @@ import { parseEncryptionKeyFile } from "../../../harness/etcd/a1-key-file.ts";
 import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
-import { aescbcValue, secretValue } from "../etcd/k8s-values.ts";
-import { CANARY, KEY, KEY_CONFIG, NS, canarySecret, createHashHex, forge, healthyCluster, recordA1 } from "./families-a1-bundle.ts";
+import { aescbcValue, configMapYamlValue, secretValue, secretYamlValue } from "../etcd/k8s-values.ts";
+import { CANARY, CKEY, KEY, KEY_CONFIG, NS, SKEY, canarySecret, createHashHex, forge, healthyCluster, recordA1 } from "./families-a1-bundle.ts";
 
 let root: string;
 beforeEach(async () => {
@@ -80,6 +80,20 @@ describe("A1 family: secretproof verify re-judges A1 from the recorded evidence"
     expect((await verify(second.dir)).mismatches).toEqual(["family a1-encryption: A1 was recorded as pass; the evidence now judges fail"]);
   });
 
+  it("reads each stored Secret's recorded decryption: an edit to rejected re-judges to fail, an unknown outcome cannot be re-judged", async () => {
+    const { dir } = await recordA1(root, healthyCluster());
+    const rows = JSON.parse(await readFile(join(dir, A1_PATHS.scan), "utf8")) as Record<string, unknown>[];
+    expect(rows.map((r) => r.decryption)).toEqual(["ok", "ok"]);
+    const edit = async (value: string) => {
+      (rows[0] as Record<string, unknown>).decryption = value;
+      await writeFile(join(dir, A1_PATHS.scan), JSON.stringify(rows));
+      await writeFile(join(dir, MANIFEST), await buildManifest(dir));
+      return verify(dir);
+    };
+    expect((await edit("rejected")).mismatches).toEqual(["family a1-encryption: A1 was recorded as pass; the evidence now judges fail"]);
+    expect((await edit("maybe")).mismatches.join("\n")).toMatch(/secrets-scan\.json\[0\]: decryption "maybe" is not ok, malformed or rejected/);
+  });
+
   it("with the key, decrypts the ciphertext again and catches a recorded decryption it does not match", async () => {
     const { dir } = await recordA1(root, healthyCluster());
     expect(await verify(dir, KEY_CONFIG)).toMatchObject({ mismatches: [], ok: true });
@@ -99,5 +113,26 @@ describe("A1 family: secretproof verify re-judges A1 from the recorded evidence"
     const r = await verify(dir, KEY_CONFIG.replace("name: key1", "name: key9"));
     expect(r.mismatches.join("\n")).toMatch(/hold no aescbc key "key1" \(they hold aescbc key "key9", aescbc key "key0"\)/);
     expect(() => pickKey([{ secret: KEY }], { provider: "aescbc", keyName: "key1" })).not.toThrow();
+  });
+
+  it("re-judges a YAML-storage bundle under key \"a:b\" to pass, and with the configuration names the key a stale Secret is under", async () => {
+    const [ka, kab] = [Buffer.alloc(32, 0x0a), KEY];
+    const yamlSecret = (name: string) => secretYamlValue(name, NS, { value: CANARY });
+    const cluster = new Map([
+      [SKEY, aescbcValue(yamlSecret("a1-canary"), "a:b", kab)],
+      [CKEY, configMapYamlValue("a1-control", NS, { value: CANARY })],
+    ]);
+    const { dir, verdict } = await recordA1(root, cluster, { provider: "aescbc", keyName: "a:b", key: kab });
+    expect(verdict.verdict, verdict.reasons.join("\n")).toBe("pass");
+    const config = KEY_CONFIG.replace("name: key1", 'name: "a:b"').replace("name: key0", "name: a").replace(/(name: a\n\s+secret: ).*/, `$1${ka.toString("base64")}`);
+    expect((await verify(dir, config)).verdicts[0]?.reasons.join("\n")).toMatch(/decrypts with the configured key to v1\/Secret secretproof-a1\/a1-canary \(yaml\)/);
+    expect(await verify(dir, config)).toMatchObject({ mismatches: [], ok: true });
+
+    cluster.set(SKEY, aescbcValue(yamlSecret("a1-canary"), "a", ka));
+    const stale = await recordA1(root, cluster, { provider: "aescbc", keyName: "a:b", key: kab });
+    expect(stale.verdict.verdict).toBe("fail");
+    const r = await verify(stale.dir, config);
+    expect(r).toMatchObject({ mismatches: [], failedClaims: ["A1"] });
+    expect(r.verdicts[0]?.reasons[0]).toMatch(/encrypted by aescbc key "a", expected aescbc key "a:b"$/);
   });
 });

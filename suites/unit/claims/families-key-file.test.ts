@@ -28,6 +28,14 @@ describe("--encryption-key-file: the auditor's etcd encryption key", () => {
     expect(keys[0]?.secret).toEqual(KEY);
   });
 
+  it("reads key names as the apiserver accepts them: any non-empty string, spaces and colons included", () => {
+    const named = KEY_CONFIG.replace("name: key1", 'name: "key 1"').replace("name: key0", "name: a:b");
+    expect(parseEncryptionKeyFile(named, "enc.yaml").map((k) => k.name)).toEqual(["key 1", "a:b"]);
+    for (const bad of ['name: ""', "name: 7", "nom: key1"]) {
+      expect(() => parseEncryptionKeyFile(KEY_CONFIG.replace("name: key1", bad), "enc.yaml")).toThrow(/enc\.yaml: resources\[0\] aescbc keys\[0\] has no name \(a non-empty string\)/);
+    }
+  });
+
   it("reads the EncryptionConfiguration the cluster bring-up writes for kube-apiserver", () => {
     const text = stringify(renderEncryptionConfig({ encryptionKeyName: "key1", encryptionKey: KEY.toString("base64") }));
     expect(parseEncryptionKeyFile(text, "encryption-config.yaml")).toEqual([{ name: "key1", provider: "aescbc", secret: KEY }]);

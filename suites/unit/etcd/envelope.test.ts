@@ -1,8 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decrypt, decryptAescbc, decryptAesgcm } from "../../../harness/etcd/decrypt.ts";
-import { classify, decodeObject } from "../../../harness/etcd/envelope.ts";
-import { aescbcValue, aesgcmValue, configMapValue, lenField, secretJsonValue, secretValue, unknownEnvelope } from "./k8s-values.ts";
+import { classify } from "../../../harness/etcd/envelope.ts";
+import { decodeObject } from "../../../harness/etcd/stored-object.ts";
+import {
+  aescbcValue,
+  aesgcmValue,
+  configMapValue,
+  configMapYamlValue,
+  lenField,
+  secretJsonValue,
+  secretValue,
+  secretYamlValue,
+  unknownEnvelope,
+} from "./k8s-values.ts";
 
 const KEY = randomBytes(32);
 const ETCD_KEY = "/registry/secrets/a1/canary";
@@ -18,6 +29,30 @@ describe("etcd value classification", () => {
   it("recognises identity protobuf by the k8s\\x00 magic and JSON by its brace", () => {
     expect(classify(plain)).toEqual({ kind: "plaintext", encoding: "protobuf" });
     expect(classify(secretJsonValue("n", "ns", { a: "b" }))).toEqual({ kind: "plaintext", encoding: "json" });
+  });
+
+  it("recognises YAML storage (--storage-media-type=application/yaml) by parsing it, and JSON after leading whitespace", () => {
+    const yaml = secretYamlValue("n", "ns", { a: "b" });
+    expect(yaml.toString().startsWith("apiVersion: v1\ndata:\n  a: Yg==\nkind: Secret\nmetadata:\n")).toBe(true);
+    expect(classify(yaml)).toEqual({ kind: "plaintext", encoding: "yaml" });
+    expect(classify(configMapYamlValue("c", "ns", { value: "x" }))).toEqual({ kind: "plaintext", encoding: "yaml" });
+    expect(classify(Buffer.from(` \n${secretJsonValue("n", "ns", { a: "b" }).toString()}`))).toEqual({ kind: "plaintext", encoding: "json" });
+  });
+
+  it("calls text that is not a YAML object with apiVersion and kind unrecognized, saying why", () => {
+    const cases: [string, RegExp][] = [
+      ["just some words", /YAML but not a mapping/],
+      ["apiVersion: v1\nmetadata: {}\n", /without string apiVersion and kind/],
+      ["apiVersion: v1\nkind: [unclosed\n", /not YAML \(YAML error at line \d+\)/],
+    ];
+    for (const [text, why] of cases) expect(classify(Buffer.from(text))).toMatchObject({ kind: "unrecognized", reason: expect.stringMatching(why) });
+    expect(classify(Buffer.from([0xff, 0xfe, 0x00, 0x41]))).toMatchObject({ kind: "unrecognized", reason: expect.stringMatching(/not UTF-8/) });
+  });
+
+  it("never quotes the value when YAML parsing fails", () => {
+    const c = classify(Buffer.from("apiVersion: v1\nkind: Secret\ndata: {password: hunter2-live\n"));
+    expect(c.kind).toBe("unrecognized");
+    expect(JSON.stringify(c)).not.toContain("hunter2");
   });
 
   it("names provider and key for each encrypted prefix kube-apiserver writes", () => {
@@ -59,6 +94,12 @@ describe("decoding stored objects", () => {
     expect(d).toMatchObject({ ok: true, object: { encoding: "json", apiVersion: "v1", kind: "Secret", name: "s", namespace: "ns" } });
   });
 
+  it("reads the same from YAML storage, and the raw text holds the Secret's base64 data", () => {
+    const d = decodeObject(secretYamlValue("s", "ns", { k: "canary-7f3a" }));
+    expect(d).toMatchObject({ ok: true, object: { encoding: "yaml", apiVersion: "v1", kind: "Secret", name: "s", namespace: "ns" } });
+    expect(d.ok && d.object.raw.toString()).toContain(`k: ${Buffer.from("canary-7f3a").toString("base64")}`);
+  });
+
   it("reports a truncated envelope instead of throwing", () => {
     expect(decodeObject(plain.subarray(0, plain.length - 5))).toMatchObject({ ok: false, reason: expect.stringMatching(/malformed protobuf/) });
     expect(decodeObject(unknownEnvelope("v1", "Secret", Buffer.alloc(0)).subarray(0, 6))).toMatchObject({ ok: false });
@@ -73,6 +114,17 @@ describe("decryption", () => {
       const c = encrypted(aescbcValue(plain, "key1", key));
       expect(c.payload.length % 16).toBe(0);
       expect(decrypt(c, key, ETCD_KEY)).toEqual({ status: "ok", plaintext: plain });
+    }
+  });
+
+  it("opens aescbc and aesgcm around protobuf, JSON and YAML payloads alike", () => {
+    const payloads = [plain, secretJsonValue("canary", "a1", { value: "v" }), secretYamlValue("canary", "a1", { value: "v" })];
+    for (const p of payloads) {
+      for (const v of [aescbcValue(p, "key1", KEY), aesgcmValue(p, "key1", KEY, ETCD_KEY)]) {
+        const d = decrypt(encrypted(v), KEY, ETCD_KEY);
+        expect(d).toEqual({ status: "ok", plaintext: p });
+        expect(d.status === "ok" && decodeObject(d.plaintext)).toMatchObject({ ok: true, object: { kind: "Secret", name: "canary" } });
+      }
     }
   });
 

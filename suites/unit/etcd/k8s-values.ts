@@ -80,3 +80,57 @@ export function secretJsonValue(name: string, namespace: string, data: Record<st
   const b64 = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
   return Buffer.from(JSON.stringify({ kind: "Secret", apiVersion: "v1", metadata: { name, namespace }, data: b64, type: "Opaque" }));
 }
+
+const STAMP = "2026-12-01T10:00:00Z";
+const UID = "6b0d5c6e-0000-4000-8000-00000000c0de";
+
+/**
+ * A value as kube-apiserver stores it with --storage-media-type=application/yaml:
+ * the object's JSON re-marshalled by sigs.k8s.io/yaml JSONToYAML through
+ * go-yaml v2, i.e. keys sorted, two-space maps, sequences not indented under
+ * their key, strings that would read as another type double-quoted (the
+ * layout `kubectl get -o yaml` shows, from the same function).
+ */
+function yamlObject(kind: string, name: string, namespace: string, data: Record<string, string>, tail: string[]): Buffer {
+  const entries = Object.keys(data)
+    .sort()
+    .map((k) => `  ${k}: ${data[k]}`);
+  return Buffer.from(
+    [
+      "apiVersion: v1",
+      "data:",
+      ...entries,
+      `kind: ${kind}`,
+      "metadata:",
+      `  creationTimestamp: "${STAMP}"`,
+      "  labels:",
+      "    app.kubernetes.io/managed-by: secretproof",
+      "  managedFields:",
+      "  - apiVersion: v1",
+      "    fieldsType: FieldsV1",
+      "    fieldsV1:",
+      "      f:data:",
+      "        .: {}",
+      ...Object.keys(data)
+        .sort()
+        .map((k) => `        f:${k}: {}`),
+      "    manager: kubectl-client-side-apply",
+      "    operation: Update",
+      `    time: "${STAMP}"`,
+      `  name: ${name}`,
+      `  namespace: ${namespace}`,
+      `  uid: ${UID}`,
+      ...tail,
+      "",
+    ].join("\n"),
+  );
+}
+
+export function secretYamlValue(name: string, namespace: string, data: Record<string, string>): Buffer {
+  const b64 = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
+  return yamlObject("Secret", name, namespace, b64, ["type: Opaque"]);
+}
+
+export function configMapYamlValue(name: string, namespace: string, data: Record<string, string>): Buffer {
+  return yamlObject("ConfigMap", name, namespace, data, []);
+}
