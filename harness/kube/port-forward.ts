@@ -23,7 +23,6 @@ export interface PortForwardExit {
  * the local port would fail as "connection refused": this names the cause.
  */
 export class PortForwardExitedError extends PermanentError {
-  override readonly name = "PortForwardExitedError";
   constructor(
     readonly command: string,
     readonly localPort: number,
