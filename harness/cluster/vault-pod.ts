@@ -14,6 +14,8 @@ import { NS, VAULT } from "./names.ts";
  * pod is deleted. So `up` reads the StatefulSet and the pod itself.
  */
 export interface VaultPodView {
+  /** The StatefulSet controller has seen the current spec (status.observedGeneration >= metadata.generation). */
+  observed: boolean;
   /** status.updateRevision of the StatefulSet: the revision new pods get. */
   updateRevision?: string;
   pod?: { revision?: string; ready: boolean; deleting: boolean; phase: string };
@@ -24,6 +26,7 @@ export type VaultPodStep = ProbeResult<"ready"> & { replace?: string };
 /** What to do next for vault-0: replace it (an old revision), wait, or go on (Ready at the current revision). */
 export function vaultPodStep(v: VaultPodView): VaultPodStep {
   const pod = v.pod;
+  if (!v.observed) return { done: false, state: `StatefulSet ${VAULT.statefulSet} not yet observed by its controller at its current generation` };
   if (!pod) return { done: false, state: `no pod ${VAULT.pod} yet` };
   if (pod.deleting) return { done: false, state: `${VAULT.pod} is being deleted` };
   if (v.updateRevision && pod.revision && pod.revision !== v.updateRevision) {
@@ -36,7 +39,9 @@ export function vaultPodStep(v: VaultPodView): VaultPodStep {
 
 /** The pieces of the StatefulSet and its pod that vaultPodStep reads. */
 export function vaultPodView(sts: V1StatefulSet | undefined, pod: V1Pod | undefined): VaultPodView {
-  const view: VaultPodView = {};
+  const generation = sts?.metadata?.generation;
+  const observed = sts?.status?.observedGeneration;
+  const view: VaultPodView = { observed: generation !== undefined && observed !== undefined && observed >= generation };
   if (sts?.status?.updateRevision) view.updateRevision = sts.status.updateRevision;
   if (pod) {
     view.pod = {

@@ -8,7 +8,10 @@ import { kindReuseProblem } from "../../../harness/cluster/kind-reuse.ts";
 import { afterPasswordStreamFailed } from "../../../harness/cluster/postgres-deploy.ts";
 import { vaultPodStep, vaultPodView } from "../../../harness/cluster/vault-pod.ts";
 
-const sts = (updateRevision: string): V1StatefulSet => ({ metadata: { name: "vault" }, status: { replicas: 1, updateRevision } });
+const sts = (updateRevision: string, observedGeneration = 2): V1StatefulSet => ({
+  metadata: { name: "vault", generation: 2 },
+  status: { replicas: 1, updateRevision, observedGeneration },
+});
 const vault0 = (revision: string, ready: boolean, deleting = false): V1Pod => ({
   metadata: {
     name: "vault-0",
@@ -25,8 +28,16 @@ describe("vault-0 readiness, which helm --wait skips for an OnDelete StatefulSet
 
   it("waits while vault-0 is missing, being deleted, or not Ready", () => {
     expect(vaultPodStep(vaultPodView(sts("vault-7d9"), undefined))).toEqual({ done: false, state: "no pod vault-0 yet" });
+    expect(vaultPodStep(vaultPodView(undefined, vault0("vault-7d9", true))).done).toBe(false);
     expect(vaultPodStep(vaultPodView(sts("vault-7d9"), vault0("vault-7d9", true, true))).done).toBe(false);
     expect(vaultPodStep(vaultPodView(sts("vault-7d9"), vault0("vault-7d9", false)))).toEqual({ done: false, state: "vault-0 is Running, not Ready" });
+  });
+
+  it("trusts the update revision only once the controller has observed the StatefulSet's current spec", () => {
+    expect(vaultPodStep(vaultPodView(sts("vault-7d9", 1), vault0("vault-7d9", true)))).toEqual({
+      done: false,
+      state: "StatefulSet vault not yet observed by its controller at its current generation",
+    });
   });
 
   it("replaces a vault-0 left on an older template, even a Ready one", () => {
