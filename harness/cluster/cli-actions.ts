@@ -43,8 +43,10 @@ export async function downCommand(opts: { exportLogs?: boolean }): Promise<void>
   const profile = loadProfile();
   const rec = opts.exportLogs ? await createRun(profile, { command: "down" }) : undefined;
   const r = await down({ profile, ...(rec ? { exportLogsFor: rec } : {}) });
-  if (rec) await rec.finalize("passed");
-  process.stdout.write(`${r.deleted ? "deleted the cluster" : "no cluster to delete"}; removed ${r.stateDir}${rec ? `; logs in ${rec.dir}.cluster-logs` : ""}\n`);
+  if (rec) await rec.finalize(r.logExportError ? "failed" : "passed");
+  const logs = !rec ? "" : r.logExportError ? `; logs NOT exported: ${r.logExportError}` : `; logs in ${rec.dir}.cluster-logs`;
+  process.stdout.write(`${r.deleted ? "deleted the cluster" : "no cluster to delete"}; removed ${r.stateDir}${logs}\n`);
+  if (r.logExportError) process.exitCode = 1;
 }
 
 export async function logsCommand(out: string): Promise<void> {

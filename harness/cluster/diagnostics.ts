@@ -17,6 +17,8 @@ const T = {
   csi: { namespace: NS.system, selector: "app=secrets-store-csi-driver", release: "secrets-store-csi-driver" },
   vault: { namespace: NS.vault, selector: "app.kubernetes.io/name in (vault, vault-csi-provider)", release: "vault" },
   postgres: { namespace: NS.postgres, selector: "app.kubernetes.io/name=postgres" },
+  // kubeadm's CoreDNS pods carry the legacy kube-dns label
+  coredns: { namespace: NS.system, selector: "k8s-app=kube-dns" },
   app: { namespace: NS.app, selector: "app.kubernetes.io/name=secure-test-app" },
 } satisfies Record<string, DiagnosticTarget>;
 
@@ -29,8 +31,9 @@ export const STEP_TARGETS: Readonly<Record<string, readonly DiagnosticTarget[]>>
   "csi-driver": [T.csi],
   vault: [T.vault],
   postgres: [T.postgres],
+  "cluster-dns": [T.coredns, T.postgres],
   "configure-vault": [T.vault, T.postgres],
-  app: [T.app, T.csi, T.vault],
+  app: [T.app, T.csi, T.vault, T.tetragon],
   "app-ready": [T.app, T.postgres, T.csi, T.vault],
 };
 

@@ -32,16 +32,32 @@ export async function exportClusterLogs(o: { profile: Profile; clusterName?: str
   return exportLogsRedacted(attachCluster({ name, commandMs: toMs(o.profile.waits.clusterCreate) }), o.out, o.rel);
 }
 
-/** Deletes the kind cluster (logs exported first when asked) and the cluster's local state, secrets included. */
-export async function down(o: DownOptions): Promise<{ deleted: boolean; stateDir: string }> {
+export interface DownResult {
+  deleted: boolean;
+  stateDir: string;
+  /** Why the logs asked for were not exported (the cluster was deleted all the same). */
+  logExportError?: string;
+}
+
+/**
+ * Deletes the kind cluster and the cluster's local state, secrets included.
+ * Logs are exported first when asked; an export that fails is reported in
+ * the result, and the cluster is deleted anyway: a teardown that stops there
+ * would leave the cluster, and its secrets, behind.
+ */
+export async function down(o: DownOptions): Promise<DownResult> {
   const name = o.clusterName ?? defaultClusterName();
   const log = o.log ?? new StepLog();
   const kind = { name, commandMs: toMs(o.profile.waits.clusterCreate) };
   const exists = await log.step("find-cluster", () => clusterExists(kind));
+  let logExportError: string | undefined;
   if (exists) {
     const run = o.exportLogsFor;
     if (run) {
-      await log.step("export-logs", () => exportClusterLogs({ profile: o.profile, clusterName: name, out: clusterLogsWriter(run.dir), rel: "teardown" }));
+      const out = clusterLogsWriter(run.dir);
+      logExportError = await log
+        .step("export-logs", () => exportClusterLogs({ profile: o.profile, clusterName: name, out, rel: "teardown" }))
+        .then(() => undefined, (err: unknown) => (err instanceof Error ? err.message : String(err)));
     }
     await log.step("delete-cluster", () => attachCluster(kind).delete());
   } else {
@@ -49,5 +65,5 @@ export async function down(o: DownOptions): Promise<{ deleted: boolean; stateDir
   }
   const dir = stateDir(name);
   await log.step("remove-state", () => removeState(dir));
-  return { deleted: exists, stateDir: dir };
+  return { deleted: exists, stateDir: dir, ...(logExportError === undefined ? {} : { logExportError }) };
 }

@@ -68,6 +68,19 @@ export async function writeKindConfig(dir: string, yaml: string): Promise<string
   return path;
 }
 
+/** The kind config a cluster was created from, kept until `down` removes the state directory. */
+const CREATED_KIND_CONFIG = "kind-config.created.yaml";
+
+export async function recordCreatedKindConfig(dir: string, yaml: string): Promise<void> {
+  await writeFile(join(dir, CREATED_KIND_CONFIG), yaml, { mode: 0o600 });
+}
+
+/** The recorded config, or undefined when the cluster was created without one being recorded. */
+export async function readCreatedKindConfig(dir: string): Promise<string | undefined> {
+  const path = join(dir, CREATED_KIND_CONFIG);
+  return (await exists(path)) ? readFile(path, "utf8") : undefined;
+}
+
 /** Deletes a cluster's local state directory. */
 export async function removeState(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });

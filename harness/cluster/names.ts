@@ -64,10 +64,26 @@ export const POSTGRES = {
 export const VAULT = {
   service: "vault",
   port: 8200,
+  /** vault-helm names the StatefulSet after the release ("vault"); dev mode runs one replica. */
+  statefulSet: "vault",
+  pod: "vault-0",
   /** What the CSI provider in the cluster dials (SecretProviderClass vaultAddress). */
   inClusterAddress: "http://vault.vault:8200",
   /** The API server as Vault's Kubernetes auth reaches it from its pod (the in-pod CA covers this name). */
   kubernetesHost: "https://kubernetes.default.svc:443",
+} as const;
+
+/** The Tetragon agent as chart 1.7.0 names it (templates/daemonset.yaml, _helpers.tpl "tetragon.name", "container.tetragon.name"). */
+export const TETRAGON = {
+  namespace: "kube-system",
+  daemonSet: "tetragon",
+  container: "tetragon",
+} as const;
+
+/** Cluster DNS as kubeadm deploys it (cmd/kubeadm/app/constants CoreDNSDeploymentName). */
+export const CLUSTER_DNS = {
+  namespace: "kube-system",
+  deployment: "coredns",
 } as const;
 
 export const ENCRYPTION = {

@@ -17,6 +17,16 @@ export function bootstrapPhase(pod: PodSummary | undefined): BootstrapPhase {
   return init?.state.startsWith("terminated:Completed") ? "starting" : "absent";
 }
 
+/**
+ * After streaming the password failed: go on when the init container has
+ * finished meanwhile (it let the pod through at once because the data
+ * directory exists, or it got the password before the exec reported an
+ * error), fail when it still waits or the pod is gone.
+ */
+export function afterPasswordStreamFailed(now: BootstrapPhase): "continue" | "fail" {
+  return now === "starting" || now === "ready" ? "continue" : "fail";
+}
+
 export interface PostgresDeps {
   kubectl: Kubectl;
   kube: KubeClient;
@@ -43,10 +53,7 @@ export async function deployPostgres(d: PostgresDeps, plan: StackPlan["postgres"
     d.wait,
   );
   if (phase === "ready") return "running";
-  if (phase === "awaiting-password") {
-    const write = 'umask 077; cat > "$BOOTSTRAP_FILE.tmp" && mv "$BOOTSTRAP_FILE.tmp" "$BOOTSTRAP_FILE"';
-    await d.kubectl.exec(NS.postgres, POSTGRES.pod, ["sh", "-c", write], { container: POSTGRES.bootstrapContainer, input: password });
-  }
+  if (phase === "awaiting-password") await streamPassword(d, password);
   await waitFor(
     "postgres-0 Ready",
     async () => {
@@ -57,6 +64,18 @@ export async function deployPostgres(d: PostgresDeps, plan: StackPlan["postgres"
   );
   await d.kubectl.exec(NS.postgres, POSTGRES.pod, ["sh", "-c", ': > "$BOOTSTRAP_FILE"'], { container: POSTGRES.container });
   return "bootstrapped";
+}
+
+/** Writes the password into the init container's tmpfs over exec stdin; tolerates the container finishing first. */
+async function streamPassword(d: PostgresDeps, password: string): Promise<void> {
+  const write = 'umask 077; cat > "$BOOTSTRAP_FILE.tmp" && mv "$BOOTSTRAP_FILE.tmp" "$BOOTSTRAP_FILE"';
+  try {
+    await d.kubectl.exec(NS.postgres, POSTGRES.pod, ["sh", "-c", write], { container: POSTGRES.bootstrapContainer, input: password });
+  } catch (err) {
+    const now = bootstrapPhase(await observe(d));
+    if (afterPasswordStreamFailed(now) === "continue") return;
+    throw new Error(`streaming the bootstrap password into ${NS.postgres}/${POSTGRES.pod} container ${POSTGRES.bootstrapContainer} failed; the pod is now ${now}`, { cause: err });
+  }
 }
 
 /**

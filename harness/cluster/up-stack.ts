@@ -2,11 +2,15 @@ import type { ReleaseName } from "../../clusters/helm/releases.ts";
 import { toMs } from "../core/duration.ts";
 import { portForward } from "../kube/port-forward.ts";
 import { probeApp } from "./app-check.ts";
-import { APP, NS, VAULT } from "./names.ts";
+import { coreDnsRolledOut, probePostgresName } from "./cluster-dns.ts";
+import { APP, CLUSTER_DNS, NS, POSTGRES, TETRAGON, VAULT } from "./names.ts";
 import { deployPostgres, resetAdminPassword } from "./postgres-deploy.ts";
+import { Reforward } from "./reforward.ts";
+import { tetragonProcScanDoneAt } from "./tetragon-ready.ts";
 import { poll } from "./up-steps.ts";
 import { need, type UpContext } from "./up-context.ts";
 import { readVaultConfigState, vaultHealthy } from "./vault-check.ts";
+import { probeVaultPod } from "./vault-pod.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
 
 const w = (ctx: UpContext) => ({
@@ -33,7 +37,11 @@ export async function ciliumStep(ctx: UpContext): Promise<void> {
   });
 }
 
-/** Tetragon, then its TracingPolicy CRD (the operator installs it at run time) so suites can apply policies at once. */
+/**
+ * Tetragon, then its TracingPolicy CRD (the operator installs it at run time)
+ * so suites can apply policies at once, then the agent's /proc scan, after
+ * which anything that starts is seen by its exec sensor (tetragon-ready.ts).
+ */
 export async function tetragonStep(ctx: UpContext): Promise<void> {
   await releaseStep(ctx, "tetragon");
   const kube = need(ctx, "kube");
@@ -41,6 +49,40 @@ export async function tetragonStep(ctx: UpContext): Promise<void> {
   await poll(ctx, `CRD ${crd} Established`, w(ctx).rollout, async () =>
     (await kube.crdEstablished(crd)) ? { done: true, value: crd } : { done: false, state: `${crd} not established` },
   );
+  ctx.log.info(`tetragon: agent scanned /proc at ${await tetragonScanned(ctx)}`);
+}
+
+/** When the running Tetragon agent finished its /proc scan, waiting for it if it has not yet. */
+export function tetragonScanned(ctx: UpContext): Promise<string> {
+  const k = need(ctx, "kubectl");
+  const what = `the Tetragon agent (${TETRAGON.namespace}/ds/${TETRAGON.daemonSet}) to log the end of its /proc scan ("Read ProcFS … appended")`;
+  return poll(ctx, what, w(ctx).rollout, async () => {
+    const at = await tetragonProcScanDoneAt(k);
+    return at ? { done: true, value: at } : { done: false, state: "no such line in the agent's current log" };
+  });
+}
+
+/** Vault, then vault-0 Ready at the StatefulSet's current revision, read through the API (vault-pod.ts: helm --wait does not). */
+export async function vaultStep(ctx: UpContext): Promise<void> {
+  await releaseStep(ctx, "vault");
+  const kube = need(ctx, "kube");
+  const k = need(ctx, "kubectl");
+  await poll(ctx, `${NS.vault}/${VAULT.pod} Ready at the StatefulSet's current revision`, w(ctx).rollout, async () => {
+    const step = await probeVaultPod(kube, k);
+    if (step.replace) ctx.log.info(`vault: ${step.replace}: deleted it`);
+    return step;
+  });
+}
+
+/** CoreDNS rolled out, then POSTGRES.host resolving to the Service's IP inside postgres-0 (cluster-dns.ts). */
+export async function clusterDnsStep(ctx: UpContext): Promise<void> {
+  const k = need(ctx, "kubectl");
+  const kube = need(ctx, "kube");
+  await coreDnsRolledOut(k, w(ctx).rollout);
+  const ip = await poll(ctx, `${POSTGRES.host} to resolve inside ${POSTGRES.pod} (${CLUSTER_DNS.namespace}/${CLUSTER_DNS.deployment} serving)`, w(ctx).rollout, () =>
+    probePostgresName(kube, k),
+  );
+  ctx.log.info(`cluster-dns: ${POSTGRES.host} resolves to ${ip} inside ${POSTGRES.pod}`);
 }
 
 export async function postgresStep(ctx: UpContext): Promise<void> {
@@ -53,35 +95,37 @@ export async function postgresStep(ctx: UpContext): Promise<void> {
 }
 
 /**
- * Reaches Vault through a port-forward. Already configured: nothing to do.
- * Otherwise harness/vault configures it, rotate-root included. When Vault
- * holds no Postgres connection (new cluster, or dev-mode Vault restarted and
- * lost its memory after an earlier rotate-root) the admin password is first
- * set back to the bootstrap one over the pod's socket.
+ * Reaches Vault through a port-forward, reopened whenever kubectl has exited
+ * (it does after the first refused connection). Already configured: nothing
+ * to do. Otherwise harness/vault configures it, rotate-root included. When
+ * Vault holds no Postgres connection (new cluster, or dev-mode Vault
+ * restarted and lost its memory after an earlier rotate-root) the admin
+ * password is first set back to the bootstrap one over the pod's socket.
  */
 export async function configureVaultStep(ctx: UpContext): Promise<void> {
   const secrets = need(ctx, "secrets");
-  await using pf = await portForward(ctx.kubeContext, NS.vault, `svc/${VAULT.service}`, VAULT.port, w(ctx).command);
-  await poll(ctx, `Vault healthy at ${pf.url}`, w(ctx).rollout, async () => {
-    const h = await vaultHealthy(pf.url, w(ctx).command);
+  await using fw = new Reforward(() => portForward(ctx.kubeContext, NS.vault, `svc/${VAULT.service}`, VAULT.port, w(ctx).command));
+  await poll(ctx, `Vault healthy through a port-forward to ${NS.vault}/svc/${VAULT.service}`, w(ctx).rollout, async () => {
+    const h = await vaultHealthy(await fw.url(), w(ctx).command);
     return h.ok ? { done: true, value: h } : { done: false, state: h };
   });
   const names = { ...need(ctx, "binding"), dbConfig: vaultNames.dbConfig };
-  const state = await readVaultConfigState(pf.url, secrets.vaultRootToken, names, w(ctx).command);
+  const explained = (err: unknown) => Promise.reject(fw.explain(err));
+  const state = await readVaultConfigState(await fw.url(), secrets.vaultRootToken, names, w(ctx).command).catch(explained);
   if (state.configured) {
     ctx.log.info("configure-vault: already configured");
     return;
   }
   ctx.log.info(`configure-vault: configuring (missing: ${state.missing.join(", ")})`);
   if (!state.hasConnection) await resetAdminPassword(need(ctx, "kubectl"), secrets.postgresBootstrapPassword);
-  await need(ctx, "configureVault")({ ...need(ctx, "plan").configureVault, addr: pf.url });
+  await need(ctx, "configureVault")({ ...need(ctx, "plan").configureVault, addr: await fw.url() }).catch(explained);
 }
 
-/** Ends `up`: the app answers 200 with a Vault-issued identity through its Service. */
+/** Ends `up`: the app answers 200 with a Vault-issued identity through its Service (the forward reopened if kubectl exits). */
 export async function appReadyStep(ctx: UpContext): Promise<void> {
-  await using pf = await portForward(ctx.kubeContext, NS.app, `svc/${APP.service}`, APP.servicePort, w(ctx).command);
-  const id = await poll(ctx, `${APP.deployment} to answer 200 with a v-… identity through ${APP.service}`, w(ctx).app, () =>
-    probeApp(pf.url, w(ctx).command),
+  await using fw = new Reforward(() => portForward(ctx.kubeContext, NS.app, `svc/${APP.service}`, APP.servicePort, w(ctx).command));
+  const id = await poll(ctx, `${APP.deployment} to answer 200 with a v-… identity through ${APP.service}`, w(ctx).app, async () =>
+    probeApp(await fw.url(), w(ctx).command),
   );
   ctx.appIdentity = id.dbUser;
   ctx.log.info(`app-ready: ${APP.deployment} answers as ${id.dbUser}`);

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { versions } from "../../clusters/versions.ts";
-import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
 import { toMs } from "../core/duration.ts";
+import { PermanentError } from "../core/errors.ts";
 import { run } from "../core/exec.ts";
 import { waitFor } from "../core/wait.ts";
 import { registerSecrets } from "./state.ts";
@@ -13,7 +13,15 @@ import { kubectl } from "../kube/kubectl.ts";
 import { planProblems } from "../schemas/check-plan.ts";
 import { configureVault } from "../vault/configure.ts";
 import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
-import { encryptionHostDir, ensureSecrets, writeEncryptionConfig, writeKindConfig } from "./local-state.ts";
+import { kindReuseProblem } from "./kind-reuse.ts";
+import {
+  encryptionHostDir,
+  ensureSecrets,
+  readCreatedKindConfig,
+  recordCreatedKindConfig,
+  writeEncryptionConfig,
+  writeKindConfig,
+} from "./local-state.ts";
 import { planStack } from "./plan.ts";
 import { renderFiles, toYamlDocuments } from "./render.ts";
 import { need, type UpContext } from "./up-context.ts";
@@ -55,10 +63,16 @@ export function planAfterState(ctx: UpContext): void {
   ctx.plan = plan;
 }
 
+/**
+ * Creates the cluster, or reuses it only if it was created from the kind
+ * config rendered now (kind-reuse.ts); a new cluster's config is recorded in
+ * the state directory for the next `up` to compare with.
+ */
 export async function kindStep(ctx: UpContext): Promise<void> {
   planAfterState(ctx);
   await recordStack(ctx);
-  const configPath = await writeKindConfig(ctx.stateDir, stringify(need(ctx, "plan").kindConfig, { lineWidth: 0 }));
+  const yaml = stringify(need(ctx, "plan").kindConfig, { lineWidth: 0 });
+  const configPath = await writeKindConfig(ctx.stateDir, yaml);
   const cluster = await createOrReuseCluster({
     name: ctx.clusterName,
     commandMs: ms(ctx, (w) => w.command),
@@ -66,6 +80,11 @@ export async function kindStep(ctx: UpContext): Promise<void> {
     configPath,
     onCreateFailure: (c) => exportLogsRedacted(c, clusterLogsWriter(ctx.evidence.dir), "kind-create"),
   });
+  if (cluster.created) await recordCreatedKindConfig(ctx.stateDir, yaml);
+  else {
+    const problem = kindReuseProblem(cluster.name, await readCreatedKindConfig(ctx.stateDir), yaml);
+    if (problem) throw new PermanentError(problem);
+  }
   ctx.cluster = cluster;
   ctx.kubectl = kubectl(cluster.context, ms(ctx, (w) => w.command));
   ctx.kube = connectKube(cluster.context);
@@ -92,15 +111,6 @@ export async function appImageLoadStep(ctx: UpContext): Promise<void> {
 
 export async function namespacesStep(ctx: UpContext): Promise<void> {
   await need(ctx, "kubectl").apply(toYamlDocuments(need(ctx, "plan").namespaces));
-}
-
-/** The app objects, its pod template annotated with the image ID so a rebuilt image rolls out. */
-export async function appStep(ctx: UpContext): Promise<void> {
-  const plan = need(ctx, "plan");
-  const deployment = renderAppDeployment(versions.images.app, need(ctx, "appImageId"));
-  const k = need(ctx, "kubectl");
-  await k.apply(toYamlDocuments([plan.app.secretProviderClass, plan.app.service, deployment]));
-  await k.rolloutStatus(deployment.metadata!.namespace!, `deployment/${deployment.metadata!.name!}`, ms(ctx, (w) => w.rollout));
 }
 
 /** Polls with the profile's interval until `probe` is done. */

@@ -11,8 +11,9 @@ import { clusterName as defaultClusterName, kindContext } from "./names.ts";
 import { stateDir as defaultStateDir } from "./state.ts";
 import { UP_STEPS } from "./steps.ts";
 import type { UpContext } from "./up-context.ts";
-import { appReadyStep, ciliumStep, configureVaultStep, postgresStep, releaseStep, tetragonStep } from "./up-stack.ts";
-import { appImageLoadStep, appImageStep, appStep, fixturesStep, kindStep, namespacesStep, stateStep } from "./up-steps.ts";
+import { appStep } from "./up-app.ts";
+import { appReadyStep, ciliumStep, clusterDnsStep, configureVaultStep, postgresStep, releaseStep, tetragonStep, vaultStep } from "./up-stack.ts";
+import { appImageLoadStep, appImageStep, fixturesStep, kindStep, namespacesStep, stateStep } from "./up-steps.ts";
 
 export interface UpOptions {
   profile: Profile;
@@ -45,8 +46,9 @@ function bodies(ctx: UpContext): Record<string, () => Promise<unknown>> {
     tetragon: () => tetragonStep(ctx),
     falco: () => releaseStep(ctx, "falco"),
     "csi-driver": () => releaseStep(ctx, "secrets-store-csi-driver"),
-    vault: () => releaseStep(ctx, "vault"),
+    vault: () => vaultStep(ctx),
     postgres: () => postgresStep(ctx),
+    "cluster-dns": () => clusterDnsStep(ctx),
     "app-image-load": () => appImageLoadStep(ctx),
     "configure-vault": () => configureVaultStep(ctx),
     app: () => appStep(ctx),

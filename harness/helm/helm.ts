@@ -40,6 +40,19 @@ function parseJson<T>(r: ExecResult, empty: string): T {
 /** helm pinned to one kube context, installing charts straight from their repository URL at a pinned version. */
 export function helm(o: HelmOptions): Helm {
   const ctx = ["--kube-context", o.context];
+  /**
+   * `helm rollback` to the previous revision, which leaves a deployed or a
+   * failed revision on top (either lets the upgrade proceed). If the rollback
+   * fails and the release is still pending, that is the error.
+   */
+  const unlock = async (spec: ReleaseSpec, timeoutMs: number) => {
+    try {
+      await run("helm", ["rollback", spec.name, "--namespace", spec.namespace, ...ctx], { timeoutMs });
+    } catch (err) {
+      const after = await h.state(spec);
+      if (after.action === "rollback") throw new Error(`helm rollback ${spec.name} in ${spec.namespace} failed and the release is still pending: ${after.reason}`, { cause: err });
+    }
+  };
   const h: Helm = {
     context: o.context,
     async list() {
@@ -63,6 +76,7 @@ export function helm(o: HelmOptions): Helm {
       if (state.action === "reinstall") {
         await run("helm", ["uninstall", spec.name, "--namespace", spec.namespace, "--wait", ...ctx], { timeoutMs });
       }
+      if (state.action === "rollback") await unlock(spec, timeoutMs);
       const file = join(o.scratchDir, `${spec.name}-${randomBytes(4).toString("hex")}.values.yaml`);
       await writeFile(file, stringify(JSON.parse(canonicalJson(spec.values))), { mode: 0o600 });
       try {

@@ -13,7 +13,12 @@ export interface DeployedRelease {
 }
 
 export interface ReleaseState {
-  action: "install" | "upgrade" | "reinstall" | "skip";
+  /**
+   * install/upgrade: `helm upgrade --install`; reinstall: `helm uninstall`
+   * first; rollback: `helm rollback` to the previous revision first (which
+   * unlocks the release), then upgrade; skip: nothing.
+   */
+  action: "install" | "upgrade" | "reinstall" | "rollback" | "skip";
   reason: string;
 }
 
@@ -32,16 +37,42 @@ export function valuesDigest(values: unknown): string {
 }
 
 /**
+ * What an interrupted operation left, and how to get past it. helm v3.21.3
+ * refuses to upgrade any release whose last revision is pending-install,
+ * pending-upgrade or pending-rollback ("another operation
+ * (install/upgrade/rollback) is in progress": pkg/action/upgrade.go:218-221,
+ * pkg/action/action.go:63, pkg/release/status.go:47-48), and `upgrade
+ * --install` only installs when no revision exists or the last is
+ * "uninstalled" (cmd/helm/upgrade.go:121-125). `helm rollback` does not check
+ * for a pending status (pkg/action/rollback.go:95-129) and records a new
+ * revision, deployed or failed (rollback.go:197-201), either of which upgrade
+ * accepts (upgrade.go:224-236). An "uninstalling" release has no deployed
+ * revision and is neither failed nor superseded, so upgrade refuses it too.
+ */
+function interrupted(found: DeployedRelease): ReleaseState | undefined {
+  const s = found.status;
+  if (s === "pending-install") return { action: "reinstall", reason: "an earlier install was interrupted (pending-install)" };
+  if (s === "uninstalling") return { action: "reinstall", reason: "an earlier uninstall was interrupted (uninstalling)" };
+  if (s !== "pending-upgrade" && s !== "pending-rollback") return undefined;
+  const revision = Number(found.revision);
+  if (Number.isInteger(revision) && revision > 1) {
+    return { action: "rollback", reason: `an earlier ${s.slice("pending-".length)} was interrupted (${s} at revision ${revision}); rolling back to ${revision - 1} unlocks it` };
+  }
+  return { action: "reinstall", reason: `${s} at revision ${found.revision} has no earlier revision to roll back to` };
+}
+
+/**
  * Decides what `helm upgrade --install` must do: nothing when the release is
  * deployed at the pinned chart version with exactly the rendered values (as
- * `helm get values` returns them), reinstall when an earlier install was
- * interrupted (helm refuses to touch a pending-install release), else
- * install or upgrade. Pure, so idempotence is tested without a cluster.
+ * `helm get values` returns them), repair first when an earlier operation
+ * was interrupted (see `interrupted`), else install or upgrade. Pure, so
+ * idempotence is tested without a cluster.
  */
 export function releaseState(spec: ReleaseSpec, found: DeployedRelease | undefined, deployedValues: unknown): ReleaseState {
   const want = `${spec.chart.chart}-${spec.chart.version}`;
   if (!found) return { action: "install", reason: "not installed" };
-  if (found.status === "pending-install") return { action: "reinstall", reason: "an earlier install was interrupted (pending-install)" };
+  const repair = interrupted(found);
+  if (repair) return repair;
   if (found.status !== "deployed") return { action: "upgrade", reason: `release status is ${found.status}` };
   if (found.chart !== want) return { action: "upgrade", reason: `deployed ${found.chart}, pinned ${want}` };
   const have = valuesDigest(deployedValues);

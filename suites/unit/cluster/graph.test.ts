@@ -33,6 +33,18 @@ describe("the up step graph", () => {
     expect(topoOrder(UP_STEPS).at(-1)).toBe("app-ready");
   });
 
+  it("starts the app only after Tetragon and Falco, so Tetragon sees the app start rather than finding it in /proc", () => {
+    expect([...deps("app")]).toEqual(expect.arrayContaining(["tetragon", "falco"]));
+    const order = topoOrder(UP_STEPS);
+    expect(order.indexOf("app")).toBeGreaterThan(order.indexOf("tetragon"));
+    expect(order.indexOf("app")).toBeGreaterThan(order.indexOf("falco"));
+  });
+
+  it("proves cluster DNS (after the CNI and Postgres) before Vault verifies its database connection by name", () => {
+    expect([...deps("cluster-dns")]).toEqual(expect.arrayContaining(["cilium", "postgres"]));
+    expect([...deps("configure-vault")]).toContain("cluster-dns");
+  });
+
   it("rejects unknown dependencies and cycles", () => {
     const bad: StepSpec[] = [
       { name: "a", deps: ["b"], what: "" },

@@ -66,3 +66,34 @@ describe("helm release convergence (second up changes nothing)", () => {
     expect(valuesDigest(releases.vault.values)).not.toBe(valuesDigest(releases.falco.values));
   });
 });
+
+describe("helm releases an interrupted operation left locked", () => {
+  // Every status helm v3.21.3 records (pkg/release/status.go), and what `up` does before `helm upgrade --install`.
+  const cases: [status: string, revision: string, action: string][] = [
+    ["deployed", "3", "skip"],
+    ["failed", "3", "upgrade"],
+    ["superseded", "3", "upgrade"],
+    ["unknown", "3", "upgrade"],
+    ["uninstalled", "3", "upgrade"],
+    ["pending-install", "1", "reinstall"],
+    ["uninstalling", "3", "reinstall"],
+    ["pending-upgrade", "4", "rollback"],
+    ["pending-rollback", "5", "rollback"],
+    ["pending-upgrade", "1", "reinstall"],
+  ];
+  it.each(cases)("a %s release at revision %s is repaired by %s", (status, revision, action) => {
+    expect(releaseState(spec, deployed({ status, revision }), JSON.parse(JSON.stringify(spec.values))).action).toBe(action);
+  });
+
+  it("never upgrades a pending release, which helm refuses with \"another operation is in progress\"", () => {
+    for (const status of ["pending-install", "pending-upgrade", "pending-rollback"]) {
+      expect(releaseState(spec, deployed({ status, revision: "2" }), undefined).action, status).not.toBe("upgrade");
+    }
+  });
+
+  it("says which revision the rollback returns to", () => {
+    expect(releaseState(spec, deployed({ status: "pending-upgrade", revision: "4" }), undefined).reason).toBe(
+      "an earlier upgrade was interrupted (pending-upgrade at revision 4); rolling back to 3 unlocks it",
+    );
+  });
+});

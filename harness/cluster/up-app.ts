@@ -1,0 +1,34 @@
+import { versions } from "../../clusters/versions.ts";
+import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
+import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
+import { toMs } from "../core/duration.ts";
+import { APP, NS } from "./names.ts";
+import { toYamlDocuments } from "./render.ts";
+import { appStarts, decideAppRestart } from "./tetragon-ready.ts";
+import { tetragonScanned } from "./up-stack.ts";
+import { need, type UpContext } from "./up-context.ts";
+
+const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
+
+/**
+ * The app objects, its pod template annotated with the image ID so a rebuilt
+ * image rolls out. The step runs after Tetragon (and Falco), so a new app pod
+ * starts where the exec sensor sees it; on a reused cluster whose Tetragon
+ * agent restarted after the app, the app is restarted (tetragon-ready.ts).
+ */
+export async function appStep(ctx: UpContext): Promise<void> {
+  const plan = need(ctx, "plan");
+  const deployment = renderAppDeployment(versions.images.app, need(ctx, "appImageId"));
+  const k = need(ctx, "kubectl");
+  const rollout = toMs(ctx.profile.waits.rollout);
+  const ref = `deployment/${APP.deployment}`;
+  await k.apply(toYamlDocuments([plan.app.secretProviderClass, plan.app.service, deployment]));
+  await k.rolloutStatus(NS.app, ref, rollout);
+  const scanned = await tetragonScanned(ctx);
+  const pods = await need(ctx, "kube").core.listNamespacedPod({ namespace: NS.app, labelSelector: selector });
+  const decision = decideAppRestart(scanned, appStarts(pods.items));
+  ctx.log.info(`app: ${decision.restart ? "restarting" : "keeping"} ${APP.deployment}: ${decision.reason}`);
+  if (!decision.restart) return;
+  await k.run(["-n", NS.app, "rollout", "restart", ref]);
+  await k.rolloutStatus(NS.app, ref, rollout);
+}

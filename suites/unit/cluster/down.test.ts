@@ -1,0 +1,68 @@
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { down } from "../../../harness/cluster/down.ts";
+import { generateSecrets } from "../../../harness/cluster/secrets.ts";
+import { saveSecrets, stateDir } from "../../../harness/cluster/state.ts";
+import { StepLog } from "../../../harness/core/log.ts";
+import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
+import { loadProfile } from "../../../harness/profile.ts";
+
+let dir: string;
+const saved = { state: process.env.SECRETPROOF_STATE_DIR, path: process.env.PATH };
+
+/** A stand-in `kind` on PATH: lists one cluster, fails to export its logs, and records a delete. */
+const FAKE_KIND = (d: string) => `#!/bin/sh
+case "$1 $2" in
+  "get clusters") echo "teardown-test";;
+  "export logs") echo "ERROR: unknown cluster or node not running" >&2; exit 1;;
+  "delete cluster") echo "$@" > "${d}/deleted";;
+  *) echo "unexpected: $*" >&2; exit 2;;
+esac
+`;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "secretproof-down-"));
+  await writeFile(join(dir, "kind"), FAKE_KIND(dir));
+  await chmod(join(dir, "kind"), 0o755);
+  process.env.PATH = `${dir}${delimiter}${saved.path ?? ""}`;
+  process.env.SECRETPROOF_STATE_DIR = join(dir, "state");
+});
+afterEach(async () => {
+  process.env.PATH = saved.path;
+  if (saved.state === undefined) delete process.env.SECRETPROOF_STATE_DIR;
+  else process.env.SECRETPROOF_STATE_DIR = saved.state;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const gone = (p: string) => stat(p).then(() => false, () => true);
+
+describe("down", () => {
+  it("deletes the cluster and its state even when exporting its logs fails, and says why the logs are missing", async () => {
+    await saveSecrets(stateDir("teardown-test"), generateSecrets());
+    const lines: string[] = [];
+    const r = await down({
+      profile: loadProfile("ci"),
+      clusterName: "teardown-test",
+      log: new StepLog({ write: (l) => lines.push(l) }),
+      exportLogsFor: new ArtifactWriter(join(dir, "run")),
+    });
+    expect(await readFile(join(dir, "deleted"), "utf8")).toBe("delete cluster --name teardown-test\n");
+    expect(r.deleted).toBe(true);
+    expect(r.logExportError).toMatch(/^kind export logs .* --name teardown-test exited 1 .*\n.*unknown cluster or node not running/s);
+    expect(await gone(stateDir("teardown-test"))).toBe(true);
+    expect(lines.some((l) => l.includes("export-logs FAILED"))).toBe(true);
+  });
+
+  it("deletes the cluster when its logs cannot be exported redacted (no secrets to redact with)", async () => {
+    const r = await down({
+      profile: loadProfile("ci"),
+      clusterName: "teardown-test",
+      log: new StepLog({ write: () => undefined }),
+      exportLogsFor: new ArtifactWriter(join(dir, "run")),
+    });
+    expect(r.logExportError).toMatch(/^refusing to export teardown-test's logs unredacted/);
+    expect(await readFile(join(dir, "deleted"), "utf8")).toContain("teardown-test");
+  });
+});
