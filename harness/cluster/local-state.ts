@@ -20,15 +20,32 @@ async function exists(path: string): Promise<boolean> {
 export const encryptionHostDir = (dir: string) => join(dir, "encryption");
 
 /**
+ * Why stored secrets cannot be used, and what to do. They are never replaced
+ * in place: an existing cluster was built with them (its Vault release holds
+ * the root token, its API server the key), and `down` is what removes both.
+ */
+function unusableSecrets(path: string, problems: string[], clusterExists: boolean): PermanentError {
+  const why = clusterExists
+    ? "the kind cluster was brought up with them, so it cannot be reused"
+    : "no kind cluster uses them";
+  return new PermanentError(
+    `${path} cannot be used: ${problems.join("; ")}. ${why}: run \`secretproof down\` ` +
+      "(deletes the cluster and its state directory) and then `secretproof up` to start over with new secrets",
+  );
+}
+
+/**
  * The cluster's secrets: loaded when they exist, generated (and saved 0600)
  * for a new cluster. A cluster that exists without its secrets cannot be
- * reused: its encryption key would be unknown to A1.
+ * reused: its encryption key would be unknown to A1. Stored secrets of a shape
+ * that cannot work (e.g. an `hvs.` root token Vault refuses) stop `up` before
+ * anything starts, with the way out, instead of a crash-looping vault-0.
  */
 export async function ensureSecrets(dir: string, clusterExists: boolean): Promise<{ secrets: ClusterSecrets; generated: boolean }> {
   if (await exists(join(dir, SECRETS_FILE))) {
     const secrets = await loadSecrets(dir);
     const problems = secretProblems(secrets);
-    if (problems.length) throw new PermanentError(`${join(dir, SECRETS_FILE)}: ${problems.join("; ")}`);
+    if (problems.length) throw unusableSecrets(join(dir, SECRETS_FILE), problems, clusterExists);
     return { secrets, generated: false };
   }
   if (clusterExists) {

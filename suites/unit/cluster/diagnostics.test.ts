@@ -8,8 +8,9 @@ import type { ExecResult } from "../../../harness/core/exec.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 
-const TOKEN = "hvs.ThisIsTheGeneratedRootToken123";
+const TOKEN = generateVaultRootToken();
 
 /** Records the kubectl calls the reporter makes and answers each with canned output (no cluster involved). */
 function recordingKubectl(calls: string[][]): Kubectl {

@@ -1,10 +1,12 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encryptionHostDir, ensureSecrets, writeEncryptionConfig } from "../../../harness/cluster/local-state.ts";
-import { secretProblems } from "../../../harness/cluster/secrets.ts";
+import { generateSecrets, secretProblems } from "../../../harness/cluster/secrets.ts";
+import { saveSecrets } from "../../../harness/cluster/state.ts";
 
 let root: string;
 let dir: string;
@@ -36,6 +38,28 @@ describe("a new cluster's secrets", () => {
 
   it("cannot be invented for a cluster that already exists (its key would be unknown)", async () => {
     await expect(ensureSecrets(dir, true)).rejects.toThrow(/cluster exists but its secrets .* are gone: run `secretproof down`/);
+  });
+});
+
+describe("a state directory from before, whose root token Vault refuses", () => {
+  // as generateSecrets made it before: Vault's own service-token prefix on a base64url body
+  const oldToken = `hvs.${randomBytes(24).toString("base64url")}`;
+  const writeOld = () => saveSecrets(dir, { ...generateSecrets(), vaultRootToken: oldToken });
+
+  it.each([
+    [true, "the kind cluster was brought up with them, so it cannot be reused"],
+    [false, "no kind cluster uses them"],
+  ])("stops up (cluster exists: %s) naming the upstream rule and the way out, and keeps the file", async (exists, why) => {
+    await writeOld();
+    const before = await readFile(join(dir, "secrets.json"), "utf8");
+    const err = (await ensureSecrets(dir, exists).catch((e: unknown) => e)) as Error;
+    expect(err.name).toBe("PermanentError");
+    expect(err.message).toContain(`${join(dir, "secrets.json")} cannot be used: vaultRootToken has the 'hvs.' prefix`);
+    expect(err.message).toContain("custom token ID cannot have the 'hvs.' prefix\", hashicorp/vault vault/token_store.go:1141-1149");
+    expect(err.message).toContain(`${why}: run \`secretproof down\``);
+    expect(err.message).toMatch(/and then `secretproof up` to start over with new secrets$/);
+    expect(err.message).not.toContain(oldToken.slice(4));
+    expect(await readFile(join(dir, "secrets.json"), "utf8")).toBe(before);
   });
 });
 

@@ -3,12 +3,14 @@ import { renderReleases } from "../../../clusters/helm/releases.ts";
 import { versions } from "../../../clusters/versions.ts";
 import { canonicalJson, releaseState, valuesDigest, type DeployedRelease } from "../../../harness/helm/release-state.ts";
 import { loadProfile } from "../../../harness/profile.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 
+const ROOT_TOKEN = generateVaultRootToken();
 const releases = renderReleases({
   clusterName: "secretproof",
   profile: loadProfile("ci"),
   versions,
-  secrets: { vaultRootToken: "hvs.example-token-value" },
+  secrets: { vaultRootToken: ROOT_TOKEN },
   falcoRules: "- rule: x\n",
 });
 const spec = releases.cilium;
@@ -41,11 +43,13 @@ describe("helm release convergence (second up changes nothing)", () => {
   it("upgrades when any value differs, e.g. a new Vault root token", () => {
     const vault = releases.vault;
     const old = JSON.parse(JSON.stringify(vault.values)) as { server: { dev: { devRootToken: string } } };
-    old.server.dev.devRootToken = "hvs.another-token";
+    const previous = generateVaultRootToken();
+    old.server.dev.devRootToken = previous;
     const s = releaseState(vault, deployed({ name: "vault", namespace: "vault", chart: "vault-0.34.1" }), old);
     expect(s.action).toBe("upgrade");
     expect(s.reason).toMatch(/^values differ/);
-    expect(s.reason).not.toContain("hvs.");
+    expect(s.reason).not.toContain(previous);
+    expect(s.reason).not.toContain(ROOT_TOKEN);
   });
 
   it("upgrades a release deployed at another chart version", () => {

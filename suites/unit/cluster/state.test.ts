@@ -5,12 +5,13 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadSecrets, registerSecrets, saveSecrets, stateDir, type ClusterSecrets } from "../../../harness/cluster/state.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 
 let dir: string;
 const secrets: ClusterSecrets = {
   encryptionKeyName: "key1",
   encryptionKey: randomBytes(32).toString("base64"),
-  vaultRootToken: `hvs.${randomBytes(20).toString("base64url")}`,
+  vaultRootToken: generateVaultRootToken(),
   postgresBootstrapPassword: randomBytes(18).toString("base64url"),
 };
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ArtifactWriter, EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { checkManifest, listFiles, parseManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 
 let root: string;
 beforeEach(async () => {
@@ -25,7 +26,7 @@ describe("evidence recorder", () => {
   it("a registered secret never reaches any written file, in any spelling", async () => {
     const red = new Redactor();
     const password = "gXH2tx-vLIQ5AcFL7gPD";
-    const token = `hvs.${randomBytes(18).toString("base64url")}`;
+    const token = generateVaultRootToken();
     const key = randomBytes(32);
     red.register(password, "db password");
     red.register(token, "vault root token");

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPermanent } from "../../../harness/core/errors.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { connectVault, listLeases, lookupLease, revokeLease, vaultError, vaultStatus } from "../../../harness/vault/index.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 
 /**
  * node-vault does not export its error classes, so the adapter reads the
@@ -15,7 +16,7 @@ import { connectVault, listLeases, lookupLease, revokeLease, vaultError, vaultSt
 let server: Server;
 let addr: string;
 const seen: { method?: string; url?: string; body: string }[] = [];
-const TOKEN = "hvs.test-token-0123456789";
+const TOKEN = generateVaultRootToken();
 
 function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -47,7 +48,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("the Vault client adapter", () => {
   it("fails at once on a rejected token, naming the address and the answer", async () => {
-    const err = await connectVault({ addr, token: "hvs.wrong-token-000000", redactor: new Redactor() }).catch((e: unknown) => e);
+    const err = await connectVault({ addr, token: generateVaultRootToken(), redactor: new Redactor() }).catch((e: unknown) => e);
     expect(isPermanent(err)).toBe(true);
     expect((err as Error).message).toBe(`GET /v1/auth/token/lookup-self against ${addr} returned 403: permission denied`);
   });
