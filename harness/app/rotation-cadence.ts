@@ -62,6 +62,38 @@ export function remountModel(i: RemountInputs): RemountModel {
   return { ...i, maxResyncMs, maxGapMs, maxHeldMs: maxGapMs + i.publishMs, basis };
 }
 
+const GO_UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, "µs": 1e-3, ns: 1e-6 };
+
+/** Milliseconds of a Go duration string as metav1.Duration prints it ("10s", "1m0s", "1h0m0s"), or undefined. */
+export function parseGoDuration(text: string): number | undefined {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((m) => m[0]).join("") !== text) return undefined;
+  return parts.reduce((sum, m) => sum + Number(m[1]) * (GO_UNIT_MS[m[2] as string] as number), 0);
+}
+
+/**
+ * Checks the kubelet's running configuration, as its /configz endpoint
+ * (through the API server's node proxy) prints it: `{"kubeletconfig": {...}}`
+ * in kubelet.config.k8s.io/v1beta1 field names (kubernetes/kubernetes
+ * cmd/kubelet/app/server.go initConfigz). A kind cluster keeps the kubelet
+ * config it was created with, so a reused cluster can predate the patch.
+ */
+export function kubeletSyncProblem(configzText: string, node: string, expectedMs: number): string | undefined {
+  let freq: unknown;
+  try {
+    freq = (JSON.parse(configzText) as { kubeletconfig?: { syncFrequency?: unknown } }).kubeletconfig?.syncFrequency;
+  } catch {
+    return `the kubelet on ${node} answered /configz with no JSON: ${configzText.slice(0, 120)}`;
+  }
+  const got = typeof freq === "string" ? parseGoDuration(freq) : undefined;
+  if (got === undefined) return `the kubelet on ${node} reports no readable syncFrequency in /configz (${JSON.stringify(freq)})`;
+  if (got === expectedMs) return undefined;
+  return (
+    `the kubelet on ${node} runs with syncFrequency ${String(freq)}; the profile expects ${secs(expectedMs)} (the kind config's ` +
+    `KubeletConfiguration patch). A reused kind cluster keeps the kubelet config it was created with: delete it and run again`
+  );
+}
+
 /** One look at which credential the app is using (an AppSample fits). */
 export interface IdentityObservation {
   /** When the look started (ISO 8601). */

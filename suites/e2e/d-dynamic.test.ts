@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
-import { judgeRemountCadence, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
+import { judgeRemountCadence, kubeletSyncProblem, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
 import { observeWindow, sampleApp, samplePod } from "../../harness/app/samples.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/claims/dynamic.ts";
 import { DYNAMIC_PATHS as P, judgeDynamic, type DynamicEvidence } from "../../harness/claims/dynamic-family.ts";
 import type { AppSample, LeaseRecord, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic-types.ts";
 import type { ClaimId } from "../../harness/claims/verdict.ts";
-import { APP, NS, POSTGRES, VAULT } from "../../harness/cluster/names.ts";
+import { APP, NS, POSTGRES, VAULT, controlPlaneNode } from "../../harness/cluster/names.ts";
 import { toMs } from "../../harness/core/duration.ts";
 import { remountModelOf } from "../../harness/profile.ts";
 import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
@@ -56,14 +56,20 @@ const recordPod = async () =>
   record(ev.podSamples as PodSample[], P.podSamples, await samplePod(e.kube, NS.app, APP_LABELS, APP.container));
 
 /**
- * Upstream behaviours D2 stands on, checked first so a failure names them:
- * the CSI provider's Vault token outlives the rest of the run (before the
- * window), and the kubelet remounts as often as the profile models (after it).
+ * Upstream behaviours D2 stands on, checked first so a failure names them
+ * (harness/app/rotation-cadence.ts): before the window, the kubelet resyncs at
+ * the profile's syncFrequency and the CSI provider's Vault token outlives the
+ * rest of the run; after it, the mount was remounted as often as modelled.
  */
-async function checkProviderToken(): Promise<void> {
+async function checkRotationPrerequisites(): Promise<void> {
+  const node = controlPlaneNode(e.ctx.clusterName);
+  const configz = await e.kube.run(["get", "--raw", `/api/v1/nodes/${node}/proxy/configz`]);
   const pods = await e.kube.json<{ items?: { status?: { startTime?: string } }[] }>(["-n", NS.app, "get", "pods", "-l", APP_LABELS]);
-  const problem = providerTokenProblem(pods.items?.[0]?.status?.startTime, Date.now(), ms((p) => p.vault.authTokenTtl), ms((p) => p.budget));
-  expect(problem, problem).toBeUndefined();
+  const problems = [
+    kubeletSyncProblem(configz.stdout, node, ms((p) => p.csi.syncFrequency)),
+    providerTokenProblem(pods.items?.[0]?.status?.startTime, Date.now(), ms((p) => p.vault.authTokenTtl), ms((p) => p.budget)),
+  ].filter((x) => x !== undefined);
+  expect(problems, problems.join("\n")).toEqual([]);
 }
 
 function checkRemountCadence(): void {
@@ -122,7 +128,7 @@ afterAll(async () => {
 
 describe("dynamic credentials, proven from Postgres", () => {
   it("D2: the app answers 200 from the same, unrestarted pod while its database identity rotates", async () => {
-    await checkProviderToken();
+    await checkRotationPrerequisites();
     await recordPod(); // the pod samples must bracket the app samples
     await observeWindow("the D2 observation window", () => collectTick(appUrl), {
       windowMs: ms((p) => p.dynamic.rotationWindow),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { judgeRemountCadence, providerTokenProblem, remountModel } from "../../../harness/app/rotation-cadence.ts";
+import {
+  judgeRemountCadence,
+  kubeletSyncProblem,
+  parseGoDuration,
+  providerTokenProblem,
+  remountModel,
+} from "../../../harness/app/rotation-cadence.ts";
 import type { AppSample } from "../../../harness/claims/dynamic-types.ts";
 
 const T0 = Date.parse("2026-12-01T10:00:00.000Z");
@@ -96,5 +102,48 @@ describe("the CSI provider's Vault token against the run", () => {
 
   it("fails when the pod reports no start time", () => {
     expect(providerTokenProblem(undefined, T0, HOUR, MIN)).toMatch(/the app pod reports no start time \(undefined\)/);
+  });
+});
+
+/** The kubelet's /configz answer, trimmed: v1beta1 field names, metav1.Duration as Go prints it. */
+const configz = (syncFrequency: string) =>
+  JSON.stringify({
+    kubeletconfig: {
+      enableServer: true,
+      podLogsDir: "/var/log/pods",
+      syncFrequency,
+      fileCheckFrequency: "20s",
+      httpCheckFrequency: "20s",
+      cgroupDriver: "systemd",
+      failSwapOn: false,
+    },
+  });
+
+describe("the kubelet's running syncFrequency", () => {
+  const node = "secretproof-control-plane";
+
+  it("reads Go durations as metav1.Duration prints them", () => {
+    expect([parseGoDuration("10s"), parseGoDuration("1m0s"), parseGoDuration("1h0m0s"), parseGoDuration("1.5s"), parseGoDuration("250ms")]).toEqual([
+      10_000, 60_000, 3_600_000, 1_500, 250,
+    ]);
+    expect(parseGoDuration("10 s")).toBeUndefined();
+    expect(parseGoDuration("")).toBeUndefined();
+  });
+
+  it("passes a kubelet running with the profile's syncFrequency", () => {
+    expect(kubeletSyncProblem(configz("10s"), node, 10_000)).toBeUndefined();
+    expect(kubeletSyncProblem(configz("1m0s"), node, 60_000)).toBeUndefined();
+  });
+
+  it("fails, by name, a kubelet still at its 1m default (a cluster created before the patch)", () => {
+    expect(kubeletSyncProblem(configz("1m0s"), node, 10_000)).toBe(
+      "the kubelet on secretproof-control-plane runs with syncFrequency 1m0s; the profile expects 10 s (the kind config's KubeletConfiguration patch). " +
+        "A reused kind cluster keeps the kubelet config it was created with: delete it and run again",
+    );
+  });
+
+  it("fails an answer it cannot read rather than guessing", () => {
+    expect(kubeletSyncProblem("<html>forbidden</html>", node, 10_000)).toMatch(/answered \/configz with no JSON: <html>forbidden/);
+    expect(kubeletSyncProblem(JSON.stringify({ kubeletconfig: {} }), node, 10_000)).toMatch(/reports no readable syncFrequency in \/configz \(undefined\)/);
   });
 });
