@@ -45,7 +45,10 @@ export interface RemountModel extends RemountInputs {
  * sets `requiresRepublish: {{ .Values.enableSecretRotation }}` on the
  * CSIDriver (charts/secrets-store-csi-driver/templates/csidriver.yaml:13 at
  * v1.6.0; PRs #1622, #1968), so the kubelet re-sends NodePublishVolume on
- * every pod sync; the driver skips the call when less than
+ * every pod sync (SyncPod calls the volume manager's ReprocessPod, whose
+ * populator marks the pod's volumes remount-required:
+ * pkg/kubelet/volumemanager/populator/desired_state_of_world_populator.go
+ * processPodVolumes); the driver skips the call when less than
  * rotationPollInterval has passed since the mount's mtime, i.e. its last
  * rotation (pkg/secrets-store/nodeserver.go:129-137, utils.go:79). A skipped
  * sync (an event-driven one, or a periodic one landing early) still resets the
