@@ -173,7 +173,8 @@ function rotationProblems(p: Profile): string[] {
   const used = m.maxHeldMs + ms(p.dynamic.appRead);
   if (used + ms(p.vault.leaseMargin) > ttl) {
     problems.push(
-      `a credential can outlive its lease: it stays mounted up to ${secs(m.maxHeldMs)} after Vault issues it (${m.basis}, publish counted twice) ` +
+      `a credential can outlive its lease: it stays mounted up to ${secs(m.maxHeldMs)} after Vault issues it ` +
+        `(${secs(m.publishMs)} to write it, then up to ${secs(m.maxGapMs)} to the next write: ${m.basis}) ` +
         `and the app may use it ${p.dynamic.appRead} later, which leaves less than vault.leaseMargin ${p.vault.leaseMargin} of its ${secs(ttl)} lease`,
     );
   }
