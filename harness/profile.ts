@@ -1,3 +1,4 @@
+import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./claims/dynamic-time.ts";
 import { type Duration, toMs } from "./core/duration.ts";
 
@@ -12,12 +13,22 @@ export interface Profile {
     defaultTtl: Duration;
     /** max_ttl of the dynamic database role. */
     maxTtl: Duration;
-    /** TTL of the Kubernetes auth token Vault hands the CSI provider. */
+    /**
+     * TTL of the Kubernetes auth token Vault hands the CSI provider. The
+     * provider keeps it per pod and never renews it; when it ends, Vault
+     * revokes every credential issued under it, the mounted one included.
+     */
     authTokenTtl: Duration;
+    /** Lease time a credential must still have left when the app last uses it (kubelet and Vault delays nobody models). */
+    leaseMargin: Duration;
   };
   csi: {
-    /** Secrets Store CSI driver rotationPollInterval. */
+    /** kubelet syncFrequency (a KubeletConfiguration patch in the kind config): each pod resync republishes the CSI volume. */
+    syncFrequency: Duration;
+    /** Secrets Store CSI driver rotationPollInterval: since v1.6.0 only the least time between two rotations of a mount. */
     rotationPollInterval: Duration;
+    /** Longest one republish takes: the provider's Vault login and credential issue, and the atomic write. */
+    publishTime: Duration;
   };
   waits: {
     /** Longest a single CLI call (kubectl, helm, etcdctl) may take. */
@@ -56,6 +67,8 @@ export interface Profile {
     expiryTolerance: Duration;
     /** default_ttl the component tier gives the role, short so TTL expiry is seen within seconds. */
     componentTtl: Duration;
+    /** Longest from the app reading the mounted files to Postgres checking its login (the app's DB_CONNECT_TIMEOUT, fixtures/app/app.py). */
+    appRead: Duration;
   };
   local: {
     /** A server the local tier starts itself (PostgreSQL, the app) to accept connections. */
@@ -69,10 +82,16 @@ export interface Profile {
 
 export type ProfileName = "ci" | "faithful";
 
+/**
+ * Minutes, not hours: kubelet resync 10s, so the mount is rewritten at most
+ * 26s apart and a credential is replaced within 31s of its issue; its 60s
+ * lease leaves 15s of margin after the app's 5s read. The 24h auth token
+ * outlives a day of runs against one reused cluster.
+ */
 const ci: Profile = {
   name: "ci",
-  vault: { defaultTtl: "45s", maxTtl: "90s", authTokenTtl: "20m" },
-  csi: { rotationPollInterval: "15s" },
+  vault: { defaultTtl: "60s", maxTtl: "120s", authTokenTtl: "24h", leaseMargin: "15s" },
+  csi: { syncFrequency: "10s", rotationPollInterval: "5s", publishTime: "5s" },
   waits: {
     command: "2m",
     clusterCreate: "5m",
@@ -87,15 +106,19 @@ const ci: Profile = {
     killWait: "10s",
     policyEnforcing: "60s",
   },
-  dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s" },
+  dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "10m",
 };
 
+/**
+ * The articles' 5m/15m TTLs and 1h auth token with every upstream default:
+ * kubelet syncFrequency 1m, the driver's 2m rotationPollInterval.
+ */
 const faithful: Profile = {
   name: "faithful",
-  vault: { defaultTtl: "5m", maxTtl: "15m", authTokenTtl: "1h" },
-  csi: { rotationPollInterval: "2m" },
+  vault: { defaultTtl: "5m", maxTtl: "15m", authTokenTtl: "1h", leaseMargin: "30s" },
+  csi: { syncFrequency: "1m", rotationPollInterval: "2m", publishTime: "5s" },
   waits: {
     command: "2m",
     clusterCreate: "10m",
@@ -110,7 +133,7 @@ const faithful: Profile = {
     killWait: "30s",
     policyEnforcing: "2m",
   },
-  dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s" },
+  dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "45m",
 };
@@ -126,18 +149,59 @@ export function loadProfile(name: string | undefined = process.env.SECRETPROOF_P
   return PROFILES[key as ProfileName];
 }
 
+/** The real CSI remount period this profile gives (kubelet resync, driver minimum, publish time). */
+export function remountModelOf(p: Pick<Profile, "csi">): RemountModel {
+  return remountModel({
+    syncFrequencyMs: toMs(p.csi.syncFrequency),
+    rotationPollIntervalMs: toMs(p.csi.rotationPollInterval),
+    publishMs: toMs(p.csi.publishTime),
+  });
+}
+
+/** Longest the app pod lives in one run: created by bring-up, it sees its rollout, the app-ready wait and the suites. */
+export function appPodLifetimeMs(p: Profile): number {
+  return toMs(p.waits.rollout) + toMs(p.waits.appReady) + toMs(p.budget);
+}
+
+/** The relations between the remount period, the lease, the D2 window and the provider's token. */
+function rotationProblems(p: Profile): string[] {
+  const problems: string[] = [];
+  const ms = (d: Duration) => toMs(d);
+  const m = remountModelOf(p);
+  // Vault caps default_ttl at max_ttl; nobody renews the lease, so it ends at issue + the smaller one.
+  const ttl = Math.min(ms(p.vault.defaultTtl), ms(p.vault.maxTtl));
+  const used = m.maxHeldMs + ms(p.dynamic.appRead);
+  if (used + ms(p.vault.leaseMargin) > ttl) {
+    problems.push(
+      `a credential can outlive its lease: it stays mounted up to ${secs(m.maxHeldMs)} after Vault issues it ` +
+        `(${secs(m.publishMs)} to write it, then up to ${secs(m.maxGapMs)} to the next write: ${m.basis}) ` +
+        `and the app may use it ${p.dynamic.appRead} later, which leaves less than vault.leaseMargin ${p.vault.leaseMargin} of its ${secs(ttl)} lease`,
+    );
+  }
+  if (ms(p.dynamic.rotationWindow) < m.maxGapMs + ms(p.dynamic.probeInterval)) {
+    problems.push(
+      `dynamic.rotationWindow ${p.dynamic.rotationWindow} cannot see two identities: a remount can take ${secs(m.maxGapMs)} (${m.basis}) plus a probe interval`,
+    );
+  }
+  if (ms(p.dynamic.probeInterval) >= ms(p.csi.rotationPollInterval)) {
+    problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval (the least time between rotations) or identities are missed");
+  }
+  if (ms(p.vault.authTokenTtl) <= appPodLifetimeMs(p)) {
+    problems.push(
+      `vault.authTokenTtl ${p.vault.authTokenTtl} ends while the app pod may still run (waits.rollout + waits.appReady + budget = ${secs(appPodLifetimeMs(p))}): ` +
+        "the CSI provider never renews it, and Vault revokes the mounted credential with it",
+    );
+  }
+  if (ms(p.vault.authTokenTtl) < ms(p.vault.maxTtl)) problems.push("vault.authTokenTtl is shorter than vault.maxTtl");
+  return problems;
+}
+
 /** Checks the relations the suites depend on; returns the problems found. */
 export function profileProblems(p: Profile): string[] {
   const problems: string[] = [];
   const ms = (d: Duration) => toMs(d);
   if (ms(p.vault.defaultTtl) > ms(p.vault.maxTtl)) problems.push("vault.defaultTtl exceeds vault.maxTtl");
-  if (ms(p.dynamic.rotationWindow) < 2 * ms(p.csi.rotationPollInterval)) {
-    problems.push("dynamic.rotationWindow must cover at least two CSI rotation polls to see a second identity");
-  }
-  if (ms(p.dynamic.probeInterval) >= ms(p.csi.rotationPollInterval)) {
-    problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval or rotations are missed");
-  }
-  if (ms(p.vault.authTokenTtl) < ms(p.vault.maxTtl)) problems.push("vault.authTokenTtl is shorter than vault.maxTtl");
+  problems.push(...rotationProblems(p));
   // vitest's e2e testTimeout and hookTimeout are the budget: each test's own longest wait must fit in it.
   const longest = Math.max(
     ms(p.dynamic.rotationWindow) + ms(p.waits.command), // D2's observation window and its slack

@@ -44,7 +44,7 @@ export interface StackPlan {
 /** The whole stack as data: a pure function shared by `up` and `render`. */
 export function planStack(i: StackInputs): StackPlan {
   return {
-    kindConfig: renderKindConfig({ clusterName: i.clusterName, versions: i.versions, encryptionHostDir: i.encryptionHostDir }),
+    kindConfig: renderKindConfig({ clusterName: i.clusterName, versions: i.versions, profile: i.profile, encryptionHostDir: i.encryptionHostDir }),
     encryptionConfig: renderEncryptionConfig(i.secrets),
     releases: renderReleases({
       clusterName: i.clusterName,

@@ -1,4 +1,6 @@
 import { parse } from "yaml";
+import type { AnySchema } from "ajv";
+import { KUBELET_CONFIG_API } from "../../clusters/kind/config.ts";
 import type { Versions } from "../../clusters/versions.ts";
 import type { StackPlan } from "../cluster/plan.ts";
 import { isPlaceholder } from "../cluster/secrets.ts";
@@ -6,21 +8,40 @@ import { CHART_KEYS, unknownValuesKeys } from "./chart-keys.ts";
 import { encryptionConfigurationSchema } from "./encryption-config.ts";
 import { kindClusterSchema } from "./kind-config.ts";
 import { kubeadmClusterConfigurationPatchSchema } from "./kubeadm.ts";
+import { kubeletConfigurationPatchSchema } from "./kubelet.ts";
 import { secretProviderClassSchema, vaultProviderObjectsSchema, vaultProviderParametersSchema } from "./secret-provider-class.ts";
 import { schemaProblems } from "./validate.ts";
 
 const prefixed = (where: string, problems: string[]) => problems.map((p) => `${where}${p}`);
 
+/**
+ * The generated kubeadm documents our patches may target, with their schema
+ * and the apiVersion kind generates. kind applies a patch only to a document
+ * of the same kind (and apiVersion, when the patch names one) and silently
+ * drops one that matches nothing (kind pkg/internal/patch/resource.go:66-71).
+ */
+function patchTargets(versions: Versions): Record<string, { schema: AnySchema; apiVersion: string; who: string }> {
+  return {
+    ClusterConfiguration: { schema: kubeadmClusterConfigurationPatchSchema, apiVersion: versions.kind.kubeadmApi, who: "the node image speaks" },
+    KubeletConfiguration: { schema: kubeletConfigurationPatchSchema, apiVersion: KUBELET_CONFIG_API, who: "kind generates" },
+  };
+}
+
+function patchProblems(where: string, text: string, versions: Versions): string[] {
+  const patch = parse(text) as Record<string, unknown>;
+  const target = patchTargets(versions)[String(patch.kind)];
+  if (!target) return [`${where} has kind ${String(patch.kind)}, which no patch here may target (ClusterConfiguration, KubeletConfiguration)`];
+  const out = prefixed(`${where} `, schemaProblems(target.schema, patch));
+  if (patch.apiVersion !== undefined && patch.apiVersion !== target.apiVersion) {
+    out.push(`${where} names ${String(patch.apiVersion)} but ${target.who} ${target.apiVersion}`);
+  }
+  return out;
+}
+
 function kindProblems(plan: StackPlan, versions: Versions): string[] {
   const out = prefixed("kind config ", schemaProblems(kindClusterSchema, plan.kindConfig));
   for (const [n, node] of plan.kindConfig.nodes.entries()) {
-    for (const [i, text] of node.kubeadmConfigPatches.entries()) {
-      const patch = parse(text) as Record<string, unknown>;
-      out.push(...prefixed(`kubeadm patch ${n}.${i} `, schemaProblems(kubeadmClusterConfigurationPatchSchema, patch)));
-      if (patch.apiVersion !== undefined && patch.apiVersion !== versions.kind.kubeadmApi) {
-        out.push(`kubeadm patch ${n}.${i} names ${String(patch.apiVersion)} but the node image speaks ${versions.kind.kubeadmApi}`);
-      }
-    }
+    for (const [i, text] of node.kubeadmConfigPatches.entries()) out.push(...patchProblems(`kubeadm patch ${n}.${i}`, text, versions));
   }
   return out;
 }

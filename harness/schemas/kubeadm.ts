@@ -5,7 +5,8 @@
  * HostPathMount). v1beta3 is what kind generates for node images up to
  * Kubernetes 1.35 (kind pkg/cluster/internal/kubeadm/config.go); extraArgs is
  * a map there. A patch may omit apiVersion (kind then applies it to whichever
- * kubeadm API the node speaks, pkg/internal/patch/resource.go).
+ * kubeadm API the node speaks, pkg/internal/patch/resource.go:66-71). The
+ * KubeletConfiguration patch has its own schema (./kubelet.ts).
  */
 const component = {
   extraArgs: { type: "object", additionalProperties: { type: "string" } },

@@ -1,15 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { toMs } from "../../harness/core/duration.ts";
-import { PROFILES, loadProfile, profileProblems } from "../../harness/profile.ts";
+import { PROFILES, type Profile, loadProfile, profileProblems, remountModelOf } from "../../harness/profile.ts";
+
+/**
+ * The ci profile as it was before the kind config set the kubelet's
+ * syncFrequency: the kubelet ran with its 1m default. The fields that did not
+ * exist then are at their most lenient (zero), so the rejection cannot come
+ * from them.
+ */
+const OLD_CI: Profile = {
+  ...structuredClone(PROFILES.ci),
+  vault: { defaultTtl: "45s", maxTtl: "90s", authTokenTtl: "20m", leaseMargin: "0s" },
+  csi: { syncFrequency: "1m", rotationPollInterval: "15s", publishTime: "0s" },
+  dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "0s" },
+  budget: "10m",
+};
 
 describe("profiles", () => {
   it("both profiles are internally consistent", () => {
     for (const p of Object.values(PROFILES)) expect(profileProblems(p), p.name).toEqual([]);
   });
 
-  it("faithful uses the articles' TTLs and the CSI driver's default poll", () => {
+  it("faithful keeps every upstream default and the articles' TTLs", () => {
     const f = loadProfile("faithful");
-    expect([f.vault.defaultTtl, f.vault.maxTtl, f.csi.rotationPollInterval]).toEqual(["5m", "15m", "2m"]);
+    expect([f.vault.defaultTtl, f.vault.maxTtl, f.vault.authTokenTtl]).toEqual(["5m", "15m", "1h"]);
+    expect([f.csi.syncFrequency, f.csi.rotationPollInterval]).toEqual(["1m", "2m"]);
   });
 
   it("ci keeps the whole run to minutes", () => {
@@ -18,10 +33,41 @@ describe("profiles", () => {
     expect(toMs(c.vault.maxTtl)).toBeLessThan(toMs("5m"));
   });
 
+  it("models the remount as poll interval + jittered kubelet resync + sync tick + publish", () => {
+    const m = remountModelOf(PROFILES.ci);
+    expect([m.maxResyncMs, m.maxGapMs, m.maxHeldMs]).toEqual([16_000, 26_000, 31_000]);
+    const f = remountModelOf(PROFILES.faithful);
+    expect([f.maxResyncMs, f.maxGapMs]).toEqual([91_000, 216_000]);
+  });
+
+  it("rejects the old ci profile: with the kubelet's 1m resync its 45s credential outlives its lease", () => {
+    const problems = profileProblems(OLD_CI).join("\n");
+    expect(problems).toMatch(/a credential can outlive its lease: it stays mounted up to 1m46s after Vault issues it/);
+    expect(problems).toMatch(/dynamic.rotationWindow 50s cannot see two identities: a remount can take 1m46s/);
+  });
+
+  it("rejects a lease that leaves less than the margin after the longest remount and the app's read", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.vault.defaultTtl = "50s";
+    expect(profileProblems(bad).join()).toMatch(/leaves less than vault.leaseMargin 15s of its 50 s lease/);
+  });
+
+  it("counts the lease Vault actually grants: default_ttl capped at max_ttl", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.vault.maxTtl = "40s";
+    expect(profileProblems(bad).join("\n")).toMatch(/vault.defaultTtl exceeds vault.maxTtl[\s\S]*of its 40 s lease/);
+  });
+
   it("catches a rotation window too short to see a second identity", () => {
     const bad = structuredClone(PROFILES.ci);
-    bad.dynamic.rotationWindow = "10s";
-    expect(profileProblems(bad).join()).toMatch(/two CSI rotation polls/);
+    bad.dynamic.rotationWindow = "20s";
+    expect(profileProblems(bad).join()).toMatch(/rotationWindow 20s cannot see two identities: a remount can take 26 s/);
+  });
+
+  it("catches a provider token that dies while the app pod may still run", () => {
+    const bad = structuredClone(PROFILES.faithful);
+    bad.vault.authTokenTtl = "50m";
+    expect(profileProblems(bad).join()).toMatch(/vault.authTokenTtl 50m ends while the app pod may still run \(.* = 55m00s\)/);
   });
 
   it("catches a budget that would time out D3's wait for the last identity to be dropped", () => {

@@ -13,7 +13,7 @@ describe("Vault definitions rendered from a profile", () => {
   it("renders the database role with the profile's TTLs as Vault duration strings", () => {
     const ci = renderVaultDefinitions(PROFILES.ci).databaseRole;
     expect(ci.path).toBe("database/roles/secure-app-dynamic");
-    expect([ci.body.default_ttl, ci.body.max_ttl]).toEqual(["45s", "90s"]);
+    expect([ci.body.default_ttl, ci.body.max_ttl]).toEqual(["60s", "120s"]);
     const faithful = renderVaultDefinitions(PROFILES.faithful).databaseRole.body;
     expect([faithful.default_ttl, faithful.max_ttl]).toEqual(["300s", "900s"]);
     expect(ci.body.db_name).toBe(vaultNames.dbConfig);
