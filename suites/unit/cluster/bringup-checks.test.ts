@@ -7,6 +7,7 @@ import { judgeResolution } from "../../../harness/cluster/cluster-dns.ts";
 import { kindReuseProblem } from "../../../harness/cluster/kind-reuse.ts";
 import { afterPasswordStreamFailed } from "../../../harness/cluster/postgres-deploy.ts";
 import { vaultPodStep, vaultPodView } from "../../../harness/cluster/vault-pod.ts";
+import { PROFILES } from "../../../harness/profile.ts";
 
 const sts = (updateRevision: string, observedGeneration = 2): V1StatefulSet => ({
   metadata: { name: "vault", generation: 2 },
@@ -64,7 +65,7 @@ describe("cluster DNS before Vault verifies its database connection", () => {
 
 describe("reusing a kind cluster", () => {
   const render = (nodeImage: string, dir = "/home/u/.secretproof/secretproof/encryption") =>
-    stringify(renderKindConfig({ clusterName: "secretproof", versions, encryptionHostDir: dir }), { lineWidth: 0 }).replace(versions.kind.nodeImage, nodeImage);
+    stringify(renderKindConfig({ clusterName: "secretproof", versions, profile: PROFILES.ci, encryptionHostDir: dir }), { lineWidth: 0 }).replace(versions.kind.nodeImage, nodeImage);
   const now = render(versions.kind.nodeImage);
 
   it("is allowed when it was created from the config rendered now", () => {
