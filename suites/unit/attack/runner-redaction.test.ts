@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { Attack } from "../../../harness/attack/catalogue.ts";
-import { runAttack } from "../../../harness/attack/runner.ts";
+import { AttemptFailed, runAttack } from "../../../harness/attack/runner.ts";
 import { ExecError, type ExecResult } from "../../../harness/core/exec.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
@@ -41,7 +41,8 @@ describe("attack runner redaction", () => {
       throw new ExecError("kubectl exec … cat /mnt/secrets/db-password timed out after 1s; stderr:\n", { command: "kubectl exec", stdout: CREDENTIAL, stderr: "" });
     });
     const err = await runAttack({ kube: timedOut, pod: POD, timeoutMs: 1_000, redactor: red }, CAT, "detection").catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/^attack cat: .*timed out/);
+    expect(err).toBeInstanceOf(AttemptFailed);
+    expect((err as Error).message).toMatch(/^attempt detection\/cat did not complete: attack cat: .*timed out/);
     expect(inspect(err, { depth: 10 })).not.toContain(CREDENTIAL);
   });
 });
