@@ -43,7 +43,7 @@ export function newNonce(): string {
  * - Tetragon: only that the stream is live and read up to then. Its event
  *   cache holds back an event whose process or pod is not known yet and
  *   retries it every 2 s up to 15 times (cilium/tetragon v1.7.0
- *   pkg/defaults/defaults.go:58-59, pkg/eventcache/eventcache.go:140-215),
+ *   pkg/defaults/defaults.go:58-59, pkg/eventcache/eventcache.go:140-221),
  *   so a SIGKILL of an earlier attempt may still arrive after the marker.
  *   Absence of a kill is proven by a re-check after the event-delay wait
  *   (AttackSession.recheck), not by this barrier.

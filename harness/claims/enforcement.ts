@@ -111,7 +111,7 @@ function tetragonBarrier(ev: EnforcementEvidence, nonce: string | undefined): nu
  * undefined when it is (or the bundle predates the re-check). A Tetragon
  * marker proves the stream live, not that earlier events were delivered: the
  * event cache retries an event every 2 s up to 15 times (cilium/tetragon
- * v1.7.0 pkg/defaults/defaults.go:58-59, pkg/eventcache/eventcache.go:140-215).
+ * v1.7.0 pkg/defaults/defaults.go:58-59, pkg/eventcache/eventcache.go:140-221).
  */
 export function recheckProblem(ev: Pick<EnforcementEvidence, "phase" | "barriers">, at: AttemptRecord): string | undefined {
   const after = ev.phase.recheckAfterMs;

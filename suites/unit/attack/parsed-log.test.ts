@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../../../harness/core/errors.ts";
+import { FalcoCollector } from "../../../harness/falco/collector.ts";
 import { ParsedLog, beforeStartMessage, sinceArgs } from "../../../harness/kube/log-follow.ts";
+import { TetragonCollector } from "../../../harness/tetragon/collector.ts";
 
 const upper = (line: string) => (line.startsWith("{") ? line.toUpperCase() : undefined);
 
@@ -54,5 +56,22 @@ describe("a followed log read from its start on, with no race against the stream
 
   it("says how far before the start the dropped line was", () => {
     expect(beforeStartMessage("Tetragon", 0, 1000)).toMatch(/^the Tetragon stream dropped the awaited line: its own time 1970-01-01T00:00:00.000Z is 1000 ms before/);
+  });
+});
+
+describe("the Falco and Tetragon collectors follow from their start", () => {
+  it("ask kubectl for the lines since their start, never `--tail=0` (which misses what is written while the stream opens)", async () => {
+    const falco = new FalcoCollector({ kubeContext: "kind-secretproof-unit-none" });
+    const tetragon = new TetragonCollector({ kubeContext: "kind-secretproof-unit-none", watchNamespace: "test-dynamic" });
+    try {
+      for (const c of [falco, tetragon]) {
+        const { command, startedAt } = c.stats();
+        expect(command).toContain(`--since-time=${startedAt}`);
+        expect(command).toContain("--tail=-1");
+        expect(command).not.toContain("--tail=0");
+      }
+    } finally {
+      await Promise.all([falco.stop(), tetragon.stop()]);
+    }
   });
 });
