@@ -11,15 +11,21 @@ export const APP = {
   servicePort: 80,
 } as const;
 
-interface PodJson {
+export interface PodJson {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
-  spec: { containers: { name: string; image: string }[] };
-  status: { phase?: string; containerStatuses?: { name: string; containerID?: string; restartCount: number; ready: boolean }[] };
+  spec: { nodeName?: string; containers: { name: string; image: string }[] };
+  status: {
+    phase?: string;
+    containerStatuses?: { name: string; containerID?: string; restartCount: number; ready: boolean; state?: { running?: { startedAt?: string } } }[];
+  };
 }
 
 export interface AppPodState extends PodIdentity {
   restartCount: number;
   labels: Record<string, string>;
+  /** When the current app container started (state.running.startedAt). */
+  startedAt?: string;
+  nodeName?: string;
 }
 
 function toState(p: PodJson): AppPodState {
@@ -35,6 +41,8 @@ function toState(p: PodJson): AppPodState {
     image: spec.image,
     restartCount: st.restartCount,
     labels: p.metadata.labels ?? {},
+    startedAt: st.state?.running?.startedAt,
+    nodeName: p.spec.nodeName,
   };
 }
 

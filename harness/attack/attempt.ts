@@ -37,10 +37,18 @@ export interface AttemptRecord {
   credentialRegistered: boolean;
   /** Nonce of the stream barrier run right after this attempt. */
   barrier?: string;
+  /**
+   * Nonce of a second barrier, run once the event-delay wait after the
+   * attempt had passed without a kill (entries Tetragon must spare).
+   */
+  recheck?: string;
+  /** Why the attempt did not finish with the command's exit code (exitCode is then -1, output empty). */
+  error?: string;
 }
 
 /** Judges an attempt's exit code and output against the catalogue's outcome. */
 export function outcomeProblems(a: AttemptRecord, o: Outcome): string[] {
+  if (a.error !== undefined) return [`the attempt did not complete: ${a.error}`];
   const p: string[] = [];
   if (a.exitCode !== o.exitCode) p.push(`exit code ${a.exitCode}, expected ${o.exitCode}`);
   switch (o.stdout) {

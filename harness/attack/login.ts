@@ -1,4 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { tail } from "../core/errors.ts";
+import type { ExecResult } from "../core/exec.ts";
+import { redactor } from "../evidence/redact.ts";
+import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "./attempt.ts";
 
@@ -17,6 +21,8 @@ export interface LoginProof {
   attempts: LoginAttempt[];
   /** The same user with a wrong password: must be refused, proving the password was checked. */
   wrongPassword: LoginAttempt | null;
+  /** Why the login check itself could not run (kubectl's own failure, the script's): no verdict on the password. */
+  error?: string;
 }
 
 // Runs in the app container with the app's own environment (DB_HOST, DB_PORT,
@@ -65,13 +71,42 @@ export async function loginWithStolen(
   timeoutMs: number,
 ): Promise<LoginProof> {
   const input = JSON.stringify({ password, users: [...new Set(users)], wrong: `wrong-${randomBytes(12).toString("hex")}` });
-  const r = await kube.exec(pod.namespace, pod.name, ["python3", "-c", SCRIPT], { container: pod.container, input, timeoutMs });
-  const out = JSON.parse(r.stdout) as { attempts: LoginAttempt[]; wrong_password: LoginAttempt | null };
-  return { at: new Date().toISOString(), attack, attempts: out.attempts, wrongPassword: out.wrong_password };
+  const at = new Date().toISOString();
+  const failed = (error: string): LoginProof => ({ at, attack, attempts: [], wrongPassword: null, error: redactor.redact(error) });
+  let r: ExecResult;
+  try {
+    r = await kube.exec(pod.namespace, pod.name, ["python3", "-c", SCRIPT], { container: pod.container, input, timeoutMs, okExitCodes: ANY_EXIT });
+  } catch (err) {
+    return failed(err instanceof Error ? err.message : String(err));
+  }
+  return parseLoginOutput(at, attack, r);
+}
+
+const ANY_EXIT = Array.from({ length: 255 }, (_, i) => i + 1);
+
+/**
+ * The login script's result, or why there is none: a refused password is a
+ * result inside the JSON; kubectl's own failure (no trailer line, e.g.
+ * "error: unable to upgrade connection") and the script's failure (python's
+ * exit code with its traceback) are not, and say which it was.
+ */
+export function parseLoginOutput(at: string, attack: string, r: Pick<ExecResult, "command" | "exitCode" | "stdout" | "stderr">): LoginProof {
+  const failed = (error: string): LoginProof => ({ at, attack, attempts: [], wrongPassword: null, error: redactor.redact(error) });
+  const x = execExit(r.exitCode, r.stderr);
+  if (x.origin === "kubectl") return failed(kubectlFailure(r.command, r.exitCode, r.stderr));
+  if (r.exitCode !== 0) return failed(`the login script exited ${r.exitCode} in the app container: ${tail(x.stderr, 5).trim() || "(no stderr)"}`);
+  try {
+    const out = JSON.parse(r.stdout) as { attempts: LoginAttempt[]; wrong_password: LoginAttempt | null };
+    if (!Array.isArray(out.attempts)) throw new Error("no attempts array");
+    return { at, attack, attempts: out.attempts, wrongPassword: out.wrong_password };
+  } catch (err) {
+    return failed(`the login script printed no result (${err instanceof Error ? err.message : String(err)}): ${r.stdout.slice(0, 200)}`);
+  }
 }
 
 /** Problems with a login proof (empty when the stolen credential is proven live). */
 export function loginProblems(p: LoginProof): string[] {
+  if (p.error !== undefined) return [`the login check did not run: ${p.error}`];
   const good = p.attempts.find((a) => a.ok);
   if (!good) return [`no candidate user logged in with the stolen password: ${JSON.stringify(p.attempts)}`];
   const out: string[] = [];

@@ -1,5 +1,6 @@
 import { ExecError, type ExecResult } from "../core/exec.ts";
 import { MIN_SECRET_LENGTH, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { AttemptRecord, PodIdentity } from "./attempt.ts";
 import type { Attack } from "./catalogue.ts";
@@ -46,13 +47,13 @@ async function runPlain(t: AttackTarget, a: Attack): Promise<RawRun> {
     if (err instanceof ExecError) throw new Error(`attack ${a.id}: ${err.message}`);
     throw err;
   }
-  // kubectl exits with the remote command's code and says so on stderr; any
-  // other non-zero exit is kubectl's own failure (no pod, no permission).
-  if (r.exitCode !== 0 && !r.stderr.includes(`command terminated with exit code ${r.exitCode}`)) {
-    throw new Error(`${r.command} failed in kubectl itself (exit ${r.exitCode}): ${(t.redactor ?? defaultRedactor).redact(r.stderr.trim())}`);
+  // A 137 is a kill only when the container reported it: kubectl's own failures
+  // (exit 1, or 137 when kubectl itself was SIGKILLed here) carry no trailer line.
+  const x = execExit(r.exitCode, r.stderr);
+  if (x.origin === "kubectl") {
+    throw new Error(`attack ${a.id}: ${kubectlFailure(r.command, r.exitCode, (t.redactor ?? defaultRedactor).redact(r.stderr))}`);
   }
-  const stderr = r.stderr.replace(new RegExp(`command terminated with exit code ${r.exitCode}\\n?$`), "");
-  return { exitCode: r.exitCode, stdout: r.stdout, stderr };
+  return { exitCode: x.exitCode, stdout: r.stdout, stderr: x.stderr };
 }
 
 async function runTty(t: AttackTarget, a: Attack): Promise<RawRun> {
@@ -73,16 +74,23 @@ function registerCredential(a: Attack, stdout: string, red: Redactor): string | 
   return value;
 }
 
-/** Runs one catalogue entry in the app container and records it, redacted. */
-export async function runAttack(t: AttackTarget, a: Attack, phase: string): Promise<AttemptResult> {
-  const red = t.redactor ?? defaultRedactor;
-  const startMs = Date.now();
-  const raw = a.tty ? await runTty(t, a) : await runPlain(t, a);
-  const endMs = Date.now();
-  const credential = registerCredential(a, raw.stdout, red);
-  const bytes = Buffer.byteLength(raw.stdout, "utf8");
-  const unregistrable = a.target !== undefined && bytes > 0 && credential === undefined;
-  const record: AttemptRecord = {
+/**
+ * An attempt that ran but did not finish with an exit code of the command
+ * (a timeout, kubectl's own failure). It carries the attempt's record, with
+ * no output and exit code -1, so the attempt stays in the evidence.
+ */
+export class AttemptFailed extends Error {
+  override readonly name = "AttemptFailed";
+  constructor(
+    readonly record: AttemptRecord,
+    options: ErrorOptions,
+  ) {
+    super(`attempt ${record.id} did not complete: ${record.error}`, options);
+  }
+}
+
+function baseRecord(t: AttackTarget, a: Attack, phase: string, startMs: number, endMs: number) {
+  return {
     id: `${phase}/${a.id}`,
     attack: a.id,
     phase,
@@ -93,6 +101,28 @@ export async function runAttack(t: AttackTarget, a: Attack, phase: string): Prom
     endedAt: new Date(endMs).toISOString(),
     startMs,
     endMs,
+  };
+}
+
+/** Runs one catalogue entry in the app container and records it, redacted. */
+export async function runAttack(t: AttackTarget, a: Attack, phase: string): Promise<AttemptResult> {
+  const red = t.redactor ?? defaultRedactor;
+  const startMs = Date.now();
+  let raw: RawRun;
+  try {
+    raw = a.tty ? await runTty(t, a) : await runPlain(t, a);
+  } catch (err) {
+    // Only the (redacted) message is kept: a read cut short may have printed an unregistered credential.
+    const error = red.redact(err instanceof Error ? err.message : String(err));
+    const record: AttemptRecord = { ...baseRecord(t, a, phase, startMs, Date.now()), exitCode: -1, stdoutBytes: 0, stdout: "", stderr: "", credentialRegistered: false, error };
+    throw new AttemptFailed(record, { cause: err });
+  }
+  const endMs = Date.now();
+  const credential = registerCredential(a, raw.stdout, red);
+  const bytes = Buffer.byteLength(raw.stdout, "utf8");
+  const unregistrable = a.target !== undefined && bytes > 0 && credential === undefined;
+  const record: AttemptRecord = {
+    ...baseRecord(t, a, phase, startMs, endMs),
     exitCode: raw.exitCode,
     stdoutBytes: bytes,
     stdout: unregistrable ? `<withheld: ${bytes} bytes from a credential file, too short to redact>` : red.redact(raw.stdout),

@@ -1,6 +1,7 @@
 import type { AppProbe } from "../attack/app-probe.ts";
 import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../attack/attempt.ts";
 import type { Attack } from "../attack/catalogue.ts";
+import { clockSlackMs, type MarkerTiming } from "../attack/clock.ts";
 import { loginProblems, type LoginProof } from "../attack/login.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
 import { detectionMatrix } from "./detection-matrix.ts";
@@ -63,7 +64,13 @@ export interface DetectionEvidence {
   slackMs: number;
 }
 
+/** The slack of bundles recorded before barriers kept their exec end; newer ones measure it (detectionSlackMs). */
 export const SLACK_MS = 50;
+
+/** The attempt-window slack the run's Falco markers prove (harness/attack/clock.ts), or SLACK_MS without timed markers. */
+export function detectionSlackMs(barriers: readonly MarkerTiming[]): number {
+  return clockSlackMs(barriers, ["falco"], SLACK_MS);
+}
 
 function claimOf(a: Attack, prefer: ClaimId[]): ClaimId {
   return prefer.find((c) => a.claims.includes(c)) ?? (a.claims[0] as ClaimId);
@@ -99,7 +106,7 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   const q = ev.quiet;
   if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [FILES.quiet], { subject: "app-own-reads" });
   const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
-  const inQuiet = reads.filter((x) => inWindow(x, q.startMs, q.endMs, 0));
+  const inQuiet = reads.filter((x) => inWindow(x, q.startMs, q.endMs, ev.slackMs));
   const b = barrierTime(ev.alerts, q.barrier);
   if (served === 0) {
     ok = false;
@@ -160,7 +167,7 @@ export function loadDetectionEvidence(b: BundleView): DetectionEvidence {
     probes: b.has(FILES.probes) ? jsonl<AppProbe>(b.text(FILES.probes)) : [],
     quiet: b.has(FILES.quiet) ? b.json<QuietWindow>(FILES.quiet) : undefined,
     login: b.has(FILES.login) ? b.json<LoginProof>(FILES.login) : undefined,
-    slackMs: SLACK_MS,
+    slackMs: detectionSlackMs(b.has(FILES.barriers) ? b.json<MarkerTiming[]>(FILES.barriers) : []),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AppPodState } from "../attack/app-pod.ts";
 import type { AppProbe } from "../attack/app-probe.ts";
 import { outcomeProblems, type AttemptRecord } from "../attack/attempt.ts";
 import type { Attack } from "../attack/catalogue.ts";
+import { clockSlackMs } from "../attack/clock.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
 import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
 import { jsonl, type RunCatalogue } from "./detection.ts";
@@ -55,11 +56,29 @@ export interface PhaseWindow {
   enforcingFromMs: number;
   attacksEndMs: number;
   removedAtMs?: number;
+  /**
+   * How long after a spared attempt the suite watched for a late kill before
+   * its re-check barrier (Tetragon's event cache can deliver an event after
+   * a later marker). When set, a spare verdict needs that re-check; bundles
+   * without it are judged on the barrier alone, as they were recorded.
+   */
+  recheckAfterMs?: number;
 }
 
 export interface BarrierSeen {
   nonce: string;
+  /** Harness clock when the marker exec started and returned (absent in older bundles). */
+  requestedMs?: number;
+  execEndMs?: number;
   seen: Record<string, number>;
+}
+
+/** The slack of bundles recorded before barriers kept their exec end; newer ones measure it. */
+export const ENF_SLACK_MS = 50;
+
+/** The attempt-window slack both streams' markers prove (harness/attack/clock.ts), or ENF_SLACK_MS without timed markers. */
+export function enforcementSlackMs(barriers: readonly BarrierSeen[]): number {
+  return clockSlackMs(barriers, ["falco", "tetragon"], ENF_SLACK_MS);
 }
 
 /** A pod state as the enforcement suite records it; `at` is when it was observed (harness clock). */
@@ -87,6 +106,29 @@ function tetragonBarrier(ev: EnforcementEvidence, nonce: string | undefined): nu
   return ev.barriers.find((b) => b.nonce === nonce)?.seen.tetragon;
 }
 
+/**
+ * Why the absence of a kill is not yet proven past Tetragon's event delay, or
+ * undefined when it is (or the bundle predates the re-check). A Tetragon
+ * marker proves the stream live, not that earlier events were delivered: the
+ * event cache retries an event every 2 s up to 15 times (cilium/tetragon
+ * v1.7.0 pkg/defaults/defaults.go:58-59, pkg/eventcache/eventcache.go:140-221).
+ */
+export function recheckProblem(ev: Pick<EnforcementEvidence, "phase" | "barriers">, at: AttemptRecord): string | undefined {
+  const after = ev.phase.recheckAfterMs;
+  if (after === undefined) return undefined;
+  const b = ev.barriers.find((x) => x.nonce === at.recheck);
+  if (!b || b.seen.tetragon === undefined) return `no re-check barrier after the ${after} ms event-delay wait: a late SIGKILL event is not ruled out`;
+  if (b.requestedMs === undefined || b.requestedMs < at.endMs + after) {
+    return `the re-check barrier ran ${b.requestedMs === undefined ? "at an unrecorded time" : `${b.requestedMs - at.endMs} ms`} after the attempt, before the ${after} ms event-delay wait had passed`;
+  }
+  return undefined;
+}
+
+/** Kill events of the policy, or SIGKILL exits of the pod, in an attempt's window: none may exist for a spared attempt. */
+export function spareKills(at: AttemptRecord, ev: Pick<EnforcementEvidence, "events" | "phase" | "slackMs">): number {
+  return killsInWindow(at, ev.events, killOptions(ev)).length + sigkilledExits(ev.events, at.pod, at.startMs - ev.slackMs, at.endMs + ev.slackMs).length;
+}
+
 /** T1 for one method: the declared exit and output, and a proven kill (or, for `spare`, none). */
 export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T1", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
@@ -99,15 +141,19 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
     reasons.push(...k.reasons);
     if (k.timeToKillMs !== undefined) reasons.push(`time to kill: ${Math.round(k.timeToKillMs)} ms from attempt start to exit`);
   } else {
-    const anyKill = killsInWindow(at, ev.events, killOptions(ev)).length + sigkilledExits(ev.events, at.pod, at.startMs - ev.slackMs, at.endMs + ev.slackMs).length;
+    const anyKill = spareKills(at, ev);
     const b = tetragonBarrier(ev, at.barrier);
+    const late = recheckProblem(ev, at);
     if (anyKill) {
       ok = false;
       reasons.push("the catalogue says Tetragon spares this attempt, but a SIGKILL was recorded");
     } else if (b === undefined || b < at.endMs) {
       if (ok) ok = "inconclusive";
       reasons.push("no Tetragon barrier after the attempt: absence of a kill is not proven");
-    } else reasons.push("spared, as declared: no SIGKILL event up to the barrier");
+    } else if (late) {
+      if (ok) ok = "inconclusive";
+      reasons.push(late);
+    } else reasons.push(ev.phase.recheckAfterMs === undefined ? "spared, as declared: no SIGKILL event up to the barrier" : `spared, as declared: no SIGKILL event up to the re-check ${ev.phase.recheckAfterMs} ms after the attempt`);
   }
   return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: a.id });
 }
@@ -144,6 +190,7 @@ export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
 export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
   const catalogue = b.json<RunCatalogue>(ENF_FILES.catalogue);
   const podBefore = b.json<ObservedPod>(ENF_FILES.podBefore);
+  const barriers = b.json<BarrierSeen[]>(ENF_FILES.barriers);
   return {
     catalogue,
     priorities: b.json<Record<string, string>>(ENF_FILES.rules),
@@ -152,10 +199,10 @@ export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
     attempts: jsonl<AttemptRecord>(b.text(ENF_FILES.attempts)),
     alerts: parseFalcoStream(b.text(ENF_FILES.alerts)).alerts,
     events: parseTetragonStream(b.text(ENF_FILES.events), podBefore.namespace).events,
-    barriers: b.json<BarrierSeen[]>(ENF_FILES.barriers),
+    barriers,
     probes: b.has(ENF_FILES.probes) ? jsonl<AppProbe>(b.text(ENF_FILES.probes)) : [],
     phase: b.json<PhaseWindow>(ENF_FILES.phase),
-    slackMs: 50,
+    slackMs: enforcementSlackMs(barriers),
   };
 }
 

@@ -1,4 +1,4 @@
-import { ParsedLog, type FollowedStats } from "../kube/log-follow.ts";
+import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
 import { MARKER_RULE } from "../claims/falco.ts";
 import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
 
@@ -14,7 +14,9 @@ export interface FalcoCollectorOptions {
 export interface FalcoStreamStats extends LineCounts, FollowedStats {}
 
 /**
- * A live stream of Falco's JSON alerts from the agent's container log.
+ * A live stream of Falco's JSON alerts from the agent's container log, from
+ * the collector's start on (no alert raised after the start is missed while
+ * the stream opens).
  * Keeps our alerts and Falco's internal alerts (event drops) with their raw
  * lines in a bounded ring; other lines are only counted.
  */
@@ -24,14 +26,16 @@ export class FalcoCollector {
   readonly #log: ParsedLog<FalcoAlert>;
 
   constructor(opts: FalcoCollectorOptions) {
+    // From now on, without racing the stream's opening; alerts carry their event time (`time`) to drop older ones.
+    const startMs = Date.now();
     const args = [
       "--context", opts.kubeContext, "logs", "-f",
       "-n", opts.namespace ?? "falco",
       "-l", opts.selector ?? "app.kubernetes.io/name=falco",
       "-c", opts.container ?? "falco",
-      "--tail=0",
+      ...sinceArgs(startMs),
     ];
-    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert);
+    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, { startMs, timeOf: (a) => a.timeMs });
   }
 
   get startedAt(): string {

@@ -1,7 +1,7 @@
 import type { AttackSession } from "../attack/session.ts";
 import type { LoginProof } from "../attack/login.ts";
 import { detectionMatrixFiles } from "../claims/detection-matrix.ts";
-import { FILES, SLACK_MS, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "../claims/detection.ts";
+import { FILES, detectionSlackMs, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "../claims/detection.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import { parseFalcoStream } from "./alert.ts";
 
@@ -54,6 +54,6 @@ export function sessionEvidence(
     probes,
     quiet: x.quiet,
     login: x.login,
-    slackMs: SLACK_MS,
+    slackMs: detectionSlackMs(s.barriers),
   };
 }

@@ -98,6 +98,21 @@ export function followLines(
   };
 }
 
+/**
+ * kubectl arguments that follow a container log from `startMs` on, with no
+ * race against lines written while the stream opens (`--tail=0` would miss
+ * them). The kubelet drops lines whose CRI timestamp is before sinceTime
+ * (kubernetes/cri-client v0.35.7 pkg/logs/logs.go:116-117, 246-249), but the
+ * time travels as metav1.Time, RFC 3339 in whole seconds
+ * (kubernetes/apimachinery v0.35.7 pkg/apis/meta/v1/time.go:203-211), so up to
+ * a second of older lines comes back: the reader drops those by their own
+ * time. `--tail=-1`: with a selector kubectl would otherwise apply a tail of
+ * 10 (kubernetes/kubectl v0.35.7 pkg/cmd/logs/logs.go:240-244).
+ */
+export function sinceArgs(startMs: number): string[] {
+  return [`--since-time=${new Date(startMs).toISOString()}`, "--tail=-1"];
+}
+
 /** How a followed stream is doing, for evidence and for the state a wait reports. */
 export interface FollowedStats {
   command: string;
@@ -105,8 +120,26 @@ export interface FollowedStats {
   /** Retained lines dropped because the ring was full. */
   dropped: number;
   retained: number;
+  /** Parsed lines whose own time is before the stream's start (kubectl's since-time is whole seconds). */
+  beforeStart: number;
   running: boolean;
   stderrTail: string;
+}
+
+export interface ParsedLogOptions<T> {
+  /** Harness time the stream starts from (default: now). */
+  startMs?: number;
+  /** An item's own event time (epoch ms): items before startMs are dropped and counted. */
+  timeOf?: (item: T) => number;
+}
+
+/** The message for an awaited line that was dropped as older than the stream's start. */
+export function beforeStartMessage(label: string, itemMs: number, startMs: number): string {
+  return (
+    `the ${label} stream dropped the awaited line: its own time ${new Date(itemMs).toISOString()} is ${Math.round(startMs - itemMs)} ms ` +
+    `before the stream's start ${new Date(startMs).toISOString()} on this machine's clock, although it was caused after the start: ` +
+    "the node's clock is behind this machine's"
+  );
 }
 
 /**
@@ -115,15 +148,28 @@ export interface FollowedStats {
  * alerts and Tetragon's events are both read this way.
  */
 export class ParsedLog<T> {
-  readonly startedAt = new Date().toISOString();
+  readonly startedAt: string;
+  readonly startMs: number;
   readonly #ring: Ring<{ raw: string; item: T }>;
+  /** The last items dropped as older than the start, to name a clock problem when one was awaited. */
+  readonly #early = new Ring<{ item: T; timeMs: number }>(100);
   readonly #follower: LineFollower;
+  #beforeStart = 0;
 
-  constructor(readonly label: string, file: string, args: readonly string[], capacity: number, parse: (line: string) => T | undefined) {
+  constructor(readonly label: string, file: string, args: readonly string[], capacity: number, parse: (line: string) => T | undefined, opts: ParsedLogOptions<T> = {}) {
+    this.startMs = opts.startMs ?? Date.now();
+    this.startedAt = new Date(this.startMs).toISOString();
     this.#ring = new Ring(capacity);
     this.#follower = followLines(file, args, (line) => {
       const item = parse(line);
-      if (item !== undefined) this.#ring.push({ raw: line, item });
+      if (item === undefined) return;
+      const timeMs = opts.timeOf?.(item);
+      if (timeMs !== undefined && timeMs < this.startMs) {
+        this.#beforeStart++;
+        this.#early.push({ item, timeMs });
+        return;
+      }
+      this.#ring.push({ raw: line, item });
     });
   }
 
@@ -138,10 +184,17 @@ export class ParsedLog<T> {
 
   stats(): FollowedStats {
     const f = this.#follower;
-    return { command: f.command, startedAt: this.startedAt, dropped: this.#ring.dropped, retained: this.#ring.size, running: f.running, stderrTail: f.stderrTail() };
+    return {
+      command: f.command, startedAt: this.startedAt, dropped: this.#ring.dropped, retained: this.#ring.size,
+      beforeStart: this.#beforeStart, running: f.running, stderrTail: f.stderrTail(),
+    };
   }
 
-  /** Waits for an item matching `pred`; fails at once if the stream could not start or has ended. */
+  /**
+   * Waits for an item matching `pred`; fails at once if the stream could not
+   * start or has ended, or if the item arrived but was dropped as older than
+   * the start (a clock problem no wait fixes).
+   */
   waitForItem(description: string, pred: (item: T) => boolean, timeoutMs: number, state: () => unknown, intervalMs: number): Promise<T> {
     const f = this.#follower;
     return waitFor(
@@ -150,6 +203,8 @@ export class ParsedLog<T> {
         if (f.error) throw f.error;
         const hit = this.items().find(pred);
         if (hit !== undefined) return { done: true, value: hit };
+        const early = this.#early.toArray().find((e) => pred(e.item));
+        if (early) throw new PermanentError(beforeStartMessage(this.label, early.timeMs, this.startMs));
         if (!f.running) throw new PermanentError(`the ${this.label} stream ended: ${f.command}: ${f.stderrTail()}`);
         return { done: false, state: state() };
       },

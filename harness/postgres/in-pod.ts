@@ -2,6 +2,7 @@ import type { LoginAttempt, PgRolesSnapshot } from "../claims/dynamic-types.ts";
 import { PermanentError, tail } from "../core/errors.ts";
 import { describeCommand } from "../core/exec.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { parseRolesSnapshot, quoteIdent, ROLES_SNAPSHOT_PSQL } from "./roles.ts";
 
@@ -25,11 +26,22 @@ export interface PodShell {
   exec(command: readonly string[], opts?: { input?: string; okExitCodes?: number[] }): Promise<ShellResult>;
 }
 
-/** A PodShell over `kubectl exec` (stdin through `-i`). */
-export function kubectlShell(kube: Kubectl, namespace: string, pod: string, container?: string): PodShell {
+/**
+ * A PodShell over `kubectl exec` (stdin through `-i`). An accepted non-zero
+ * exit counts only when the container reported it: kubectl's own failure
+ * (exit 1, e.g. "error: unable to upgrade connection") would otherwise pass
+ * for psql's exit 1 (harness/kube/exec-exit.ts). The result's stderr is the
+ * command's own, without kubectl's "command terminated" line.
+ */
+export function kubectlShell(kube: Kubectl, namespace: string, pod: string, container?: string, red: Redactor = defaultRedactor): PodShell {
   return {
     where: `${namespace}/${pod}`,
-    exec: (command, opts = {}) => kube.exec(namespace, pod, command, { ...opts, ...(container ? { container } : {}) }),
+    async exec(command, opts = {}) {
+      const r = await kube.exec(namespace, pod, command, { ...opts, ...(container ? { container } : {}) });
+      const x = execExit(r.exitCode, r.stderr);
+      if (x.origin === "kubectl") throw new Error(kubectlFailure(r.command, r.exitCode, red.redact(r.stderr)));
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: x.stderr };
+    },
   };
 }
 
@@ -144,6 +156,10 @@ export function inPodPostgres(shell: PodShell, opts: { superuser?: string; datab
     async tryLogin(target, user, password, credential) {
       red.register(password, credential);
       const at = new Date().toISOString();
+      // psql exits 2 when the connection fails (a refused password among other causes: EXIT_BADCONN,
+      // src/bin/psql/startup.c after PQconnectdbParams), 1 when its -c query fails (EXIT_FAILURE);
+      // 0 ok, 3 a script error under ON_ERROR_STOP (psql docs, "Exit Status"). The judge reads the
+      // server's message, not the code, to tell a refused password from other failures.
       const r = await shell.exec(["sh", "-c", LOGIN_SCRIPT, "sh", target.host, String(target.port), target.database, user], {
         input: passfileLine(password),
         okExitCodes: [1, 2],

@@ -1,4 +1,4 @@
-import { ParsedLog, type FollowedStats } from "../kube/log-follow.ts";
+import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
 import { TetragonLineParser, type TetragonCounts, type TetragonEvent } from "./event.ts";
 
 export interface TetragonCollectorOptions {
@@ -16,7 +16,8 @@ export interface TetragonStreamStats extends TetragonCounts, FollowedStats {}
 
 /**
  * A live stream of Tetragon's JSON events from the agent's export-stdout
- * container (the export file the chart writes, followed from now on). Keeps
+ * container (the export file the chart writes, followed from the collector's
+ * start on, with no race against the stream's opening). Keeps
  * the watched namespace's events with their raw lines in a bounded ring.
  */
 export class TetragonCollector {
@@ -26,14 +27,16 @@ export class TetragonCollector {
 
   constructor(opts: TetragonCollectorOptions) {
     this.parser = new TetragonLineParser(opts.watchNamespace);
+    // From now on, without racing the stream's opening; events carry their own `time` to drop older ones.
+    const startMs = Date.now();
     const args = [
       "--context", opts.kubeContext, "logs", "-f",
       "-n", opts.agentNamespace ?? "kube-system",
       opts.agent ?? "ds/tetragon",
       "-c", opts.container ?? "export-stdout",
-      "--tail=0",
+      ...sinceArgs(startMs),
     ];
-    this.#log = new ParsedLog("Tetragon", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line));
+    this.#log = new ParsedLog("Tetragon", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line), { startMs, timeOf: (e) => e.timeMs });
   }
 
   get startedAt(): string {

@@ -2,7 +2,7 @@ import type { AppPodState } from "../attack/app-pod.ts";
 import type { AttackSession } from "../attack/session.ts";
 import type { RunCatalogue } from "../claims/detection.ts";
 import { enforcementMatrixFiles } from "../claims/enforcement-matrix.ts";
-import { ENF_FILES, killOptions, type EnforcementEvidence, type PhaseWindow } from "../claims/enforcement.ts";
+import { ENF_FILES, enforcementSlackMs, killOptions, type EnforcementEvidence, type PhaseWindow } from "../claims/enforcement.ts";
 import { judgeKill } from "../claims/tetragon.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import { parseFalcoStream } from "../falco/alert.ts";
@@ -36,7 +36,7 @@ export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtra
     barriers: s.barriers,
     probes: s.traffic.probes(),
     phase: x.phase,
-    slackMs: 50,
+    slackMs: enforcementSlackMs(s.barriers),
   };
 }
 

@@ -1,6 +1,8 @@
 import { waitFor } from "../core/wait.ts";
 import type { PodIdentity } from "../attack/attempt.ts";
+import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
+import type { PolicyLoadObservation } from "./app-survival.ts";
 import { findStatus, tetraPolicies, type PolicyStatus, type TracingPolicyDoc } from "./policy.ts";
 
 export interface CanaryRead {
@@ -15,6 +17,8 @@ export interface EnforcingProof {
   canaries: CanaryRead[];
   status: PolicyStatus;
   provenAtMs: number;
+  /** The app right after the proof: still answering from PID 1 in the same container (app-survival.ts). */
+  appAfterLoad?: PolicyLoadObservation;
 }
 
 /** Reads the user-name file (not the password) as an unauthorized process would. */
@@ -25,6 +29,8 @@ async function canary(kube: Kubectl, pod: PodIdentity, timeoutMs: number): Promi
     okExitCodes: [137],
     timeoutMs,
   });
+  // A 137 counts only when the container reported it, not when kubectl itself was killed here.
+  if (execExit(r.exitCode, r.stderr).origin === "kubectl") throw new Error(kubectlFailure(r.command, r.exitCode, r.stderr));
   return { startMs, endMs: Date.now(), exitCode: r.exitCode, stdoutBytes: Buffer.byteLength(r.stdout) };
 }
 

@@ -97,6 +97,24 @@ async function pollRoles(what: string, gone: (s: PgRolesSnapshot) => boolean, ti
   });
 }
 
+/**
+ * Runs `fn` with a lease the harness issued and revokes the lease afterwards
+ * unless `fn` did: a failed step must not leave its role to linger until TTL.
+ * `fn`'s own failure wins over a failed cleanup revocation.
+ */
+async function withLease(leaseId: string, fn: (revoke: () => Promise<void>) => Promise<void>): Promise<void> {
+  let revoked = false;
+  const revoke = async () => {
+    await revokeLease(vault, leaseId, { sync: true });
+    revoked = true;
+  };
+  const failure = await fn(revoke).then(() => undefined, (err: unknown) => ({ err }));
+  if (!revoked) await revoke().catch((err: unknown) => {
+    if (!failure) throw new Error(`could not revoke the harness-issued lease ${leaseId}`, { cause: err });
+  });
+  if (failure) throw failure.err;
+}
+
 beforeAll(async () => {
   e = await useE2E();
   const cmd = ms((p) => p.waits.command);
@@ -152,15 +170,17 @@ describe("dynamic credentials, proven from Postgres", () => {
 
   it("D3: revoking a lease drops its role from pg_roles and its password stops working", async () => {
     const c = await issueCreds(vault, ROLE);
-    const before = await db.roles();
-    const loginBefore = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
-    const revokedAt = new Date().toISOString();
-    await revokeLease(vault, c.leaseId, { sync: true });
-    const after: PgRolesSnapshot[] = [];
-    await pollRoles(`${c.username} to leave pg_roles after revocation`, (s) => !has(s, c.username), ms((p) => p.waits.command), after);
-    const loginAfter = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
-    ev.revocation = { username: c.username, leaseId: c.leaseId, before, loginBefore, revokedAt, after, loginAfter };
-    await e.evidence.write(P.revocation, ev.revocation);
+    await withLease(c.leaseId, async (revoke) => {
+      const before = await db.roles();
+      const loginBefore = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
+      const revokedAt = new Date().toISOString();
+      await revoke();
+      const after: PgRolesSnapshot[] = [];
+      await pollRoles(`${c.username} to leave pg_roles after revocation`, (s) => !has(s, c.username), ms((p) => p.waits.command), after);
+      const loginAfter = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
+      ev.revocation = { username: c.username, leaseId: c.leaseId, before, loginBefore, revokedAt, after, loginAfter };
+      await e.evidence.write(P.revocation, ev.revocation);
+    });
     const v = explain("D3", "explicit-revocation");
     expect(v.control, v.why).toBe("pass");
     expect(v.verdict, v.why).toBe("pass");
@@ -168,15 +188,17 @@ describe("dynamic credentials, proven from Postgres", () => {
 
   it("D4: after rotate-root the bootstrap admin password is rejected over TCP, where a live credential gets in", async () => {
     const live = await issueCreds(vault, ROLE);
-    const conn = await vault.read<{ data?: { connection_details?: { username?: string } } }>(`database/config/${vaultNames.dbConfig}`);
-    ev.logins = {
-      bootstrap: await db.tryLogin(target, POSTGRES.adminUser, e.secrets.postgresBootstrapPassword, "bootstrap admin password"),
-      wrongPassword: await db.tryLogin(target, POSTGRES.adminUser, randomBytes(18).toString("hex"), "random wrong password"),
-      valid: await db.tryLogin(target, live.username, live.password, "harness-issued dynamic credential"),
-      rootUsername: conn.data?.connection_details?.username,
-    };
-    await revokeLease(vault, live.leaseId, { sync: true });
-    await e.evidence.write(P.logins, ev.logins);
+    await withLease(live.leaseId, async (revoke) => {
+      const conn = await vault.read<{ data?: { connection_details?: { username?: string } } }>(`database/config/${vaultNames.dbConfig}`);
+      ev.logins = {
+        bootstrap: await db.tryLogin(target, POSTGRES.adminUser, e.secrets.postgresBootstrapPassword, "bootstrap admin password"),
+        wrongPassword: await db.tryLogin(target, POSTGRES.adminUser, randomBytes(18).toString("hex"), "random wrong password"),
+        valid: await db.tryLogin(target, live.username, live.password, "harness-issued dynamic credential"),
+        rootUsername: conn.data?.connection_details?.username,
+      };
+      await revoke();
+      await e.evidence.write(P.logins, ev.logins);
+    });
     const v = explain("D4");
     expect(v.control, v.why).toBe("pass");
     expect(v.verdict, v.why).toBe("pass");

@@ -11,7 +11,7 @@ import { APP } from "../../harness/attack/app-pod.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { loginWithStolen, type LoginProof } from "../../harness/attack/login.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
-import { SLACK_MS, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection.ts";
+import { detectionSlackMs, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection.ts";
 import { toMs } from "../../harness/core/duration.ts";
 import { describeCommand } from "../../harness/core/exec.ts";
 import { waitFor } from "../../harness/core/wait.ts";
@@ -69,7 +69,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
       login = await loginWithStolen(e2e.kube, s.pod, a.id, r.credential, users, toMs(e2e.profile.waits.command));
     }
     const judge = () =>
-      judgeDetectionAttempt(s.resolve(a), r.record, { alerts: s.falco.alerts(), drops: s.falcoDrops(), priorities, slackMs: SLACK_MS });
+      judgeDetectionAttempt(s.resolve(a), r.record, { alerts: s.falco.alerts(), drops: s.falcoDrops(), priorities, slackMs: detectionSlackMs(s.barriers) });
     // The barrier already settled Falco's stream; this only absorbs output lag. The attack is never re-run.
     try {
       return await waitFor(

@@ -15,12 +15,13 @@ import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
 import { FILES as DETECTION_FILES, missingDetectionAttempts } from "../../harness/claims/detection.ts";
 import { judgeT2 } from "../../harness/claims/enforcement-app.ts";
-import { judgeEnforcement, judgeRestored, judgeT1, judgeT3, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement.ts";
+import { judgeEnforcement, judgeRestored, judgeT1, judgeT3, spareKills, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement.ts";
 import type { Verdict } from "../../harness/claims/verdict.ts";
 import { toMs } from "../../harness/core/duration.ts";
 import { describeCommand } from "../../harness/core/exec.ts";
-import { waitFor } from "../../harness/core/wait.ts";
+import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
 import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
+import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../../harness/tetragon/app-survival.ts";
 import { TetragonCollector } from "../../harness/tetragon/collector.ts";
 import { sessionEnforcementEvidence, writeEnforcementEvidence, type EnforcementExtras } from "../../harness/tetragon/enforcement-evidence.ts";
 import { waitEnforcing, type EnforcingProof } from "../../harness/tetragon/enforcing.ts";
@@ -75,10 +76,15 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
       timeoutMs: toMs(e2e.profile.waits.streamLive),
       intervalMs: toMs(e2e.profile.waits.poll),
     });
+    const appliedAtMs = Date.now();
     await applyPolicy(e2e.kube);
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
     proof = await waitEnforcing(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command));
     phase.enforcingFromMs = proof.provenAtMs;
+    // The policy must spare the app: checked first, so a killed app fails here with its likely cause, not later as T2.
+    proof.appAfterLoad = await observePolicyLoad(e2e.kube, s.forward.url, s.pod, () => tetragon.events(), appliedAtMs, toMs(e2e.profile.waits.command));
+    const harmed = policyLoadProblems(proof.appAfterLoad);
+    if (harmed.length) throw new Error(policyLoadMessage(proof.appAfterLoad, harmed));
   });
 
   afterAll(async () => {
@@ -90,11 +96,16 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     );
     const removalError = await removal;
     if (s) {
-      await tetragon?.stop();
-      await s.close();
-      if (podBefore && tetragon) {
-        const written = await writeEnforcementEvidence(e2e.evidence, s, extras());
-        await e2e.evidence.verdicts("enforcement", judgeEnforcement(written));
+      try {
+        await tetragon?.stop();
+        await s.close();
+      } finally {
+        // The evidence is recorded even when closing a stream fails, as in phase 1.
+        if (podBefore && tetragon) {
+          podAfter ??= await observePod().catch(() => undefined);
+          const written = await writeEnforcementEvidence(e2e.evidence, s, extras());
+          await e2e.evidence.verdicts("enforcement", judgeEnforcement(written));
+        }
       }
     }
     if (removalError) throw new Error(`could not remove TracingPolicyNamespaced ${policy.metadata.name}`, { cause: removalError });
@@ -119,8 +130,16 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   for (const a of catalogue.attacks) {
     const what = a.enforcement.tetragon === "kill" ? "is killed with 137 before a byte of output" : `is spared and exits ${a.enforcement.exitCode}`;
     it(`T1 ${a.id}: \`${shown(a)}\` ${what}`, async () => {
-      await s.attack(a);
-      phase.attacksEndMs = Date.now();
+      const r = await s.attack(a).finally(() => {
+        phase.attacksEndMs = Date.now();
+      });
+      if (s.resolve(a).enforcement.tetragon === "spare") {
+        // A Tetragon marker does not prove earlier events delivered: watch for a late kill, then re-check.
+        phase.recheckAfterMs = toMs(e2e.profile.waits.killWait);
+        const killed = () => spareKills(r.record, ev()) > 0;
+        await s.recheck(r.record, phase.recheckAfterMs, killed);
+        phase.attacksEndMs = Date.now();
+      }
       const v = await settle(() => judgeT1(s.resolve(a), attempted(a), ev()));
       expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     });
@@ -134,10 +153,13 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   }
 
   it("T2 the app is unharmed: every request 200 with a dynamic identity from PID 1, identities keep rotating, the pod neither replaced nor restarted", async () => {
+    // Waiting for rotation is not the assertion: the pod is observed and the judge decides whatever the wait saw.
     await waitFor("a second DB identity while the policy enforces", () => {
       const users = new Set(s.traffic.probes().filter((p) => p.ms >= phase.enforcingFromMs).map((p) => p.dbUser).filter(Boolean));
       return users.size >= 2 ? { done: true, value: users.size } : { done: false, state: [...users] };
-    }, { timeoutMs: toMs(e2e.profile.dynamic.rotationWindow), intervalMs: toMs(e2e.profile.waits.eventPoll) });
+    }, { timeoutMs: toMs(e2e.profile.dynamic.rotationWindow), intervalMs: toMs(e2e.profile.waits.eventPoll) }).catch((err: unknown) => {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+    });
     const endMs = Date.now();
     podAfter = await observePod();
     const v = judgeT2({ ...ev(), phase: { ...phase, removedAtMs: endMs } });

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import type { MarkerStream } from "../../../harness/attack/barrier.ts";
+import type { Attack } from "../../../harness/attack/catalogue.ts";
+import { AttemptFailed } from "../../../harness/attack/runner.ts";
+import { AttackSession } from "../../../harness/attack/session.ts";
+import type { ExecResult } from "../../../harness/core/exec.ts";
+import type { Kubectl } from "../../../harness/kube/kubectl.ts";
+import { PROFILES } from "../../../harness/profile.ts";
+import { POD } from "../falco/samples.ts";
+
+const MEM: Attack = {
+  id: "proc-mem", source: "test", command: ["cat", "/proc/1/mem"], claims: ["F2"],
+  falco: { fires: [], silent: [] }, detection: { exitCode: 1, stdout: "empty" }, enforcement: { exitCode: 1, stdout: "empty", tetragon: "spare" },
+};
+
+/** A session over a fake kubectl: the attack's exec answers `attack`, the marker exec succeeds. */
+function session(attack: () => Promise<ExecResult>, stream: MarkerStream): AttackSession {
+  const never = () => Promise.reject(new Error("not used"));
+  const ok = (command: string): ExecResult => ({ command, exitCode: 0, stdout: "", stderr: "", startedAt: "", durationMs: 1 });
+  const kube: Kubectl = { context: "kind-test", run: never, json: never, apply: never, rolloutStatus: never, exec: async (_n, _p, cmd) => (cmd[0] === "true" ? ok("kubectl exec true") : attack()) };
+  // The session's live parts (port-forward, traffic, Falco) are not needed to run an attack.
+  return Object.assign(Object.create(AttackSession.prototype) as AttackSession, {
+    deps: { kube, profile: PROFILES.ci }, phase: "enforcement", pod: POD, attempts: [], barriers: [], streams: [stream],
+  });
+}
+
+const silent: MarkerStream = { name: "falco", waitForMarker: () => Promise.reject(new Error("timed out waiting for the marker")) };
+const exited1 = async (): Promise<ExecResult> => ({ command: "kubectl exec cat", exitCode: 1, stdout: "", stderr: "cat: /proc/1/mem: Input/output error\ncommand terminated with exit code 1\n", startedAt: "", durationMs: 1 });
+
+describe("an attack that ran never vanishes from the evidence", () => {
+  it("is recorded before its barrier, so a barrier that times out leaves the attempt (without a barrier nonce) in place", async () => {
+    const s = session(exited1, silent);
+    await expect(s.attack(MEM)).rejects.toThrow(/timed out waiting for the marker/);
+    expect(s.attempts).toHaveLength(1);
+    expect(s.attempts[0]).toMatchObject({ id: "enforcement/proc-mem", exitCode: 1, stderr: "cat: /proc/1/mem: Input/output error\n" });
+    expect(s.attempts[0]?.barrier).toBeUndefined();
+  });
+
+  it("is recorded, with exit code -1 and the reason, when kubectl failed itself", async () => {
+    const s = session(async () => ({ command: "kubectl exec cat", exitCode: 1, stdout: "", stderr: "error: unable to upgrade connection\n", startedAt: "", durationMs: 1 }), silent);
+    await expect(s.attack(MEM)).rejects.toBeInstanceOf(AttemptFailed);
+    expect(s.attempts.map((a) => [a.exitCode, a.error?.includes("failed in kubectl itself")])).toEqual([[-1, true]]);
+  });
+
+  it("carries its barrier's nonce once the barrier succeeded", async () => {
+    const s = session(exited1, { name: "falco", waitForMarker: async () => ({ timeMs: Date.now() }) });
+    const r = await s.attack(MEM);
+    expect(r.record.barrier).toMatch(/^secretproof-marker-/);
+    expect(s.barriers[0]).toMatchObject({ nonce: r.record.barrier, offsets: { falco: expect.any(Object) } });
+  });
+});
+
+describe("a spared attempt is re-checked after the event-delay wait", () => {
+  const live: MarkerStream = { name: "tetragon", waitForMarker: async () => ({ timeMs: Date.now() }) };
+
+  it("runs the re-check barrier only once the wait after the attempt has passed with no kill", async () => {
+    const s = session(exited1, live);
+    const r = await s.attack(MEM);
+    const killed = await s.recheck(r.record, 300, () => false);
+    expect(killed).toBe(false);
+    const b = s.barriers.find((x) => x.nonce === r.record.recheck);
+    expect(b?.requestedMs).toBeGreaterThanOrEqual(r.record.endMs + 300);
+  });
+
+  it("returns at once, with no re-check, when a late kill shows up", async () => {
+    const s = session(exited1, live);
+    const r = await s.attack(MEM);
+    expect(await s.recheck(r.record, 60_000, () => true)).toBe(true);
+    expect(r.record.recheck).toBeUndefined();
+  });
+});
