@@ -1,6 +1,7 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./claims/dynamic-time.ts";
 import { type Duration, toMs } from "./core/duration.ts";
+import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
  * Every duration the suite uses, in one typed object. Renderers (Vault role,
@@ -55,6 +56,22 @@ export interface Profile {
     killWait: Duration;
     /** A TracingPolicy to load and start enforcing. */
     policyEnforcing: Duration;
+    /**
+     * How long after the last spared attempt T1 waits before its re-check
+     * barrier: Tetragon's event cache may hold a SIGKILL event back 15 × 2 s
+     * (harness/tetragon/event-cache.ts), plus a margin for the export and the
+     * log stream.
+     */
+    tetragonEventDelay: Duration;
+  };
+  attribution: {
+    /**
+     * Largest node-minus-harness clock offset the attack suites accept. Event
+     * times (node clock) are matched to attempt windows (this machine's clock);
+     * kind shares the host's clock, so a larger offset means the cluster runs
+     * elsewhere, and windows widened by it would reach neighbouring attempts.
+     */
+    clockOffsetLimit: Duration;
   };
   dynamic: {
     /** How long D2 watches the app for rotation. */
@@ -105,7 +122,9 @@ const ci: Profile = {
     alertWait: "20s",
     killWait: "10s",
     policyEnforcing: "60s",
+    tetragonEventDelay: "35s",
   },
+  attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "10m",
@@ -132,7 +151,9 @@ const faithful: Profile = {
     alertWait: "60s",
     killWait: "30s",
     policyEnforcing: "2m",
+    tetragonEventDelay: "45s",
   },
+  attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
   budget: "45m",
@@ -196,17 +217,52 @@ function rotationProblems(p: Profile): string[] {
   return problems;
 }
 
+/**
+ * The enforcement suite's setup (its beforeAll), wait by wait. A liveness
+ * wait may start its last try just before it runs out, and that try's
+ * barrier then waits for its marker too.
+ */
+export function enforcementSetupMs(p: Profile): number {
+  const ms = (d: Duration) => toMs(d);
+  const live = ms(p.waits.streamLive) + ms(p.waits.alertWait);
+  return (
+    live + // Falco's alert stream proven live (harness/falco/liveness.ts)
+    live + // Tetragon's event stream proven live
+    ms(p.waits.policyEnforcing) + ms(p.waits.command) + // the policy proven enforcing, and its last canary read
+    ms(p.waits.command) // the app's survival check: one request after the policy loaded
+  );
+}
+
+/** T1's re-check of the spared attempts: the event-delay wait, then one barrier (its marker exec, the streams' wait). */
+export function spareRecheckMs(p: Profile): number {
+  return toMs(p.waits.tetragonEventDelay) + toMs(p.waits.command) + toMs(p.waits.alertWait);
+}
+
+/** The attack suites' relations to upstream behaviour: Tetragon's event cache, the clock offset they accept. */
+function attackProblems(p: Profile): string[] {
+  const problems: string[] = [];
+  if (toMs(p.waits.tetragonEventDelay) < TETRAGON_EVENT_CACHE_MAX_DELAY_MS) {
+    problems.push(
+      `waits.tetragonEventDelay ${p.waits.tetragonEventDelay} is shorter than Tetragon's event cache may hold an event ` +
+        `(${TETRAGON_EVENT_CACHE_RETRIES} retries × ${secs(TETRAGON_EVENT_CACHE_RETRY_DELAY_MS)}: harness/tetragon/event-cache.ts), so a late SIGKILL of a spared attempt could go unseen`,
+    );
+  }
+  if (toMs(p.attribution.clockOffsetLimit) <= 0) problems.push("attribution.clockOffsetLimit must be positive");
+  return problems;
+}
+
 /** Checks the relations the suites depend on; returns the problems found. */
 export function profileProblems(p: Profile): string[] {
   const problems: string[] = [];
   const ms = (d: Duration) => toMs(d);
   if (ms(p.vault.defaultTtl) > ms(p.vault.maxTtl)) problems.push("vault.defaultTtl exceeds vault.maxTtl");
-  problems.push(...rotationProblems(p));
+  problems.push(...rotationProblems(p), ...attackProblems(p));
   // vitest's e2e testTimeout and hookTimeout are the budget: each test's own longest wait must fit in it.
   const longest = Math.max(
     ms(p.dynamic.rotationWindow) + ms(p.waits.command), // D2's observation window and its slack
     ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ms(p.dynamic.dropGrace), // D3: the last identity dropped
-    ms(p.waits.streamLive) + ms(p.waits.alertWait) + ms(p.waits.policyEnforcing) + ms(p.waits.command), // T setup
+    enforcementSetupMs(p), // T setup
+    spareRecheckMs(p), // T1's re-check of the spared attempts
   );
   if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
   for (const [k, v] of Object.entries(p.waits)) {

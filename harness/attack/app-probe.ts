@@ -13,11 +13,17 @@ export interface AppProbe {
   error?: string;
 }
 
-export async function probeApp(baseUrl: string, timeoutMs: number): Promise<AppProbe> {
+/**
+ * One request. `signal` (a port-forward's) aborts it; the probe then records
+ * the signal's reason (the port-forward's exit) as its error, and a probe
+ * made after the abort records it at once without a request.
+ */
+export async function probeApp(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<AppProbe> {
   const ms = Date.now();
   const base = { at: new Date(ms).toISOString(), ms };
   try {
-    const res = await fetch(`${baseUrl}/`, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const res = await fetch(`${baseUrl}/`, { headers: { Accept: "application/json" }, signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
     const text = await res.text();
     let body: { db_user?: unknown; pid?: unknown } = {};
     try {
@@ -43,14 +49,21 @@ export interface AppTraffic {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Probes the app back to back, one request every `intervalMs`, until stopped. */
-export function startAppTraffic(baseUrl: string, intervalMs: number, timeoutMs: number): AppTraffic {
+/**
+ * Probes the app back to back, one request every `intervalMs`, until stopped.
+ * When `stopOn` aborts (its port-forward stopped forwarding), the request in
+ * flight, or the next one, records the reason, and the traffic ends there:
+ * later requests could only fail the same way.
+ */
+export function startAppTraffic(baseUrl: string, intervalMs: number, timeoutMs: number, stopOn?: AbortSignal): AppTraffic {
   const list: AppProbe[] = [];
   let stopped = false;
   let wake: (() => void) | undefined;
+  stopOn?.addEventListener("abort", () => wake?.(), { once: true });
   const loop = (async () => {
     while (!stopped) {
-      list.push(await probeApp(baseUrl, timeoutMs));
+      list.push(await probeApp(baseUrl, timeoutMs, stopOn));
+      if (stopOn?.aborted) break;
       await new Promise<void>((r) => {
         wake = r;
         setTimeout(r, intervalMs);

@@ -38,8 +38,9 @@ export interface AttemptRecord {
   /** Nonce of the stream barrier run right after this attempt. */
   barrier?: string;
   /**
-   * Nonce of a second barrier, run once the event-delay wait after the
-   * attempt had passed without a kill (entries Tetragon must spare).
+   * Nonce of a later barrier, run once the event-delay wait after the
+   * attempt had passed without a kill (entries Tetragon must spare); one
+   * barrier after the last spared attempt may serve them all.
    */
   recheck?: string;
   /** Why the attempt did not finish with the command's exit code (exitCode is then -1, output empty). */

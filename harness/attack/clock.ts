@@ -60,3 +60,31 @@ export function clockSlackMs(barriers: readonly MarkerTiming[], streams: readonl
   if (!measured.length) return fallbackMs;
   return Math.ceil(Math.max(0, ...measured.flatMap((m) => [-m.bound.minMs, m.bound.maxMs])));
 }
+
+const STREAM_CLOCKS: Readonly<Record<string, string>> = { falco: "Falco's event clock", tetragon: "Tetragon's event clock" };
+
+/** "480 ms", or "2.3 s" from a second on; a range in the unit of its larger end ("2.3–2.5 s"). */
+function span(lo: number, hi = lo): string {
+  const ms = Math.max(Math.abs(lo), Math.abs(hi)) < 1000;
+  const f = (x: number) => (ms ? String(Math.round(x)) : (x / 1000).toFixed(1));
+  return `${lo === hi ? f(lo) : `${f(lo)}–${f(hi)}`} ${ms ? "ms" : "s"}`;
+}
+
+/**
+ * Why a stream's clock breaks attack attribution, or undefined when its
+ * markers keep the offset within `limitMs`. Only a proven offset fails: a
+ * bound that straddles the limit is the exec's latency, not the clock, and
+ * the judges' slack covers it. Markers that do not intersect mean the clock
+ * moved during the run, which no single slack can cover.
+ */
+export function clockOffsetProblem(barriers: readonly MarkerTiming[], stream: string, limitMs: number): string | undefined {
+  const clock = STREAM_CLOCKS[stream] ?? `the ${stream} stream's clock`;
+  const limit = `attribution windows assume <= ${span(limitMs)}`;
+  const o = streamOffset(barriers, stream);
+  if (!o) return `${clock} is unmeasured: no marker of ${stream} was timed, so ${limit} is unchecked`;
+  const { minMs, maxMs } = o.bound;
+  if (!o.consistent) return `${clock} moved against this machine's during the run: its ${o.markers} markers allow no single offset (together ${span(minMs, maxMs)}); ${limit}`;
+  if (minMs > limitMs) return `${clock} is ${span(minMs, maxMs)} ahead of this machine's; ${limit}`;
+  if (maxMs < -limitMs) return `${clock} is ${span(-maxMs, -minMs)} behind this machine's; ${limit}`;
+  return undefined;
+}

@@ -10,8 +10,17 @@ import { APP, findAppPod, observeEnvironment, type AppPodState } from "./app-pod
 import { startAppTraffic, type AppTraffic } from "./app-probe.ts";
 import type { AttemptRecord } from "./attempt.ts";
 import { barrier, type BarrierRecord, type MarkerStream } from "./barrier.ts";
+import { clockOffsetProblem } from "./clock.ts";
 import { resolveAttack, type Attack } from "./catalogue.ts";
 import { AttemptFailed, runAttack, type AttemptResult } from "./runner.ts";
+
+/** Throws, naming the stream and the offset, when its markers prove its clock beyond the profile's limit. */
+function assertClockOffset(barriers: readonly BarrierRecord[], stream: string, profile: Profile, pod: AppPodState): void {
+  const problem = clockOffsetProblem(barriers, stream, toMs(profile.attribution.clockOffsetLimit));
+  if (problem) {
+    throw new PermanentError(`${problem} (attribution.clockOffsetLimit ${profile.attribution.clockOffsetLimit}; measured by marker execs in pod ${pod.namespace}/${pod.name})`);
+  }
+}
 
 export interface SessionDeps {
   kube: Kubectl;
@@ -49,8 +58,10 @@ export class AttackSession {
     let forward: PortForward | undefined;
     try {
       const live = await confirmFalcoLive(falco, deps.kube, pod, w);
+      assertClockOffset([live], "falco", deps.profile, pod);
       forward = await portForward(deps.kube.context, APP.namespace, `svc/${APP.service}`, APP.servicePort, toMs(w.command));
-      const traffic = startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command));
+      // The traffic stops, naming the port-forward, once kubectl stops forwarding: no "connection refused" samples after it.
+      const traffic = startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command), forward.signal);
       const s = new AttackSession(deps, phase, pod, env, forward, falco, traffic);
       s.barriers.push(live);
       return s;
@@ -94,21 +105,30 @@ export class AttackSession {
   }
 
   /**
-   * For an attempt no stream may report a kill for: watches `killed` for
-   * `delayMs` after the attempt ended (Tetragon's event cache may deliver an
-   * earlier event after a later one), then runs a barrier, proving the
-   * streams were read past that delay, and notes it on the record as
-   * `recheck`. Returns early, without the re-check, once `killed` holds.
+   * For attempts no stream may report a kill for: watches `killed` until
+   * `delayMs` after the last of them ended (Tetragon's event cache may
+   * deliver an earlier event after a later one: harness/tetragon/event-cache.ts),
+   * then runs one barrier, proving the streams were read past that delay,
+   * and notes it on every record as `recheck`. Returns early, without the
+   * re-check, once `killed` holds.
    */
-  async recheck(record: AttemptRecord, delayMs: number, killed: () => boolean): Promise<boolean> {
+  async recheck(records: readonly AttemptRecord[], delayMs: number, killed: () => boolean): Promise<boolean> {
+    if (!records.length) return false;
+    const dueMs = Math.max(...records.map((r) => r.endMs)) + delayMs;
     const seen = await waitFor(
-      `a late kill of ${record.id}, up to ${delayMs} ms after it ended`,
-      () => (killed() ? { done: true, value: true } : Date.now() >= record.endMs + delayMs ? { done: true, value: false } : { done: false, state: "no kill yet" }),
-      { timeoutMs: delayMs + toMs(this.deps.profile.waits.command), intervalMs: toMs(this.deps.profile.waits.eventPoll) },
+      `a late kill of ${records.map((r) => r.id).join(", ")}, up to ${delayMs} ms after the last one ended`,
+      () => (killed() ? { done: true, value: true } : Date.now() >= dueMs ? { done: true, value: false } : { done: false, state: "no kill yet" }),
+      { timeoutMs: Math.max(0, dueMs - Date.now()) + toMs(this.deps.profile.waits.command), intervalMs: toMs(this.deps.profile.waits.eventPoll) },
     );
     if (seen) return true;
-    record.recheck = (await this.barrier()).nonce;
+    const b = await this.barrier();
+    for (const r of records) r.recheck = b.nonce;
     return false;
+  }
+
+  /** Fails when the markers of `stream` so far prove its clock too far from this machine's (clockOffsetProblem). */
+  assertClock(stream: string): void {
+    assertClockOffset(this.barriers, stream, this.deps.profile, this.pod);
   }
 
   /** Falco internal event-drop alerts seen so far: absence of an alert is then unproven. */

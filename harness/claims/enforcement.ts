@@ -4,6 +4,7 @@ import { outcomeProblems, type AttemptRecord } from "../attack/attempt.ts";
 import type { Attack } from "../attack/catalogue.ts";
 import { clockSlackMs } from "../attack/clock.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
+import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../tetragon/event-cache.ts";
 import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
 import { jsonl, type RunCatalogue } from "./detection.ts";
 import { judgeAppReads, judgeT2 } from "./enforcement-app.ts";
@@ -58,9 +59,10 @@ export interface PhaseWindow {
   removedAtMs?: number;
   /**
    * How long after a spared attempt the suite watched for a late kill before
-   * its re-check barrier (Tetragon's event cache can deliver an event after
-   * a later marker). When set, a spare verdict needs that re-check; bundles
-   * without it are judged on the barrier alone, as they were recorded.
+   * the re-check barrier (Tetragon's event cache can deliver an event after
+   * a later marker; one barrier after the last spared attempt serves them
+   * all). When set, a spare verdict needs that re-check; bundles without it
+   * are judged on the barrier alone, as they were recorded.
    */
   recheckAfterMs?: number;
 }
@@ -110,12 +112,18 @@ function tetragonBarrier(ev: EnforcementEvidence, nonce: string | undefined): nu
  * Why the absence of a kill is not yet proven past Tetragon's event delay, or
  * undefined when it is (or the bundle predates the re-check). A Tetragon
  * marker proves the stream live, not that earlier events were delivered: the
- * event cache retries an event every 2 s up to 15 times (cilium/tetragon
- * v1.7.0 pkg/defaults/defaults.go:58-59, pkg/eventcache/eventcache.go:140-221).
+ * event cache may hold an event back 15 retries × 2 s (harness/tetragon/event-cache.ts).
+ * The re-check barrier may be shared by every spared attempt: it counts for
+ * each one whose end it follows by the wait. Both times are this machine's
+ * clock (the marker exec's start, the attempt's end), so no clock offset
+ * enters: every event Tetragon sent before the marker was read before it.
  */
 export function recheckProblem(ev: Pick<EnforcementEvidence, "phase" | "barriers">, at: AttemptRecord): string | undefined {
   const after = ev.phase.recheckAfterMs;
   if (after === undefined) return undefined;
+  if (after < TETRAGON_EVENT_CACHE_MAX_DELAY_MS) {
+    return `the re-check waited ${after} ms after the attempt, but Tetragon's event cache may hold a SIGKILL event back ${TETRAGON_EVENT_CACHE_MAX_DELAY_MS} ms (15 retries × 2 s)`;
+  }
   const b = ev.barriers.find((x) => x.nonce === at.recheck);
   if (!b || b.seen.tetragon === undefined) return `no re-check barrier after the ${after} ms event-delay wait: a late SIGKILL event is not ruled out`;
   if (b.requestedMs === undefined || b.requestedMs < at.endMs + after) {

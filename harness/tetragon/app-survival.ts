@@ -72,16 +72,20 @@ async function agentStartedAt(kube: Kubectl, node: string | undefined): Promise<
   return pod?.status.containerStatuses?.find((c) => c.name === "tetragon")?.state?.running?.startedAt;
 }
 
-/** Observes the app once the policy is proven enforcing: a request, the pod, the agent's start, and Tetragon's kills of PID 1. */
+/**
+ * Observes the app once the policy is proven enforcing: a request, the pod,
+ * the agent's start, and Tetragon's kills of PID 1. `forward` is the
+ * port-forward the request goes through: its exit becomes the request's error.
+ */
 export async function observePolicyLoad(
   kube: Kubectl,
-  baseUrl: string,
+  forward: { readonly url: string; readonly signal: AbortSignal },
   before: AppPodState,
   events: () => readonly TetragonEvent[],
   appliedAtMs: number,
   timeoutMs: number,
 ): Promise<PolicyLoadObservation> {
-  const probe = await probeApp(baseUrl, timeoutMs);
+  const probe = await probeApp(forward.url, timeoutMs, forward.signal);
   const after = await podState(kube, before.name).catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) }));
   const agent = await agentStartedAt(kube, before.nodeName).catch(() => undefined);
   const kills = sigkilledExits(events(), before, appliedAtMs, Number.MAX_SAFE_INTEGER).filter((e) => e.process.pod?.container?.pid === 1);

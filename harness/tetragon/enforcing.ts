@@ -1,3 +1,4 @@
+import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 import type { PodIdentity } from "../attack/attempt.ts";
 import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
@@ -21,6 +22,28 @@ export interface EnforcingProof {
   appAfterLoad?: PolicyLoadObservation;
 }
 
+/**
+ * The agent's states for a policy it gave up on (cilium/tetragon v1.7.0
+ * api/v1/tetragon/sensors.proto:42-45): TP_STATE_LOAD_ERROR when building or
+ * loading its sensors failed, TP_STATE_ERROR when it failed later. The
+ * policy stays listed in that state with its `error` (pkg/sensors/handler.go:97-124,
+ * 165-170, 381-383). The agent tries again only when the object changes
+ * (a new resourceVersion: pkg/watcher/crdwatcher/tracingpolicy.go:96-110,
+ * 139-144; handler.go:74-78 lets the new one replace the failed one), so
+ * waiting cannot help.
+ */
+export const POLICY_FAILED_STATES: readonly string[] = ["TP_STATE_LOAD_ERROR", "TP_STATE_ERROR"];
+
+/** Why the agent will never enforce the policy, from its status; undefined while it may still. */
+export function policyFailure(status: PolicyStatus | undefined, policy: TracingPolicyDoc): string | undefined {
+  if (!status?.state || !POLICY_FAILED_STATES.includes(status.state)) return undefined;
+  return (
+    `the Tetragon agent reports TracingPolicyNamespaced ${policy.metadata.namespace}/${policy.metadata.name} in state ${status.state} ` +
+    `(\`tetra tracingpolicy list -o json\` in the agent), error: ${status.error ?? "(none given)"}; ` +
+    "it does not retry a policy that failed to load: fix the policy or the agent and apply it again"
+  );
+}
+
 /** Reads the user-name file (not the password) as an unauthorized process would. */
 async function canary(kube: Kubectl, pod: PodIdentity, timeoutMs: number): Promise<CanaryRead> {
   const startMs = Date.now();
@@ -37,7 +60,8 @@ async function canary(kube: Kubectl, pod: PodIdentity, timeoutMs: number): Promi
 /**
  * Waits until the policy is enforcing, proven by a kill: an unauthorized
  * canary read exits 137. The agent's own view (state enabled, mode enforce)
- * must agree. Never a sleep: until both hold, the wait keeps observing.
+ * must agree. Never a sleep: until both hold, the wait keeps observing;
+ * a state the agent never leaves by itself fails at once (policyFailure).
  */
 export async function waitEnforcing(
   kube: Kubectl,
@@ -51,6 +75,8 @@ export async function waitEnforcing(
     `TracingPolicyNamespaced ${policy.metadata.namespace}/${policy.metadata.name} to kill an unauthorized reader`,
     async () => {
       const status = findStatus(await tetraPolicies(kube), policy);
+      const failed = policyFailure(status, policy);
+      if (failed) throw new PermanentError(failed);
       const c = await canary(kube, pod, commandTimeoutMs);
       canaries.push(c);
       const enforcing = status?.state === "TP_STATE_ENABLED" && status.mode === "TP_MODE_ENFORCE";

@@ -47,14 +47,25 @@ export interface PolicyStatus {
   error?: string;
 }
 
+/**
+ * The policies in `tetra tracingpolicy list -o json` output: protojson with
+ * proto field names (cilium/tetragon v1.7.0 cmd/tetra/tracingpolicy/tracingpolicy.go:209-210,
+ * api/v1/tetragon/sensors.pb.json.go:98-101), so `state`, `mode` and `error`
+ * as in api/v1/tetragon/sensors.proto:84-109, enums by name, empty fields
+ * omitted. `command` names what printed it, for the error.
+ */
+export function parsePolicyList(stdout: string, command: string): PolicyStatus[] {
+  try {
+    return (JSON.parse(stdout) as { policies?: PolicyStatus[] }).policies ?? [];
+  } catch (err) {
+    throw new Error(`${command} did not print JSON: ${stdout.slice(0, 200)}`, { cause: err });
+  }
+}
+
 /** `tetra tracingpolicy list -o json` in the agent: the policies the agent has loaded. */
 export async function tetraPolicies(kube: Kubectl, agentNamespace = "kube-system", agent = "ds/tetragon"): Promise<PolicyStatus[]> {
   const r = await kube.exec(agentNamespace, agent, ["tetra", "tracingpolicy", "list", "-o", "json"], { container: "tetragon" });
-  try {
-    return ((JSON.parse(r.stdout) as { policies?: PolicyStatus[] }).policies ?? []);
-  } catch (err) {
-    throw new Error(`${r.command} did not print JSON: ${r.stdout.slice(0, 200)}`, { cause: err });
-  }
+  return parsePolicyList(r.stdout, r.command);
 }
 
 export function findStatus(list: readonly PolicyStatus[], p: TracingPolicyDoc): PolicyStatus | undefined {

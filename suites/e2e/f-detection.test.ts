@@ -61,10 +61,10 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
   });
 
   async function judged(a: Attack) {
-    const before = a.target && !login ? await probeApp(s.forward.url, toMs(e2e.profile.waits.command)) : undefined;
+    const before = a.target && !login ? await probeApp(s.forward.url, toMs(e2e.profile.waits.command), s.forward.signal) : undefined;
     const r = await s.attack(a);
     if (r.credential && before) {
-      const after = await probeApp(s.forward.url, toMs(e2e.profile.waits.command));
+      const after = await probeApp(s.forward.url, toMs(e2e.profile.waits.command), s.forward.signal);
       const users = [before.dbUser, after.dbUser].filter((u): u is string => Boolean(u));
       login = await loginWithStolen(e2e.kube, s.pod, a.id, r.credential, users, toMs(e2e.profile.waits.command));
     }
@@ -102,6 +102,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
     await waitFor(
       "the app to serve requests in the quiet window",
       () => {
+        s.forward.assertAlive(); // a stopped port-forward fails here by name, not as a quiet window with no requests
         const served = s.traffic.probes().filter((p) => p.ms >= startMs && p.status === 200).length;
         return served >= 3 ? { done: true, value: served } : { done: false, state: s.traffic.probes().slice(-3) };
       },

@@ -4,13 +4,15 @@
  * file refuses to start unless this run recorded its verdicts and a phase-1
  * attempt of every catalogue entry. Then: apply the
  * policy, prove it enforces by a first kill, run every catalogue entry while
- * the app is probed continuously, remove the policy and show a read succeeds
- * again. The cluster is left without the policy whatever happens.
+ * the app is probed continuously, re-check the spared entries once, past
+ * Tetragon's event delay, remove the policy and show a read succeeds again.
+ * The cluster is left without the policy whatever happens.
  */
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP, podState } from "../../harness/attack/app-pod.ts";
+import { outcomeProblems } from "../../harness/attack/attempt.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
 import { FILES as DETECTION_FILES, missingDetectionAttempts } from "../../harness/claims/detection.ts";
@@ -23,6 +25,7 @@ import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
 import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
 import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../../harness/tetragon/app-survival.ts";
 import { TetragonCollector } from "../../harness/tetragon/collector.ts";
+import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
 import { sessionEnforcementEvidence, writeEnforcementEvidence, type EnforcementExtras } from "../../harness/tetragon/enforcement-evidence.ts";
 import { waitEnforcing, type EnforcingProof } from "../../harness/tetragon/enforcing.ts";
 import { applyPolicy, deletePolicy, findStatus, loadPolicy, policiesPresent, selectsPod, tetraPolicies } from "../../harness/tetragon/policy.ts";
@@ -55,6 +58,8 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
 
   beforeAll(async () => {
     e2e = await useE2E();
+    // Set before any attempt: a spare verdict then needs the re-check, even if the run stops before it.
+    phase.recheckAfterMs = toMs(e2e.profile.waits.tetragonEventDelay);
     const phase1 = "phase 1 (f-detection.test.ts) has not run in this run: run the e2e project, which orders files by name";
     await access(join(e2e.ctx.runDir, "verdicts", "detection.json")).catch((err: unknown) => {
       throw new Error(phase1, { cause: err });
@@ -76,13 +81,14 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
       timeoutMs: toMs(e2e.profile.waits.streamLive),
       intervalMs: toMs(e2e.profile.waits.poll),
     });
+    s.assertClock("tetragon");
     const appliedAtMs = Date.now();
     await applyPolicy(e2e.kube);
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
     proof = await waitEnforcing(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command));
     phase.enforcingFromMs = proof.provenAtMs;
     // The policy must spare the app: checked first, so a killed app fails here with its likely cause, not later as T2.
-    proof.appAfterLoad = await observePolicyLoad(e2e.kube, s.forward.url, s.pod, () => tetragon.events(), appliedAtMs, toMs(e2e.profile.waits.command));
+    proof.appAfterLoad = await observePolicyLoad(e2e.kube, s.forward, s.pod, () => tetragon.events(), appliedAtMs, toMs(e2e.profile.waits.command));
     const harmed = policyLoadProblems(proof.appAfterLoad);
     if (harmed.length) throw new Error(policyLoadMessage(proof.appAfterLoad, harmed));
   });
@@ -126,6 +132,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   }
 
   const attempted = (a: Attack) => s.attempts.find((x) => x.phase === "enforcement" && x.attack === a.id);
+  const spared = () => catalogue.attacks.filter((a) => s.resolve(a).enforcement.tetragon === "spare");
 
   for (const a of catalogue.attacks) {
     const what = a.enforcement.tetragon === "kill" ? "is killed with 137 before a byte of output" : `is spared and exits ${a.enforcement.exitCode}`;
@@ -133,17 +140,27 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
       const r = await s.attack(a).finally(() => {
         phase.attacksEndMs = Date.now();
       });
-      if (s.resolve(a).enforcement.tetragon === "spare") {
-        // A Tetragon marker does not prove earlier events delivered: watch for a late kill, then re-check.
-        phase.recheckAfterMs = toMs(e2e.profile.waits.killWait);
-        const killed = () => spareKills(r.record, ev()) > 0;
-        await s.recheck(r.record, phase.recheckAfterMs, killed);
-        phase.attacksEndMs = Date.now();
+      const resolved = s.resolve(a);
+      if (resolved.enforcement.tetragon === "kill") {
+        const v = await settle(() => judgeT1(resolved, attempted(a), ev()));
+        expect(v.verdict, v.reasons.join("\n")).toBe("pass");
+        return;
       }
-      const v = await settle(() => judgeT1(s.resolve(a), attempted(a), ev()));
-      expect(v.verdict, v.reasons.join("\n")).toBe("pass");
+      // No kill is proven only after Tetragon's event delay: the spare verdict waits for the one re-check below.
+      expect(outcomeProblems(r.record, resolved.enforcement), `${r.record.id} outcome`).toEqual([]);
+      expect(spareKills(r.record, ev()), `SIGKILL events of ${r.record.id} so far`).toBe(0);
     });
   }
+
+  it(`T1 spared attempts: no SIGKILL event for any of them, re-checked once waits.tetragonEventDelay after the last (Tetragon's event cache may hold an event ${TETRAGON_EVENT_CACHE_MAX_DELAY_MS / 1000} s)`, async () => {
+    const records = spared().flatMap((a) => attempted(a) ?? []);
+    const killed = () => records.some((r) => spareKills(r, ev()) > 0);
+    await s.recheck(records, phase.recheckAfterMs ?? 0, killed);
+    phase.attacksEndMs = Date.now();
+    const verdicts = spared().map((a) => judgeT1(s.resolve(a), attempted(a), ev()));
+    const bad = verdicts.filter((v) => v.verdict !== "pass");
+    expect(bad.map((v) => `${v.subject}: ${v.verdict}: ${v.reasons.join("; ")}`)).toEqual([]);
+  });
 
   for (const a of catalogue.attacks.filter((x) => x.enforcement.tetragon === "kill")) {
     it(`T3 ${a.id}: Falco raised its alert for the killed \`${shown(a)}\``, async () => {
@@ -154,13 +171,16 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
 
   it("T2 the app is unharmed: every request 200 with a dynamic identity from PID 1, identities keep rotating, the pod neither replaced nor restarted", async () => {
     // Waiting for rotation is not the assertion: the pod is observed and the judge decides whatever the wait saw.
+    // A port-forward that stopped forwarding fails here by name, not as failed requests in T2's verdict.
     await waitFor("a second DB identity while the policy enforces", () => {
+      s.forward.assertAlive();
       const users = new Set(s.traffic.probes().filter((p) => p.ms >= phase.enforcingFromMs).map((p) => p.dbUser).filter(Boolean));
       return users.size >= 2 ? { done: true, value: users.size } : { done: false, state: [...users] };
     }, { timeoutMs: toMs(e2e.profile.dynamic.rotationWindow), intervalMs: toMs(e2e.profile.waits.eventPoll) }).catch((err: unknown) => {
       if (!(err instanceof WaitTimeoutError)) throw err;
     });
     const endMs = Date.now();
+    s.forward.assertAlive();
     podAfter = await observePod();
     const v = judgeT2({ ...ev(), phase: { ...phase, removedAtMs: endMs } });
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");

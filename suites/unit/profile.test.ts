@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toMs } from "../../harness/core/duration.ts";
-import { PROFILES, type Profile, loadProfile, profileProblems, remountModelOf } from "../../harness/profile.ts";
+import { PROFILES, type Profile, enforcementSetupMs, loadProfile, profileProblems, remountModelOf, spareRecheckMs } from "../../harness/profile.ts";
+import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
 
 /**
  * The ci profile as it was before the kind config set the kubelet's
@@ -74,6 +75,33 @@ describe("profiles", () => {
     const bad = structuredClone(PROFILES.ci);
     bad.dynamic.dropGrace = "10m";
     expect(profileProblems(bad).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
+  });
+
+  it("waits past Tetragon's event cache (15 retries × 2 s) before re-checking the spared attempts", () => {
+    for (const p of Object.values(PROFILES)) expect(toMs(p.waits.tetragonEventDelay), p.name).toBeGreaterThanOrEqual(TETRAGON_EVENT_CACHE_MAX_DELAY_MS);
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.tetragonEventDelay = "29s";
+    expect(profileProblems(bad)).toEqual([
+      "waits.tetragonEventDelay 29s is shorter than Tetragon's event cache may hold an event (15 retries × 2 s: harness/tetragon/event-cache.ts), so a late SIGKILL of a spared attempt could go unseen",
+    ]);
+  });
+
+  it("catches a budget that would time out the enforcement setup or the spared attempts' re-check", () => {
+    // Two liveness waits with their last barriers, the policy with its last canary read, the app's survival request.
+    expect(enforcementSetupMs(PROFILES.ci)).toBe(60_000 + 20_000 + 60_000 + 20_000 + 60_000 + 120_000 + 120_000);
+    expect(spareRecheckMs(PROFILES.ci)).toBe(35_000 + 120_000 + 20_000);
+    const setup = structuredClone(PROFILES.ci);
+    setup.waits.policyEnforcing = "4m";
+    expect(profileProblems(setup).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
+    const recheck = structuredClone(PROFILES.ci);
+    recheck.waits.tetragonEventDelay = "8m";
+    expect(profileProblems(recheck).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
+  });
+
+  it("accepts only a positive clock offset limit", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.attribution.clockOffsetLimit = "0ms";
+    expect(profileProblems(bad)).toEqual(["attribution.clockOffsetLimit must be positive"]);
   });
 
   it("rejects an unknown profile by name", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockSlackMs, markerOffset, streamOffset, type MarkerTiming } from "../../../harness/attack/clock.ts";
+import { clockOffsetProblem, clockSlackMs, markerOffset, streamOffset, type MarkerTiming } from "../../../harness/attack/clock.ts";
 import { SLACK_MS, detectionSlackMs } from "../../../harness/claims/detection.ts";
 import { ENF_SLACK_MS, enforcementSlackMs } from "../../../harness/claims/enforcement.ts";
 
@@ -50,5 +50,36 @@ describe("the node-minus-harness clock offset, measured from marker execs", () =
     const bs = [marker(0, 300, { falco: 100, tetragon: 290 })];
     expect(detectionSlackMs(bs)).toBe(200);
     expect(enforcementSlackMs(bs.map((b) => ({ nonce: "m", ...b })))).toBe(290);
+  });
+});
+
+describe("the suites refuse a node clock too far from this machine's to attribute events", () => {
+  const LIMIT = 500;
+
+  it("names the stream and the proven offset when the node's clock runs ahead", () => {
+    const live = [marker(0, 200, { falco: 2500 })];
+    expect(clockOffsetProblem(live, "falco", LIMIT)).toBe("Falco's event clock is 2.3–2.5 s ahead of this machine's; attribution windows assume <= 500 ms");
+  });
+
+  it("names the stream when its clock runs behind", () => {
+    const live = [marker(0, 150, { tetragon: -1900 })];
+    expect(clockOffsetProblem(live, "tetragon", LIMIT)).toBe("Tetragon's event clock is 1.9–2.0 s behind this machine's; attribution windows assume <= 500 ms");
+    expect(clockOffsetProblem([marker(0, 100, { tetragon: -650 })], "tetragon", LIMIT)).toBe("Tetragon's event clock is 650–750 ms behind this machine's; attribution windows assume <= 500 ms");
+  });
+
+  it("accepts an offset within the limit, and a slow exec whose bound only straddles it (latency, not the clock)", () => {
+    expect(clockOffsetProblem([marker(0, 200, { falco: 120 })], "falco", LIMIT)).toBeUndefined();
+    expect(clockOffsetProblem([marker(0, 3000, { falco: 2900 })], "falco", LIMIT)).toBeUndefined();
+  });
+
+  it("fails when the markers allow no single offset: the clock moved during the run", () => {
+    const bs = [marker(0, 100, { falco: 50 }), marker(1000, 1100, { falco: 4000 })];
+    expect(clockOffsetProblem(bs, "falco", LIMIT)).toBe(
+      "Falco's event clock moved against this machine's during the run: its 2 markers allow no single offset (together -0.1–3.0 s); attribution windows assume <= 500 ms",
+    );
+  });
+
+  it("fails when no marker of the stream was timed: the limit would go unchecked", () => {
+    expect(clockOffsetProblem([{ requestedMs: T, seen: { falco: T } }], "falco", LIMIT)).toMatch(/^Falco's event clock is unmeasured: no marker of falco was timed/);
   });
 });

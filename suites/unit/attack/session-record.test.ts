@@ -50,22 +50,32 @@ describe("an attack that ran never vanishes from the evidence", () => {
   });
 });
 
-describe("a spared attempt is re-checked after the event-delay wait", () => {
+describe("the spared attempts are re-checked once, after the event-delay wait", () => {
   const live: MarkerStream = { name: "tetragon", waitForMarker: async () => ({ timeMs: Date.now() }) };
 
-  it("runs the re-check barrier only once the wait after the attempt has passed with no kill", async () => {
+  it("runs one re-check barrier, once the wait after the last attempt has passed with no kill, and notes it on every record", async () => {
     const s = session(exited1, live);
-    const r = await s.attack(MEM);
-    const killed = await s.recheck(r.record, 300, () => false);
+    const first = await s.attack(MEM);
+    const second = await s.attack({ ...MEM, id: "proc-mem-again" });
+    const killed = await s.recheck([first.record, second.record], 300, () => false);
     expect(killed).toBe(false);
-    const b = s.barriers.find((x) => x.nonce === r.record.recheck);
-    expect(b?.requestedMs).toBeGreaterThanOrEqual(r.record.endMs + 300);
+    expect(first.record.recheck).toBeDefined();
+    expect(second.record.recheck).toBe(first.record.recheck);
+    const b = s.barriers.find((x) => x.nonce === first.record.recheck);
+    expect(b?.requestedMs).toBeGreaterThanOrEqual(second.record.endMs + 300);
+    expect(s.barriers).toHaveLength(3);
   });
 
   it("returns at once, with no re-check, when a late kill shows up", async () => {
     const s = session(exited1, live);
     const r = await s.attack(MEM);
-    expect(await s.recheck(r.record, 60_000, () => true)).toBe(true);
+    expect(await s.recheck([r.record], 60_000, () => true)).toBe(true);
     expect(r.record.recheck).toBeUndefined();
+  });
+
+  it("runs no barrier when there is nothing to re-check", async () => {
+    const s = session(exited1, live);
+    expect(await s.recheck([], 60_000, () => false)).toBe(false);
+    expect(s.barriers).toHaveLength(0);
   });
 });

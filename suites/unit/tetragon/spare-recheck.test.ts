@@ -2,30 +2,39 @@ import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
 import { SLACK_MS } from "../../../harness/claims/detection.ts";
 import { ENF_FILES, judgeT1, loadEnforcementEvidence, recheckProblem, spareKills, type EnforcementEvidence } from "../../../harness/claims/enforcement.ts";
+import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../../harness/tetragon/event-cache.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
 import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "../tetragon/samples.ts";
 
-// proc-mem is spared: cat exits 1 on its own. Its barrier m2 follows at once; the re-check m3 follows the event-delay wait.
+// proc-mem and tamper-write are spared: each exits on its own. Each has its own barrier right after it (m2, m4);
+// one re-check barrier m3 follows the event-delay wait after the last of them.
 const mem: AttemptRecord = attempt({
   id: "enforcement/proc-mem", attack: "proc-mem", phase: "enforcement", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
   exitCode: 1, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m2", recheck: "m3",
 });
+const tamper: AttemptRecord = attempt({
+  id: "enforcement/tamper-write", attack: "tamper-write", phase: "enforcement", command: ["sh", "-c", "echo tampered > /mnt/secrets/db-password"],
+  startMs: T0 + 4000, endMs: T0 + 4200, exitCode: 2, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m4", recheck: "m3",
+});
 const MEM_PROC: ProcSpec = { execId: "bWVtLTE=", pid: 48300, binary: "/usr/bin/cat", args: "/proc/1/mem", startMs: T0 + 2080 };
-const WAIT = 10_000;
+/** The ci profile's waits.tetragonEventDelay. */
+const WAIT = 35_000;
+const RECHECK_MS = T0 + 4200 + WAIT + 50;
 
 function evidence(over: Partial<EnforcementEvidence> = {}, lines: string[] = []): EnforcementEvidence {
   return {
-    catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("proc-mem")] },
-    priorities, podBefore: POD_STATE, podAfter: POD_STATE, attempts: [mem], alerts: [],
-    events: parseTetragonStream([markerExec(T0 + 2400, "m2"), markerExec(T0 + 12_400, "m3"), ...lines].join("\n"), POD.namespace).events,
+    catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("proc-mem"), pick("tamper-write")] },
+    priorities, podBefore: POD_STATE, podAfter: POD_STATE, attempts: [mem, tamper], alerts: [],
+    events: parseTetragonStream([markerExec(T0 + 2400, "m2"), markerExec(T0 + 4300, "m4"), markerExec(RECHECK_MS + 50, "m3"), ...lines].join("\n"), POD.namespace).events,
     barriers: [
       { nonce: "m2", requestedMs: T0 + 2350, execEndMs: T0 + 2450, seen: { tetragon: T0 + 2400 } },
-      { nonce: "m3", requestedMs: T0 + 12_350, execEndMs: T0 + 12_450, seen: { tetragon: T0 + 12_400 } },
+      { nonce: "m4", requestedMs: T0 + 4250, execEndMs: T0 + 4350, seen: { tetragon: T0 + 4300 } },
+      { nonce: "m3", requestedMs: RECHECK_MS, execEndMs: RECHECK_MS + 100, seen: { tetragon: RECHECK_MS + 50 } },
     ],
-    probes: [], phase: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 12_500, recheckAfterMs: WAIT }, slackMs: SLACK_MS,
+    probes: [], phase: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: RECHECK_MS + 200, recheckAfterMs: WAIT }, slackMs: SLACK_MS,
     ...over,
   };
 }
@@ -37,20 +46,46 @@ describe("T1 for a spared attempt: a Tetragon marker is no proof that no SIGKILL
     expect(v.reasons).toContain(`spared, as declared: no SIGKILL event up to the re-check ${WAIT} ms after the attempt`);
   });
 
+  it("takes one re-check barrier after the last spared attempt for every spared attempt", () => {
+    for (const [id, at] of [["proc-mem", mem], ["tamper-write", tamper]] as const) {
+      const v = judgeT1(pick(id), at, evidence());
+      expect(v.verdict, `${id}: ${v.reasons.join("\n")}`).toBe("pass");
+    }
+  });
+
   it("is inconclusive without the re-check, or with one run before the wait had passed", () => {
     const none = { ...mem, recheck: undefined };
-    expect(judgeT1(pick("proc-mem"), none, evidence({ attempts: [none] })).verdict).toBe("inconclusive");
-    expect(recheckProblem(evidence(), none)).toMatch(/^no re-check barrier after the 10000 ms event-delay wait/);
-    const early = evidence({ barriers: [...evidence().barriers.slice(0, 1), { nonce: "m3", requestedMs: T0 + 5000, execEndMs: T0 + 5100, seen: { tetragon: T0 + 5050 } }] });
-    expect(judgeT1(pick("proc-mem"), mem, early).verdict).toBe("inconclusive");
-    expect(recheckProblem(early, mem)).toBe(`the re-check barrier ran 2700 ms after the attempt, before the ${WAIT} ms event-delay wait had passed`);
+    expect(judgeT1(pick("proc-mem"), none, evidence({ attempts: [none, tamper] })).verdict).toBe("inconclusive");
+    expect(recheckProblem(evidence(), none)).toMatch(/^no re-check barrier after the 35000 ms event-delay wait/);
+    // The shared barrier followed proc-mem by the wait, but not tamper-write, which ended 1.9 s later.
+    const b = evidence().barriers.map((x) => (x.nonce === "m3" ? { ...x, requestedMs: T0 + 2300 + WAIT + 10 } : x));
+    expect(recheckProblem(evidence({ barriers: b }), mem)).toBeUndefined();
+    expect(judgeT1(pick("tamper-write"), tamper, evidence({ barriers: b })).verdict).toBe("inconclusive");
+    expect(recheckProblem(evidence({ barriers: b }), tamper)).toBe(`the re-check barrier ran ${WAIT - 1890} ms after the attempt, before the ${WAIT} ms event-delay wait had passed`);
+  });
+
+  it("is inconclusive when the re-check waited less than Tetragon's event cache may hold an event", () => {
+    const short = evidence({ phase: { ...evidence().phase, recheckAfterMs: 10_000 } });
+    expect(TETRAGON_EVENT_CACHE_MAX_DELAY_MS).toBe(30_000);
+    expect(judgeT1(pick("proc-mem"), mem, short).verdict).toBe("inconclusive");
+    expect(recheckProblem(short, mem)).toBe("the re-check waited 10000 ms after the attempt, but Tetragon's event cache may hold a SIGKILL event back 30000 ms (15 retries × 2 s)");
   });
 
   it("fails when a SIGKILL of the attempt's process arrived late, after its own barrier", () => {
     // Delivered after m2 (out of order), but its own time is inside the attempt's window.
-    const ev = evidence({}, [exitLine(T0 + 2200, MEM_PROC, "SIGKILL")]);
+    const lines = [markerExec(T0 + 2400, "m2"), exitLine(T0 + 2200, MEM_PROC, "SIGKILL"), markerExec(T0 + 4300, "m4"), markerExec(RECHECK_MS + 50, "m3")];
+    const ev = evidence({ events: parseTetragonStream(lines.join("\n"), POD.namespace).events });
     expect(spareKills(mem, ev)).toBe(1);
     expect(judgeT1(pick("proc-mem"), mem, ev).verdict).toBe("fail");
+  });
+
+  it("fails when the late SIGKILL arrived only after the re-check wait, behind the re-check marker", () => {
+    const ev = evidence({}, [exitLine(T0 + 2200, MEM_PROC, "SIGKILL")]);
+    expect(recheckProblem(ev, mem)).toBeUndefined();
+    const v = judgeT1(pick("proc-mem"), mem, ev);
+    expect(v.verdict).toBe("fail");
+    expect(v.reasons).toContain("the catalogue says Tetragon spares this attempt, but a SIGKILL was recorded");
+    expect(judgeT1(pick("tamper-write"), tamper, ev).verdict).toBe("pass");
   });
 
   it("judges bundles recorded before the re-check on the barrier alone, as they were", () => {
