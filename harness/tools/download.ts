@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { fetch, fs } from "zx";
+import { formatMs } from "../core/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 
@@ -52,12 +53,18 @@ async function getOnce(url: string, dest: string, deadline: number): Promise<{ b
  */
 export async function fetchVerified(url: string, dest: string, o: FetchVerifiedOptions): Promise<{ bytes: number }> {
   const deadline = Date.now() + o.timeoutMs;
+  let before: Error | undefined;
+  const attempt = async () => {
+    try {
+      return { done: true as const, value: await getOnce(url, dest, deadline) };
+    } catch (err) {
+      if ((err as Error).name !== "TimeoutError") throw (before = err as Error);
+      const earlier = before ? `; the attempt before: ${before.message}` : "";
+      throw new Error(`GET ${url} did not finish within ${formatMs(o.timeoutMs)}${earlier}`, { cause: err });
+    }
+  };
   try {
-    const got = await waitFor(
-      `${o.what} from ${url}`,
-      async () => ({ done: true as const, value: await getOnce(url, dest, deadline) }),
-      { timeoutMs: o.timeoutMs, intervalMs: o.intervalMs },
-    );
+    const got = await waitFor(`${o.what} from ${url}`, attempt, { timeoutMs: o.timeoutMs, intervalMs: o.intervalMs });
     if (got.sha256 !== o.sha256.toLowerCase()) {
       throw new PermanentError(
         `${o.what} from ${url} has sha256 ${got.sha256} (${got.bytes} bytes); clusters/versions.ts pins ${o.sha256}: refusing to install it`,
