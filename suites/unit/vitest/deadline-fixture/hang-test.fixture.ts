@@ -1,0 +1,13 @@
+import { expect, it } from "vitest";
+
+const forever = () => new Promise<void>(() => setInterval(() => undefined, 1_000));
+
+it("passes before the deadline", () => {
+  expect(1).toBe(1);
+});
+
+it("hangs past the deadline", forever);
+
+it("never starts", () => {
+  throw new Error("ran after the deadline");
+});
