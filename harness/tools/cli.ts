@@ -7,8 +7,7 @@ export function registerToolsCommands(program: Command): void {
   tools
     .command("install")
     .description("download the pinned kind, kubectl and helm for this machine, verify each sha256, install them into the state directory")
-    .option("--platform <os-arch>", "install for another platform (linux-amd64, linux-arm64, darwin-amd64, darwin-arm64)")
-    .action(async (opts: { platform?: string }) => (await import("./install-command.ts")).toolsInstallCommand(opts));
+    .action(async () => (await import("./install-command.ts")).toolsInstallCommand());
   tools
     .command("path")
     .description("print the directory the pinned CLIs are installed into (for a shell's or CI's PATH)")

@@ -17,7 +17,11 @@ export interface FetchVerifiedOptions {
 
 /** One GET of `url` into `dest`, hashing as it writes. A broken or short transfer throws (and may be retried). */
 async function getOnce(url: string, dest: string, deadline: number): Promise<{ bytes: number; sha256: string }> {
-  const res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+  const res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) }).catch((err: Error) => {
+    if (err.name === "TimeoutError") throw err;
+    const why = (err.cause as Error | undefined)?.message;
+    throw new Error(`GET ${url} failed: ${err.message}${why ? ` (${why})` : ""}`, { cause: err });
+  });
   if (!res.ok || !res.body) {
     await res.body?.cancel();
     const msg = `GET ${url} answered ${res.status} ${res.statusText}`;

@@ -5,8 +5,8 @@ import { installTools } from "./install.ts";
 import { toolsBinDir } from "./paths.ts";
 
 /** `tools install`: the pinned kind, kubectl and helm for this machine, sha256-verified, into the state directory. */
-export async function toolsInstallCommand(opts: { platform?: string }): Promise<void> {
-  const platform = opts.platform ?? platformOf(process.platform, process.arch) ?? `${process.platform}-${process.arch}`;
+export async function toolsInstallCommand(): Promise<void> {
+  const platform = platformOf(process.platform, process.arch) ?? `${process.platform}-${process.arch}`;
   const tools = pinnedTools(platform);
   const waits = loadProfile().waits;
   const binDir = toolsBinDir();
