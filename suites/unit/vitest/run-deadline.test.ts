@@ -31,22 +31,15 @@ async function runFixture(file: string) {
 }
 
 describe("the e2e suites deadline, on a real vitest run", () => {
-  it("cancels a test that hangs: the run fails, the rest is skipped, and the teardown still runs", async () => {
-    const r = await runFixture("hang-test.fixture.ts");
+  it("aborts the hanging test, skips the rest, stops the worker whose hook hangs, fails the run, and still runs the teardown", async () => {
+    const r = await runFixture("hang.fixture.ts");
     expect(r.exitCode).toBe(1);
     expect(r.seen.fired).toMatch(/^the e2e suites ran past the fixture's budget: cancelled the remaining tests after/);
-    expect(r.stdout).toMatch(/✓ hang-test\.fixture\.ts > passes before the deadline/);
-    // vitest lists the aborted and the never-started test as skipped; the exit code and the teardown's status say it failed
-    expect(r.stdout).toMatch(/↓ hang-test\.fixture\.ts > hangs past the deadline .*\[The test run was aborted by the user\.\]/);
-    expect(r.stdout).not.toContain("ran after the deadline");
-    expect(r.elapsedMs).toBeLessThan(30_000);
-  });
-
-  it("stops the workers when a hook hangs after the cancel, and the teardown still runs", async () => {
-    const r = await runFixture("hang-hook.fixture.ts");
-    expect(r.exitCode).toBe(1);
-    expect(r.seen.fired).not.toBeNull();
     expect(r.seen.lines.at(-1)).toMatch(/^the cancelled run was still going .* later: stopping its workers$/);
+    expect(r.stdout).toMatch(/✓ hang\.fixture\.ts > passes before the deadline/);
+    // the stopped worker reports nothing more: vitest counts one passed test, and the exit code and the teardown say the run failed
+    expect(r.stdout).toMatch(/Tests\s+1 passed/);
+    expect(r.stdout).not.toContain("ran after the deadline");
     expect(r.elapsedMs).toBeLessThan(30_000);
   });
 });

@@ -1,6 +1,9 @@
-import { expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 
 const forever = () => new Promise<void>(() => setInterval(() => undefined, 1_000));
+
+// runs after the cancel and never ends: only stopping the worker ends the run
+afterAll(forever);
 
 it("passes before the deadline", () => {
   expect(1).toBe(1);
