@@ -58,7 +58,11 @@ function firstLine(s: string): string {
   return s.trim().split("\n")[0] ?? "";
 }
 
-/** The first vX.Y.Z a `version` command printed. */
+/**
+ * The first vX.Y.Z a `version` command printed: `kind v0.33.0 go… linux/amd64`
+ * (kind pkg/cmd/kind/version/version.go DisplayVersion), `v3.21.3+g…` (helm
+ * v3.21.3 cmd/helm/version.go:94-98), `Client Version: v1.35.8` (kubectl).
+ */
 function printedVersion(out: string): string | undefined {
   return /\bv\d+\.\d+\.\d+\b/.exec(out)?.[0];
 }
