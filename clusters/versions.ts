@@ -28,7 +28,12 @@ export const versions = {
   helm: {
     // renovate: datasource=github-releases depName=helm/helm
     cli: "v3.21.3",
+    // sha256 of helm-<cli>-<os>-<arch>.tar.gz as published in the release notes
+    // (https://github.com/helm/helm/releases/tag/v3.21.3) and get.helm.sh/<archive>.sha256sum
     sha256LinuxAmd64: "15e041a93a590dce8100f39385cd98c84a765c9e36aeeb9e2dc6ff9e4769e2e0",
+    sha256LinuxArm64: "67f58155079ff9ffab98ba5c88daff0ed9b542f3a4732f5dd426dde7dd0f5244",
+    sha256DarwinAmd64: "76d0db4730b05d3d625eee11e80f0721b32b4d8422f4e5d093de6337bf3ac9f8",
+    sha256DarwinArm64: "19879a848cad832b7a1ac24b767a481d20fb3b95ab53a220849649422ada144e",
   },
   charts: {
     // renovate: datasource=helm registryUrl=https://helm.cilium.io depName=cilium

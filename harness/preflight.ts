@@ -1,7 +1,11 @@
 import { access } from "node:fs/promises";
 import { execa } from "execa";
+import { versions } from "../clusters/versions.ts";
+import { toMs } from "./core/duration.ts";
 import { findPgBindir, findPython } from "./core/locate.ts";
 import { which } from "./core/exec.ts";
+import { DOCKER_NODE, OFFLINE_NODE, nodeVerdict, type NodeFloor } from "./preflight-node.ts";
+import { loadProfile } from "./profile.ts";
 
 export type Tier = "unit" | "local" | "component" | "e2e";
 
@@ -31,7 +35,7 @@ export interface PreflightEnv {
 export const realPreflightEnv: PreflightEnv = {
   platform: process.platform,
   async run(file, args) {
-    const r = await execa(file, args, { reject: false, timeout: 20_000 });
+    const r = await execa(file, args, { reject: false, timeout: toMs(loadProfile().waits.command) });
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   },
   async exists(path) {
@@ -54,8 +58,18 @@ function firstLine(s: string): string {
   return s.trim().split("\n")[0] ?? "";
 }
 
+/**
+ * The first vX.Y.Z a `version` command printed: `kind v0.33.0 go… linux/amd64`
+ * (kind pkg/cmd/kind/version/version.go DisplayVersion), `v3.21.3+g…` (helm
+ * v3.21.3 cmd/helm/version.go:94-98), `Client Version: v1.35.8` (kubectl).
+ */
+function printedVersion(out: string): string | undefined {
+  return /\bv\d+\.\d+\.\d+\b/.exec(out)?.[0];
+}
+
+/** A CLI on PATH that answers `args`; with `pinned`, it must print exactly that version. */
 const cli =
-  (name: string, args: string[], fix: string): Check =>
+  (name: string, args: string[], fix: string, pinned?: string): Check =>
   async (env) => {
     const path = await env.which(name);
     if (!path) return { name, ok: false, problem: `${name} is not on PATH`, fix };
@@ -63,8 +77,14 @@ const cli =
     if (r.exitCode !== 0) {
       return { name, ok: false, problem: `${name} ${args.join(" ")} failed: ${firstLine(r.stderr)}`, fix };
     }
-    return { name, ok: true, found: firstLine(r.stdout) || path };
+    const found = firstLine(r.stdout) || path;
+    if (pinned && printedVersion(r.stdout) !== pinned) {
+      return { name, ok: false, problem: `${path} is ${found}, not the pinned ${pinned} (clusters/versions.ts)`, fix };
+    }
+    return { name, ok: true, found: `${found} (${path})` };
   };
+
+const TOOLS_FIX = "npx secretproof tools install (the pinned kind, kubectl and helm, sha256-verified, first on the harness's PATH)";
 
 const docker: Check = async (env) => {
   const name = "Docker daemon";
@@ -93,13 +113,12 @@ const btf: Check = async (env) => {
   };
 };
 
-const node: Check = async (env) => {
-  const [major = 0, minor = 0] = env.nodeVersion.split(".").map(Number);
-  const ok = major > 20 || (major === 20 && minor >= 19);
-  return ok
-    ? { name: "Node.js", ok, found: `v${env.nodeVersion}` }
-    : { name: "Node.js", ok, problem: `Node.js v${env.nodeVersion} is too old`, fix: "install Node.js 22 LTS or newer" };
-};
+const node =
+  (floor: NodeFloor): Check =>
+  async (env) => {
+    const v = nodeVerdict(env.nodeVersion, floor);
+    return v.ok ? { name: "Node.js", ok: true, found: `v${env.nodeVersion} (>= ${floor.version})` } : { name: "Node.js", ...v };
+  };
 
 const postgres: Check = async (env) => {
   const name = "PostgreSQL server binaries";
@@ -128,21 +147,21 @@ const python: Check = async (env) => {
 const ETCD_FIX = "apt-get install etcd-server etcd-client (Debian/Ubuntu) or brew install etcd";
 
 const CHECKS: Record<Tier, Check[]> = {
-  unit: [node],
+  unit: [node(OFFLINE_NODE)],
   local: [
-    node,
+    node(OFFLINE_NODE),
     postgres,
     cli("etcd", ["--version"], ETCD_FIX),
     cli("etcdctl", ["version"], ETCD_FIX),
     python,
   ],
-  component: [node, docker],
+  component: [node(DOCKER_NODE), docker],
   e2e: [
-    node,
+    node(DOCKER_NODE),
     docker,
-    cli("kind", ["version"], "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation"),
-    cli("kubectl", ["version", "--client"], "install kubectl: https://kubernetes.io/docs/tasks/tools/"),
-    cli("helm", ["version", "--short"], "install helm 3: https://helm.sh/docs/intro/install/"),
+    cli("kind", ["version"], TOOLS_FIX, versions.kind.cli),
+    cli("kubectl", ["version", "--client"], TOOLS_FIX, versions.kubectl.cli),
+    cli("helm", ["version", "--short"], TOOLS_FIX, versions.helm.cli),
     btf,
   ],
 };

@@ -93,7 +93,7 @@ export interface Profile {
     /** Interval between readiness probes of a local server. */
     pollInterval: Duration;
   };
-  /** Whole run, bring-up included. */
+  /** The e2e suites, after bring-up: their deadline and each test's timeout (harness/cluster/run-bound.ts bounds the whole run). */
   budget: Duration;
 }
 

@@ -4,6 +4,8 @@ import { TOOL_VERSION } from "../core/tool.ts";
 import { redactor } from "../evidence/redact.ts";
 import { registerClusterCommands } from "../cluster/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
+import { registerToolsCommands } from "../tools/cli.ts";
+import { usePinnedTools } from "../tools/paths.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
 
@@ -36,11 +38,14 @@ export function buildCli(): Command {
 
   registerClusterCommands(program);
   registerReportCommands(program);
+  registerToolsCommands(program);
 
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // every kind, kubectl and helm a command starts is the pinned one once `secretproof tools install` ran
+  usePinnedTools();
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {

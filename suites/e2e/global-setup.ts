@@ -11,7 +11,11 @@ import { relative } from "node:path";
 import type { EvidenceRecorder, RunRecord } from "../../harness/evidence/recorder.ts";
 import { deriveReports } from "../../harness/report/write-report.ts";
 import { requireTier } from "../../harness/preflight.ts";
-import { loadProfile } from "../../harness/profile.ts";
+import { loadProfile, type Profile } from "../../harness/profile.ts";
+import { describeRunBound, e2eRunBound } from "../../harness/cluster/run-bound.ts";
+import { formatMs } from "../../harness/core/duration.ts";
+import { usePinnedTools } from "../../harness/tools/paths.ts";
+import { armSuitesDeadline, withDeadline } from "../../harness/vitest/run-deadline.ts";
 
 /** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
 async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
@@ -32,33 +36,54 @@ function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: st
   }
 }
 
+/** Preflight, `up` (reusing a live cluster), the sweep of leftovers; the context every suite injects. */
+async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog): Promise<void> {
+  await log.step("preflight", () => requireTier("e2e"));
+  const r = await up({ profile, log, evidence: rec, skipPreflight: true });
+  const kube = kubectl(r.kubeContext, toMs(profile.waits.command));
+  const swept = await log.step("sweep-leftovers", () => sweepLeftovers(kube));
+  if (swept.length > 0) log.info(`swept what an earlier run left: ${swept.join("; ")}`);
+  const ctx: E2EContext = { profile: profile.name, clusterName: r.clusterName, kubeContext: r.kubeContext, stateDir: r.stateDir, runDir: rec.dir };
+  project.provide("secretproof", ctx);
+}
+
 /**
  * e2e tier setup: preflight, `up` (reusing a live cluster), a run directory
  * for the evidence, and the context every suite injects. Teardown writes
  * run.json and SHA256SUMS on every run, pass or fail, and deletes the cluster
  * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection).
+ * The setup and the suites each have a deadline derived from the profile
+ * (harness/cluster/run-bound.ts), so the whole run, teardown included, ends
+ * within the bound the workflow's step timeout is checked against.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  usePinnedTools();
   const profile = loadProfile();
+  const bound = e2eRunBound(profile, { teardown: process.env.SECRETPROOF_TEARDOWN === "1" });
   const rec = await createRun(profile, { command: "npm test" });
   const log = new StepLog();
+  log.info(`bounds: ${describeRunBound(profile, bound)}`);
   let ok = false;
   try {
-    await log.step("preflight", () => requireTier("e2e"));
-    const r = await up({ profile, log, evidence: rec, skipPreflight: true });
-    const kube = kubectl(r.kubeContext, toMs(profile.waits.command));
-    const swept = await log.step("sweep-leftovers", () => sweepLeftovers(kube));
-    if (swept.length > 0) log.info(`swept what an earlier run left: ${swept.join("; ")}`);
-    const ctx: E2EContext = { profile: profile.name, clusterName: r.clusterName, kubeContext: r.kubeContext, stateDir: r.stateDir, runDir: rec.dir };
-    project.provide("secretproof", ctx);
+    const late = `the e2e setup (preflight, up, sweep) passed its bound of ${formatMs(bound.setupMs)}, the longest the ${profile.name} profile's waits allow`;
+    await withDeadline(bringUp(project, profile, rec, log), bound.setupMs, late);
     ok = true;
   } finally {
     log.timings.forEach((t) => rec.step(t));
     if (!ok) await rec.finalize("failed", { derive: deriveReports });
   }
   const suitesStartedAt = new Date().toISOString();
+  const deadline = armSuitesDeadline({
+    // vitest's CancelReason admits any string, but only through its own type
+    cancel: (reason) => project.vitest.cancelCurrentRun(reason as Parameters<TestProject["vitest"]["cancelCurrentRun"]>[0]),
+    deadlineMs: bound.suitesDeadlineMs,
+    graceMs: bound.graceMs,
+    what: `the ${profile.name} profile's budget (${profile.budget})`,
+    log: (line) => log.info(line),
+  });
   return async () => {
-    const status = await runStatus(project, rec.dir);
+    deadline.clear();
+    const status = deadline.fired ? "aborted" : await runStatus(project, rec.dir);
     recordSuites(project, rec, suitesStartedAt);
     try {
       // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.
@@ -69,7 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     } finally {
       // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
       await rec.finalize(status, { derive: deriveReports });
-      process.stderr.write(`evidence: ${rec.dir} (${status})\n`);
+      process.stderr.write(`evidence: ${rec.dir} (${status}${deadline.fired ? `: ${deadline.fired}` : ""})\n`);
     }
   };
 }

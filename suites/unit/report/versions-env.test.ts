@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { envName, versionsEnv } from "../../../harness/report/versions-env.ts";
@@ -16,10 +16,10 @@ describe("secretproof versions --format env", () => {
     for (const [k] of vars) expect(k).toMatch(/^PIN_[A-Z0-9_]+$/);
   });
 
-  it("gives the e2e workflow every PIN_ variable it uses", async () => {
-    const wf = await readFile(".github/workflows/e2e.yml", "utf8");
+  it("gives the workflows every PIN_ variable they use", async () => {
+    const dir = ".github/workflows";
+    const wf = (await Promise.all((await readdir(dir)).map((f) => readFile(`${dir}/${f}`, "utf8")))).join("\n");
     const used = new Set([...wf.matchAll(/\bPIN_[A-Z0-9_]+/g)].map((m) => m[0]));
-    expect(used.size).toBeGreaterThan(3);
     const vars = env();
     for (const name of used) expect(vars.has(name), `${name} is not printed by secretproof versions`).toBe(true);
   });

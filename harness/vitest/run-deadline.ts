@@ -1,0 +1,68 @@
+import { formatMs } from "../core/duration.ts";
+
+/** Rejects with `message` when `work` has not settled within `ms`; the timer never outlives the work. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface SuitesDeadlineOptions {
+  /** vitest's cancel (`project.vitest.cancelCurrentRun`). */
+  cancel: (reason: string) => Promise<void>;
+  deadlineMs: number;
+  /** How long the cancelled run may take to wind down before it is cancelled again. */
+  graceMs: number;
+  /** What set the deadline, for the messages ("the ci profile's budget (10m)"). */
+  what: string;
+  log: (line: string) => void;
+}
+
+export interface SuitesDeadline {
+  /** The message, once the deadline has passed. */
+  readonly fired: string | undefined;
+  /** Disarms both timers (the teardown calls it first). */
+  clear(): void;
+}
+
+/**
+ * A deadline for the suites. When it passes, the run is cancelled the way
+ * vitest's own Ctrl-C cancels it: the running test is aborted, the rest are
+ * skipped, the running file's hooks still run, and vitest ends the run as
+ * "interrupted" with exit code 1 (vitest v4.1.11
+ * packages/vitest/src/node/test-run.ts:113-122), then runs the global
+ * teardown. If the run is still going `graceMs` later (a hook that hangs), it
+ * is cancelled again, which vitest treats as a forced cancel and stops the
+ * workers at once (packages/vitest/src/node/pools/pool.ts:188-191, "Force
+ * exit if previous cancel is still on-going").
+ */
+export function armSuitesDeadline(o: SuitesDeadlineOptions): SuitesDeadline {
+  let fired: string | undefined;
+  const cancel = (reason: string) => {
+    o.log(reason);
+    o.cancel(reason).catch((err: unknown) => o.log(`cancelling the run failed: ${(err as Error).message}`));
+  };
+  let force: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    fired = `the e2e suites ran past ${o.what}: cancelled the remaining tests after ${formatMs(o.deadlineMs)}`;
+    cancel(fired);
+    force = setTimeout(() => cancel(`the cancelled run was still going ${formatMs(o.graceMs)} later: stopping its workers`), o.graceMs);
+    force.unref();
+  }, o.deadlineMs);
+  first.unref();
+  return {
+    get fired() {
+      return fired;
+    },
+    clear() {
+      clearTimeout(first);
+      clearTimeout(force);
+    },
+  };
+}
