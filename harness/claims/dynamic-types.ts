@@ -49,7 +49,11 @@ export interface LeaseLookup {
   issue_time: string;
   /** null when the lease has no expiry. */
   expire_time: string | null;
-  /** Seconds left when Vault answered (truncated). */
+  /**
+   * Whole seconds from Vault's clock, rounded to the second, to expire_time,
+   * converted toward zero: negative once the lease is past its expiry and
+   * still held (vault/expiration.go:3082-3084; see vaultNowAtLookup).
+   */
   ttl: number;
   renewable?: boolean;
   last_renewal?: string | null;
