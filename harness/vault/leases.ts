@@ -1,4 +1,4 @@
-import type { LeaseLookup, LeaseRecord } from "../claims/dynamic-types.ts";
+import type { IrrevocableLeases, LeaseLookup, LeaseRecord } from "../claims/dynamic-types.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { VaultApi } from "./client.ts";
 
@@ -68,4 +68,18 @@ export async function lookupAll(vault: VaultApi, prefix: string): Promise<LeaseR
  */
 export async function revokeLease(vault: VaultApi, leaseId: string, opts: { sync: boolean } = { sync: true }): Promise<void> {
   await vault.write("sys/leases/revoke", { lease_id: leaseId, sync: opts.sync });
+}
+
+/**
+ * GET sys/leases?type=irrevocable: the leases Vault gave up revoking, each
+ * with the error it kept (hashicorp/vault vault/logical_system_paths.go:3696-3724,
+ * logical_system.go:446-473 at 6fd972499f; a read, whose fields Vault takes
+ * from the query string, http/logical.go:70-90). The root namespace's only.
+ */
+export async function irrevocableLeases(vault: VaultApi): Promise<IrrevocableLeases> {
+  const path = "sys/leases?type=irrevocable";
+  const d = (await vault.read<{ data?: { lease_count?: unknown; leases?: unknown } }>(path))?.data;
+  if (!d || !Array.isArray(d.leases)) throw new Error(`GET /v1/${path} against ${vault.addr} returned no lease list: ${JSON.stringify(d ?? null).slice(0, 200)}`);
+  const leases = (d.leases as Record<string, unknown>[]).map((l) => ({ lease_id: String(l.lease_id ?? ""), mount_id: String(l.mount_id ?? ""), error: String(l.error ?? "") }));
+  return { lease_count: typeof d.lease_count === "number" ? d.lease_count : leases.length, leases };
 }
