@@ -1,3 +1,4 @@
+import type { RemountCadenceEvidence } from "./dynamic-cadence.ts";
 import { judgeD1, type D1Input } from "./dynamic-expiry.ts";
 import { judgeD2 } from "./dynamic-serving.ts";
 import { judgeD3Expiry } from "./dynamic-drop.ts";
@@ -18,6 +19,8 @@ export const DYNAMIC_PATHS = {
   pgRoles: "dynamic/pg-roles.jsonl",
   /** Every lease lookup (D3 reads Vault's clock from them). */
   leases: "dynamic/leases.jsonl",
+  /** The CSI remount cadence seen in the D2 window and the model's bound; recorded, not re-judged. */
+  remountCadence: "dynamic/remount-cadence.json",
   /** The sample, snapshot and lease lookups D1 judged, together. */
   d1: "dynamic/d1.json",
   revocation: "dynamic/d3-revocation.json",
@@ -37,6 +40,7 @@ export interface DynamicEvidence {
   revocation?: RevocationTrial;
   logins?: D4Input;
   lingering?: LingeringEvidence;
+  remountCadence?: RemountCadenceEvidence;
 }
 
 const missing = (claim: ClaimId, path: string, subject?: string): Verdict =>
@@ -83,6 +87,7 @@ export function readDynamicEvidence(b: BundleView): DynamicEvidence | undefined 
     revocation: opt(P.revocation, (p) => b.json<RevocationTrial>(p)),
     logins: opt(P.logins, (p) => b.json<D4Input>(p)),
     lingering: opt(P.lingering, (p) => b.json<LingeringEvidence>(p)),
+    remountCadence: opt(P.remountCadence, (p) => b.json<RemountCadenceEvidence>(p)),
   };
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { remountCadenceEvidence } from "../../../harness/claims/dynamic-cadence.ts";
+import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, readDynamicEvidence, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 import { FAMILIES, type BundleView } from "../../../harness/claims/registry.ts";
 import { TTL_MS, cred, iso, lease, passingEvidence as evidence, row, snapshot } from "./dynamic-fixtures.ts";
 import { irrevocableList } from "./dynamic-lingering-fixtures.ts";
@@ -32,6 +34,7 @@ function files(e: DynamicEvidence): Record<string, string> {
     [P.revocation]: JSON.stringify(e.revocation, null, 2),
     [P.logins]: JSON.stringify(e.logins, null, 2),
     ...(e.lingering ? { [P.lingering]: JSON.stringify(e.lingering, null, 2) } : {}),
+    ...(e.remountCadence ? { [P.remountCadence]: JSON.stringify(e.remountCadence, null, 2) } : {}),
   };
 }
 
@@ -41,6 +44,13 @@ describe("the dynamic claim family re-judges a saved bundle", () => {
     const live = judgeDynamic(e);
     expect(live.map((v) => `${v.claim}:${v.verdict}`)).toEqual(["D1:pass", "D2:pass", "D3:pass", "D3:pass", "D4:pass"]);
     expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(live);
+  });
+
+  it("reads the recorded remount cadence back without letting it change a verdict", () => {
+    const e = evidence();
+    e.remountCadence = remountCadenceEvidence(e.appSamples ?? [], remountModelOf(PROFILES.ci));
+    expect(readDynamicEvidence(bundle(files(e)))?.remountCadence).toEqual(e.remountCadence);
+    expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(judgeDynamic(evidence()));
   });
 
   it("is registered with the other families", () => {
