@@ -115,14 +115,15 @@ export interface CadenceVerdict {
 }
 
 
-interface Run {
+export interface Run {
   identity: string;
   firstAt: number;
   /** The last look before the next identity first appeared (or the last look of all). */
   endAt: number;
 }
 
-function identityRuns(samples: readonly IdentityObservation[]): Run[] {
+/** Each identity seen, in order, with its first look and the last look before the next identity appeared. */
+export function identityRuns(samples: readonly IdentityObservation[]): Run[] {
   const runs: Run[] = [];
   let prevAt: number | undefined;
   for (const s of samples) {

@@ -1,8 +1,9 @@
 import { formatMs } from "../core/duration.ts";
 import { byTime, findRole } from "./dynamic-login.ts";
+import { revocationProblems } from "./dynamic-lingering.ts";
 import { identitySequence } from "./dynamic-serving.ts";
 import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime, vaultClockOffset } from "./dynamic-time.ts";
-import type { AppSample, DynamicParams, LeaseRecord, PgRolesSnapshot } from "./dynamic-types.ts";
+import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot } from "./dynamic-types.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
 
 export interface D3Input {
@@ -13,6 +14,8 @@ export interface D3Input {
   /** Lease lookups, to read Vault's clock against the harness's. */
   leases: LeaseRecord[];
   params: DynamicParams;
+  /** What Vault said about the roles still listed when the suite's drop wait ended, if any were. */
+  lingering?: LingeringEvidence;
 }
 
 interface Fate {
@@ -80,7 +83,9 @@ function lastSeen(samples: AppSample[]): Map<string, number> {
 /**
  * D3 (expiry): every identity the app reported is gone from pg_roles after
  * its lease's TTL, within the grace; the control role made outside Vault
- * stays, so absence is the roles' and not the query's.
+ * stays, so absence is the roles' and not the query's. When it does not
+ * pass and the suite gathered what Vault says about the lingering roles,
+ * that diagnosis leads the reasons.
  */
 export function judgeD3Expiry(input: D3Input, evidence: string[]): Verdict {
   const snaps = byTime(input.snapshots);
@@ -99,6 +104,8 @@ export function judgeD3Expiry(input: D3Input, evidence: string[]): Verdict {
     if (value === "pass") value = "inconclusive";
   }
   if (control.verdict !== "pass" && value === "pass") value = "inconclusive";
+  // Vault's own account of the lingering roles comes first: it names the upstream step that failed.
+  if (value !== "pass" && input.lingering) reasons.unshift(...revocationProblems(input.lingering, input.params));
   return verdict("D3", value === "inconclusive" ? "inconclusive" : value === "pass", reasons, evidence, {
     subject: "ttl-expiry",
     negativeControl: control,

@@ -13,7 +13,7 @@ export interface D1Input {
   params: DynamicParams;
 }
 
-interface Candidate {
+export interface Candidate {
   lease: LeaseRecord;
   expire: number;
   issue: number;
@@ -27,7 +27,7 @@ interface Candidate {
  * the lease's expire_time), so a skew between Vault and Postgres cannot move
  * them apart. Several candidates are narrowed by the unix time in the name.
  */
-function matchLeases(validUntil: number, username: string, leases: readonly LeaseRecord[], tolMs: number): Candidate[] {
+export function matchLeases(validUntil: number, username: string, leases: readonly LeaseRecord[], tolMs: number): Candidate[] {
   const all: Candidate[] = [];
   for (const lease of leases) {
     const expire = parseTime(lease.lookup.expire_time);

@@ -1,9 +1,10 @@
+import type { RemountCadenceEvidence } from "./dynamic-cadence.ts";
 import { judgeD1, type D1Input } from "./dynamic-expiry.ts";
 import { judgeD2 } from "./dynamic-serving.ts";
 import { judgeD3Expiry } from "./dynamic-drop.ts";
 import { judgeD3Revocation } from "./dynamic-revoke.ts";
 import { judgeD4, type D4Input } from "./dynamic-root.ts";
-import type { AppSample, DynamicParams, LeaseRecord, PgRolesSnapshot, PodSample, RevocationTrial } from "./dynamic-types.ts";
+import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot, PodSample, RevocationTrial } from "./dynamic-types.ts";
 import type { BundleView, ClaimFamily } from "./registry.ts";
 import { verdict, type ClaimId, type Verdict } from "./verdict.ts";
 
@@ -18,9 +19,13 @@ export const DYNAMIC_PATHS = {
   pgRoles: "dynamic/pg-roles.jsonl",
   /** Every lease lookup (D3 reads Vault's clock from them). */
   leases: "dynamic/leases.jsonl",
+  /** The CSI remount cadence seen in the D2 window and the model's bound; recorded, not re-judged. */
+  remountCadence: "dynamic/remount-cadence.json",
   /** The sample, snapshot and lease lookups D1 judged, together. */
   d1: "dynamic/d1.json",
   revocation: "dynamic/d3-revocation.json",
+  /** Written only when app identities outlast the D3 drop wait: what Vault says about their leases. */
+  lingering: "dynamic/d3-lingering.json",
   logins: "dynamic/d4-logins.json",
 } as const;
 
@@ -34,6 +39,8 @@ export interface DynamicEvidence {
   d1?: Omit<D1Input, "params">;
   revocation?: RevocationTrial;
   logins?: D4Input;
+  lingering?: LingeringEvidence;
+  remountCadence?: RemountCadenceEvidence;
 }
 
 const missing = (claim: ClaimId, path: string, subject?: string): Verdict =>
@@ -47,7 +54,10 @@ export function judgeDynamic(e: DynamicEvidence): Verdict[] {
   out.push(e.appSamples && e.podSamples ? judgeD2(e.appSamples, e.podSamples, [P.appSamples, P.podSamples]) : missing("D2", P.appSamples));
   out.push(
     e.appSamples && e.pgRoles
-      ? judgeD3Expiry({ samples: e.appSamples, snapshots: e.pgRoles, leases: e.leases ?? [], params: e.params }, [P.appSamples, P.pgRoles, P.leases])
+      ? judgeD3Expiry(
+          { samples: e.appSamples, snapshots: e.pgRoles, leases: e.leases ?? [], params: e.params, lingering: e.lingering },
+          [P.appSamples, P.pgRoles, P.leases, ...(e.lingering ? [P.lingering] : [])],
+        )
       : missing("D3", P.pgRoles, "ttl-expiry"),
   );
   out.push(e.revocation ? judgeD3Revocation(e.revocation, e.params.controlRole, [P.revocation]) : missing("D3", P.revocation, "explicit-revocation"));
@@ -76,6 +86,8 @@ export function readDynamicEvidence(b: BundleView): DynamicEvidence | undefined 
     d1: opt(P.d1, (p) => b.json<Omit<D1Input, "params">>(p)),
     revocation: opt(P.revocation, (p) => b.json<RevocationTrial>(p)),
     logins: opt(P.logins, (p) => b.json<D4Input>(p)),
+    lingering: opt(P.lingering, (p) => b.json<LingeringEvidence>(p)),
+    remountCadence: opt(P.remountCadence, (p) => b.json<RemountCadenceEvidence>(p)),
   };
 }
 

@@ -2,10 +2,17 @@ import { formatMs } from "../core/duration.ts";
 import type { LeaseRecord } from "./dynamic-types.ts";
 
 /**
- * Vault sets a dynamic role's VALID UNTIL to the time of issue plus the TTL
- * plus this buffer, so the database credential outlives its lease
- * (hashicorp/vault builtin/logical/database/path_creds_create.go). The lease
- * itself expires at issue_time + TTL.
+ * Vault's database backend computes a new role's expiry as now + TTL + this
+ * buffer "to ensure the database credential does not expire before the lease"
+ * (hashicorp/vault builtin/logical/database/path_creds_create.go:131-138 at
+ * 6fd972499f), and the PostgreSQL plugin writes it into VALID UNTIL formatted
+ * "2006-01-02 15:04:05-0700" (plugins/database/postgresql/postgresql.go:38,
+ * :408), which truncates it to whole seconds. The lease is registered after
+ * the plugin returns, at its own now + TTL (vault/expiration.go:1607-1608).
+ * So rolvaliduntil − expire_time lies in (4 s − Δ, 5 s − Δ], Δ being the time
+ * from the expiry computation to the lease's registration: D1 allows for it
+ * with profile.dynamic.expiryTolerance, D3 counts a role's grace from VALID
+ * UNTIL, which is never earlier than the lease's expiry plus 4 s − Δ.
  */
 export const VAULT_EXPIRATION_BUFFER_MS = 5_000;
 
@@ -44,25 +51,46 @@ function median(values: number[]): number {
 }
 
 export interface ClockOffset {
-  /** Vault's clock minus the harness's clock. */
+  /** Vault's clock minus the harness's. */
   offsetMs: number;
   /** How the offset was obtained. */
   basis: string;
 }
 
 /**
- * Vault's clock relative to the harness's, from lease lookups: when Vault
- * answered, its clock read expire_time minus the remaining ttl (which Vault
- * truncates to whole seconds, hence the half-second midpoint). With no usable
- * lookup the clocks are assumed equal, and the basis says so.
+ * Where Vault's clock stood when it answered a lease lookup. Vault computes
+ * the remaining ttl as int64(ExpireTime.Sub(time.Now().Round(time.Second)).Seconds())
+ * (hashicorp/vault vault/expiration.go:3082-3084 at 6fd972499f): its clock
+ * rounded to the nearest second R, the difference converted toward zero. As
+ * expire_time carries its fraction of a second, R follows exactly: for
+ * ttl ≥ 1, expire − R ∈ [ttl, ttl + 1), so R = ⌊expire⌋ − ttl; for ttl ≤ −1
+ * (a lease past its expiry that Vault still holds), expire − R ∈ (ttl − 1, ttl],
+ * so R = ⌈expire⌉ − ttl; for ttl = 0, R is ⌊expire⌋ or ⌈expire⌉. Vault's clock
+ * was within half a second of R: the result is R (the midpoint of ⌊expire⌋ and
+ * ⌈expire⌉ for ttl 0, within a second). expire_time is read to the
+ * millisecond, so a fraction below 1 ms counts as none.
+ */
+export function vaultNowAtLookup(expireMs: number, ttl: number): number {
+  const floor = Math.floor(expireMs / 1000) * 1000;
+  const ceil = Math.ceil(expireMs / 1000) * 1000;
+  if (ttl > 0) return floor - ttl * 1000;
+  if (ttl < 0) return ceil - ttl * 1000;
+  return (floor + ceil) / 2;
+}
+
+/**
+ * Vault's clock relative to the harness's, from lease lookups: where Vault's
+ * clock stood when it answered (vaultNowAtLookup) minus when the harness
+ * asked. With no usable lookup the clocks are assumed equal, and the basis
+ * says so.
  */
 export function vaultClockOffset(leases: readonly LeaseRecord[]): ClockOffset {
   const offsets: number[] = [];
   for (const l of leases) {
     const expire = parseTime(l.lookup.expire_time);
     const at = parseTime(l.at);
-    if (expire === undefined || at === undefined || !Number.isFinite(expire)) continue;
-    offsets.push(expire - (l.lookup.ttl + 0.5) * 1000 - at);
+    if (expire === undefined || at === undefined || !Number.isFinite(expire) || !Number.isInteger(l.lookup.ttl)) continue;
+    offsets.push(vaultNowAtLookup(expire, l.lookup.ttl) - at);
   }
   if (offsets.length === 0) return { offsetMs: 0, basis: "no lease lookup to compare clocks with; Vault's clock assumed equal to the harness's" };
   const offsetMs = median(offsets);

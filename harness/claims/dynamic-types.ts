@@ -49,7 +49,11 @@ export interface LeaseLookup {
   issue_time: string;
   /** null when the lease has no expiry. */
   expire_time: string | null;
-  /** Seconds left when Vault answered (truncated). */
+  /**
+   * Whole seconds from Vault's clock, rounded to the second, to expire_time,
+   * converted toward zero: negative once the lease is past its expiry and
+   * still held (vault/expiration.go:3082-3084; see vaultNowAtLookup).
+   */
   ttl: number;
   renewable?: boolean;
   last_renewal?: string | null;
@@ -100,4 +104,41 @@ export interface DynamicParams {
   dropGraceMs: number;
   /** The role created directly in Postgres, outside Vault (D3 negative control). */
   controlRole: string;
+}
+
+/** One entry of GET sys/leases?type=irrevocable (vault/expiration.go leaseResponse, :2937-2942 at 6fd972499f). */
+export interface IrrevocableLease {
+  lease_id: string;
+  /** The mount's accessor. */
+  mount_id: string;
+  /** The revocation error Vault kept when it gave up (at most 240 characters, "unknown" when empty: :2829-2840). */
+  error: string;
+}
+
+/** The `data` of GET sys/leases?type=irrevocable (vault/logical_system.go handleLeaseList; expiration.go listIrrevocableLeases). */
+export interface IrrevocableLeases {
+  lease_count: number;
+  leases: IrrevocableLease[];
+}
+
+/** A source the suite could not read, and why: recorded in its place. */
+export interface Unreadable {
+  unreadable: string;
+}
+
+/**
+ * What the suite gathers when app identities are still in pg_roles at the
+ * end of the D3 drop wait, to tell why Vault has not dropped them.
+ */
+export interface LingeringEvidence {
+  /** When gathering started (harness clock). */
+  at: string;
+  /** The pg_roles rows of the app identities still listed when the wait ended. */
+  roles: PgRoleRow[];
+  /** Every lease Vault still holds under database/creds/<role>/, looked up after the wait. */
+  leases: LeaseRecord[] | Unreadable;
+  /** GET sys/leases?type=irrevocable. */
+  irrevocable: IrrevocableLeases | Unreadable;
+  /** The lines of Vault's log that report failed revocations (harness/claims/dynamic-vault-log.ts). */
+  vaultLog: string[] | Unreadable;
 }

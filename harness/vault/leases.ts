@@ -1,4 +1,5 @@
-import type { LeaseLookup, LeaseRecord } from "../claims/dynamic-types.ts";
+import type { IrrevocableLeases, LeaseLookup, LeaseRecord, LingeringEvidence, PgRoleRow } from "../claims/dynamic-types.ts";
+import { revokeFailureLines } from "../claims/dynamic-vault-log.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { VaultApi } from "./client.ts";
 
@@ -68,4 +69,62 @@ export async function lookupAll(vault: VaultApi, prefix: string): Promise<LeaseR
  */
 export async function revokeLease(vault: VaultApi, leaseId: string, opts: { sync: boolean } = { sync: true }): Promise<void> {
   await vault.write("sys/leases/revoke", { lease_id: leaseId, sync: opts.sync });
+}
+
+/**
+ * GET sys/leases?type=irrevocable: the leases Vault gave up revoking, each
+ * with the error it kept (hashicorp/vault vault/logical_system_paths.go:3696-3724,
+ * logical_system.go:446-473 at 6fd972499f; a read, whose fields Vault takes
+ * from the query string, http/logical.go:70-90). The root namespace's only.
+ */
+export async function irrevocableLeases(vault: VaultApi): Promise<IrrevocableLeases> {
+  const path = "sys/leases?type=irrevocable";
+  const d = (await vault.read<{ data?: { lease_count?: unknown; leases?: unknown } }>(path))?.data;
+  if (!d || !Array.isArray(d.leases)) throw new Error(`GET /v1/${path} against ${vault.addr} returned no lease list: ${JSON.stringify(d ?? null).slice(0, 200)}`);
+  const leases = (d.leases as Record<string, unknown>[]).map((l) => ({ lease_id: String(l.lease_id ?? ""), mount_id: String(l.mount_id ?? ""), error: String(l.error ?? "") }));
+  return { lease_count: typeof d.lease_count === "number" ? d.lease_count : leases.length, leases };
+}
+
+/**
+ * Runs `fn` with a lease the harness issued and revokes the lease afterwards
+ * unless `fn` did: a failed step must not leave its role to linger until TTL.
+ * `fn`'s own failure wins over a failed cleanup revocation.
+ */
+export async function withLease(vault: VaultApi, leaseId: string, fn: (revoke: () => Promise<void>) => Promise<void>): Promise<void> {
+  let revoked = false;
+  const revoke = async () => {
+    await revokeLease(vault, leaseId, { sync: true });
+    revoked = true;
+  };
+  const failure = await fn(revoke).then(() => undefined, (err: unknown) => ({ err }));
+  if (!revoked) {
+    await revoke().catch((err: unknown) => {
+      if (!failure) throw new Error(`could not revoke the harness-issued lease ${leaseId}`, { cause: err });
+    });
+  }
+  if (failure) throw failure.err;
+}
+
+/**
+ * What Vault says about `roles`, still in pg_roles after their leases
+ * expired (judged by harness/claims/dynamic-lingering.ts): every lease it
+ * still holds under `prefix`, its irrevocable leases, and the last
+ * `maxLogReports` failed-revocation reports in its log. A source that cannot
+ * be read is recorded as unreadable, with the reason; this never throws.
+ */
+export async function gatherLingering(
+  vault: VaultApi,
+  roles: PgRoleRow[],
+  prefix: string,
+  readVaultLog: () => Promise<string>,
+  maxLogReports = 50,
+): Promise<LingeringEvidence> {
+  const at = new Date().toISOString();
+  const unreadable = (err: unknown) => ({ unreadable: err instanceof Error ? err.message : String(err) });
+  const [leases, irrevocable, vaultLog] = await Promise.all([
+    lookupAll(vault, prefix).catch(unreadable),
+    irrevocableLeases(vault).catch(unreadable),
+    readVaultLog().then((text) => revokeFailureLines(text, maxLogReports), unreadable),
+  ]);
+  return { at, roles, leases, irrevocable, vaultLog };
 }

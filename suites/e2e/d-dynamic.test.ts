@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
-import { judgeRemountCadence, kubeletSyncProblem, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
+import { kubeletSyncProblem, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
 import { observeWindow, sampleApp, samplePod } from "../../harness/app/samples.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/claims/dynamic.ts";
+import { remountCadenceEvidence } from "../../harness/claims/dynamic-cadence.ts";
 import { DYNAMIC_PATHS as P, judgeDynamic, type DynamicEvidence } from "../../harness/claims/dynamic-family.ts";
 import type { AppSample, LeaseRecord, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic-types.ts";
 import type { ClaimId } from "../../harness/claims/verdict.ts";
@@ -14,7 +15,7 @@ import { remountModelOf } from "../../harness/profile.ts";
 import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
 import { startPortForward, type PortForward } from "../../harness/kube/port-forward.ts";
 import { inPodPostgres, kubectlShell, podAddress, type InPodPostgres, type LoginTarget } from "../../harness/postgres/in-pod.ts";
-import { connectVault, issueCreds, lookupAll, revokeLease, type VaultHandle } from "../../harness/vault/index.ts";
+import { connectVault, gatherLingering, issueCreds, lookupAll, withLease, type VaultHandle } from "../../harness/vault/index.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 
 /**
@@ -30,7 +31,8 @@ let e: E2E;
 let vault: VaultHandle;
 let db: InPodPostgres;
 let target: LoginTarget;
-let appUrl = "";
+let vaultPf: PortForward;
+let appPf: PortForward;
 const forwards: PortForward[] = [];
 const ev: DynamicEvidence = {
   params: { roleName: ROLE, defaultTtlMs: 0, expiryToleranceMs: 0, dropGraceMs: 0, controlRole: `v-secretproof-control-${randomBytes(3).toString("hex")}` },
@@ -45,6 +47,18 @@ const explain = (claim: ClaimId, subject?: string) => {
   const v = judgeDynamic(ev).find((x) => x.claim === claim && (subject === undefined || x.subject === subject));
   return { verdict: v?.verdict, why: [...(v?.reasons ?? []), ...(v?.negativeControl?.reasons ?? [])].join("\n"), control: v?.negativeControl?.verdict };
 };
+
+/**
+ * kubectl ends a port-forward after the first connection the pod side refuses
+ * (harness/kube/port-forward.ts): checked after each observation and before
+ * each judgement, so a dead forward fails naming itself, not as a claim.
+ */
+function forwardsAlive(): void {
+  for (const pf of forwards) pf.assertAlive();
+}
+
+/** A Vault call through the forward; when it fails because kubectl exited, the error says so. */
+const viaVault = <T>(call: () => Promise<T>): Promise<T> => call().catch((err: unknown) => Promise.reject(vaultPf.explain(err)));
 
 async function record<T>(list: T[], path: string, item: T): Promise<T> {
   list.push(item);
@@ -72,47 +86,54 @@ async function checkRotationPrerequisites(): Promise<void> {
   expect(problems, problems.join("\n")).toEqual([]);
 }
 
-function checkRemountCadence(): void {
-  const cadence = judgeRemountCadence(ev.appSamples ?? [], remountModelOf(e.profile));
-  expect(cadence.ok, cadence.message).toBe(true);
+/** Records the remount cadence the window saw (per identity, with the model's bound), then fails by name if it is too slow. */
+async function checkRemountCadence(): Promise<void> {
+  ev.remountCadence = remountCadenceEvidence(ev.appSamples ?? [], remountModelOf(e.profile));
+  await e.evidence.write(P.remountCadence, ev.remountCadence);
+  expect(ev.remountCadence.ok, ev.remountCadence.message).toBe(true);
 }
 
-async function collectTick(appUrl: string): Promise<void> {
-  await record(ev.appSamples as AppSample[], P.appSamples, await sampleApp(appUrl, { timeoutMs: ms((p) => p.waits.command) }));
+/** One look at everything; a forward that died fails the window at the next tick (PortForwardExitedError is permanent). */
+async function collectTick(): Promise<void> {
+  forwardsAlive();
+  await record(ev.appSamples as AppSample[], P.appSamples, await sampleApp(appPf.url, { timeoutMs: ms((p) => p.waits.command) }));
   await recordPod();
   await record(ev.pgRoles as PgRolesSnapshot[], P.pgRoles, await db.roles());
-  for (const l of await lookupAll(vault, `database/creds/${ROLE}/`)) await record(ev.leases as LeaseRecord[], P.leases, l);
+  for (const l of await viaVault(() => lookupAll(vault, `database/creds/${ROLE}/`))) await record(ev.leases as LeaseRecord[], P.leases, l);
 }
 
-/** Polls pg_roles until `gone` holds or the wait ends; the judge, not the wait, decides what the snapshots mean. */
+/**
+ * Polls pg_roles until `gone` holds or the wait ends; the judge, not the wait,
+ * decides what the snapshots mean. Resolves with the last snapshot and
+ * whether `gone` held.
+ */
 async function pollRoles(what: string, gone: (s: PgRolesSnapshot) => boolean, timeoutMs: number, sink: PgRolesSnapshot[], path?: string) {
+  let last: PgRolesSnapshot | undefined;
   const probe = async () => {
-    const s = await db.roles();
+    const s = (last = await db.roles());
     if (path) await record(sink, path, s);
     else sink.push(s);
     return gone(s) ? { done: true as const, value: s } : { done: false as const, state: `still listed at ${s.pgNow}` };
   };
-  await waitFor(what, probe, { timeoutMs, intervalMs: ms((p) => p.dynamic.probeInterval) }).catch((err: unknown) => {
-    if (!(err instanceof WaitTimeoutError)) throw err;
-  });
+  const done = await waitFor(what, probe, { timeoutMs, intervalMs: ms((p) => p.dynamic.probeInterval) }).then(
+    () => true,
+    (err: unknown) => (err instanceof WaitTimeoutError ? false : Promise.reject(err)),
+  );
+  return { done, last };
 }
 
 /**
- * Runs `fn` with a lease the harness issued and revokes the lease afterwards
- * unless `fn` did: a failed step must not leave its role to linger until TTL.
- * `fn`'s own failure wins over a failed cleanup revocation.
+ * When app identities outlast the drop wait: what Vault says about their
+ * leases (harness/claims/dynamic-lingering.ts words it, first among D3's
+ * reasons). Vault logs in go-hclog's standard format, vault-helm 0.34.1
+ * leaving server.logFormat empty (values.yaml:430-434).
  */
-async function withLease(leaseId: string, fn: (revoke: () => Promise<void>) => Promise<void>): Promise<void> {
-  let revoked = false;
-  const revoke = async () => {
-    await revokeLease(vault, leaseId, { sync: true });
-    revoked = true;
-  };
-  const failure = await fn(revoke).then(() => undefined, (err: unknown) => ({ err }));
-  if (!revoked) await revoke().catch((err: unknown) => {
-    if (!failure) throw new Error(`could not revoke the harness-issued lease ${leaseId}`, { cause: err });
-  });
-  if (failure) throw failure.err;
+async function recordLingering(last: PgRolesSnapshot | undefined, ids: Set<string>): Promise<void> {
+  const roles = (last?.rows ?? []).filter((r) => ids.has(r.rolname));
+  const since = ev.appSamples?.[0]?.at ?? new Date(Date.now() - toMs(e.profile.budget)).toISOString();
+  const log = async () => (await e.kube.run(["-n", NS.vault, "logs", VAULT.pod, "-c", "vault", `--since-time=${since}`])).stdout;
+  ev.lingering = await gatherLingering(vault, roles, `database/creds/${ROLE}/`, log);
+  await e.evidence.write(P.lingering, ev.lingering);
 }
 
 beforeAll(async () => {
@@ -121,10 +142,11 @@ beforeAll(async () => {
   const forward = async (namespace: string, svc: string, remotePort: number) => {
     const pf = await startPortForward({ context: e.kube.context, namespace, target: `svc/${svc}`, remotePort, timeoutMs: cmd });
     forwards.push(pf);
-    return pf.url;
+    return pf;
   };
-  vault = await connectVault({ addr: await forward(NS.vault, VAULT.service, VAULT.port), token: e.secrets.vaultRootToken, timeoutMs: cmd });
-  appUrl = await forward(NS.app, APP.service, APP.servicePort);
+  vaultPf = await forward(NS.vault, VAULT.service, VAULT.port);
+  vault = await viaVault(() => connectVault({ addr: vaultPf.url, token: e.secrets.vaultRootToken, timeoutMs: cmd }));
+  appPf = await forward(NS.app, APP.service, APP.servicePort);
   db = inPodPostgres(kubectlShell(e.kube, NS.postgres, POSTGRES.pod, POSTGRES.container));
   target = { host: await podAddress(e.kube, NS.postgres, POSTGRES.pod), port: POSTGRES.port, database: POSTGRES.database };
   const d = e.profile.dynamic;
@@ -148,57 +170,61 @@ describe("dynamic credentials, proven from Postgres", () => {
   it("D2: the app answers 200 from the same, unrestarted pod while its database identity rotates", async () => {
     await checkRotationPrerequisites();
     await recordPod(); // the pod samples must bracket the app samples
-    await observeWindow("the D2 observation window", () => collectTick(appUrl), {
+    await observeWindow("the D2 observation window", collectTick, {
       windowMs: ms((p) => p.dynamic.rotationWindow),
       intervalMs: ms((p) => p.dynamic.probeInterval),
       slackMs: ms((p) => p.waits.command),
     });
     await recordPod();
-    checkRemountCadence();
+    forwardsAlive();
+    await checkRemountCadence();
     const v = explain("D2");
     expect(v.verdict, v.why).toBe("pass");
   });
 
   it("D1: the identity the app uses now is a Postgres role whose VALID UNTIL is its Vault lease's expiry", async () => {
-    const sample = await sampleApp(appUrl, { timeoutMs: ms((p) => p.waits.command) });
+    const sample = await sampleApp(appPf.url, { timeoutMs: ms((p) => p.waits.command) });
     const snapshot = await db.roles();
-    ev.d1 = { sample, snapshot, leases: await lookupAll(vault, `database/creds/${ROLE}/`) };
+    ev.d1 = { sample, snapshot, leases: await viaVault(() => lookupAll(vault, `database/creds/${ROLE}/`)) };
     await e.evidence.write(P.d1, ev.d1);
+    forwardsAlive();
     const v = explain("D1");
     expect(v.verdict, v.why).toBe("pass");
   });
 
   it("D3: revoking a lease drops its role from pg_roles and its password stops working", async () => {
-    const c = await issueCreds(vault, ROLE);
-    await withLease(c.leaseId, async (revoke) => {
+    const c = await viaVault(() => issueCreds(vault, ROLE));
+    await withLease(vault, c.leaseId, async (revoke) => {
       const before = await db.roles();
       const loginBefore = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
       const revokedAt = new Date().toISOString();
-      await revoke();
+      await viaVault(revoke);
       const after: PgRolesSnapshot[] = [];
       await pollRoles(`${c.username} to leave pg_roles after revocation`, (s) => !has(s, c.username), ms((p) => p.waits.command), after);
       const loginAfter = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
       ev.revocation = { username: c.username, leaseId: c.leaseId, before, loginBefore, revokedAt, after, loginAfter };
       await e.evidence.write(P.revocation, ev.revocation);
     });
+    forwardsAlive();
     const v = explain("D3", "explicit-revocation");
     expect(v.control, v.why).toBe("pass");
     expect(v.verdict, v.why).toBe("pass");
   });
 
   it("D4: after rotate-root the bootstrap admin password is rejected over TCP, where a live credential gets in", async () => {
-    const live = await issueCreds(vault, ROLE);
-    await withLease(live.leaseId, async (revoke) => {
-      const conn = await vault.read<{ data?: { connection_details?: { username?: string } } }>(`database/config/${vaultNames.dbConfig}`);
+    const live = await viaVault(() => issueCreds(vault, ROLE));
+    await withLease(vault, live.leaseId, async (revoke) => {
+      const conn = await viaVault(() => vault.read<{ data?: { connection_details?: { username?: string } } }>(`database/config/${vaultNames.dbConfig}`));
       ev.logins = {
         bootstrap: await db.tryLogin(target, POSTGRES.adminUser, e.secrets.postgresBootstrapPassword, "bootstrap admin password"),
         wrongPassword: await db.tryLogin(target, POSTGRES.adminUser, randomBytes(18).toString("hex"), "random wrong password"),
         valid: await db.tryLogin(target, live.username, live.password, "harness-issued dynamic credential"),
         rootUsername: conn.data?.connection_details?.username,
       };
-      await revoke();
+      await viaVault(revoke);
       await e.evidence.write(P.logins, ev.logins);
     });
+    forwardsAlive();
     const v = explain("D4");
     expect(v.control, v.why).toBe("pass");
     expect(v.verdict, v.why).toBe("pass");
@@ -207,7 +233,9 @@ describe("dynamic credentials, proven from Postgres", () => {
   it("D3: every identity the app reported leaves pg_roles once its TTL has passed, while a role made outside Vault stays", async () => {
     const ids = new Set((ev.appSamples ?? []).flatMap((s) => (s.identity ? [s.identity] : [])));
     const bound = toMs(e.profile.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ev.params.dropGraceMs;
-    await pollRoles("every app identity to leave pg_roles", (s) => ![...ids].some((id) => has(s, id)), bound, ev.pgRoles as PgRolesSnapshot[], P.pgRoles);
+    const wait = await pollRoles("every app identity to leave pg_roles", (s) => ![...ids].some((id) => has(s, id)), bound, ev.pgRoles as PgRolesSnapshot[], P.pgRoles);
+    if (!wait.done) await recordLingering(wait.last, ids);
+    forwardsAlive();
     const v = explain("D3", "ttl-expiry");
     expect(v.control, v.why).toBe("pass");
     expect(v.verdict, v.why).toBe("pass");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { judgeD1, parseTime, usernameUnixTime, vaultClockOffset } from "../../../harness/claims/dynamic.ts";
+import { toMs } from "../../../harness/core/duration.ts";
+import { PROFILES } from "../../../harness/profile.ts";
 import { T0, TTL_MS, adminRow, cred, lease, ok, params, snapshot, type Cred } from "./dynamic-fixtures.ts";
 
 const EV = ["dynamic/d1.json"];
@@ -23,6 +25,16 @@ describe("D1: the app's current role has a hard expiry that is its Vault lease's
     expect(snap.rows[2]?.rolvaliduntil).toMatch(/\+02:00$/);
     const v = judgeD1({ sample: ok(now, c3.username), snapshot: snap, leases: leasesOf(c1, c2, c3), params }, EV);
     expect(v.verdict).toBe("pass");
+  });
+
+  it("allows for VALID UNTIL's truncation to whole seconds and the lease being registered after the expiry was computed", () => {
+    // Vault computed now + TTL + 5s at .990 of a second; Postgres keeps whole seconds; the lease was registered 300 ms later.
+    const createMs = T0 + 40_990;
+    const late: Cred = { ...c3, issueMs: createMs + 300, validUntilMs: Math.floor((createMs + TTL_MS + 5_000) / 1000) * 1000 };
+    const v = judgeD1({ sample: ok(now, late.username), snapshot: snapshot(now, [late]), leases: leasesOf(late), params }, EV);
+    expect(v.verdict).toBe("pass");
+    expect(v.reasons.join("\n")).toContain("= -1.3s (tolerance 5.0s)");
+    for (const p of Object.values(PROFILES)) expect(toMs(p.dynamic.expiryTolerance), p.name).toBeGreaterThan(1_000);
   });
 
   it("fails a role that never expires (no VALID UNTIL, or infinity)", () => {

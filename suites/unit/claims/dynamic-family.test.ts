@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { remountCadenceEvidence } from "../../../harness/claims/dynamic-cadence.ts";
+import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, readDynamicEvidence, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 import { FAMILIES, type BundleView } from "../../../harness/claims/registry.ts";
-import { cred, passingEvidence as evidence, snapshot } from "./dynamic-fixtures.ts";
+import { TTL_MS, cred, iso, lease, passingEvidence as evidence, row, snapshot } from "./dynamic-fixtures.ts";
+import { irrevocableList } from "./dynamic-lingering-fixtures.ts";
 
 function bundle(files: Record<string, string>): BundleView {
   return {
@@ -30,6 +33,8 @@ function files(e: DynamicEvidence): Record<string, string> {
     [P.d1]: JSON.stringify(e.d1, null, 2),
     [P.revocation]: JSON.stringify(e.revocation, null, 2),
     [P.logins]: JSON.stringify(e.logins, null, 2),
+    ...(e.lingering ? { [P.lingering]: JSON.stringify(e.lingering, null, 2) } : {}),
+    ...(e.remountCadence ? { [P.remountCadence]: JSON.stringify(e.remountCadence, null, 2) } : {}),
   };
 }
 
@@ -39,6 +44,13 @@ describe("the dynamic claim family re-judges a saved bundle", () => {
     const live = judgeDynamic(e);
     expect(live.map((v) => `${v.claim}:${v.verdict}`)).toEqual(["D1:pass", "D2:pass", "D3:pass", "D3:pass", "D4:pass"]);
     expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(live);
+  });
+
+  it("reads the recorded remount cadence back without letting it change a verdict", () => {
+    const e = evidence();
+    e.remountCadence = remountCadenceEvidence(e.appSamples ?? [], remountModelOf(PROFILES.ci));
+    expect(readDynamicEvidence(bundle(files(e)))?.remountCadence).toEqual(e.remountCadence);
+    expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(judgeDynamic(evidence()));
   });
 
   it("is registered with the other families", () => {
@@ -60,5 +72,19 @@ describe("the dynamic claim family re-judges a saved bundle", () => {
     e.pgRoles = (e.pgRoles ?? []).map((s) => (s.rows.some((r) => r.rolname === stale.username) ? s : snapshot(Date.parse(s.at), [stale])));
     const v = dynamicFamily.rejudge(bundle(files(e)));
     expect(v.find((x) => x.subject === "ttl-expiry")?.verdict).toBe("fail");
+  });
+
+  it("reads back what Vault said about a lingering role and leads the failed D3 with it", () => {
+    const e = evidence();
+    const stale = cred(0);
+    e.pgRoles = (e.pgRoles ?? []).map((s) => (s.rows.some((r) => r.rolname === stale.username) ? s : snapshot(Date.parse(s.at), [stale])));
+    const at = stale.issueMs + TTL_MS + 90_000;
+    const error = "out of retries: failed to revoke entry: resp: (*logical.Response)(nil) err: ERROR: role is busy (SQLSTATE 55006)";
+    e.lingering = { at: iso(at), roles: [row(stale)], leases: [lease(stale, at)], irrevocable: irrevocableList({ leaseId: stale.leaseId, error }), vaultLog: [] };
+    const v = dynamicFamily.rejudge(bundle(files(e))).find((x) => x.subject === "ttl-expiry");
+    expect(v?.verdict).toBe("fail");
+    expect(v?.reasons[0]).toMatch(new RegExp(`^Vault gave up revoking lease ${stale.leaseId} .*Vault's error: ${error.replace(/[()*]/g, "\\$&")}$`));
+    expect(v?.evidence).toContain(DYNAMIC_PATHS.lingering);
+    expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(judgeDynamic(e));
   });
 });

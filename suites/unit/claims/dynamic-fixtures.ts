@@ -57,6 +57,15 @@ export function cred(k: number, every = 15_000, ttl = TTL_MS): Cred {
   };
 }
 
+/**
+ * The ttl Vault prints for a lease lookup: int64(ExpireTime.Sub(time.Now().Round(time.Second)).Seconds())
+ * (vault/expiration.go:3082-3084): now rounded half up to the second, the
+ * difference converted toward zero (so -0.9 s prints 0 and -1.2 s prints -1).
+ */
+export function vaultLeaseTtl(expireMs: number, vaultNowMs: number): number {
+  return Math.trunc((expireMs - Math.round(vaultNowMs / 1000) * 1000) / 1000) + 0;
+}
+
 export function lease(c: Cred, atMs: number, opts: { ttlMs?: number; vaultAheadMs?: number } = {}): LeaseRecord {
   const ttl = opts.ttlMs ?? TTL_MS;
   const expire = c.issueMs + ttl;
@@ -67,7 +76,7 @@ export function lease(c: Cred, atMs: number, opts: { ttlMs?: number; vaultAheadM
       id: c.leaseId,
       issue_time: vaultTime(c.issueMs),
       expire_time: vaultTime(expire),
-      ttl: Math.max(0, Math.floor((expire - vaultNow) / 1000)),
+      ttl: vaultLeaseTtl(expire, vaultNow),
       renewable: true,
       last_renewal: null,
     },

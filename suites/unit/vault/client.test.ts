@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPermanent } from "../../../harness/core/errors.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
-import { connectVault, listLeases, lookupLease, revokeLease, vaultError, vaultStatus } from "../../../harness/vault/index.ts";
+import { connectVault, irrevocableLeases, listLeases, lookupLease, revokeLease, vaultError, vaultStatus } from "../../../harness/vault/index.ts";
 import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 
 /**
@@ -17,6 +17,21 @@ let server: Server;
 let addr: string;
 const seen: { method?: string; url?: string; body: string }[] = [];
 const TOKEN = generateVaultRootToken();
+/** Vault's whole response to GET sys/leases?type=irrevocable (logical.Response around listIrrevocableLeases' map). */
+const IRREVOCABLE = {
+  request_id: "0f6c3f5e-3c1b-7d2a-1e4f-9b8a7c6d5e4f",
+  lease_id: "",
+  renewable: false,
+  lease_duration: 0,
+  data: {
+    lease_count: 1,
+    leases: [{ lease_id: "database/creds/r/Xy1", mount_id: "database_5b0f1c2d", error: 'out of retries: failed to revoke entry: resp: (*logical.Response)(nil) err: ERROR: role "v-x" cannot be dropped (SQLSTATE 2BP01)' }],
+  },
+  wrap_info: null,
+  warnings: null,
+  auth: null,
+  mount_type: "system",
+};
 
 function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -39,6 +54,7 @@ beforeAll(async () => {
     if (req.url === "/v1/sys/leases/lookup") return reply(400, { errors: ["invalid lease"] });
     if (req.url === "/v1/boom") return reply(503, { errors: ["Vault is sealed"] });
     if (req.method === "GET" && req.url === "/v1/sys/leases/lookup/database/creds/live/?list=1") return reply(200, { data: { keys: ["Ab1", "Cd2"] } });
+    if (req.method === "GET" && req.url === "/v1/sys/leases?type=irrevocable") return reply(200, IRREVOCABLE);
     return reply(404, { errors: [] });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -65,6 +81,12 @@ describe("the Vault client adapter", () => {
   it("lists leases with GET ?list=1 and returns full lease ids", async () => {
     await using v = await connectVault({ addr, token: TOKEN, redactor: new Redactor() });
     expect(await listLeases(v, "database/creds/live")).toEqual(["database/creds/live/Ab1", "database/creds/live/Cd2"]);
+  });
+
+  it("reads the irrevocable leases with GET sys/leases?type=irrevocable, errors included", async () => {
+    await using v = await connectVault({ addr, token: TOKEN, redactor: new Redactor() });
+    expect(await irrevocableLeases(v)).toEqual(IRREVOCABLE.data);
+    expect(seen.at(-1)).toMatchObject({ method: "GET", url: "/v1/sys/leases?type=irrevocable" });
   });
 
   it("reports an expired lease as Vault's 400 'invalid lease'", async () => {

@@ -1,0 +1,83 @@
+import { formatMs } from "../core/duration.ts";
+import { matchLeases, type Candidate } from "./dynamic-expiry.ts";
+import { parseTime } from "./dynamic-time.ts";
+import type { DynamicParams, IrrevocableLease, LeaseRecord, LingeringEvidence, PgRoleRow, Unreadable } from "./dynamic-types.ts";
+import { revokeFailures, type RevokeFailure } from "./dynamic-vault-log.ts";
+
+/**
+ * Why Vault has not dropped a role whose lease has expired. When its expiry
+ * timer fires, Vault revokes the lease (the database plugin runs the role's
+ * revocation statements) and deletes it, after which a lookup answers
+ * "invalid lease". When revocation fails Vault keeps the lease and makes
+ * attempt n+1 (1<<n)·10s ±50% after attempt n; after maxRevokeAttempts (6) attempts, or
+ * at once for an unrecoverable error, it marks the lease irrevocable, keeps
+ * the error, and stops trying (hashicorp/vault vault/expiration.go:54-58,
+ * :270-339, :2819-2847 at 6fd972499f). Irrevocable leases are listed by
+ * GET sys/leases?type=irrevocable (vault/logical_system_paths.go:3696-3724,
+ * logical_system.go:446-473).
+ */
+export const VAULT_MAX_REVOKE_ATTEMPTS = 6;
+const RETRIES =
+  `retried, attempt n+1 coming (1<<n)·10s ±50% after attempt n, until ${VAULT_MAX_REVOKE_ATTEMPTS} failed attempts make it irrevocable ` +
+  "(hashicorp/vault vault/expiration.go:54-58, :270-339)";
+
+const unreadable = <T>(x: T | Unreadable): x is Unreadable => typeof x === "object" && x !== null && "unreadable" in x;
+
+function loggedError(log: LingeringEvidence["vaultLog"], leaseId: string): string {
+  if (unreadable(log)) return `Vault's log could not be read (${log.unreadable})`;
+  const last: RevokeFailure | undefined = revokeFailures(log).filter((f) => f.leaseId === leaseId).at(-1);
+  if (!last) return `Vault's log reports no failed attempt for it (${log.length} "failed to revoke lease" lines kept)`;
+  const when = [last.attempts === undefined ? "" : `attempt ${last.attempts}`, last.at ? `logged ${last.at}` : ""].filter(Boolean).join(", ");
+  return `Vault's error${when ? ` (${when})` : ""}: ${last.error}`;
+}
+
+function leaseProblem(role: string, c: Candidate, others: number, e: LingeringEvidence): string {
+  const id = c.lease.lookup.id;
+  const which = `lease ${id} (${role}${others > 0 ? `, one of ${others + 1} leases expiring with it` : ""})`;
+  const irrevocable: IrrevocableLease | undefined = unreadable(e.irrevocable) ? undefined : e.irrevocable.leases.find((l) => l.lease_id === id);
+  if (irrevocable) {
+    return (
+      `Vault gave up revoking ${which} and marked it irrevocable, after ${VAULT_MAX_REVOKE_ATTEMPTS} failed attempts or at once for an unrecoverable error ` +
+      `(hashicorp/vault vault/expiration.go:270-304); Vault's error: ${irrevocable.error}`
+    );
+  }
+  const ttl = c.lease.lookup.ttl;
+  if (ttl > 0) {
+    return `Vault still holds ${which} with ${ttl}s left by Vault's own clock at ${c.lease.at}: it has not expired, so the judge's reading of Vault's clock is off`;
+  }
+  const irr = unreadable(e.irrevocable) ? ` (the irrevocable list could not be read: ${e.irrevocable.unreadable})` : "";
+  return (
+    `Vault still holds ${which} ${-ttl}s after its expire_time ${c.lease.lookup.expire_time} by Vault's own clock: ` +
+    `its revocation is failing and being ${RETRIES}${irr}; ${loggedError(e.vaultLog, id)}`
+  );
+}
+
+function roleProblem(row: PgRoleRow, leases: readonly LeaseRecord[], e: LingeringEvidence, p: DynamicParams): string | undefined {
+  const validUntil = parseTime(row.rolvaliduntil);
+  if (validUntil === undefined || !Number.isFinite(validUntil)) return undefined;
+  const found = matchLeases(validUntil, row.rolname, leases, p.expiryToleranceMs);
+  const first = found[0];
+  if (first) return leaseProblem(row.rolname, first, found.length - 1, e);
+  return (
+    `Vault holds no lease that expires with ${row.rolname} (VALID UNTIL ${row.rolvaliduntil}; ${leases.length} leases under ` +
+    `database/creds/${p.roleName}/ looked up at ${e.at}, tolerance ${formatMs(p.expiryToleranceMs)}): Vault revoked its lease, or never held one, ` +
+    `yet the role is still in pg_roles, so the role's revocation statements did not drop it`
+  );
+}
+
+/**
+ * For each app identity still in pg_roles after the D3 drop wait, what Vault
+ * says about its lease: held past its expiry (revocation failing and being
+ * retried, with the error Vault logged), marked irrevocable (with the error
+ * Vault kept), or gone (Vault revoked it, so the revocation statements left
+ * the role). Roles with no hard expiry are left to the D3 judge.
+ */
+export function revocationProblems(e: LingeringEvidence, p: DynamicParams): string[] {
+  if (e.roles.length === 0) return [];
+  if (unreadable(e.leases)) {
+    const names = e.roles.map((r) => r.rolname).join(", ");
+    return [`could not look up Vault's leases under database/creds/${p.roleName}/ to tell why ${names} outlived their leases: ${e.leases.unreadable}`];
+  }
+  const leases = e.leases;
+  return e.roles.flatMap((r) => roleProblem(r, leases, e, p) ?? []);
+}
