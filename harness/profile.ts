@@ -63,6 +63,12 @@ export interface Profile {
      * log stream.
      */
     tetragonEventDelay: Duration;
+    /**
+     * The e2e setup as a whole (preflight, `up`, the sweep of leftovers): its
+     * deadline, after which the steps still running are named and the run
+     * fails. Each step's own waits above fire first when they are shorter.
+     */
+    bringUp: Duration;
   };
   attribution: {
     /**
@@ -123,6 +129,7 @@ const ci: Profile = {
     killWait: "10s",
     policyEnforcing: "60s",
     tetragonEventDelay: "35s",
+    bringUp: "15m",
   },
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
@@ -152,6 +159,7 @@ const faithful: Profile = {
     killWait: "30s",
     policyEnforcing: "2m",
     tetragonEventDelay: "45s",
+    bringUp: "30m",
   },
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
@@ -265,6 +273,11 @@ export function profileProblems(p: Profile): string[] {
     spareRecheckMs(p), // T1's re-check of the spared attempts
   );
   if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
+  // A single bring-up wait longer than the setup's deadline would never fire: the deadline would name the run, not the wait.
+  const step = Math.max(...(["clusterCreate", "imageBuild", "helmRelease", "rollout", "appReady"] as const).map((k) => ms(p.waits[k])));
+  if (ms(p.waits.bringUp) <= step + ms(p.waits.command)) {
+    problems.push("waits.bringUp must exceed the longest single bring-up wait plus waits.command, or that wait's own timeout never fires");
+  }
   for (const [k, v] of Object.entries(p.waits)) {
     if (ms(v) <= 0) problems.push(`waits.${k} must be positive`);
   }

@@ -15,6 +15,7 @@ export interface StepLogOptions {
  */
 export class StepLog {
   readonly timings: StepTiming[] = [];
+  readonly #running = new Set<string>();
   readonly #write: (line: string) => void;
   readonly #redactor: Redactor;
   readonly #now: () => number;
@@ -31,10 +32,16 @@ export class StepLog {
     this.#write(this.#redactor.redact(`[${formatMs(this.#now() - this.#t0).padStart(6)}] ${message}`));
   }
 
+  /** Steps started and not yet ended, in the order they started. */
+  running(): string[] {
+    return [...this.#running];
+  }
+
   /** Runs one named step, logging its start and end and recording its timing. */
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const start = this.#now();
     this.info(`${name} …`);
+    this.#running.add(name);
     try {
       const value = await fn();
       const durationMs = this.#now() - start;
@@ -47,6 +54,8 @@ export class StepLog {
       this.timings.push({ name, startedAt: new Date(start).toISOString(), durationMs, ok: false, error: message });
       this.info(`${name} FAILED after ${formatMs(durationMs)}: ${message}`);
       throw err;
+    } finally {
+      this.#running.delete(name);
     }
   }
 }

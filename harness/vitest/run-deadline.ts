@@ -1,10 +1,10 @@
 import { formatMs } from "../core/duration.ts";
 
-/** Rejects with `message` when `work` has not settled within `ms`; the timer never outlives the work. */
-export async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+/** Rejects with `message` (built when the deadline passes) when `work` has not settled within `ms`; the timer never outlives the work. */
+export async function withDeadline<T>(work: Promise<T>, ms: number, message: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer = setTimeout(() => reject(new Error(typeof message === "string" ? message : message())), ms);
   });
   try {
     return await Promise.race([work, expired]);

@@ -52,9 +52,9 @@ async function bringUp(project: TestProject, profile: Profile, rec: EvidenceReco
  * for the evidence, and the context every suite injects. Teardown writes
  * run.json and SHA256SUMS on every run, pass or fail, and deletes the cluster
  * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection).
- * The setup and the suites each have a deadline derived from the profile
- * (harness/cluster/run-bound.ts), so the whole run, teardown included, ends
- * within the bound the workflow's step timeout is checked against.
+ * The setup (waits.bringUp) and the suites (budget) each have a deadline from
+ * the profile (harness/cluster/run-bound.ts), so the whole run, teardown
+ * included, ends within the bound the workflow's step timeout is checked against.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   usePinnedTools();
@@ -65,7 +65,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log.info(`bounds: ${describeRunBound(profile, bound)}`);
   let ok = false;
   try {
-    const late = `the e2e setup (preflight, up, sweep) passed its bound of ${formatMs(bound.setupMs)}, the longest the ${profile.name} profile's waits allow`;
+    const late = () =>
+      `the e2e setup (preflight, up, sweep) passed the ${profile.name} profile's waits.bringUp of ${formatMs(bound.setupMs)}` +
+      ` with ${log.running().join(", ") || "no step"} still running`;
     await withDeadline(bringUp(project, profile, rec, log), bound.setupMs, late);
     ok = true;
   } finally {
