@@ -77,6 +77,7 @@ const v4 = (a: string) => a.split(".").reduce((n, o) => (n << 8) + Number(o), 0)
 function addressMatches(r: HbaRule, ip: string): Match {
   const a = r.address;
   if (a === "all") return true;
+  if (!isIPv4(ip)) return "unknown";
   if (a && isIPv4(a) && r.netmask && isIPv4(r.netmask)) return ((v4(a) & v4(r.netmask)) >>> 0) === ((v4(ip) & v4(r.netmask)) >>> 0);
   if (a && a.includes(":")) return false;
   return "unknown";
