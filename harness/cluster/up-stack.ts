@@ -128,7 +128,10 @@ export async function configureVaultStep(ctx: UpContext): Promise<void> {
   ctx.vaultAppliedAt = new Date().toISOString();
   const after = await readVaultConfigState(await fw.url(), secrets.vaultRootToken, defs, w(ctx).command).catch(explained);
   if (!after.configured) {
-    throw new PermanentError(`Vault at ${NS.vault}/svc/${VAULT.service} still differs from the ${ctx.profile.name} profile after configuring it: ${[...after.missing.map((m) => `missing ${m}`), ...after.drift].join("; ")}`);
+    const left = [...after.missing.map((m) => `missing ${m}`), ...after.drift].join("; ");
+    throw new PermanentError(
+      `Vault at ${NS.vault}/svc/${VAULT.service} still differs from the ${ctx.profile.name} profile after configuring it, so it does not answer in the read shapes vault-drift.ts expects: ${left}`,
+    );
   }
 }
 
