@@ -24,6 +24,8 @@ const T = {
 
 /** Which components to look at when a step fails (its own, and what it depends on at run time). */
 export const STEP_TARGETS: Readonly<Record<string, readonly DiagnosticTarget[]>> = {
+  // the kubelet is no pod: its config is in the step's error
+  "kubelet-config": [],
   cilium: [T.cilium, T.ciliumOperator],
   namespaces: [],
   tetragon: [T.tetragon],
@@ -31,8 +33,10 @@ export const STEP_TARGETS: Readonly<Record<string, readonly DiagnosticTarget[]>>
   "csi-driver": [T.csi],
   vault: [T.vault],
   postgres: [T.postgres],
+  "postgres-hba": [T.postgres],
   "cluster-dns": [T.coredns, T.postgres],
   "configure-vault": [T.vault, T.postgres],
+  "vault-login": [T.vault],
   app: [T.app, T.csi, T.vault, T.tetragon],
   "app-ready": [T.app, T.postgres, T.csi, T.vault],
 };

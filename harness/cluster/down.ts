@@ -1,6 +1,7 @@
 import { toMs } from "../core/duration.ts";
 import { StepLog } from "../core/log.ts";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
+import type { ArtifactWriter, EvidenceRecorder } from "../evidence/recorder.ts";
+import { redactor } from "../evidence/redact.ts";
 import { attachCluster, clusterExists } from "../kind/kind.ts";
 import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import { PermanentError } from "../core/errors.ts";
@@ -66,4 +67,21 @@ export async function down(o: DownOptions): Promise<DownResult> {
   const dir = stateDir(name);
   await log.step("remove-state", () => removeState(dir));
   return { deleted: exists, stateDir: dir, ...(logExportError === undefined ? {} : { logExportError }) };
+}
+
+/**
+ * `down` at the end of a run: node logs exported beside the run directory,
+ * the cluster deleted, and every step recorded in the run's run.json (a failed
+ * export as the export-logs step, with its error). A failed export is also
+ * printed on its own line, since the cluster and its logs are then gone; the
+ * caller still finalizes the run, so SHA256SUMS is written either way.
+ */
+export async function downForRun(o: { profile: Profile; rec: EvidenceRecorder; clusterName?: string; write?: (line: string) => void }): Promise<DownResult> {
+  const write = o.write ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const log = new StepLog({ write });
+  const r = await down({ profile: o.profile, clusterName: o.clusterName, log, exportLogsFor: o.rec }).finally(() => log.timings.forEach((t) => o.rec.step(t)));
+  if (r.logExportError !== undefined) {
+    write(redactor.redact(`cluster logs NOT exported to ${o.rec.dir}.cluster-logs/ (recorded as step export-logs in run.json); the cluster was deleted all the same: ${r.logExportError}`));
+  }
+  return r;
 }

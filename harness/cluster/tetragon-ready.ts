@@ -16,6 +16,14 @@ import { APP, TETRAGON } from "./names.ts";
  * (proc_reader_linux.go:397), before its entries reach the execve map
  * (pkg/sensors/exec/procevents/proc_reader.go:248-249): a process that
  * starts after that line is seen by the exec sensor, not the scan.
+ *
+ * The line is logged at info, which the agent logs by default (--log-level
+ * "info", --log-format "text": pkg/option/flags.go:405-406, pkg/logger/log.go:29-30),
+ * and chart 1.7.0 sets neither (values.yaml has only `tetragon.debug: false`,
+ * :64-65; the config map carries no log key). The pattern matches inside
+ * slog's text line (`level=info msg="Read ProcFS …"`) and its JSON line
+ * (`{"level":"info","msg":"Read ProcFS …"}`), with or without the -ts time
+ * field (pkg/logger/slog.go:62-95), should `tetragon.extraArgs` change the format.
  */
 export const PROC_SCAN_DONE = /Read ProcFS \S+ appended \d+\/\d+ entries/;
 

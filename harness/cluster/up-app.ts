@@ -6,6 +6,7 @@ import { APP, NS } from "./names.ts";
 import { toYamlDocuments } from "./render.ts";
 import { appStarts, decideAppRestart } from "./tetragon-ready.ts";
 import { tetragonScanned } from "./up-stack.ts";
+import { decideRestartAfterVault } from "./vault-drift.ts";
 import { need, type UpContext } from "./up-context.ts";
 
 const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
@@ -14,7 +15,9 @@ const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(
  * The app objects, its pod template annotated with the image ID so a rebuilt
  * image rolls out. The step runs after Tetragon (and Falco), so a new app pod
  * starts where the exec sensor sees it; on a reused cluster whose Tetragon
- * agent restarted after the app, the app is restarted (tetragon-ready.ts).
+ * agent restarted after the app, or whose Vault configuration was applied
+ * again after the app started, the app is restarted (tetragon-ready.ts,
+ * vault-drift.ts).
  */
 export async function appStep(ctx: UpContext): Promise<void> {
   const plan = need(ctx, "plan");
@@ -26,9 +29,11 @@ export async function appStep(ctx: UpContext): Promise<void> {
   await k.rolloutStatus(NS.app, ref, rollout);
   const scanned = await tetragonScanned(ctx);
   const pods = await need(ctx, "kube").core.listNamespacedPod({ namespace: NS.app, labelSelector: selector });
-  const decision = decideAppRestart(scanned, appStarts(pods.items));
-  ctx.log.info(`app: ${decision.restart ? "restarting" : "keeping"} ${APP.deployment}: ${decision.reason}`);
-  if (!decision.restart) return;
+  const starts = appStarts(pods.items);
+  const decisions = [decideAppRestart(scanned, starts), decideRestartAfterVault(ctx.vaultAppliedAt, starts)];
+  const why = decisions.filter((d) => d.restart);
+  for (const d of why.length ? why : decisions) ctx.log.info(`app: ${why.length ? "restarting" : "keeping"} ${APP.deployment}: ${d.reason}`);
+  if (!why.length) return;
   await k.run(["-n", NS.app, "rollout", "restart", ref]);
   await k.rolloutStatus(NS.app, ref, rollout);
 }

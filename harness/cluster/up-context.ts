@@ -31,6 +31,8 @@ export interface UpContext {
   helm?: Helm;
   appImageId?: string;
   appIdentity?: string;
+  /** When configure-vault applied Vault's configuration in this run (absent when Vault already held it as rendered). */
+  vaultAppliedAt?: string;
 }
 
 export function need<K extends keyof UpContext>(ctx: UpContext, key: K): NonNullable<UpContext[K]> {

@@ -11,7 +11,8 @@ import { poll } from "./up-steps.ts";
 import { need, type UpContext } from "./up-context.ts";
 import { readVaultConfigState, vaultHealthy } from "./vault-check.ts";
 import { probeVaultPod } from "./vault-pod.ts";
-import { vaultNames } from "../../fixtures/vault/definitions.ts";
+import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
+import { PermanentError } from "../core/errors.ts";
 
 const w = (ctx: UpContext) => ({
   command: toMs(ctx.profile.waits.command),
@@ -96,11 +97,15 @@ export async function postgresStep(ctx: UpContext): Promise<void> {
 
 /**
  * Reaches Vault through a port-forward, reopened whenever kubectl has exited
- * (it does after the first refused connection). Already configured: nothing
- * to do. Otherwise harness/vault configures it, rotate-root included. When
- * Vault holds no Postgres connection (new cluster, or dev-mode Vault
- * restarted and lost its memory after an earlier rotate-root) the admin
- * password is first set back to the bootstrap one over the pod's socket.
+ * (it does after the first refused connection). Nothing to do when Vault holds
+ * every object as the profile renders it; otherwise harness/vault applies the
+ * whole configuration, which is safe to run again (rotate-root included: Vault
+ * then holds the current admin password). A reused cluster whose Vault holds
+ * other TTLs, another audience or policy (an earlier profile) is configured
+ * again, each drifted field logged. When Vault holds no Postgres connection
+ * (new cluster, or dev-mode Vault restarted and lost its memory after an
+ * earlier rotate-root) the admin password is first set back to the bootstrap
+ * one over the pod's socket.
  */
 export async function configureVaultStep(ctx: UpContext): Promise<void> {
   const secrets = need(ctx, "secrets");
@@ -109,16 +114,25 @@ export async function configureVaultStep(ctx: UpContext): Promise<void> {
     const h = await vaultHealthy(await fw.url(), w(ctx).command);
     return h.ok ? { done: true, value: h } : { done: false, state: h };
   });
-  const names = { ...need(ctx, "binding"), dbConfig: vaultNames.dbConfig };
   const explained = (err: unknown) => Promise.reject(fw.explain(err));
-  const state = await readVaultConfigState(await fw.url(), secrets.vaultRootToken, names, w(ctx).command).catch(explained);
+  const defs = renderVaultDefinitions(ctx.profile);
+  const state = await readVaultConfigState(await fw.url(), secrets.vaultRootToken, defs, w(ctx).command).catch(explained);
   if (state.configured) {
-    ctx.log.info("configure-vault: already configured");
+    ctx.log.info(`configure-vault: already configured as the ${ctx.profile.name} profile renders it`);
     return;
   }
-  ctx.log.info(`configure-vault: configuring (missing: ${state.missing.join(", ")})`);
+  if (state.missing.length) ctx.log.info(`configure-vault: configuring (missing: ${state.missing.join(", ")})`);
+  for (const d of state.drift) ctx.log.info(`configure-vault: drifted: ${d}`);
   if (!state.hasConnection) await resetAdminPassword(need(ctx, "kubectl"), secrets.postgresBootstrapPassword);
   await need(ctx, "configureVault")({ ...need(ctx, "plan").configureVault, addr: await fw.url() }).catch(explained);
+  ctx.vaultAppliedAt = new Date().toISOString();
+  const after = await readVaultConfigState(await fw.url(), secrets.vaultRootToken, defs, w(ctx).command).catch(explained);
+  if (!after.configured) {
+    const left = [...after.missing.map((m) => `missing ${m}`), ...after.drift].join("; ");
+    throw new PermanentError(
+      `Vault at ${NS.vault}/svc/${VAULT.service} still differs from the ${ctx.profile.name} profile after configuring it, so it does not answer in the read shapes vault-drift.ts expects: ${left}`,
+    );
+  }
 }
 
 /** Ends `up`: the app answers 200 with a Vault-issued identity through its Service (the forward reopened if kubectl exits). */

@@ -12,6 +12,7 @@ import { stateDir as defaultStateDir } from "./state.ts";
 import { UP_STEPS } from "./steps.ts";
 import type { UpContext } from "./up-context.ts";
 import { appStep } from "./up-app.ts";
+import { kubeletConfigStep, postgresHbaStep, vaultLoginStep } from "./up-checks.ts";
 import { appReadyStep, ciliumStep, clusterDnsStep, configureVaultStep, postgresStep, releaseStep, tetragonStep, vaultStep } from "./up-stack.ts";
 import { appImageLoadStep, appImageStep, fixturesStep, kindStep, namespacesStep, stateStep } from "./up-steps.ts";
 
@@ -40,6 +41,7 @@ function bodies(ctx: UpContext): Record<string, () => Promise<unknown>> {
     state: () => stateStep(ctx),
     fixtures: () => fixturesStep(ctx),
     "kind-cluster": () => kindStep(ctx),
+    "kubelet-config": () => kubeletConfigStep(ctx),
     "app-image": () => appImageStep(ctx),
     cilium: () => ciliumStep(ctx),
     namespaces: () => namespacesStep(ctx),
@@ -48,9 +50,11 @@ function bodies(ctx: UpContext): Record<string, () => Promise<unknown>> {
     "csi-driver": () => releaseStep(ctx, "secrets-store-csi-driver"),
     vault: () => vaultStep(ctx),
     postgres: () => postgresStep(ctx),
+    "postgres-hba": () => postgresHbaStep(ctx),
     "cluster-dns": () => clusterDnsStep(ctx),
     "app-image-load": () => appImageLoadStep(ctx),
     "configure-vault": () => configureVaultStep(ctx),
+    "vault-login": () => vaultLoginStep(ctx),
     app: () => appStep(ctx),
     "app-ready": () => appReadyStep(ctx),
   };

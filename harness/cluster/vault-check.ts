@@ -1,10 +1,14 @@
 import { PermanentError } from "../core/errors.ts";
-import type { VaultBinding } from "../../fixtures/manifests/app.ts";
+import type { VaultDefinitions } from "../../fixtures/vault/definitions.ts";
+import { vaultDrift, type VaultHeld } from "./vault-drift.ts";
 
 export interface VaultConfigState {
+  /** Nothing missing and nothing drifted: there is nothing to apply. */
   configured: boolean;
-  /** What is missing, when not configured. */
+  /** What is missing. */
   missing: string[];
+  /** Where what Vault holds differs from what the profile renders (vault-drift.ts). */
+  drift: string[];
   /**
    * Vault holds a connection to Postgres, so it may have rotated the admin
    * password: only when it holds none may the password be reset to the
@@ -17,19 +21,21 @@ export interface VaultAnswers {
   mounts: Record<string, unknown>;
   auths: Record<string, unknown>;
   connection: boolean;
-  dbRole: boolean;
-  authRole: boolean;
+  /** What Vault holds of each object the profile renders (`data` of each GET, undefined on 404). */
+  held: VaultHeld;
 }
 
-/** Vault's answers that decide whether it is configured for the app (pure, for tests). */
-export function vaultConfigState(a: VaultAnswers): VaultConfigState {
+/** Vault's answers that decide whether it must be configured for the app, or configured again (pure, for tests). */
+export function vaultConfigState(a: VaultAnswers, defs: VaultDefinitions): VaultConfigState {
   const missing: string[] = [];
   if (!("database/" in a.mounts)) missing.push("secrets engine database/");
   if (!a.connection) missing.push("database connection");
-  if (!a.dbRole) missing.push("database role");
+  if (!a.held.databaseRole) missing.push("database role");
+  if (!a.held.policy) missing.push("ACL policy");
   if (!("kubernetes/" in a.auths)) missing.push("auth method kubernetes/");
-  if (!a.authRole) missing.push("kubernetes auth role");
-  return { configured: missing.length === 0, missing, hasConnection: a.connection };
+  if (!a.held.kubernetesRole) missing.push("kubernetes auth role");
+  const drift = vaultDrift(defs, a.held);
+  return { configured: missing.length === 0 && drift.length === 0, missing, drift, hasConnection: a.connection };
 }
 
 async function vaultGet(addr: string, token: string, path: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
@@ -41,32 +47,33 @@ async function vaultGet(addr: string, token: string, path: string, timeoutMs: nu
 
 const dataOf = (b: unknown) => ((b as { data?: Record<string, unknown> })?.data ?? (b as Record<string, unknown>) ?? {});
 
+const found = (r: { status: number; body: unknown }) => (r.status === 200 ? dataOf(r.body) : undefined);
+
 /**
- * Whether Vault already holds the app's configuration: the database engine
- * and its connection, Kubernetes auth, and both roles. Dev-mode Vault keeps everything in memory,
- * so a restarted Vault pod answers "not configured".
+ * What Vault holds of the app's configuration: the database engine and its
+ * connection, Kubernetes auth, both roles and the policy, compared with what
+ * `defs` renders. Dev-mode Vault keeps everything in memory, so a restarted
+ * Vault pod answers "missing".
  */
-export async function readVaultConfigState(
-  addr: string,
-  token: string,
-  b: VaultBinding & { dbConfig: string },
-  timeoutMs: number,
-): Promise<VaultConfigState> {
+export async function readVaultConfigState(addr: string, token: string, defs: VaultDefinitions, timeoutMs: number): Promise<VaultConfigState> {
   const get = (path: string) => vaultGet(addr, token, path, timeoutMs);
-  const [mounts, auths, connection, dbRole, authRole] = await Promise.all([
+  const [mounts, auths, connection, databaseRole, kubernetesRole, policy] = await Promise.all([
     get("sys/mounts"),
     get("sys/auth"),
-    get(`database/config/${b.dbConfig}`),
-    get(`database/roles/${b.dbRole}`),
-    get(`auth/kubernetes/role/${b.authRole}`),
+    get(`${defs.names.databaseMount}/config/${defs.names.dbConfig}`),
+    get(defs.databaseRole.path),
+    get(defs.kubernetesRole.path),
+    get(defs.policy.path),
   ]);
-  return vaultConfigState({
-    mounts: dataOf(mounts.body),
-    auths: dataOf(auths.body),
-    connection: connection.status === 200,
-    dbRole: dbRole.status === 200,
-    authRole: authRole.status === 200,
-  });
+  return vaultConfigState(
+    {
+      mounts: dataOf(mounts.body),
+      auths: dataOf(auths.body),
+      connection: connection.status === 200,
+      held: { databaseRole: found(databaseRole), kubernetesRole: found(kubernetesRole), policy: found(policy) },
+    },
+    defs,
+  );
 }
 
 /** Vault's health endpoint answers 200 (initialised, unsealed, active). */

@@ -47,7 +47,9 @@ interface ConnectionConfig {
 /**
  * Points Vault at Postgres. The first time, with the bootstrap admin password;
  * afterwards only the settings that are not secret, so the password Vault
- * rotated to stays (an update merges into the stored connection details).
+ * rotated to stays: an update merges into the stored connection details
+ * (hashicorp/vault builtin/logical/database/path_config_connection_ce.go:
+ * 124-135, ce/main c6c940d) and verify_connection then connects with them.
  */
 async function configureConnection(vault: VaultApi, defs: VaultDefinitions, pg: PostgresAdmin): Promise<void> {
   const { databaseMount, dbConfig, role } = defs.names;

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import type { E2EContext } from "../../harness/cluster/context.ts";
-import { down } from "../../harness/cluster/down.ts";
+import { downForRun } from "../../harness/cluster/down.ts";
 import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
 import { sweepLeftovers } from "../../harness/cluster/sweep.ts";
 import { up } from "../../harness/cluster/up.ts";
@@ -89,10 +89,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     recordSuites(project, rec, suitesStartedAt);
     try {
       // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.
-      if (process.env.SECRETPROOF_TEARDOWN === "1") {
-        const downLog = new StepLog();
-        await down({ profile, log: downLog, exportLogsFor: rec }).finally(() => downLog.timings.forEach((t) => rec.step(t)));
-      }
+      // A failed log export is printed and recorded as the export-logs step (downForRun); the bundle is finalized below regardless.
+      if (process.env.SECRETPROOF_TEARDOWN === "1") await downForRun({ profile, rec });
     } finally {
       // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
       await rec.finalize(status, { derive: deriveReports });

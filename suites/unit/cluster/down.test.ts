@@ -2,11 +2,11 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { down } from "../../../harness/cluster/down.ts";
+import { down, downForRun } from "../../../harness/cluster/down.ts";
 import { generateSecrets } from "../../../harness/cluster/secrets.ts";
 import { saveSecrets, stateDir } from "../../../harness/cluster/state.ts";
 import { StepLog } from "../../../harness/core/log.ts";
-import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
+import { ArtifactWriter, EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { loadProfile } from "../../../harness/profile.ts";
 
 let dir: string;
@@ -64,5 +64,19 @@ describe("down", () => {
     });
     expect(r.logExportError).toMatch(/^refusing to export teardown-test's logs unredacted/);
     expect(await readFile(join(dir, "deleted"), "utf8")).toContain("teardown-test");
+  });
+
+  it("at the end of a run, prints a failed log export and records it in run.json, and the bundle still gets its SHA256SUMS", async () => {
+    await saveSecrets(stateDir("teardown-test"), generateSecrets());
+    const rec = await EvidenceRecorder.create(join(dir, "runs"), { tool: { name: "secretproof", version: "0", node: process.version }, profile: {}, versions: {} });
+    const lines: string[] = [];
+    const r = await downForRun({ profile: loadProfile("ci"), rec, clusterName: "teardown-test", write: (l) => lines.push(l) });
+    await rec.finalize("passed");
+    expect(r.deleted).toBe(true);
+    expect(lines.at(-1)).toMatch(/^cluster logs NOT exported to .*\.cluster-logs\/ \(recorded as step export-logs in run\.json\); the cluster was deleted all the same: kind export logs/);
+    const run = JSON.parse(await readFile(join(rec.dir, "run.json"), "utf8")) as { steps: { name: string; ok: boolean; error?: string }[] };
+    expect(run.steps.map((s) => s.name)).toEqual(["find-cluster", "export-logs", "delete-cluster", "remove-state"]);
+    expect(run.steps[1]).toMatchObject({ ok: false, error: expect.stringMatching(/unknown cluster or node not running/) });
+    expect(await readFile(join(rec.dir, "SHA256SUMS"), "utf8")).toMatch(/ {2}run\.json\n/);
   });
 });

@@ -22,8 +22,8 @@ describe("the up step graph", () => {
   });
 
   it("schedules nothing in the cluster before Cilium, the CNI", () => {
-    // Loading an image onto the node needs no CNI; everything else that touches the cluster does.
-    const offCluster = new Set(["state", "fixtures", "kind-cluster", "app-image", "app-image-load", "cilium"]);
+    // Loading an image onto the node or reading the kubelet's config needs no CNI; everything else that touches the cluster does.
+    const offCluster = new Set(["state", "fixtures", "kind-cluster", "kubelet-config", "app-image", "app-image-load", "cilium"]);
     for (const s of UP_STEPS.filter((x) => !offCluster.has(x.name))) expect(deps(s.name), s.name).toContain("cilium");
   });
 
@@ -43,6 +43,18 @@ describe("the up step graph", () => {
   it("proves cluster DNS (after the CNI and Postgres) before Vault verifies its database connection by name", () => {
     expect([...deps("cluster-dns")]).toEqual(expect.arrayContaining(["cilium", "postgres"]));
     expect([...deps("configure-vault")]).toContain("cluster-dns");
+  });
+
+  it("checks the kubelet's resync period right after the cluster exists, before anything is installed on it", () => {
+    expect(UP_STEPS.find((s) => s.name === "kubelet-config")?.deps).toEqual(["kind-cluster"]);
+    expect([...deps("cilium")]).toContain("kubelet-config");
+  });
+
+  it("checks pg_hba after Postgres and before Vault connects, and the app's Vault login after configuring Vault and before the app", () => {
+    expect([...deps("postgres-hba")]).toContain("postgres");
+    expect([...deps("configure-vault")]).toContain("postgres-hba");
+    expect([...deps("vault-login")]).toContain("configure-vault");
+    expect([...deps("app")]).toContain("vault-login");
   });
 
   it("rejects unknown dependencies and cycles", () => {

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { judgeAppAnswer } from "../../../harness/cluster/app-check.ts";
 import { bootstrapPhase } from "../../../harness/cluster/postgres-deploy.ts";
 import { vaultConfigState } from "../../../harness/cluster/vault-check.ts";
+import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
+import { PROFILES } from "../../../harness/profile.ts";
+import { heldAsRendered } from "../support/vault-answers.ts";
 import { summarizePod } from "../../../harness/kube/pod-summary.ts";
 import { parseForwardedPort } from "../../../harness/kube/port-forward.ts";
 
@@ -47,19 +50,28 @@ describe("the app answering through its Service", () => {
 });
 
 describe("Vault configuration state", () => {
-  const all = { mounts: { "database/": {} }, auths: { "kubernetes/": {} }, connection: true, dbRole: true, authRole: true };
+  const defs = renderVaultDefinitions(PROFILES.ci);
+  const held = heldAsRendered(defs);
+  const all = { mounts: { "database/": {} }, auths: { "kubernetes/": {} }, connection: true, held };
 
-  it("is configured only with the database engine and connection, Kubernetes auth and both roles", () => {
-    expect(vaultConfigState(all)).toEqual({ configured: true, missing: [], hasConnection: true });
-    expect(vaultConfigState({ mounts: { "secret/": {} }, auths: { "token/": {} }, connection: false, dbRole: false, authRole: false })).toEqual({
+  it("is configured only with the database engine and connection, Kubernetes auth, both roles and the policy, all as rendered", () => {
+    expect(vaultConfigState(all, defs)).toEqual({ configured: true, missing: [], drift: [], hasConnection: true });
+    expect(vaultConfigState({ mounts: { "secret/": {} }, auths: { "token/": {} }, connection: false, held: {} }, defs)).toEqual({
       configured: false,
-      missing: ["secrets engine database/", "database connection", "database role", "auth method kubernetes/", "kubernetes auth role"],
+      missing: ["secrets engine database/", "database connection", "database role", "ACL policy", "auth method kubernetes/", "kubernetes auth role"],
+      drift: [],
       hasConnection: false,
     });
   });
 
+  it("is not configured when a role Vault holds differs from the profile's (a reused cluster from another profile)", () => {
+    const state = vaultConfigState({ ...all, held: { ...held, databaseRole: { ...held.databaseRole, default_ttl: 45 } } }, defs);
+    expect(state).toMatchObject({ configured: false, missing: [], hasConnection: true });
+    expect(state.drift).toEqual(["database/roles/secure-app-dynamic default_ttl (s): Vault holds 45, the profile renders 60"]);
+  });
+
   it("keeps the admin password when Vault holds a connection (it may have rotated it)", () => {
-    expect(vaultConfigState({ ...all, authRole: false })).toMatchObject({ configured: false, hasConnection: true });
+    expect(vaultConfigState({ ...all, held: { ...held, kubernetesRole: undefined } }, defs)).toMatchObject({ configured: false, hasConnection: true });
   });
 });
 

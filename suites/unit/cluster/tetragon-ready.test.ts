@@ -41,6 +41,13 @@ describe("when Tetragon's agent learned the running processes from /proc", () =>
     const json = '2026-12-01T10:00:03.407715022Z {"level":"info","msg":"Read ProcFS /procRoot appended 9/9 entries"}';
     expect(procScanDoneAt(json)).toBe("2026-12-01T10:00:03.407715022Z");
   });
+
+  it("reads the text-ts and json-ts formats, which add Tetragon's own time field", () => {
+    const textTs = '2026-12-01T10:00:03.407715022Z time=2026-12-01T10:00:03Z level=info msg="Read ProcFS /procRoot appended 9/9 entries"';
+    const jsonTs = '2026-12-01T10:00:03.407715022Z {"time":"2026-12-01T10:00:03Z","level":"info","msg":"Read ProcFS /procRoot appended 9/9 entries"}';
+    expect(procScanDoneAt(textTs)).toBe("2026-12-01T10:00:03.407715022Z");
+    expect(procScanDoneAt(jsonTs)).toBe("2026-12-01T10:00:03.407715022Z");
+  });
 });
 
 describe("an app that started before Tetragon's /proc scan is restarted", () => {

@@ -78,7 +78,7 @@ describe("render (what up would apply, for review)", () => {
   it("lists the steps in dependency order", () => {
     const text = describeSteps();
     expect(text.split("\n")[0]).toMatch(/^ 1\. (state|fixtures)/);
-    expect(text).toMatch(/\d+\. cilium \(after kind-cluster\)/);
+    expect(text).toMatch(/\d+\. cilium \(after kind-cluster, kubelet-config\)/);
     expect(text.trimEnd().split("\n").at(-1)).toMatch(/app-ready \(after app\)/);
   });
 
