@@ -47,7 +47,7 @@ describe("a followed log read from its start on, with no race against the stream
   });
 
   it("names the clock when the awaited line arrived but was older than the start: no wait fixes that", async () => {
-    const log = new ParsedLog("Falco", "/bin/sh", ["-c", "printf '{700}\\n'; sleep 5"], 10, timed, { startMs: 1000, timeOf: (x) => x });
+    const log = new ParsedLog("Falco", "/bin/sh", ["-c", "printf '{700}\\n'; exec sleep 5"], 10, timed, { startMs: 1000, timeOf: (x) => x });
     const err = await log.waitForItem("the marker", (x) => x === 700, 5000, () => log.stats(), 10).catch((e: unknown) => e);
     await log.stop();
     expect((err as Error).cause).toBeInstanceOf(PermanentError);
