@@ -169,7 +169,7 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
 /** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
 export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
-  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), { slackMs: ev.slackMs, priorities: ev.priorities });
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), { slackMs: ev.slackMs, priorities: ev.priorities });
   return verdict("T3", f.ok, f.reasons, [ENF_FILES.alerts], { subject: a.id });
 }
 
