@@ -1,5 +1,6 @@
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
 import type { PodIdentity } from "../attack/attempt.ts";
+import { STREAM_CLOCK_FIXES } from "../attack/clock.ts";
 import { fromPod, isMarker } from "../claims/falco.ts";
 import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
 
@@ -36,7 +37,11 @@ export class FalcoCollector {
       "-c", opts.container ?? "falco",
       ...sinceArgs(startMs),
     ];
-    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, { startMs, timeOf: (a) => a.timeMs });
+    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, {
+      startMs,
+      timeOf: (a) => a.timeMs,
+      clockFix: STREAM_CLOCK_FIXES.falco,
+    });
   }
 
   get startedAt(): string {
