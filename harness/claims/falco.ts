@@ -49,12 +49,13 @@ export function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs:
  * Whether an alert can belong to the attempt: inside its window widened by
  * the clock slack, and later than the marker of the barrier run before it
  * (`previousMarkerMs`, Falco's own event time). The slack can reach back past
- * that marker to a process that ran before it (the stolen-credential login's
- * python3), but every event of such a process is older than the marker on
- * Falco's clock: event times are one boot-time clock plus a base fixed when
- * Falco starts (falcosecurity/libs 0.25.4 userspace/libscap/engine/modern_bpf/
- * scap_modern_bpf.c:271-276), and the stream is delivered in that order
- * (harness/attack/barrier.ts). So the lower bound is exact, not a guess.
+ * that marker to a process that had exited before the marker exec started
+ * (the stolen-credential login's python3), but every event of such a process
+ * is older than the marker on Falco's clock: event times are one boot-time
+ * clock plus a base fixed when Falco starts (falcosecurity/libs 0.25.4
+ * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276), and the
+ * stream is delivered in that order (harness/attack/barrier.ts). So the
+ * lower bound is exact, not a guess.
  */
 export function inAttemptWindow(a: FalcoAlert, at: Pick<AttemptRecord, "startMs" | "endMs">, slackMs: number, previousMarkerMs: number | undefined): boolean {
   return inWindow(a, at.startMs, at.endMs, slackMs) && (previousMarkerMs === undefined || a.timeMs > previousMarkerMs);
