@@ -63,6 +63,24 @@ export function clockSlackMs(barriers: readonly MarkerTiming[], streams: readonl
 
 const STREAM_CLOCKS: Readonly<Record<string, string>> = { falco: "Falco's event clock", tetragon: "Tetragon's event clock" };
 
+/**
+ * What resets a stream's clock offset, where it is known. Falco's modern eBPF
+ * engine stamps events on the boot clock plus a base it reads once when it
+ * opens, CLOCK_REALTIME minus CLOCK_BOOTTIME (falcosecurity/libs 0.25.4
+ * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276,
+ * userspace/libscap/scap_engine_util.c:33-44): once NTP slews or steps the
+ * wall clock after Falco started, its event times keep the old offset.
+ */
+export const STREAM_CLOCK_FIXES: Readonly<Record<string, string>> = {
+  falco: "Falco's boot-time clock offset is fixed when Falco starts: restart Falco (kubectl -n falco rollout restart ds/falco)",
+};
+
+/** `message`, with what resets the stream's clock offset when that is known. */
+export function withClockFix(message: string, stream: string): string {
+  const fix = STREAM_CLOCK_FIXES[stream];
+  return fix ? `${message}. ${fix}` : message;
+}
+
 /** "480 ms", or "2.3 s" from a second on; a range in the unit of its larger end ("2.3–2.5 s"). */
 function span(lo: number, hi = lo): string {
   const ms = Math.max(Math.abs(lo), Math.abs(hi)) < 1000;
@@ -83,8 +101,9 @@ export function clockOffsetProblem(barriers: readonly MarkerTiming[], stream: st
   const o = streamOffset(barriers, stream);
   if (!o) return `${clock} is unmeasured: no marker of ${stream} was timed, so ${limit} is unchecked`;
   const { minMs, maxMs } = o.bound;
-  if (!o.consistent) return `${clock} moved against this machine's during the run: its ${o.markers} markers allow no single offset (together ${span(minMs, maxMs)}); ${limit}`;
-  if (minMs > limitMs) return `${clock} is ${span(minMs, maxMs)} ahead of this machine's; ${limit}`;
-  if (maxMs < -limitMs) return `${clock} is ${span(-maxMs, -minMs)} behind this machine's; ${limit}`;
+  const fix = (m: string) => withClockFix(m, stream);
+  if (!o.consistent) return fix(`${clock} moved against this machine's during the run: its ${o.markers} markers allow no single offset (together ${span(minMs, maxMs)}); ${limit}`);
+  if (minMs > limitMs) return fix(`${clock} is ${span(minMs, maxMs)} ahead of this machine's; ${limit}`);
+  if (maxMs < -limitMs) return fix(`${clock} is ${span(-maxMs, -minMs)} behind this machine's; ${limit}`);
   return undefined;
 }

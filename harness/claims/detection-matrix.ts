@@ -3,7 +3,7 @@ import type { Attack } from "../attack/catalogue.ts";
 import { describeCommand } from "../core/exec.ts";
 import { type MatrixRow, matrixArtifactPath } from "../report/matrix.ts";
 import { FILES, type DetectionEvidence } from "./detection.ts";
-import { MARKER_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./falco.ts";
+import { MARKER_RULE, barrierTime, fromPod, inAttemptWindow, judgeFalcoAttempt } from "./falco.ts";
 
 /**
  * The attack matrix rows of the detection suite, derived from the same
@@ -33,11 +33,11 @@ type FalcoInput = Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "s
  */
 export function falcoCells(a: Attack, at: AttemptRecord, ev: FalcoInput): Pick<MatrixRow, "falcoRule" | "falcoFired" | "timeToDetectMs"> {
   const opts = { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops };
-  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), opts);
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), opts);
   const rules = [...new Set(a.falco.fires.map((x) => x.rule))];
   const fired = a.falco.fires.length
     ? f.matched.length === a.falco.fires.length
-    : ev.alerts.some((x) => x.rule !== MARKER_RULE && fromPod(x, at.pod) && inWindow(x, at.startMs, at.endMs, ev.slackMs));
+    : ev.alerts.some((x) => x.rule !== MARKER_RULE && fromPod(x, at.pod) && inAttemptWindow(x, at, ev.slackMs, barrierTime(ev.alerts, at.previousBarrier, at.pod)));
   const first = f.matched.length ? Math.min(...f.matched.map((x) => x.timeMs)) : undefined;
   return {
     falcoRule: rules.length ? rules.join(" + ") : null,

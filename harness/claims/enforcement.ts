@@ -4,6 +4,7 @@ import { outcomeProblems, type AttemptRecord } from "../attack/attempt.ts";
 import type { Attack } from "../attack/catalogue.ts";
 import { clockSlackMs } from "../attack/clock.ts";
 import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
+import type { RemovalProof } from "../tetragon/enforcing.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../tetragon/event-cache.ts";
 import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
 import { jsonl, type RunCatalogue } from "./detection.ts";
@@ -21,6 +22,7 @@ import { verdict, type Verdict } from "./verdict.ts";
  *   enforcement/rules.json            Falco rule name -> JSON priority
  *   enforcement/policy.yaml           the TracingPolicyNamespaced as applied
  *   enforcement/policy-status.json    proof it was enforcing: canary reads up to the first kill, tetra's status
+ *   enforcement/policy-removed.json   proof it was unloaded after removal: unlisted, then canary reads up to the first success
  *   enforcement/pod-before.json       the app pod before the policy (uid, restartCount, container id)
  *   enforcement/pod-after.json        the same pod after the policy was removed
  *   enforcement/attempts.jsonl        every attempt (phase "enforcement", then "restored"), output redacted
@@ -39,6 +41,7 @@ export const ENF_FILES = {
   rules: `${D}/rules.json`,
   policy: `${D}/policy.yaml`,
   policyStatus: `${D}/policy-status.json`,
+  policyRemoved: `${D}/policy-removed.json`,
   podBefore: `${D}/pod-before.json`,
   podAfter: `${D}/pod-after.json`,
   attempts: `${D}/attempts.jsonl`,
@@ -98,6 +101,8 @@ export interface EnforcementEvidence {
   probes: AppProbe[];
   phase: PhaseWindow;
   slackMs: number;
+  /** Proof the policy was unloaded before the read after removal (absent in older bundles). */
+  removal?: RemovalProof;
 }
 
 export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs">): KillJudgeOptions {
@@ -169,18 +174,37 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
 /** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
 export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
-  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), { slackMs: ev.slackMs, priorities: ev.priorities });
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), { slackMs: ev.slackMs, priorities: ev.priorities });
   return verdict("T3", f.ok, f.reasons, [ENF_FILES.alerts], { subject: a.id });
 }
 
-/** T1's negative control: after the policy is removed, a read succeeds again with no kill. */
+/**
+ * What the removal proof says about the judged read after removal: a canary
+ * read succeeded after the agent unlisted the policy and before the judged
+ * read started (harness/tetragon/enforcing.ts waitRemoved). Bundles recorded
+ * before the proof existed have none and are judged without it.
+ */
+export function removalProblem(removal: RemovalProof | undefined, at: AttemptRecord): { problem?: string; fact?: string } {
+  if (!removal) return {};
+  const last = removal.canaries.at(-1);
+  const killed = removal.canaries.filter((c) => c.exitCode === 137).length;
+  if (!last || last.exitCode !== 0 || last.stdoutBytes === 0) return { problem: `no canary read succeeded after the policy was unlisted (last: ${last ? `exit ${last.exitCode}` : "none"})` };
+  if (removal.provenAtMs > at.startMs) return { problem: `the canary read that proved the policy unloaded ended ${Math.round(removal.provenAtMs - at.startMs)} ms after the judged read started` };
+  const after = killed ? `, after ${killed} canary read(s) still killed once it was unlisted` : "";
+  return { fact: `a canary read succeeded ${Math.round(removal.provenAtMs - removal.unlistedAtMs)} ms after the agent unlisted the policy${after}, before the judged read` };
+}
+
+/** T1's negative control: after the policy is removed (and proven unloaded), a read succeeds again with no kill. */
 export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!a || !at) return verdict("T1", "inconclusive", ["no read was attempted after the policy was removed"], [], { subject: "restored-after-removal" });
   const out = outcomeProblems(at, a.detection);
   const k = judgeKill(at, ev.events, killOptions(ev));
-  const ok = out.length === 0 && !k.killed;
-  const reasons = ok ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`] : [...out, ...(k.killed ? k.reasons : [])];
-  return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: "restored-after-removal" });
+  const r = removalProblem(ev.removal, at);
+  const ok = out.length === 0 && !k.killed && !r.problem;
+  const reasons = ok
+    ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`, ...(r.fact ? [r.fact] : [])]
+    : [...out, ...(k.killed ? k.reasons : []), ...(r.problem ? [r.problem] : [])];
+  return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events, ENF_FILES.policyRemoved], { subject: "restored-after-removal" });
 }
 
 export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
@@ -211,6 +235,7 @@ export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
     probes: b.has(ENF_FILES.probes) ? jsonl<AppProbe>(b.text(ENF_FILES.probes)) : [],
     phase: b.json<PhaseWindow>(ENF_FILES.phase),
     slackMs: enforcementSlackMs(barriers),
+    removal: b.has(ENF_FILES.policyRemoved) ? b.json<RemovalProof>(ENF_FILES.policyRemoved) : undefined,
   };
 }
 

@@ -45,11 +45,32 @@ export function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs:
   return a.timeMs >= startMs - slackMs && a.timeMs <= endMs + slackMs;
 }
 
-/** The time of the marker alert carrying `nonce`, if it arrived. */
-export function barrierTime(alerts: readonly FalcoAlert[], nonce: string | undefined): number | undefined {
+/**
+ * Whether an alert can belong to the attempt: inside its window widened by
+ * the clock slack, and later than the marker of the barrier run before it
+ * (`previousMarkerMs`, Falco's own event time). The slack can reach back past
+ * that marker to a process that had exited before the marker exec started
+ * (the stolen-credential login's python3), but every event of such a process
+ * is older than the marker on Falco's clock: event times are one boot-time
+ * clock plus a base fixed when Falco starts (falcosecurity/libs 0.25.4
+ * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276), and the
+ * stream is delivered in that order (harness/attack/barrier.ts). So the
+ * lower bound is exact, not a guess.
+ */
+export function inAttemptWindow(a: FalcoAlert, at: Pick<AttemptRecord, "startMs" | "endMs">, slackMs: number, previousMarkerMs: number | undefined): boolean {
+  return inWindow(a, at.startMs, at.endMs, slackMs) && (previousMarkerMs === undefined || a.timeMs > previousMarkerMs);
+}
+
+/** The time of the marker alert carrying `nonce`, if it arrived (from `pod` only, when given). */
+export function barrierTime(alerts: readonly FalcoAlert[], nonce: string | undefined, pod?: PodIdentity): number | undefined {
   if (!nonce) return undefined;
-  const m = alerts.find((a) => a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce));
+  const m = alerts.find((a) => isMarker(a, nonce) && (!pod || fromPod(a, pod)));
   return m?.timeMs;
+}
+
+/** The marker rule's alert for `nonce`. */
+export function isMarker(a: FalcoAlert, nonce: string): boolean {
+  return a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce);
 }
 
 function str(v: unknown): string | undefined {
@@ -109,7 +130,8 @@ function judgeSilent(rule: string, mine: readonly FalcoAlert[], settled: boolean
 
 /**
  * Judges one attempt: every expected alert is present in its window with the
- * right fields, and no silent rule fired for the pod in that window. A missing
+ * right fields, and no silent rule fired for the pod in that window (which
+ * starts after the previous barrier's marker: inAttemptWindow). A missing
  * alert is a failure only once a barrier (a marker alert after the attempt)
  * proves Falco had processed every event up to then.
  */
@@ -120,7 +142,8 @@ export function judgeFalcoAttempt(
   barrierMs: number | undefined,
   opts: FalcoJudgeOptions,
 ): FalcoResult {
-  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inWindow(a, attempt.startMs, attempt.endMs, opts.slackMs));
+  const previousMarkerMs = barrierTime(alerts, attempt.previousBarrier, attempt.pod);
+  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inAttemptWindow(a, attempt, opts.slackMs, previousMarkerMs));
   const settled = barrierMs !== undefined && barrierMs >= attempt.endMs;
   const outcomes = [
     ...expect.fires.map((e) => judgeExpected(e, mine, attempt.pod, settled, opts)),

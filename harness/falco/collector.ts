@@ -1,5 +1,7 @@
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import { MARKER_RULE } from "../claims/falco.ts";
+import type { PodIdentity } from "../attack/attempt.ts";
+import { STREAM_CLOCK_FIXES } from "../attack/clock.ts";
+import { fromPod, isMarker } from "../claims/falco.ts";
 import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
 
 export interface FalcoCollectorOptions {
@@ -35,7 +37,11 @@ export class FalcoCollector {
       "-c", opts.container ?? "falco",
       ...sinceArgs(startMs),
     ];
-    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, { startMs, timeOf: (a) => a.timeMs });
+    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, {
+      startMs,
+      timeOf: (a) => a.timeMs,
+      clockFix: STREAM_CLOCK_FIXES.falco,
+    });
   }
 
   get startedAt(): string {
@@ -64,14 +70,13 @@ export class FalcoCollector {
     return this.#log.waitForItem(description, (a) => a.source !== "internal" && pred(a), timeoutMs, () => this.stats(), intervalMs);
   }
 
-  /** Waits for the liveness marker alert of `nonce`; returns it. */
-  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
-    return this.waitForAlert(
-      `Falco marker alert for ${nonce}`,
-      (a) => a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce),
-      timeoutMs,
-      intervalMs,
-    );
+  /**
+   * Waits for the liveness marker alert of `nonce` from `pod`'s container
+   * (by container id, or by pod name when Falco resolved it); returns it. The
+   * marker rule matches in any container, so the pod is checked here.
+   */
+  waitForMarker(nonce: string, pod: PodIdentity, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
+    return this.waitForAlert(`Falco marker alert for ${nonce} from pod ${pod.namespace}/${pod.name}`, (a) => isMarker(a, nonce) && fromPod(a, pod), timeoutMs, intervalMs);
   }
 
   stop(): Promise<void> {

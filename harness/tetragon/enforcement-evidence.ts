@@ -7,7 +7,7 @@ import { judgeKill } from "../claims/tetragon.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import { parseFalcoStream } from "../falco/alert.ts";
 import type { TetragonCollector } from "./collector.ts";
-import type { EnforcingProof } from "./enforcing.ts";
+import type { EnforcingProof, RemovalProof } from "./enforcing.ts";
 import { parseTetragonStream } from "./event.ts";
 import { policyText } from "./policy.ts";
 
@@ -18,6 +18,8 @@ export interface EnforcementExtras {
   podBefore: AppPodState;
   podAfter?: AppPodState;
   proof?: EnforcingProof;
+  /** Proof the policy was unloaded before the read after removal. */
+  removal?: RemovalProof;
   phase: PhaseWindow;
 }
 
@@ -37,6 +39,7 @@ export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtra
     probes: s.traffic.probes(),
     phase: x.phase,
     slackMs: enforcementSlackMs(s.barriers),
+    removal: x.removal,
   };
 }
 
@@ -57,6 +60,7 @@ export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSessi
   await w.write(ENF_FILES.rules, x.priorities);
   await w.write(ENF_FILES.policy, policyText());
   if (x.proof) await w.write(ENF_FILES.policyStatus, x.proof);
+  if (x.removal) await w.write(ENF_FILES.policyRemoved, x.removal);
   await w.write(ENF_FILES.podBefore, x.podBefore);
   if (x.podAfter) await w.write(ENF_FILES.podAfter, x.podAfter);
   await w.write(ENF_FILES.attempts, lines(s.attempts));
