@@ -213,7 +213,11 @@ function rotationProblems(p: Profile): string[] {
     );
   }
   if (ms(p.dynamic.probeInterval) >= ms(p.csi.rotationPollInterval)) {
-    problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval (the least time between rotations) or identities are missed");
+    problems.push(
+      `dynamic.probeInterval ${p.dynamic.probeInterval} is not shorter than csi.rotationPollInterval ${p.csi.rotationPollInterval}, the least time a credential stays mounted: ` +
+        "a credential could rotate in and out between two looks. A shorter pause is needed but not enough, since each look's own time adds to it; " +
+        "D2 records the measured spacing of its looks (dynamic/remount-cadence.json, looks)",
+    );
   }
   if (ms(p.vault.authTokenTtl) <= appPodLifetimeMs(p)) {
     problems.push(
