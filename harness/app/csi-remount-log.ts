@@ -20,7 +20,7 @@ import type { Kubectl } from "../kube/kubectl.ts";
  * (textlogger/textlogger.go printWithInfos, internal/buffer/buffer.go FormatHeader):
  * the message and string values Go-quoted, except that a value holding a
  * newline is written `key=<`, then each of its lines after a tab, then ` >`
- * (internal/serialize/keyvalues.go writeStringValue). `kubectl logs
+ * (internal/serialize/keyvalues.go:250-292 writeStringValue). `kubectl logs
  * --timestamps` puts the kubelet's RFC 3339 time before every line.
  */
 export const MASKED_REMOUNT_MESSAGE = "failed to mount secrets store object content";
@@ -105,6 +105,11 @@ function entries(log: string): { at: string; text: string }[] {
   return out;
 }
 
+/** How many klog text entries the log holds: none in a non-empty log means its format is not the one parsed here. */
+export function klogEntries(log: string): number {
+  return entries(log).length;
+}
+
 /**
  * Every masked remount failure in the driver's log, oldest first: the lines
  * with MASKED_REMOUNT_MESSAGE and isRemountRequest=true, for pods in
@@ -144,7 +149,12 @@ export async function readRemountFailures(kube: Pick<Kubectl, "run">, since: str
   const { namespace, daemonSet, container } = CSI_DRIVER;
   try {
     const r = await kube.run(["-n", namespace, "logs", `ds/${daemonSet}`, "-c", container, "--timestamps", `--since-time=${since}`]);
-    return remountFailures(red.redact(r.stdout), NS.app);
+    const log = red.redact(r.stdout);
+    const lines = log.split("\n").filter((l) => l.trim() !== "").length;
+    if (lines > 0 && klogEntries(log) === 0) {
+      return { unreadable: `${r.command} printed ${lines} lines and none in klog's text format (logFormatJSON set?), so masked remount failures cannot be read from it` };
+    }
+    return remountFailures(log, NS.app);
   } catch (err) {
     return { unreadable: red.redact(err instanceof Error ? err.message : String(err)) };
   }

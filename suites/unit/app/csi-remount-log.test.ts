@@ -80,6 +80,12 @@ describe("masked remount failures in the CSI driver's log", () => {
     expect(calls).toEqual([["-n", "kube-system", "logs", "ds/secrets-store-csi-driver", "-c", "secrets-store", "--timestamps", "--since-time=2026-12-01T10:00:00.000Z"]]);
     expect(JSON.stringify(got)).not.toContain("s3cr3t-token-value");
     expect(JSON.stringify(got)).toContain("<redacted sha256:");
+    const json = { run: async () => ({ command: "kubectl logs ds/secrets-store-csi-driver", stdout: '2026-12-01T10:00:45.003311702Z {"level":"error","msg":"failed to mount secrets store object content"}\n' }) };
+    expect(await readRemountFailures(json as never, "2026-12-01T10:00:00.000Z", red)).toEqual({
+      unreadable: "kubectl logs ds/secrets-store-csi-driver printed 1 lines and none in klog's text format (logFormatJSON set?), so masked remount failures cannot be read from it",
+    });
+    const quiet = { run: async () => ({ command: "kubectl logs", stdout: "" }) };
+    expect(await readRemountFailures(quiet as never, "2026-12-01T10:00:00.000Z", red)).toEqual([]);
     const failing = { run: () => Promise.reject(new Error("kubectl logs exited 1: s3cr3t-token-value")) };
     expect(await readRemountFailures(failing as never, "2026-12-01T10:00:00.000Z", red)).toEqual({ unreadable: expect.stringMatching(/^kubectl logs exited 1: <redacted sha256:/) });
   });
