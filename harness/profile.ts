@@ -1,6 +1,6 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./claims/dynamic-time.ts";
-import { type Duration, toMs } from "./core/duration.ts";
+import { type Duration, formatMs, toMs } from "./core/duration.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -109,7 +109,9 @@ export type ProfileName = "ci" | "faithful";
  * Minutes, not hours: kubelet resync 10s, so the mount is rewritten at most
  * 26s apart and a credential is replaced within 31s of its issue; its 60s
  * lease leaves 15s of margin after the app's 5s read. The 24h auth token
- * outlives a day of runs against one reused cluster.
+ * outlives a day of runs against one reused cluster. The budget is what the
+ * suites may take when every wait runs to its timeout (suiteBoundsMs,
+ * about 67 minutes), not what a healthy run takes (a few minutes).
  */
 const ci: Profile = {
   name: "ci",
@@ -134,16 +136,20 @@ const ci: Profile = {
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
-  budget: "10m",
+  budget: "70m",
 };
 
 /**
- * The articles' 5m/15m TTLs and 1h auth token with every upstream default:
- * kubelet syncFrequency 1m, the driver's 2m rotationPollInterval.
+ * The articles' 5m/15m TTLs with every upstream default: kubelet
+ * syncFrequency 1m, the driver's 2m rotationPollInterval. The articles'
+ * auth role gives the CSI provider a 1h token, which the provider never
+ * renews; the suites may take longer than that when every wait runs to its
+ * timeout (suiteBoundsMs, about 137 minutes), and the mounted credential
+ * would die with the token mid-run, so this profile gives it 3h.
  */
 const faithful: Profile = {
   name: "faithful",
-  vault: { defaultTtl: "5m", maxTtl: "15m", authTokenTtl: "1h", leaseMargin: "30s" },
+  vault: { defaultTtl: "5m", maxTtl: "15m", authTokenTtl: "3h", leaseMargin: "30s" },
   csi: { syncFrequency: "1m", rotationPollInterval: "2m", publishTime: "5s" },
   waits: {
     command: "2m",
@@ -164,7 +170,7 @@ const faithful: Profile = {
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
-  budget: "45m",
+  budget: "140m",
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = { ci, faithful };
@@ -213,7 +219,11 @@ function rotationProblems(p: Profile): string[] {
     );
   }
   if (ms(p.dynamic.probeInterval) >= ms(p.csi.rotationPollInterval)) {
-    problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval (the least time between rotations) or identities are missed");
+    problems.push(
+      `dynamic.probeInterval ${p.dynamic.probeInterval} is not shorter than csi.rotationPollInterval ${p.csi.rotationPollInterval}, the least time a credential stays mounted: ` +
+        "a credential could rotate in and out between two looks. A shorter pause is needed but not enough, since each look's own time adds to it; " +
+        "D2 records the measured spacing of its looks (dynamic/remount-cadence.json, looks)",
+    );
   }
   if (ms(p.vault.authTokenTtl) <= appPodLifetimeMs(p)) {
     problems.push(
@@ -246,6 +256,61 @@ export function spareRecheckMs(p: Profile): number {
   return toMs(p.waits.tetragonEventDelay) + toMs(p.waits.command) + toMs(p.waits.alertWait);
 }
 
+/** How many attacks the catalogue holds, and how many Tetragon must kill (suites/unit/profile.test.ts checks fixtures/attacks/catalogue.yaml). */
+export interface CatalogueSize {
+  attacks: number;
+  kills: number;
+}
+export const CATALOGUE_SIZE: CatalogueSize = { attacks: 16, kills: 12 };
+
+export type SuiteId = "A1" | "A2" | "D" | "F" | "T";
+
+/**
+ * The longest each e2e suite file can take in a run that passes, in the
+ * order they run. Every wait counts at its full timeout, since a passing run
+ * may sit in one until just before it fires (an observation window and its
+ * slack, a port-forward starting, a barrier's marker, an alert or a kill
+ * settling); a suite's CLI and HTTP calls outside those waits count as one
+ * waits.command together (each takes about a second on a healthy cluster;
+ * waits.command is how long one may take before it fails).
+ */
+export function suiteBoundsMs(p: Profile, c: CatalogueSize = CATALOGUE_SIZE): Record<SuiteId, number> {
+  const ms = (d: Duration) => toMs(d);
+  const [cmd, alert, kill] = [ms(p.waits.command), ms(p.waits.alertWait), ms(p.waits.killWait)];
+  const window = (w: number) => w + cmd; // observeWindow's timeout: the window and one slow last tick
+  return {
+    A1: cmd,
+    A2: cmd + window(remountModelOf(p).maxGapMs) + cmd, // port-forward, identity window (the password read inside it), calls
+    D:
+      2 * cmd + // the Vault and app port-forwards
+      window(ms(p.dynamic.rotationWindow)) + // D2
+      cmd + // D3: the revoked role leaving pg_roles
+      ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ms(p.dynamic.dropGrace) + // D3: the last identity dropped
+      cmd,
+    F:
+      ms(p.waits.streamLive) + alert + cmd + // Falco proven live, the port-forward
+      c.attacks * (alert + alert) + // each attempt's barrier, then its alerts matched
+      ms(p.waits.appReady) + alert + // the quiet window and its barrier
+      cmd,
+    T:
+      enforcementSetupMs(p) + cmd + // the setup and its port-forward
+      c.attacks * (alert + kill) + // each attempt's barrier, then its kill settled
+      spareRecheckMs(p) + c.kills * kill + // T1's re-check, T3 per killed attempt
+      ms(p.dynamic.rotationWindow) + // T2 waits for a second identity
+      ms(p.waits.policyEnforcing) + alert + kill + // the policy removed, cat read again
+      cmd,
+  };
+}
+
+/** The suites' bounds together against the budget, the deadline the suites share (harness/vitest/run-deadline.ts). */
+function suitesBudgetProblem(p: Profile, c: CatalogueSize): string | undefined {
+  const bounds = suiteBoundsMs(p, c);
+  const total = Object.values(bounds).reduce((a, b) => a + b, 0);
+  if (total <= toMs(p.budget)) return undefined;
+  const parts = Object.entries(bounds).map(([k, v]) => `${k} ${formatMs(v)}`).join(" + ");
+  return `budget ${p.budget} (the suites' shared deadline) is shorter than the suites may take in a run that passes (${c.attacks} attacks, ${c.kills} killed): ${parts} = ${formatMs(total)}`;
+}
+
 /** The attack suites' relations to upstream behaviour: Tetragon's event cache, the clock offset they accept. */
 function attackProblems(p: Profile): string[] {
   const problems: string[] = [];
@@ -260,7 +325,7 @@ function attackProblems(p: Profile): string[] {
 }
 
 /** Checks the relations the suites depend on; returns the problems found. */
-export function profileProblems(p: Profile): string[] {
+export function profileProblems(p: Profile, catalogue: CatalogueSize = CATALOGUE_SIZE): string[] {
   const problems: string[] = [];
   const ms = (d: Duration) => toMs(d);
   if (ms(p.vault.defaultTtl) > ms(p.vault.maxTtl)) problems.push("vault.defaultTtl exceeds vault.maxTtl");
@@ -273,6 +338,8 @@ export function profileProblems(p: Profile): string[] {
     spareRecheckMs(p), // T1's re-check of the spared attempts
   );
   if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
+  const suites = suitesBudgetProblem(p, catalogue);
+  if (suites) problems.push(suites);
   // A single bring-up wait longer than the setup's deadline would never fire: the deadline would name the run, not the wait.
   const step = Math.max(...(["clusterCreate", "imageBuild", "helmRelease", "rollout", "appReady"] as const).map((k) => ms(p.waits[k])));
   if (ms(p.waits.bringUp) <= step + ms(p.waits.command)) {

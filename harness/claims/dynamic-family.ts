@@ -24,7 +24,7 @@ export const DYNAMIC_PATHS = {
   /** The sample, snapshot and lease lookups D1 judged, together. */
   d1: "dynamic/d1.json",
   revocation: "dynamic/d3-revocation.json",
-  /** Written only when app identities outlast the D3 drop wait: what Vault says about their leases. */
+  /** Written only when D3 (TTL expiry) does not pass: what Vault says about the leases of the identities that outlived their deadline. */
   lingering: "dynamic/d3-lingering.json",
   logins: "dynamic/d4-logins.json",
 } as const;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { toMs } from "../../harness/core/duration.ts";
-import { PROFILES, type Profile, enforcementSetupMs, loadProfile, profileProblems, remountModelOf, spareRecheckMs } from "../../harness/profile.ts";
+import { loadCatalogue } from "../../harness/attack/catalogue.ts";
+import { ruleNames } from "../../harness/falco/rules-file.ts";
+import { CATALOGUE_SIZE, PROFILES, type Profile, enforcementSetupMs, loadProfile, profileProblems, remountModelOf, spareRecheckMs, suiteBoundsMs } from "../../harness/profile.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
 
 /**
@@ -22,16 +24,56 @@ describe("profiles", () => {
     for (const p of Object.values(PROFILES)) expect(profileProblems(p), p.name).toEqual([]);
   });
 
-  it("faithful keeps every upstream default and the articles' TTLs", () => {
+  it("faithful keeps every upstream default and the articles' TTLs, and a provider token that outlives its run (the articles' 1h would not)", () => {
     const f = loadProfile("faithful");
-    expect([f.vault.defaultTtl, f.vault.maxTtl, f.vault.authTokenTtl]).toEqual(["5m", "15m", "1h"]);
+    expect([f.vault.defaultTtl, f.vault.maxTtl]).toEqual(["5m", "15m"]);
     expect([f.csi.syncFrequency, f.csi.rotationPollInterval]).toEqual(["1m", "2m"]);
+    expect(profileProblems({ ...f, vault: { ...f.vault, authTokenTtl: "1h" } }).join()).toMatch(/vault.authTokenTtl 1h ends while the app pod may still run/);
   });
 
-  it("ci keeps the whole run to minutes", () => {
-    const c = loadProfile("ci");
-    expect(toMs(c.budget)).toBeLessThanOrEqual(toMs("10m"));
-    expect(toMs(c.vault.maxTtl)).toBeLessThan(toMs("5m"));
+  it("ci keeps credentials short-lived, and each budget is the suites' bound rounded up to whole 5 minutes, no more", () => {
+    expect(toMs(loadProfile("ci").vault.maxTtl)).toBeLessThan(toMs("5m"));
+    for (const p of Object.values(PROFILES)) {
+      const total = Object.values(suiteBoundsMs(p)).reduce((a, b) => a + b, 0);
+      expect(toMs(p.budget), p.name).toBe(Math.ceil(total / 300_000) * 300_000);
+    }
+  });
+
+  it("counts the attack catalogue as fixtures/attacks/catalogue.yaml holds it", () => {
+    const attacks = loadCatalogue(ruleNames()).attacks;
+    expect(CATALOGUE_SIZE).toEqual({ attacks: attacks.length, kills: attacks.filter((a) => a.enforcement.tetragon === "kill").length });
+  });
+
+  it("bounds each suite by its waits at their timeouts and one waits.command for its calls", () => {
+    const cmd = 120_000;
+    const [alert, kill] = [20_000, 10_000];
+    expect(suiteBoundsMs(PROFILES.ci)).toEqual({
+      A1: cmd,
+      A2: cmd + (26_000 + cmd) + cmd,
+      D: 2 * cmd + (50_000 + cmd) + cmd + (60_000 + 5_000 + 45_000) + cmd,
+      F: 60_000 + alert + cmd + 16 * (alert + alert) + 180_000 + alert + cmd,
+      T: enforcementSetupMs(PROFILES.ci) + cmd + 16 * (alert + kill) + spareRecheckMs(PROFILES.ci) + 12 * kill + 50_000 + (60_000 + alert + kill) + cmd,
+    });
+    expect(suiteBoundsMs(PROFILES.ci, { attacks: 17, kills: 13 }).T - suiteBoundsMs(PROFILES.ci).T).toBe(alert + kill + kill);
+  });
+
+  it("rejects a budget the suites together may outrun, naming each suite's bound", () => {
+    const short = { ...structuredClone(PROFILES.ci), budget: "10m" as const };
+    expect(profileProblems(short)).toEqual([
+      "budget 10m (the suites' shared deadline) is shorter than the suites may take in a run that passes (16 attacks, 12 killed): " +
+        "A1 2m00s + A2 6m26s + D 12m40s + F 19m20s + T 26m55s = 67m21s",
+    ]);
+    expect(profileProblems(PROFILES.ci, { attacks: 20, kills: 17 }).join()).toMatch(/^budget 70m .* \(20 attacks, 17 killed\): .* = 72m51s$/);
+  });
+
+  it("says what a probe interval at or over the driver's minimum costs, and that a shorter one is not enough", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.dynamic.probeInterval = "5s";
+    expect(profileProblems(bad)).toEqual([
+      "dynamic.probeInterval 5s is not shorter than csi.rotationPollInterval 5s, the least time a credential stays mounted: a credential could rotate in and out " +
+        "between two looks. A shorter pause is needed but not enough, since each look's own time adds to it; D2 records the measured spacing of its looks " +
+        "(dynamic/remount-cadence.json, looks)",
+    ]);
   });
 
   it("models the remount as poll interval + jittered kubelet resync + sync tick + publish", () => {
@@ -67,13 +109,13 @@ describe("profiles", () => {
 
   it("catches a provider token that dies while the app pod may still run", () => {
     const bad = structuredClone(PROFILES.faithful);
-    bad.vault.authTokenTtl = "50m";
-    expect(profileProblems(bad).join()).toMatch(/vault.authTokenTtl 50m ends while the app pod may still run \(.* = 55m00s\)/);
+    bad.vault.authTokenTtl = "2h";
+    expect(profileProblems(bad).join()).toMatch(/vault.authTokenTtl 2h ends while the app pod may still run \(.* = 150m00s\)/);
   });
 
   it("catches a budget that would time out D3's wait for the last identity to be dropped", () => {
     const bad = structuredClone(PROFILES.ci);
-    bad.dynamic.dropGrace = "10m";
+    bad.dynamic.dropGrace = "70m";
     expect(profileProblems(bad).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
   });
 
@@ -91,10 +133,10 @@ describe("profiles", () => {
     expect(enforcementSetupMs(PROFILES.ci)).toBe(60_000 + 20_000 + 60_000 + 20_000 + 60_000 + 120_000 + 120_000);
     expect(spareRecheckMs(PROFILES.ci)).toBe(35_000 + 120_000 + 20_000);
     const setup = structuredClone(PROFILES.ci);
-    setup.waits.policyEnforcing = "4m";
+    setup.waits.policyEnforcing = "64m";
     expect(profileProblems(setup).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
     const recheck = structuredClone(PROFILES.ci);
-    recheck.waits.tetragonEventDelay = "8m";
+    recheck.waits.tetragonEventDelay = "68m";
     expect(profileProblems(recheck).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
   });
 
