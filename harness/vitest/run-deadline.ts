@@ -24,7 +24,7 @@ export interface SuitesDeadlineOptions {
   deadlineMs: number;
   /** How long the cancelled run may take to wind down before it is cancelled again. */
   graceMs: number;
-  /** What set the deadline, for the messages ("the ci profile's budget (70m)"). */
+  /** What set the deadline, for the messages ("the ci profile's budget (10m)"). */
   what: string;
   log: (line: string) => void;
 }

@@ -56,7 +56,7 @@ describe("Vault definitions rendered from a profile", () => {
       bound_service_account_namespaces: ["test-dynamic"],
       audience: "vault",
       token_policies: ["secure-app-dynamic-creds"],
-      token_ttl: "10800s",
+      token_ttl: "3600s",
     });
   });
 

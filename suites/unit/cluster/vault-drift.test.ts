@@ -26,7 +26,7 @@ describe("Vault's configuration compared with what the profile renders", () => {
     expect(vaultDrift(faithful, heldAsRendered(ci))).toEqual([
       "database/roles/secure-app-dynamic default_ttl (s): Vault holds 60, the profile renders 300",
       "database/roles/secure-app-dynamic max_ttl (s): Vault holds 120, the profile renders 900",
-      "auth/kubernetes/role/secure-app-dynamic token_ttl (s): Vault holds 86400, the profile renders 10800",
+      "auth/kubernetes/role/secure-app-dynamic token_ttl (s): Vault holds 86400, the profile renders 3600",
     ]);
   });
 
