@@ -35,7 +35,7 @@ export const MOUNTED_PASSWORD = `${APP.mountPath}/..data/${APP.passwordObject}`;
  */
 export async function readMountedPassword(kube: Pick<Kubectl, "exec">, timeoutMs: number, red: Redactor = defaultRedactor): Promise<string> {
   const where = `${NS.app}/deploy/${APP.deployment} container ${APP.container}`;
-  const r = await kube.exec(NS.app, `deploy/${APP.deployment}`, ["cat", MOUNTED_PASSWORD], { container: APP.container, timeoutMs }).catch((err: unknown) => {
+  const r = await kube.exec(NS.app, `deploy/${APP.deployment}`, ["cat", MOUNTED_PASSWORD], { container: APP.container, timeoutMs, secretStdout: true }).catch((err: unknown) => {
     const killed = err instanceof ExecError && err.result.exitCode === 137 ? `: killed (137), so a TracingPolicy is enforcing in ${NS.app}` : "";
     throw new Error(`could not read ${MOUNTED_PASSWORD} in ${where}${killed}`, { cause: err });
   });

@@ -18,7 +18,7 @@ export interface LoginCheckDeps {
 async function serviceAccountToken(d: LoginCheckDeps, e: LoginExpectation, audience: string): Promise<string> {
   const [ns, name] = e.serviceAccount.split("/") as [string, string];
   // 10m is the shortest lifetime the TokenRequest API grants (expirationSeconds >= 600).
-  const r = await d.kubectl.run(["-n", ns, "create", "token", name, "--audience", audience, "--duration", "10m"]);
+  const r = await d.kubectl.run(["-n", ns, "create", "token", name, "--audience", audience, "--duration", "10m"], { secretStdout: true });
   const token = r.stdout.trim();
   if (!token) throw new Error(`${r.command} printed no token`);
   (d.redactor ?? defaultRedactor).register(token, `service-account token of ${e.serviceAccount} for audience ${audience}`);

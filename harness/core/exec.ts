@@ -14,6 +14,12 @@ export interface ExecOptions {
   okExitCodes?: number[];
   signal?: AbortSignal;
   redactor?: Redactor;
+  /**
+   * The command prints a secret (a password, a token) that is registered for
+   * redaction only once it returns: a failure carries its stdout as a size,
+   * never as text, since the redactor does not know the value yet.
+   */
+  secretStdout?: boolean;
 }
 
 export interface ExecResult {
@@ -66,7 +72,8 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
   const durationMs = Date.now() - started;
   const base = { command, startedAt, durationMs, stdout: sub.stdout, stderr: sub.stderr };
   // What an ExecError carries is printed by test runners (its properties, its cause): redacted, like its message.
-  const failed = { command, startedAt, durationMs, stdout: red.redact(sub.stdout), stderr: red.redact(sub.stderr) };
+  const stdout = opts.secretStdout ? `<withheld: ${Buffer.byteLength(sub.stdout)} bytes of secret output>` : red.redact(sub.stdout);
+  const failed = { command, startedAt, durationMs, stdout, stderr: red.redact(sub.stderr) };
   const killedBy = !sub.timedOut && !sub.isCanceled && sub.exitCode === undefined ? sub.signal : undefined;
   if (sub.failed && sub.exitCode === undefined && !killedBy) {
     const code = (sub as { code?: string }).code;

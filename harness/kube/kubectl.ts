@@ -9,6 +9,8 @@ export interface KubectlExecOptions {
   /** Exit codes that are results, e.g. 137 for a reader Tetragon killed. */
   okExitCodes?: number[];
   timeoutMs?: number;
+  /** The command prints a secret: a failure withholds its stdout (see ExecOptions.secretStdout). */
+  secretStdout?: boolean;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface KubectlExecOptions {
  */
 export interface Kubectl {
   readonly context: string;
-  run(args: readonly string[], opts?: { input?: string | Buffer; okExitCodes?: number[]; timeoutMs?: number }): Promise<ExecResult>;
+  run(args: readonly string[], opts?: { input?: string | Buffer; okExitCodes?: number[]; timeoutMs?: number; secretStdout?: boolean }): Promise<ExecResult>;
   json<T>(args: readonly string[]): Promise<T>;
   /** Server-side apply of a YAML/JSON manifest (one or more documents). */
   apply(manifest: string, fieldManager?: string): Promise<ExecResult>;
@@ -36,6 +38,7 @@ export function kubectl(context: string, defaultTimeoutMs: number): Kubectl {
         timeoutMs: opts.timeoutMs ?? defaultTimeoutMs,
         input: opts.input,
         okExitCodes: opts.okExitCodes,
+        secretStdout: opts.secretStdout,
       }),
     async json<T>(args: readonly string[]) {
       const r = await k.run([...args, "-o", "json"]);
@@ -57,6 +60,7 @@ export function kubectl(context: string, defaultTimeoutMs: number): Kubectl {
         input: opts.input,
         okExitCodes: opts.okExitCodes,
         timeoutMs: opts.timeoutMs,
+        secretStdout: opts.secretStdout,
       });
     },
     rolloutStatus: (namespace, resource, timeoutMs) =>

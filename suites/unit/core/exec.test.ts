@@ -71,6 +71,19 @@ describe("exec", () => {
     }
   });
 
+  it("withholds the stdout of a command that prints a secret not yet registered, when it fails or times out", async () => {
+    const red = new Redactor();
+    const failed = await run("sh", ["-c", "printf 'fresh-password-1234'; exit 1"], { timeoutMs: 5_000, redactor: red, secretStdout: true }).catch((e: unknown) => e);
+    const timedOut = await run("sh", ["-c", "printf 'fresh-password-1234'; exec sleep 5"], { timeoutMs: 300, redactor: red, secretStdout: true }).catch((e: unknown) => e);
+    for (const err of [failed, timedOut]) {
+      expect(err).toBeInstanceOf(ExecError);
+      expect((err as ExecError).result.stdout).toBe("<withheld: 19 bytes of secret output>");
+      expect(inspect(err, { depth: 10 })).not.toContain("fresh-password-1234");
+    }
+    const ok = await run("sh", ["-c", "printf 'fresh-password-1234'"], { timeoutMs: 5_000, redactor: red, secretStdout: true });
+    expect(ok.stdout).toBe("fresh-password-1234");
+  });
+
   it("quotes arguments readably", () => {
     expect(describeCommand("kubectl", ["exec", "-n", "ns", "--", "sh", "-c", "cat '/a b'"])).toBe(
       "kubectl exec -n ns -- sh -c 'cat '\\''/a b'\\'''",
