@@ -73,14 +73,17 @@ describe("exec", () => {
 
   it("withholds the stdout of a command that prints a secret not yet registered, when it fails or times out", async () => {
     const red = new Redactor();
-    const failed = await run("sh", ["-c", "printf 'fresh-password-1234'; exit 1"], { timeoutMs: 5_000, redactor: red, secretStdout: true }).catch((e: unknown) => e);
-    const timedOut = await run("sh", ["-c", "printf 'fresh-password-1234'; exec sleep 5"], { timeoutMs: 300, redactor: red, secretStdout: true }).catch((e: unknown) => e);
+    // the secret comes from the environment, as a mounted file's content would, never from the command line
+    const env = { FRESH: "fresh-password-1234" };
+    const opts = { redactor: red, secretStdout: true, env };
+    const failed = await run("sh", ["-c", 'printf "$FRESH"; exit 1'], { timeoutMs: 5_000, ...opts }).catch((e: unknown) => e);
+    const timedOut = await run("sh", ["-c", 'printf "$FRESH"; exec sleep 5'], { timeoutMs: 300, ...opts }).catch((e: unknown) => e);
     for (const err of [failed, timedOut]) {
       expect(err).toBeInstanceOf(ExecError);
       expect((err as ExecError).result.stdout).toBe("<withheld: 19 bytes of secret output>");
       expect(inspect(err, { depth: 10 })).not.toContain("fresh-password-1234");
     }
-    const ok = await run("sh", ["-c", "printf 'fresh-password-1234'"], { timeoutMs: 5_000, redactor: red, secretStdout: true });
+    const ok = await run("sh", ["-c", 'printf "$FRESH"'], { timeoutMs: 5_000, ...opts });
     expect(ok.stdout).toBe("fresh-password-1234");
   });
 
