@@ -187,9 +187,9 @@ export function remountModelOf(p: Pick<Profile, "csi">): RemountModel {
   });
 }
 
-/** Longest the app pod lives in one run: created by bring-up, it sees its rollout, the app-ready wait and the suites. */
+/** Longest the app pod lives in one run: created by bring-up, it sees its rollout, the app-ready wait, the suites and their cancel grace. */
 export function appPodLifetimeMs(p: Profile): number {
-  return toMs(p.waits.rollout) + toMs(p.waits.appReady) + toMs(p.budget);
+  return toMs(p.waits.rollout) + toMs(p.waits.appReady) + toMs(p.budget) + toMs(p.waits.command);
 }
 
 /** The relations between the remount period, the lease, the D2 window and the provider's token. */

@@ -93,7 +93,7 @@ describe("profiles", () => {
   it("catches a provider token that dies while the app pod may still run", () => {
     const bad = structuredClone(PROFILES.faithful);
     bad.vault.authTokenTtl = "50m";
-    expect(profileProblems(bad).join()).toMatch(/vault.authTokenTtl 50m ends while the app pod may still run \(.* = 55m00s\)/);
+    expect(profileProblems(bad).join()).toMatch(/vault.authTokenTtl 50m ends while the app pod may still run \(.* = 57m00s\)/);
   });
 
   it("catches a budget that would time out D3's wait for the last identity to be dropped", () => {

@@ -52,7 +52,7 @@ describe("reading the app's live password for the A2 scan", () => {
     expect(got).toBe(PASSWORD);
     expect(red.redact(`password=${PASSWORD}`)).not.toContain(PASSWORD);
     expect(red.labels()).toEqual(["the app's mounted DB password"]);
-    expect(calls).toEqual([["test-dynamic", "deploy/secure-test-app", ["cat", "/mnt/secrets/..data/db-password"], { container: "web", timeoutMs: 5_000 }]]);
+    expect(calls).toEqual([["test-dynamic", "deploy/secure-test-app", ["cat", "/mnt/secrets/..data/db-password"], { container: "web", timeoutMs: 5_000, secretStdout: true }]]);
   });
 
   it("fails by name when a TracingPolicy kills the reader, or the file is empty", async () => {
