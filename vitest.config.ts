@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
-import { VAULT_EXPIRATION_BUFFER_MS } from "./harness/claims/dynamic-time.ts";
-import { toMs } from "./harness/core/duration.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "./harness/claims/dynamic/time.ts";
+import { toMs } from "./clusters/duration.ts";
 import { loadProfile } from "./harness/profile.ts";
 import { E2ENameOrderSequencer } from "./harness/vitest/sequencer.ts";
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { AttemptRecord } from "../harness/attack/attempt.ts";
 import { FalcoLineParser, type FalcoAlert } from "../harness/falco/alert.ts";
-import { MARKER_RULE, attemptIndexAt, judgeFalcoAttempt } from "../harness/claims/falco.ts";
+import { MARKER_RULE, attemptIndexAt, judgeFalcoAttempt } from "../harness/claims/detection/alerts.ts";
 import { EXPECT, READ, generate } from "./falco-stream.ts";
 
 interface Result {

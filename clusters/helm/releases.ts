@@ -1,5 +1,5 @@
 import type { ClusterSecrets } from "../../harness/cluster/state.ts";
-import { NS } from "../../harness/cluster/names.ts";
+import { NS } from "../names.ts";
 import type { Profile } from "../../harness/profile.ts";
 import type { ChartPin, Versions } from "../versions.ts";
 import { ciliumValues } from "./cilium.ts";

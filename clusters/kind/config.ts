@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { ENCRYPTION } from "../../harness/cluster/names.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { ENCRYPTION } from "../names.ts";
+import { toMs } from "../duration.ts";
 import type { Profile } from "../../harness/profile.ts";
 import type { Versions } from "../versions.ts";
 

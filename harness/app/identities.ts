@@ -1,5 +1,5 @@
-import { APP, NS } from "../cluster/names.ts";
-import { toMs } from "../core/duration.ts";
+import { APP, NS } from "../../clusters/names.ts";
+import { toMs } from "../../clusters/duration.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { portForward } from "../kube/port-forward.ts";
 import { remountModelOf, type Profile } from "../profile.ts";

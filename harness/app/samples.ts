@@ -1,4 +1,4 @@
-import type { AppSample, PodSample } from "../claims/dynamic-types.ts";
+import type { AppSample, PodSample } from "../claims/dynamic/types.ts";
 import { waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 

@@ -1,4 +1,4 @@
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 import { startFalcoCollector, type FalcoCollector } from "../falco/collector.ts";

@@ -1,5 +1,5 @@
 import { Ajv } from "ajv";
-import type { BundleView } from "../claims/registry.ts";
+import type { BundleView } from "./registry.ts";
 
 /** Where suites record attack-matrix rows inside a bundle: matrix/<family>/<attack>.json. */
 export const MATRIX_DIR = "matrix";

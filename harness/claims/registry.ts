@@ -1,9 +1,9 @@
-import { a1EncryptionFamily } from "./encryption-family.ts";
-import { a2NoSecretsFamily } from "./a2-family.ts";
-import { detectionFamily } from "./detection.ts";
-import { dynamicFamily } from "./dynamic-family.ts";
-import { enforcementFamily } from "./enforcement.ts";
-import type { MatrixRow } from "../report/matrix.ts";
+import { a1EncryptionFamily } from "./a1-encryption/family.ts";
+import { a2NoSecretsFamily } from "./a2-no-secrets/family.ts";
+import { detectionFamily } from "./detection/judge.ts";
+import { dynamicFamily } from "./dynamic/family.ts";
+import { enforcementFamily } from "./enforcement/judge.ts";
+import type { MatrixRow } from "./matrix.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**

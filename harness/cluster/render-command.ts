@@ -6,7 +6,7 @@ import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { loadFalcoRules, vaultBinding } from "./external.ts";
 import { topoOrder } from "./graph.ts";
 import { encryptionHostDir } from "./local-state.ts";
-import { clusterName as defaultClusterName } from "./names.ts";
+import { clusterName as defaultClusterName } from "../../clusters/names.ts";
 import { planStack } from "./plan.ts";
 import { renderFiles, writeFiles } from "./render.ts";
 import { PLACEHOLDER_SECRETS } from "./secrets.ts";

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { versions } from "../../clusters/versions.ts";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { run } from "../core/exec.ts";
 import { waitFor } from "../core/wait.ts";

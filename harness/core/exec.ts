@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import { execa } from "execa";
-import { formatMs } from "./duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { PermanentError, tail } from "./errors.ts";
 import { redactError, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 

@@ -1,5 +1,5 @@
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import { MARKER_RULE } from "../claims/falco.ts";
+import { MARKER_RULE } from "../claims/detection/alerts.ts";
 import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
 
 export interface FalcoCollectorOptions {

@@ -1,4 +1,4 @@
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "../attack/attempt.ts";

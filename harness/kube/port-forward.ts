@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { PermanentError, tail } from "../core/errors.ts";
 import { describeCommand } from "../core/exec.ts";
 import { redactor } from "../evidence/redact.ts";

@@ -1,4 +1,4 @@
-import type { LoginAttempt, PgRolesSnapshot } from "../claims/dynamic-types.ts";
+import type { LoginAttempt, PgRolesSnapshot } from "../claims/dynamic/types.ts";
 import { PermanentError, tail } from "../core/errors.ts";
 import { describeCommand } from "../core/exec.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";

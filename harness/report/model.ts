@@ -3,7 +3,7 @@ import { CLAIM_IDS, type ClaimId, type Verdict, type VerdictValue, worst } from 
 import type { RunRecord, StepTiming } from "../evidence/recorder.ts";
 import { CLAIM_TITLES } from "./claim-titles.ts";
 import { flatten } from "./flatten.ts";
-import { type MatrixRow, readMatrix } from "./matrix.ts";
+import { type MatrixRow, readMatrix } from "../claims/matrix.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 

@@ -1,6 +1,6 @@
 import { podState, type AppPodState, type PodJson } from "../attack/app-pod.ts";
 import { probeApp, type AppProbe } from "../attack/app-probe.ts";
-import { sigkilledExits } from "../claims/tetragon.ts";
+import { sigkilledExits } from "../claims/enforcement/kill.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { TetragonEvent } from "./event.ts";
 

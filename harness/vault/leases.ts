@@ -1,5 +1,5 @@
-import type { IrrevocableLeases, LeaseLookup, LeaseRecord, LingeringEvidence, PgRoleRow } from "../claims/dynamic-types.ts";
-import { revokeFailureLines } from "../claims/dynamic-vault-log.ts";
+import type { IrrevocableLeases, LeaseLookup, LeaseRecord, LingeringEvidence, PgRoleRow } from "../claims/dynamic/types.ts";
+import { revokeFailureLines } from "./revoke-log.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { VaultApi } from "./client.ts";
 
@@ -107,7 +107,7 @@ export async function withLease(vault: VaultApi, leaseId: string, fn: (revoke: (
 
 /**
  * What Vault says about `roles`, still in pg_roles after their leases
- * expired (judged by harness/claims/dynamic-lingering.ts): every lease it
+ * expired (judged by harness/claims/dynamic/lingering.ts): every lease it
  * still holds under `prefix`, its irrevocable leases, and the last
  * `maxLogReports` failed-revocation reports in its log. A source that cannot
  * be read is recorded as unreadable, with the reason; this never throws.

@@ -2,7 +2,7 @@
  * The only bridge between the harness library and vitest. Suites import test
  * helpers from here; nothing else under harness/ knows vitest exists.
  */
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { loadProfile, type Profile } from "../profile.ts";
 import { requireTier, type Tier } from "../preflight.ts";
 

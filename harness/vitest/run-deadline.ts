@@ -1,4 +1,4 @@
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 
 /** Rejects with `message` (built when the deadline passes) when `work` has not settled within `ms`; the timer never outlives the work. */
 export async function withDeadline<T>(work: Promise<T>, ms: number, message: string | (() => string)): Promise<T> {

@@ -7,7 +7,7 @@ import { versions } from "../../clusters/versions.ts";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { generateVaultRootToken } from "../../harness/cluster/vault-root-token.ts";
 import { VAULT_EXPIRATION_BUFFER_MS, classifyLogin, judgeD1, judgeD3Expiry, judgeD3Revocation, judgeD4, type LoginAttempt, type PgRolesSnapshot } from "../../harness/claims/dynamic.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { redactor } from "../../harness/evidence/redact.ts";
 import { execShell, inPodPostgres, type InPodPostgres } from "../../harness/postgres/in-pod.ts";

@@ -5,12 +5,12 @@ import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { kubeletSyncProblem, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
 import { observeWindow, sampleApp, samplePod } from "../../harness/app/samples.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/claims/dynamic.ts";
-import { remountCadenceEvidence } from "../../harness/claims/dynamic-cadence.ts";
-import { DYNAMIC_PATHS as P, judgeDynamic, type DynamicEvidence } from "../../harness/claims/dynamic-family.ts";
-import type { AppSample, LeaseRecord, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic-types.ts";
+import { remountCadenceEvidence } from "../../harness/claims/dynamic/cadence.ts";
+import { DYNAMIC_PATHS as P, judgeDynamic, type DynamicEvidence } from "../../harness/claims/dynamic/family.ts";
+import type { AppSample, LeaseRecord, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic/types.ts";
 import type { ClaimId } from "../../harness/claims/verdict.ts";
-import { APP, NS, POSTGRES, VAULT, controlPlaneNode } from "../../harness/cluster/names.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { APP, NS, POSTGRES, VAULT, controlPlaneNode } from "../../clusters/names.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { remountModelOf } from "../../harness/profile.ts";
 import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
 import { startPortForward, type PortForward } from "../../harness/kube/port-forward.ts";
@@ -124,7 +124,7 @@ async function pollRoles(what: string, gone: (s: PgRolesSnapshot) => boolean, ti
 
 /**
  * When app identities outlast the drop wait: what Vault says about their
- * leases (harness/claims/dynamic-lingering.ts words it, first among D3's
+ * leases (harness/claims/dynamic/lingering.ts words it, first among D3's
  * reasons). Vault logs in go-hclog's standard format, vault-helm 0.34.1
  * leaving server.logFormat empty (values.yaml:430-434).
  */

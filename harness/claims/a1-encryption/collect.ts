@@ -1,9 +1,9 @@
-import type { A1Evidence, ExpectedEncryption, StoredCanary } from "../claims/encryption.ts";
-import { decryptStored, describeStoredValue } from "../claims/encryption-stored.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import { configMapObject, deleteArgs, etcdKey, manifest, namespaceObject, secretObject, type ObjectRef } from "./canary.ts";
-import type { EtcdProbe } from "./probe.ts";
-import { kindProbe } from "./runners.ts";
+import type { A1Evidence, ExpectedEncryption, StoredCanary } from "./judge.ts";
+import { decryptStored, describeStoredValue } from "./stored.ts";
+import type { Kubectl } from "../../kube/kubectl.ts";
+import { configMapObject, deleteArgs, etcdKey, manifest, namespaceObject, secretObject, type ObjectRef } from "../../etcd/canary.ts";
+import type { EtcdProbe } from "../../etcd/probe.ts";
+import { kindProbe } from "../../etcd/runners.ts";
 
 /** Where A1 plants its canaries. */
 export const A1_NAMESPACE = "secretproof-a1";

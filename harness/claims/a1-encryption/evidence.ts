@@ -1,9 +1,9 @@
-import type { A1Evidence } from "../claims/encryption.ts";
-import { describeStoredValue, sha256Hex, type RowDecryption, type ScanKey, type StoredCanary, type StoredValueRow } from "../claims/encryption-stored.ts";
-import type { BundleView } from "../claims/registry.ts";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
-import type { Decryption } from "./decrypt.ts";
-import type { Provider } from "./envelope.ts";
+import type { A1Evidence } from "./judge.ts";
+import { describeStoredValue, sha256Hex, type RowDecryption, type ScanKey, type StoredCanary, type StoredValueRow } from "./stored.ts";
+import type { BundleView } from "../registry.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import type { Decryption } from "../../etcd/decrypt.ts";
+import type { Provider } from "../../etcd/envelope.ts";
 
 /** Bundle paths A1 writes; `secretproof verify` reads the same names. */
 export const A1_PATHS = {

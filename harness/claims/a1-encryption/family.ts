@@ -1,6 +1,6 @@
-import { readA1Evidence } from "../etcd/a1-evidence.ts";
-import { judgeA1, type ExpectedEncryption } from "./encryption.ts";
-import type { ClaimFamily, EncryptionKey } from "./registry.ts";
+import { readA1Evidence } from "./evidence.ts";
+import { judgeA1, type ExpectedEncryption } from "./judge.ts";
+import type { ClaimFamily, EncryptionKey } from "../registry.ts";
 
 /** The supplied key A1's canary was encrypted under: by name and provider, else the one bare key. */
 export function pickKey(keys: readonly EncryptionKey[], want: Pick<ExpectedEncryption, "provider" | "keyName">): Buffer {

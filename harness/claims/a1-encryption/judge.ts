@@ -1,14 +1,14 @@
-import { decrypt, type Decryption } from "../etcd/decrypt.ts";
-import { classify, type Encrypted, type Provider } from "../etcd/envelope.ts";
-import { decodeObject } from "../etcd/stored-object.ts";
-import { secretSpellings } from "../evidence/redact.ts";
-import { ambiguityHint, otherKeyOpening, readUnderExpected, wanted, type ConfiguredKey } from "./encryption-keys.ts";
-import { describeDecryption, type StoredCanary, type StoredValueRow } from "./encryption-stored.ts";
-import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
+import { decrypt, type Decryption } from "../../etcd/decrypt.ts";
+import { classify, type Encrypted, type Provider } from "../../etcd/envelope.ts";
+import { decodeObject } from "../../etcd/stored-object.ts";
+import { secretSpellings } from "../../evidence/redact.ts";
+import { ambiguityHint, otherKeyOpening, readUnderExpected, wanted, type ConfiguredKey } from "./keys.ts";
+import { describeDecryption, type StoredCanary, type StoredValueRow } from "./stored.ts";
+import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** A1: Secrets are ciphertext in etcd. Pure: raw etcd bytes in, verdict out. */
 
-export { describeStoredValue, type StoredCanary, type StoredValueRow } from "./encryption-stored.ts";
+export { describeStoredValue, type StoredCanary, type StoredValueRow } from "./stored.ts";
 
 export interface ExpectedEncryption {
   provider: Provider;

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseDocument } from "yaml";
-import type { EncryptionKey } from "../claims/registry.ts";
-import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import type { EncryptionKey } from "../registry.ts";
+import { redactor as defaultRedactor, type Redactor } from "../../evidence/redact.ts";
 
 /**
  * An auditor's key for `secretproof verify --encryption-key-file`: either the

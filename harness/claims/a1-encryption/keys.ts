@@ -1,5 +1,5 @@
-import { decrypt } from "../etcd/decrypt.ts";
-import { describeKeyName, underKey, type Encrypted } from "../etcd/envelope.ts";
+import { decrypt } from "../../etcd/decrypt.ts";
+import { describeKeyName, underKey, type Encrypted } from "../../etcd/envelope.ts";
 
 /**
  * Key names in A1's judgement. A name is any non-empty string, ":" included

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { decrypt, type Decryption } from "../etcd/decrypt.ts";
-import { classify, underKey, type Classification } from "../etcd/envelope.ts";
+import { decrypt, type Decryption } from "../../etcd/decrypt.ts";
+import { classify, underKey, type Classification } from "../../etcd/envelope.ts";
 
 /** How A1 sees one value in etcd: its raw bytes, and what they described or decrypted to. */
 

@@ -1,6 +1,6 @@
-import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import { deleteArgs, manifest, namespaceObject, secretObject, type ObjectRef } from "./canary.ts";
+import { redactor as defaultRedactor, type Redactor } from "../../evidence/redact.ts";
+import type { Kubectl } from "../../kube/kubectl.ts";
+import { deleteArgs, manifest, namespaceObject, secretObject, type ObjectRef } from "../../etcd/canary.ts";
 
 /** Where A2 plants the Secret its scan must find (the negative control). */
 export const A2_NAMESPACE = "secretproof-a2";

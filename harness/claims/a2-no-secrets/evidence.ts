@@ -1,7 +1,7 @@
 import { Ajv } from "ajv";
-import type { A2Result, A2Scan, A2Scope } from "../claims/a2-no-secrets.ts";
-import type { BundleView } from "../claims/registry.ts";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
+import type { A2Result, A2Scan, A2Scope } from "./judge.ts";
+import type { BundleView } from "../registry.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
 
 /** Bundle paths A2 writes; `secretproof verify` reads the same names. */
 export const A2_PATHS = {

@@ -1,6 +1,6 @@
-import { readA2Evidence } from "../etcd/a2-evidence.ts";
-import { judgeA2Scan } from "./a2-no-secrets.ts";
-import type { ClaimFamily } from "./registry.ts";
+import { readA2Evidence } from "./evidence.ts";
+import { judgeA2Scan } from "./judge.ts";
+import type { ClaimFamily } from "../registry.ts";
 
 /**
  * A2 re-judged from its bundle: the recorded scan (needle hits by object,

@@ -1,6 +1,6 @@
-import { redactionMarker } from "../evidence/redact.ts";
-import { compileNeedles, listItems, scanItems, type InventoryRow, type Needle, type NeedleHit, type ObjectRef } from "./a2-scan.ts";
-import { verdict, type Verdict, type VerdictValue } from "./verdict.ts";
+import { redactionMarker } from "../../evidence/redact.ts";
+import { compileNeedles, listItems, scanItems, type InventoryRow, type Needle, type NeedleHit, type ObjectRef } from "./scan.ts";
+import { verdict, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** A2: no Kubernetes Secret (or ConfigMap, or pod env) holds the app's DB credential. Pure. */
 

@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { redactionMarker, secretSpellings } from "../evidence/redact.ts";
+import { redactionMarker, secretSpellings } from "../../evidence/redact.ts";
 
 /**
  * Searches Kubernetes objects for needles (live credentials, canaries).

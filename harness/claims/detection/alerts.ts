@@ -1,6 +1,6 @@
-import type { ExpectedAlert, FalcoExpectation } from "../attack/catalogue.ts";
-import { normaliseCmdline, type AttemptRecord, type PodIdentity } from "../attack/attempt.ts";
-import type { FalcoAlert } from "../falco/alert.ts";
+import type { ExpectedAlert, FalcoExpectation } from "../../attack/catalogue.ts";
+import { normaliseCmdline, type AttemptRecord, type PodIdentity } from "../../attack/attempt.ts";
+import type { FalcoAlert } from "../../falco/alert.ts";
 
 /**
  * The Falco judge: pure. It attributes alerts to attempts by pod (name or

@@ -1,9 +1,9 @@
-import type { AttackSession } from "../attack/session.ts";
-import type { LoginProof } from "../attack/login.ts";
-import { detectionMatrixFiles } from "../claims/detection-matrix.ts";
-import { FILES, detectionSlackMs, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "../claims/detection.ts";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
-import { parseFalcoStream } from "./alert.ts";
+import type { AttackSession } from "../../attack/session.ts";
+import type { LoginProof } from "../../attack/login.ts";
+import { detectionMatrixFiles } from "./matrix.ts";
+import { FILES, detectionSlackMs, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "./judge.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import { parseFalcoStream } from "../../falco/alert.ts";
 
 export interface DetectionExtras {
   catalogue: RunCatalogue;
@@ -13,7 +13,7 @@ export interface DetectionExtras {
 }
 
 /**
- * Writes the detection suite's evidence (layout in harness/claims/detection.ts)
+ * Writes the detection suite's evidence (layout in harness/claims/detection/judge.ts)
  * and returns it as the judge will read it back: the alerts are re-parsed from
  * the very lines written, so the suite and `secretproof verify` judge the same input.
  */

@@ -1,13 +1,13 @@
-import type { AppProbe } from "../attack/app-probe.ts";
-import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../attack/attempt.ts";
-import type { Attack } from "../attack/catalogue.ts";
-import { clockSlackMs, type MarkerTiming } from "../attack/clock.ts";
-import { loginProblems, type LoginProof } from "../attack/login.ts";
-import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
-import { detectionMatrix } from "./detection-matrix.ts";
-import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./falco.ts";
-import type { BundleView, ClaimFamily } from "./registry.ts";
-import { verdict, type ClaimId, type Verdict } from "./verdict.ts";
+import type { AppProbe } from "../../attack/app-probe.ts";
+import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../../attack/attempt.ts";
+import type { Attack } from "../../attack/catalogue.ts";
+import { clockSlackMs, type MarkerTiming } from "../../attack/clock.ts";
+import { loginProblems, type LoginProof } from "../../attack/login.ts";
+import { parseFalcoStream, type FalcoAlert } from "../../falco/alert.ts";
+import { detectionMatrix } from "./matrix.ts";
+import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./alerts.ts";
+import type { BundleView, ClaimFamily } from "../registry.ts";
+import { verdict, type ClaimId, type Verdict } from "../verdict.ts";
 
 /**
  * Evidence layout of the detection suite (F1, F2), inside the run directory:

@@ -1,9 +1,9 @@
-import type { AttemptRecord } from "../attack/attempt.ts";
-import type { Attack } from "../attack/catalogue.ts";
-import { describeCommand } from "../core/exec.ts";
-import { type MatrixRow, matrixArtifactPath } from "../report/matrix.ts";
-import { FILES, type DetectionEvidence } from "./detection.ts";
-import { MARKER_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./falco.ts";
+import type { AttemptRecord } from "../../attack/attempt.ts";
+import type { Attack } from "../../attack/catalogue.ts";
+import { describeCommand } from "../../core/exec.ts";
+import { type MatrixRow, matrixArtifactPath } from "../matrix.ts";
+import { FILES, type DetectionEvidence } from "./judge.ts";
+import { MARKER_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./alerts.ts";
 
 /**
  * The attack matrix rows of the detection suite, derived from the same

@@ -1,4 +1,4 @@
-import { identityRuns, judgeRemountCadence, type IdentityObservation, type RemountModel } from "../app/rotation-cadence.ts";
+import { identityRuns, judgeRemountCadence, type IdentityObservation, type RemountModel } from "../../app/rotation-cadence.ts";
 
 /** One identity the app reported during the D2 window. */
 export interface IdentitySighting {

@@ -1,10 +1,10 @@
-import { formatMs } from "../core/duration.ts";
-import { byTime, findRole } from "./dynamic-login.ts";
-import { revocationProblems } from "./dynamic-lingering.ts";
-import { identitySequence } from "./dynamic-serving.ts";
-import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime, vaultClockOffset } from "./dynamic-time.ts";
-import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot } from "./dynamic-types.ts";
-import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
+import { formatMs } from "../../../clusters/duration.ts";
+import { byTime, findRole } from "./login.ts";
+import { revocationProblems } from "./lingering.ts";
+import { identitySequence } from "./serving.ts";
+import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime, vaultClockOffset } from "./time.ts";
+import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot } from "./types.ts";
+import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 
 export interface D3Input {
   /** Every app sample taken; each identity they report must end up dropped. */

@@ -1,8 +1,8 @@
-import { formatMs } from "../core/duration.ts";
-import { findRole } from "./dynamic-login.ts";
-import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime } from "./dynamic-time.ts";
-import type { AppSample, DynamicParams, LeaseRecord, PgRolesSnapshot } from "./dynamic-types.ts";
-import { verdict, type Verdict } from "./verdict.ts";
+import { formatMs } from "../../../clusters/duration.ts";
+import { findRole } from "./login.ts";
+import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime } from "./time.ts";
+import type { AppSample, DynamicParams, LeaseRecord, PgRolesSnapshot } from "./types.ts";
+import { verdict, type Verdict } from "../verdict.ts";
 
 export interface D1Input {
   /** The app sample whose identity is judged (the latest 200 before the snapshot). */

@@ -1,12 +1,12 @@
-import type { RemountCadenceEvidence } from "./dynamic-cadence.ts";
-import { judgeD1, type D1Input } from "./dynamic-expiry.ts";
-import { judgeD2 } from "./dynamic-serving.ts";
-import { judgeD3Expiry } from "./dynamic-drop.ts";
-import { judgeD3Revocation } from "./dynamic-revoke.ts";
-import { judgeD4, type D4Input } from "./dynamic-root.ts";
-import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot, PodSample, RevocationTrial } from "./dynamic-types.ts";
-import type { BundleView, ClaimFamily } from "./registry.ts";
-import { verdict, type ClaimId, type Verdict } from "./verdict.ts";
+import type { RemountCadenceEvidence } from "./cadence.ts";
+import { judgeD1, type D1Input } from "./expiry.ts";
+import { judgeD2 } from "./serving.ts";
+import { judgeD3Expiry } from "./drop.ts";
+import { judgeD3Revocation } from "./revoke.ts";
+import { judgeD4, type D4Input } from "./root.ts";
+import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot, PodSample, RevocationTrial } from "./types.ts";
+import type { BundleView, ClaimFamily } from "../registry.ts";
+import { verdict, type ClaimId, type Verdict } from "../verdict.ts";
 
 /** Where the dynamic suite records its evidence inside a run directory. */
 export const DYNAMIC_PATHS = {

@@ -1,8 +1,8 @@
-import { formatMs } from "../core/duration.ts";
-import { matchLeases, type Candidate } from "./dynamic-expiry.ts";
-import { parseTime } from "./dynamic-time.ts";
-import type { DynamicParams, IrrevocableLease, LeaseRecord, LingeringEvidence, PgRoleRow, Unreadable } from "./dynamic-types.ts";
-import { revokeFailures, type RevokeFailure } from "./dynamic-vault-log.ts";
+import { formatMs } from "../../../clusters/duration.ts";
+import { matchLeases, type Candidate } from "./expiry.ts";
+import { parseTime } from "./time.ts";
+import type { DynamicParams, IrrevocableLease, LeaseRecord, LingeringEvidence, PgRoleRow, Unreadable } from "./types.ts";
+import { revokeFailures, type RevokeFailure } from "../../vault/revoke-log.ts";
 
 /**
  * Why Vault has not dropped a role whose lease has expired. When its expiry

@@ -1,4 +1,4 @@
-import type { LoginAttempt, PgRoleRow, PgRolesSnapshot } from "./dynamic-types.ts";
+import type { LoginAttempt, PgRoleRow, PgRolesSnapshot } from "./types.ts";
 
 export type LoginOutcome = "accepted" | "rejected" | "error";
 

@@ -1,6 +1,6 @@
-import { byTime, classifyLogin, describeLogin, findRole } from "./dynamic-login.ts";
-import type { LoginAttempt, PgRolesSnapshot, RevocationTrial } from "./dynamic-types.ts";
-import { verdict, type Verdict, type VerdictValue } from "./verdict.ts";
+import { byTime, classifyLogin, describeLogin, findRole } from "./login.ts";
+import type { LoginAttempt, PgRolesSnapshot, RevocationTrial } from "./types.ts";
+import { verdict, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** The controls of a revocation trial: the role existed and its credential worked before. */
 function controlsOf(t: RevocationTrial, control: string, final: PgRolesSnapshot | undefined): { verdict: VerdictValue; reasons: string[] } {

@@ -1,6 +1,6 @@
-import { classifyLogin, describeLogin } from "./dynamic-login.ts";
-import type { LoginAttempt } from "./dynamic-types.ts";
-import { verdict, type Verdict } from "./verdict.ts";
+import { classifyLogin, describeLogin } from "./login.ts";
+import type { LoginAttempt } from "./types.ts";
+import { verdict, type Verdict } from "../verdict.ts";
 
 export interface D4Input {
   /** The admin user with the password Postgres was bootstrapped with, after rotate-root. */

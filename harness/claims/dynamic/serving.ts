@@ -1,6 +1,6 @@
-import { byTime } from "./dynamic-login.ts";
-import type { AppSample, PodSample } from "./dynamic-types.ts";
-import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
+import { byTime } from "./login.ts";
+import type { AppSample, PodSample } from "./types.ts";
+import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** A Vault dynamic database user: `v-<display>-<role>-<random>-<unix>`. */
 export const DYNAMIC_IDENTITY = /^v-[A-Za-z0-9_-]+$/;

@@ -1,5 +1,5 @@
-import { formatMs } from "../core/duration.ts";
-import type { LeaseRecord } from "./dynamic-types.ts";
+import { formatMs } from "../../../clusters/duration.ts";
+import type { LeaseRecord } from "./types.ts";
 
 /**
  * Vault's database backend computes a new role's expiry as now + TTL + this

@@ -139,6 +139,6 @@ export interface LingeringEvidence {
   leases: LeaseRecord[] | Unreadable;
   /** GET sys/leases?type=irrevocable. */
   irrevocable: IrrevocableLeases | Unreadable;
-  /** The lines of Vault's log that report failed revocations (harness/claims/dynamic-vault-log.ts). */
+  /** The lines of Vault's log that report failed revocations (harness/vault/revoke-log.ts). */
   vaultLog: string[] | Unreadable;
 }

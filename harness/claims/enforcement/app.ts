@@ -1,9 +1,9 @@
-import type { AppProbe } from "../attack/app-probe.ts";
-import { judgeServing } from "./dynamic-serving.ts";
-import type { AppSample, PodSample } from "./dynamic-types.ts";
-import { ENF_FILES, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "./enforcement.ts";
-import { sigkilledExits } from "./tetragon.ts";
-import { verdict, worst, type Verdict, type VerdictValue } from "./verdict.ts";
+import type { AppProbe } from "../../attack/app-probe.ts";
+import { judgeServing } from "../dynamic/serving.ts";
+import type { AppSample, PodSample } from "../dynamic/types.ts";
+import { ENF_FILES, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "./judge.ts";
+import { sigkilledExits } from "./kill.ts";
+import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** The enforcing phase: from the proof of the first kill to the policy's removal (or the attacks' end). */
 export function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {

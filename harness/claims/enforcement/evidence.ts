@@ -1,15 +1,15 @@
-import type { AppPodState } from "../attack/app-pod.ts";
-import type { AttackSession } from "../attack/session.ts";
-import type { RunCatalogue } from "../claims/detection.ts";
-import { enforcementMatrixFiles } from "../claims/enforcement-matrix.ts";
-import { ENF_FILES, enforcementSlackMs, killOptions, type EnforcementEvidence, type PhaseWindow } from "../claims/enforcement.ts";
-import { judgeKill } from "../claims/tetragon.ts";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
-import { parseFalcoStream } from "../falco/alert.ts";
-import type { TetragonCollector } from "./collector.ts";
-import type { EnforcingProof } from "./enforcing.ts";
-import { parseTetragonStream } from "./event.ts";
-import { policyText } from "./policy.ts";
+import type { AppPodState } from "../../attack/app-pod.ts";
+import type { AttackSession } from "../../attack/session.ts";
+import type { RunCatalogue } from "../detection/judge.ts";
+import { enforcementMatrixFiles } from "./matrix.ts";
+import { ENF_FILES, enforcementSlackMs, killOptions, type EnforcementEvidence, type PhaseWindow } from "./judge.ts";
+import { judgeKill } from "./kill.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import { parseFalcoStream } from "../../falco/alert.ts";
+import type { TetragonCollector } from "../../tetragon/collector.ts";
+import type { EnforcingProof } from "../../tetragon/enforcing.ts";
+import { parseTetragonStream } from "../../tetragon/event.ts";
+import { policyText } from "../../tetragon/policy.ts";
 
 export interface EnforcementExtras {
   catalogue: RunCatalogue;
@@ -50,7 +50,7 @@ export function timeToKill(ev: EnforcementEvidence): object[] {
     });
 }
 
-/** Writes the enforcement evidence (layout in harness/claims/enforcement.ts) and returns it as judged. */
+/** Writes the enforcement evidence (layout in harness/claims/enforcement/judge.ts) and returns it as judged. */
 export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSession, x: EnforcementExtras): Promise<EnforcementEvidence> {
   const ev = sessionEnforcementEvidence(s, x);
   await w.write(ENF_FILES.catalogue, x.catalogue);

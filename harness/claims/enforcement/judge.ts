@@ -1,18 +1,18 @@
-import type { AppPodState } from "../attack/app-pod.ts";
-import type { AppProbe } from "../attack/app-probe.ts";
-import { outcomeProblems, type AttemptRecord } from "../attack/attempt.ts";
-import type { Attack } from "../attack/catalogue.ts";
-import { clockSlackMs } from "../attack/clock.ts";
-import { parseFalcoStream, type FalcoAlert } from "../falco/alert.ts";
-import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../tetragon/event-cache.ts";
-import { parseTetragonStream, type TetragonEvent } from "../tetragon/event.ts";
-import { jsonl, type RunCatalogue } from "./detection.ts";
-import { judgeAppReads, judgeT2 } from "./enforcement-app.ts";
-import { enforcementMatrix } from "./enforcement-matrix.ts";
-import { barrierTime, judgeFalcoAttempt } from "./falco.ts";
-import type { BundleView, ClaimFamily } from "./registry.ts";
-import { judgeKill, killsInWindow, sigkilledExits, type KillJudgeOptions } from "./tetragon.ts";
-import { verdict, type Verdict } from "./verdict.ts";
+import type { AppPodState } from "../../attack/app-pod.ts";
+import type { AppProbe } from "../../attack/app-probe.ts";
+import { outcomeProblems, type AttemptRecord } from "../../attack/attempt.ts";
+import type { Attack } from "../../attack/catalogue.ts";
+import { clockSlackMs } from "../../attack/clock.ts";
+import { parseFalcoStream, type FalcoAlert } from "../../falco/alert.ts";
+import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../tetragon/event-cache.ts";
+import { parseTetragonStream, type TetragonEvent } from "../../tetragon/event.ts";
+import { jsonl, type RunCatalogue } from "../detection/judge.ts";
+import { judgeAppReads, judgeT2 } from "./app.ts";
+import { enforcementMatrix } from "./matrix.ts";
+import { barrierTime, judgeFalcoAttempt } from "../detection/alerts.ts";
+import type { BundleView, ClaimFamily } from "../registry.ts";
+import { judgeKill, killsInWindow, sigkilledExits, type KillJudgeOptions } from "./kill.ts";
+import { verdict, type Verdict } from "../verdict.ts";
 
 /**
  * Evidence layout of the enforcement suite (T1, T2, T3), inside the run directory:

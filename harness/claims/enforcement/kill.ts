@@ -1,5 +1,5 @@
-import type { AttemptRecord, PodIdentity } from "../attack/attempt.ts";
-import type { TetragonEvent, TetragonProcess } from "../tetragon/event.ts";
+import type { AttemptRecord, PodIdentity } from "../../attack/attempt.ts";
+import type { TetragonEvent, TetragonProcess } from "../../tetragon/event.ts";
 
 /**
  * The Tetragon judge: pure. A kill is proven by a process_exit with signal

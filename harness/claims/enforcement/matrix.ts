@@ -1,7 +1,7 @@
-import { type MatrixRow, matrixArtifactPath } from "../report/matrix.ts";
-import { matrixRows, roundMs } from "./detection-matrix.ts";
-import { ENF_FILES, killOptions, type EnforcementEvidence } from "./enforcement.ts";
-import { judgeKill } from "./tetragon.ts";
+import { type MatrixRow, matrixArtifactPath } from "../matrix.ts";
+import { matrixRows, roundMs } from "../detection/matrix.ts";
+import { ENF_FILES, killOptions, type EnforcementEvidence } from "./judge.ts";
+import { judgeKill } from "./kill.ts";
 
 /**
  * The attack matrix rows of the enforcement suite, derived from the same

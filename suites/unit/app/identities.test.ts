@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { identityWindowMs } from "../../../harness/app/identities.ts";
-import { toMs } from "../../../harness/core/duration.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 
 describe("the window A2 collects the app's DB identities in", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clockOffsetProblem, clockSlackMs, markerOffset, streamOffset, type MarkerTiming } from "../../../harness/attack/clock.ts";
-import { SLACK_MS, detectionSlackMs } from "../../../harness/claims/detection.ts";
-import { ENF_SLACK_MS, enforcementSlackMs } from "../../../harness/claims/enforcement.ts";
+import { SLACK_MS, detectionSlackMs } from "../../../harness/claims/detection/judge.ts";
+import { ENF_SLACK_MS, enforcementSlackMs } from "../../../harness/claims/enforcement/judge.ts";
 
 const T = Date.parse("2026-11-26T10:23:10.000Z");
 /** A marker exec from `start` to `end` (harness ms after T) whose event the streams saw at `seen` (node ms after T). */

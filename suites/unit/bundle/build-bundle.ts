@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
-import { matrixArtifactPath, type MatrixRow } from "../../../harness/report/matrix.ts";
+import { matrixArtifactPath, type MatrixRow } from "../../../harness/claims/matrix.ts";
 import { deriveReports } from "../../../harness/report/write-report.ts";
 import { versions } from "../../../clusters/versions.ts";
 import { PROFILES } from "../../../harness/profile.ts";

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DYNAMIC_PATHS as P, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { DYNAMIC_PATHS as P, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic/family.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { loadBundle } from "../../../harness/report/bundle.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { remountCadenceEvidence } from "../../../harness/claims/dynamic-cadence.ts";
-import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, readDynamicEvidence, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { remountCadenceEvidence } from "../../../harness/claims/dynamic/cadence.ts";
+import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, readDynamicEvidence, type DynamicEvidence } from "../../../harness/claims/dynamic/family.ts";
 import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 import { FAMILIES, type BundleView } from "../../../harness/claims/registry.ts";
 import { TTL_MS, cred, iso, lease, passingEvidence as evidence, row, snapshot } from "./dynamic-fixtures.ts";

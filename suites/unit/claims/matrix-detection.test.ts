@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { FILES, SLACK_MS, detectionFamily, judgeDetection, type DetectionEvidence } from "../../../harness/claims/detection.ts";
-import { detectionMatrix, detectionMatrixFiles } from "../../../harness/claims/detection-matrix.ts";
+import { FILES, SLACK_MS, detectionFamily, judgeDetection, type DetectionEvidence } from "../../../harness/claims/detection/judge.ts";
+import { detectionMatrix, detectionMatrixFiles } from "../../../harness/claims/detection/matrix.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { matrixMismatches, readMatrix } from "../../../harness/report/matrix.ts";
+import { matrixMismatches, readMatrix } from "../../../harness/claims/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { SLACK_MS, type DetectionEvidence } from "../../../harness/claims/detection.ts";
-import { detectionMatrixFiles } from "../../../harness/claims/detection-matrix.ts";
-import { ENF_FILES, enforcementFamily, judgeEnforcement, type EnforcementEvidence } from "../../../harness/claims/enforcement.ts";
-import { enforcementMatrix, enforcementMatrixFiles } from "../../../harness/claims/enforcement-matrix.ts";
+import { SLACK_MS, type DetectionEvidence } from "../../../harness/claims/detection/judge.ts";
+import { detectionMatrixFiles } from "../../../harness/claims/detection/matrix.ts";
+import { ENF_FILES, enforcementFamily, judgeEnforcement, type EnforcementEvidence } from "../../../harness/claims/enforcement/judge.ts";
+import { enforcementMatrix, enforcementMatrixFiles } from "../../../harness/claims/enforcement/matrix.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
-import { readMatrix } from "../../../harness/report/matrix.ts";
+import { readMatrix } from "../../../harness/claims/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";

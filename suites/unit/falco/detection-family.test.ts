@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { FILES, detectionFamily, missingDetectionAttempts } from "../../../harness/claims/detection.ts";
+import { FILES, detectionFamily, missingDetectionAttempts } from "../../../harness/claims/detection/judge.ts";
 import { FAMILIES } from "../../../harness/claims/registry.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "./catalogue-fixture.ts";

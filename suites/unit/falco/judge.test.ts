@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/falco.ts";
+import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/detection/alerts.ts";
 import { T0, alertLine, attempt, markerLine } from "./samples.ts";
 
 const READ = "SecretProof - Secret File Read";
@@ -90,7 +90,7 @@ describe("Falco judge", () => {
 
 describe("attempt windows", () => {
   it("finds the attempt a time falls in, with slack, and none between attempts", async () => {
-    const { attemptIndexAt } = await import("../../../harness/claims/falco.ts");
+    const { attemptIndexAt } = await import("../../../harness/claims/detection/alerts.ts");
     const w = [{ startMs: 100, endMs: 200 }, { startMs: 500, endMs: 600 }, { startMs: 900, endMs: 950 }];
     expect(attemptIndexAt(w, 150, 0)).toBe(0);
     expect(attemptIndexAt(w, 205, 10)).toBe(0);

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { APP, NS, POSTGRES } from "../../../harness/cluster/names.ts";
+import { APP, NS, POSTGRES } from "../../../clusters/names.ts";
 import { planStack } from "../../../harness/cluster/plan.ts";
 import { appIdentity, credsPath, postgresTarget, renderVaultDefinitions, vaultNames } from "../../../fixtures/vault/definitions.ts";
 import { sampleInputs } from "./fixture-inputs.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { ENF_FILES, enforcementFamily } from "../../../harness/claims/enforcement.ts";
+import { ENF_FILES, enforcementFamily } from "../../../harness/claims/enforcement/judge.ts";
 import { FAMILIES } from "../../../harness/claims/registry.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";

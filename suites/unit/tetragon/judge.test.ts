@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeKill, sigkilledExits } from "../../../harness/claims/tetragon.ts";
+import { judgeKill, sigkilledExits } from "../../../harness/claims/enforcement/kill.ts";
 import { parseProtoTime, parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
 import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";

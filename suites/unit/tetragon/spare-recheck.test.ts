@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { SLACK_MS } from "../../../harness/claims/detection.ts";
-import { ENF_FILES, judgeT1, loadEnforcementEvidence, recheckProblem, spareKills, type EnforcementEvidence } from "../../../harness/claims/enforcement.ts";
+import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
+import { ENF_FILES, judgeT1, loadEnforcementEvidence, recheckProblem, spareKills, type EnforcementEvidence } from "../../../harness/claims/enforcement/judge.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../../harness/tetragon/event-cache.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
-import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "../tetragon/samples.ts";
+import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "./samples.ts";
 
 // proc-mem and tamper-write are spared: each exits on its own. Each has its own barrier right after it (m2, m4);
 // one re-check barrier m3 follows the event-delay wait after the last of them.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppProbe } from "../../../harness/attack/app-probe.ts";
-import { judgeT2 } from "../../../harness/claims/enforcement-app.ts";
-import type { EnforcementEvidence, ObservedPod } from "../../../harness/claims/enforcement.ts";
+import { judgeT2 } from "../../../harness/claims/enforcement/app.ts";
+import type { EnforcementEvidence, ObservedPod } from "../../../harness/claims/enforcement/judge.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { POD, T0 } from "../falco/samples.ts";
 import { POLICY, exitLine } from "./samples.ts";
