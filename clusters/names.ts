@@ -1,7 +1,9 @@
 /**
- * Names every part of the stack agrees on. The article's own names are kept
+ * Names every part of the stack agrees on: the cluster, namespaces, the app,
+ * the labels on what secretproof creates. The article's own names are kept
  * (namespace, Deployment, Service, SecretProviderClass, Postgres pod) so the
- * evidence reads like the experiments it reproduces.
+ * evidence reads like the experiments it reproduces. A leaf: it imports
+ * nothing, so clusters/, fixtures/ and harness/ all build on it.
  */
 export const DEFAULT_CLUSTER_NAME = "secretproof";
 
@@ -92,3 +94,21 @@ export const ENCRYPTION = {
   fileName: "encryption-config.yaml",
   keyName: "key1",
 } as const;
+
+/** Every object secretproof creates carries this label; cleanup sweeps by it. */
+export const MANAGED_BY = { "app.kubernetes.io/managed-by": "secretproof" } as const;
+
+/** The app's pod labels: the Deployment and Service select on them, and so does the Tetragon policy. */
+export const APP_SELECTOR = { "app.kubernetes.io/name": "secure-test-app" } as const;
+
+/** Label naming the run that created a per-run object (suites' canaries, attack pods). */
+export const RUN_ID_LABEL = "secretproof.dev/run-id";
+
+/**
+ * Labels for an object secretproof creates. Objects `up` creates are shared
+ * by every run and carry no run id, so a second `up` changes nothing; objects
+ * a suite creates for one run pass its run id.
+ */
+export function managedLabels(extra: Record<string, string> = {}, runId?: string): Record<string, string> {
+  return { ...MANAGED_BY, "app.kubernetes.io/part-of": "secretproof", ...extra, ...(runId ? { [RUN_ID_LABEL]: runId } : {}) };
+}

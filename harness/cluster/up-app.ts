@@ -1,6 +1,6 @@
 import { versions } from "../../clusters/versions.ts";
 import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
-import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
+import { APP_SELECTOR } from "../../clusters/names.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { APP, NS } from "../../clusters/names.ts";
 import { toYamlDocuments } from "./render.ts";

@@ -1,6 +1,6 @@
 import type { LoginAttempt, PgRolesSnapshot } from "../claims/dynamic/types.ts";
 import { PermanentError, tail } from "../core/errors.ts";
-import { describeCommand } from "../core/exec.ts";
+import { describeCommand } from "../core/command-line.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";

@@ -7,13 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeApp } from "../../harness/attack/app-probe.ts";
-import { APP } from "../../harness/attack/app-pod.ts";
+import { NS } from "../../clusters/names.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { loginWithStolen, type LoginProof } from "../../harness/attack/login.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
 import { detectionSlackMs, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection/judge.ts";
 import { toMs } from "../../clusters/duration.ts";
-import { describeCommand } from "../../harness/core/exec.ts";
+import { describeCommand } from "../../harness/core/command-line.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { sessionEvidence, writeDetectionEvidence } from "../../harness/claims/detection/evidence.ts";
 import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
@@ -39,8 +39,8 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
 
   beforeAll(async () => {
     e2e = await useE2E();
-    const present = await policiesPresent(e2e.kube, APP.namespace);
-    if (present.length) throw new Error(`phase 1 runs without enforcement, but TracingPolicyNamespaced ${present.join(", ")} is in ${APP.namespace}`);
+    const present = await policiesPresent(e2e.kube, NS.app);
+    if (present.length) throw new Error(`phase 1 runs without enforcement, but TracingPolicyNamespaced ${present.join(", ")} is in ${NS.app}`);
     s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "detection");
   });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
+import { APP_SELECTOR } from "../../clusters/names.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { kubeletSyncProblem, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
 import { observeWindow, sampleApp, samplePod } from "../../harness/app/samples.ts";

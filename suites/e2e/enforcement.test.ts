@@ -11,7 +11,8 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP, podState } from "../../harness/attack/app-pod.ts";
+import { NS } from "../../clusters/names.ts";
+import { podState } from "../../harness/attack/app-pod.ts";
 import { outcomeProblems } from "../../harness/attack/attempt.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
@@ -20,7 +21,7 @@ import { judgeT2 } from "../../harness/claims/enforcement/app.ts";
 import { judgeEnforcement, judgeRestored, judgeT1, judgeT3, spareKills, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement/judge.ts";
 import type { Verdict } from "../../harness/claims/verdict.ts";
 import { toMs } from "../../clusters/duration.ts";
-import { describeCommand } from "../../harness/core/exec.ts";
+import { describeCommand } from "../../harness/core/command-line.ts";
 import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
 import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
 import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../../harness/tetragon/app-survival.ts";
@@ -69,13 +70,13 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     });
     const missing = missingDetectionAttempts(catalogue.attacks.map((a) => a.id), attempts);
     if (missing.length) throw new Error(`phase 1 (f-detection.test.ts) did not attempt ${missing.join(", ")} in this run; every matrix row needs both phases`);
-    const present = await policiesPresent(e2e.kube, APP.namespace);
-    if (present.length) throw new Error(`a TracingPolicyNamespaced is already in ${APP.namespace}: ${present.join(", ")}; the suite must start from the cluster without it`);
+    const present = await policiesPresent(e2e.kube, NS.app);
+    if (present.length) throw new Error(`a TracingPolicyNamespaced is already in ${NS.app}: ${present.join(", ")}; the suite must start from the cluster without it`);
     s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "enforcement");
     // Stamped after the session looked at the pod (a later time than the look: conservative for a "before" sample), before the policy is applied.
     podBefore = { ...s.pod, at: new Date().toISOString() };
     if (!selectsPod(policy, podBefore.labels)) throw new Error(`the policy's podSelector ${JSON.stringify(policy.spec.podSelector)} does not select pod ${podBefore.name} (labels ${JSON.stringify(podBefore.labels)})`);
-    tetragon = new TetragonCollector({ kubeContext: e2e.kube.context, watchNamespace: APP.namespace });
+    tetragon = new TetragonCollector({ kubeContext: e2e.kube.context, watchNamespace: NS.app });
     s.streams.push(tetragon);
     await waitFor("the Tetragon event stream to deliver a marker exec", async () => ({ done: true, value: await s.barrier() }), {
       timeoutMs: toMs(e2e.profile.waits.streamLive),
@@ -115,7 +116,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
       }
     }
     if (removalError) throw new Error(`could not remove TracingPolicyNamespaced ${policy.metadata.name}`, { cause: removalError });
-    const left = await policiesPresent(e2e.kube, APP.namespace);
+    const left = await policiesPresent(e2e.kube, NS.app);
     if (left.length) throw new Error(`the suite left TracingPolicyNamespaced ${left.join(", ")} behind`);
   });
 

@@ -1,6 +1,6 @@
 import type { AttemptRecord } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
-import { describeCommand } from "../../core/exec.ts";
+import { describeCommand } from "../../core/command-line.ts";
 import { type MatrixRow, matrixArtifactPath } from "../matrix.ts";
 import { FILES, type DetectionEvidence } from "./judge.ts";
 import { MARKER_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./alerts.ts";

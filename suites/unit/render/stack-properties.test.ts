@@ -4,7 +4,7 @@ import { versions } from "../../../clusters/versions.ts";
 import { APP, ENCRYPTION, POSTGRES } from "../../../clusters/names.ts";
 import { planStack } from "../../../harness/cluster/plan.ts";
 import { loadProfile } from "../../../harness/profile.ts";
-import { MANAGED_BY } from "../../../fixtures/manifests/labels.ts";
+import { MANAGED_BY } from "../../../clusters/names.ts";
 import { SAMPLE_RULES, sampleInputs } from "./fixture-inputs.ts";
 
 describe("the kind cluster", () => {
