@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeStoredValue, judgeA1, judgeEncryptedCanary, judgePlaintextControl, type A1Evidence } from "../../harness/claims/a1-encryption/judge.ts";
-import { A1_PATHS, writeA1Evidence } from "../../harness/claims/a1-encryption/evidence.ts";
+import { writeA1Evidence } from "../../harness/claims/a1-encryption/evidence.ts";
+import { LAYOUT } from "../../harness/claims/a1-encryption/layout.ts";
 import { startLocalEtcd, type LocalEtcd } from "../../harness/etcd/local-server.ts";
 import { listFiles } from "../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../harness/evidence/recorder.ts";
@@ -138,7 +139,7 @@ describe("A1 end to end on a real etcd", () => {
       rec.verdict(v);
       await rec.finalize("passed");
       expect(v.verdict).toBe("pass");
-      const written = JSON.parse(await readFile(join(rec.dir, A1_PATHS.secret), "utf8"));
+      const written = JSON.parse(await readFile(join(rec.dir, LAYOUT.secret), "utf8"));
       expect(Buffer.from(written.base64, "base64")).toEqual(e.secret.value);
       const all = (await Promise.all((await listFiles(rec.dir)).map((f) => readFile(join(rec.dir, f), "latin1")))).join("\n");
       const checker = new Redactor();

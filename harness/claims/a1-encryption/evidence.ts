@@ -4,14 +4,7 @@ import type { BundleView } from "../registry.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
 import type { Decryption } from "../../etcd/decrypt.ts";
 import type { Provider } from "../../etcd/envelope.ts";
-
-/** Bundle paths A1 writes; `secretproof verify` reads the same names. */
-export const A1_PATHS = {
-  canary: "A1/canary.json",
-  secret: "A1/canary-secret.etcd.json",
-  configMap: "A1/control-configmap.etcd.json",
-  scan: "A1/secrets-scan.json",
-} as const;
+import { LAYOUT } from "./layout.ts";
 
 function decryptedRecord(d: Decryption): object {
   if (d.status !== "ok") return { status: d.status, reason: d.reason };
@@ -43,10 +36,10 @@ function stored(c: StoredCanary, expected: ScanKey): object {
 export async function writeA1Evidence(rec: ArtifactWriter, e: A1Evidence): Promise<string[]> {
   const { provider, keyName } = e.expected;
   return Promise.all([
-    rec.write(A1_PATHS.canary, { canary: e.canary, expected: { provider, keyName } }),
-    rec.write(A1_PATHS.secret, stored(e.secret, { provider, keyName })),
-    rec.write(A1_PATHS.configMap, stored(e.configMap, { provider, keyName })),
-    rec.write(A1_PATHS.scan, e.allSecrets),
+    rec.write(LAYOUT.canary, { canary: e.canary, expected: { provider, keyName } }),
+    rec.write(LAYOUT.secret, stored(e.secret, { provider, keyName })),
+    rec.write(LAYOUT.configMap, stored(e.configMap, { provider, keyName })),
+    rec.write(LAYOUT.scan, e.allSecrets),
   ]);
 }
 
@@ -125,18 +118,18 @@ function readRow(doc: unknown, where: string): StoredValueRow {
 
 /** Reads back what `writeA1Evidence` wrote, for judging offline; throws naming the file and field that is wrong. */
 export function readA1Evidence(view: BundleView): A1Evidence {
-  const top = fields(view.json(A1_PATHS.canary), A1_PATHS.canary);
-  const exp = fields(top.o.expected, `${A1_PATHS.canary} expected`);
+  const top = fields(view.json(LAYOUT.canary), LAYOUT.canary);
+  const exp = fields(top.o.expected, `${LAYOUT.canary} expected`);
   const provider = exp.str("provider");
-  if (!PROVIDERS.includes(provider)) throw new Error(`${A1_PATHS.canary}: expected provider ${JSON.stringify(provider)} is unknown`);
-  const rows = view.json<unknown>(A1_PATHS.scan);
-  if (!Array.isArray(rows)) throw new Error(`${A1_PATHS.scan} is not a JSON array`);
+  if (!PROVIDERS.includes(provider)) throw new Error(`${LAYOUT.canary}: expected provider ${JSON.stringify(provider)} is unknown`);
+  const rows = view.json<unknown>(LAYOUT.scan);
+  if (!Array.isArray(rows)) throw new Error(`${LAYOUT.scan} is not a JSON array`);
   return {
     canary: top.str("canary"),
     expected: { provider: provider as Provider, keyName: exp.str("keyName") },
-    secret: readStored(view, A1_PATHS.secret),
-    configMap: readStored(view, A1_PATHS.configMap),
-    allSecrets: rows.map((r, i) => readRow(r, `${A1_PATHS.scan}[${i}]`)),
-    evidence: Object.values(A1_PATHS),
+    secret: readStored(view, LAYOUT.secret),
+    configMap: readStored(view, LAYOUT.configMap),
+    allSecrets: rows.map((r, i) => readRow(r, `${LAYOUT.scan}[${i}]`)),
+    evidence: Object.values(LAYOUT),
   };
 }

@@ -1,6 +1,7 @@
 import { readA1Evidence } from "./evidence.ts";
 import { judgeA1, type ExpectedEncryption } from "./judge.ts";
 import type { ClaimFamily, EncryptionKey } from "../registry.ts";
+import { ID } from "./layout.ts";
 
 /** The supplied key A1's canary was encrypted under: by name and provider, else the one bare key. */
 export function pickKey(keys: readonly EncryptionKey[], want: Pick<ExpectedEncryption, "provider" | "keyName">): Buffer {
@@ -19,7 +20,7 @@ export function pickKey(keys: readonly EncryptionKey[], want: Pick<ExpectedEncry
  * decrypted again and must match the recorded decryption.
  */
 export const a1EncryptionFamily: ClaimFamily = {
-  id: "a1-encryption",
+  id: ID,
   claims: ["A1"],
   rejudge(bundle, opts = {}) {
     const e = readA1Evidence(bundle);

@@ -2,13 +2,7 @@ import { Ajv } from "ajv";
 import type { A2Result, A2Scan, A2Scope } from "./judge.ts";
 import type { BundleView } from "../registry.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
-
-/** Bundle paths A2 writes; `secretproof verify` reads the same names. */
-export const A2_PATHS = {
-  scope: "A2/scan-scope.json",
-  inventory: "A2/inventory.json",
-  findings: "A2/findings.json",
-} as const;
+import { LAYOUT } from "./layout.ts";
 
 /**
  * Writes what A2 was judged on without a single value: the scope (needles by
@@ -20,9 +14,9 @@ export const A2_PATHS = {
 export async function writeA2Evidence(w: ArtifactWriter, scope: A2Scope, result: A2Result): Promise<string[]> {
   const error = result.error === undefined ? {} : { scanError: result.error };
   return Promise.all([
-    w.write(A2_PATHS.scope, scope),
-    w.write(A2_PATHS.inventory, result.inventory),
-    w.write(A2_PATHS.findings, { findings: result.findings, controlHits: result.controlHits, hits: result.hits, ...error }),
+    w.write(LAYOUT.scope, scope),
+    w.write(LAYOUT.inventory, result.inventory),
+    w.write(LAYOUT.findings, { findings: result.findings, controlHits: result.controlHits, hits: result.hits, ...error }),
   ]);
 }
 
@@ -50,8 +44,8 @@ const FINDINGS = obj({ hits: { type: "array", items: obj({ object: obj(ref), whe
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = { scope: ajv.compile(SCOPE), inventory: ajv.compile(INVENTORY), findings: ajv.compile(FINDINGS) };
 
-function read<T>(view: BundleView, file: keyof typeof A2_PATHS): T {
-  const path = A2_PATHS[file];
+function read<T>(view: BundleView, file: keyof typeof LAYOUT): T {
+  const path = LAYOUT[file];
   const value = view.json<unknown>(path);
   const validate = validators[file];
   if (!validate(value)) throw new Error(`${path} is not what A2 records: ${ajv.errorsText(validate.errors, { dataVar: "" })}`);
@@ -64,5 +58,5 @@ export function readA2Evidence(view: BundleView): { scope: A2Scope; scan: A2Scan
   const inventory = read<A2Scan["inventory"]>(view, "inventory");
   const { hits, scanError } = read<{ hits: A2Scan["hits"]; scanError?: string }>(view, "findings");
   const scan: A2Scan = { hits, inventory, ...(scanError === undefined ? {} : { error: scanError }) };
-  return { scope, scan, evidence: Object.values(A2_PATHS) };
+  return { scope, scan, evidence: Object.values(LAYOUT) };
 }

@@ -1,6 +1,7 @@
 import { readA2Evidence } from "./evidence.ts";
 import { judgeA2Scan } from "./judge.ts";
 import type { ClaimFamily } from "../registry.ts";
+import { ID } from "./layout.ts";
 
 /**
  * A2 re-judged from its bundle: the recorded scan (needle hits by object,
@@ -9,7 +10,7 @@ import type { ClaimFamily } from "../registry.ts";
  * live kubectl documents, which hold every Secret and are never recorded.
  */
 export const a2NoSecretsFamily: ClaimFamily = {
-  id: "a2-no-secrets",
+  id: ID,
   claims: ["A2"],
   rejudge(bundle) {
     const { scope, scan, evidence } = readA2Evidence(bundle);

@@ -8,7 +8,8 @@ import { judgeA1 } from "../../../harness/claims/a1-encryption/judge.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import { collectA1, deleteA1Canaries } from "../../../harness/claims/a1-encryption/collect.ts";
 import { A2_PLANT } from "../../../harness/claims/a2-no-secrets/collect.ts";
-import { A2_PATHS, writeA2Evidence } from "../../../harness/claims/a2-no-secrets/evidence.ts";
+import { writeA2Evidence } from "../../../harness/claims/a2-no-secrets/evidence.ts";
+import { LAYOUT } from "../../../harness/claims/a2-no-secrets/layout.ts";
 import { deleteArgs, etcdKey } from "../../../harness/etcd/canary.ts";
 import { listFiles } from "../../../harness/evidence/manifest.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
@@ -87,7 +88,7 @@ describe("A2 evidence", () => {
     const dir = await mkdtemp(join(tmpdir(), "secretproof-a2-"));
     try {
       const paths = await writeA2Evidence(new ArtifactWriter(dir, new Redactor()), scopeOf(scope), result);
-      expect(paths.sort()).toEqual(Object.values(A2_PATHS).sort());
+      expect(paths.sort()).toEqual(Object.values(LAYOUT).sort());
       const text = (await Promise.all((await listFiles(dir)).map((f) => readFile(join(dir, f), "latin1")))).join("\n");
       const checker = new Redactor();
       checker.register(user, "u");
