@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { AttemptRecord } from "../harness/attack/attempt.ts";
 import { FalcoLineParser, type FalcoAlert } from "../harness/falco/alert.ts";
-import { MARKER_RULE, attemptIndexAt, judgeFalcoAttempt } from "../harness/claims/detection/alerts.ts";
+import { attemptIndexAt, judgeFalcoAttempt } from "../harness/claims/detection/alerts.ts";
+import { MARKER_RULE } from "../harness/falco/alert.ts";
 import { EXPECT, READ, generate } from "./falco-stream.ts";
 
 interface Result {

@@ -1,5 +1,5 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
-import { VAULT_EXPIRATION_BUFFER_MS } from "./claims/dynamic/time.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
 import { type Duration, toMs } from "../clusters/duration.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 

@@ -1,12 +1,13 @@
 import { toMs } from "../../clusters/duration.ts";
+import { APP, NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
+import { eventDrops } from "../falco/alert.ts";
 import { startFalcoCollector, type FalcoCollector } from "../falco/collector.ts";
 import { confirmFalcoLive } from "../falco/liveness.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { portForward, type PortForward } from "../kube/port-forward.ts";
 import type { Profile } from "../profile.ts";
-import { APP, NS } from "../../clusters/names.ts";
 import { findAppPod, observeEnvironment, type AppPodState } from "./app-pod.ts";
 import { startAppTraffic, type AppTraffic } from "./app-probe.ts";
 import type { AttemptRecord } from "./attempt.ts";
@@ -134,7 +135,7 @@ export class AttackSession {
 
   /** Falco internal event-drop alerts seen so far: absence of an alert is then unproven. */
   falcoDrops(): number {
-    return this.falco.internal().filter((a) => /event drop/i.test(a.rule)).length;
+    return eventDrops(this.falco.internal());
   }
 
   /** Stops the traffic, the port-forward and the Falco stream, each whatever the others did; rethrows the first failure. */

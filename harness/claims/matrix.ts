@@ -1,34 +1,8 @@
 import { Ajv } from "ajv";
-import type { BundleView } from "./registry.ts";
+import type { BundleView, MatrixRow } from "./registry.ts";
 
 /** Where suites record attack-matrix rows inside a bundle: matrix/<family>/<attack>.json. */
 export const MATRIX_DIR = "matrix";
-
-/**
- * One attack attempt as the report's matrix shows it. Each suite records the
- * fields it observed (detection: the Falco ones; enforcement: the Tetragon
- * ones and the exit code) in its own file; rows with the same `attack` merge.
- * `null` means "observed: none" (no alert, no kill time); an absent field
- * means "not observed by this run".
- */
-export interface MatrixRow {
-  /** Attack catalogue id, e.g. "cat", "python3-open". */
-  attack: string;
-  /** The read method as a person would write it, e.g. `python3 -c "open(…)"`. */
-  method: string;
-  /** The Falco rule that fired (or was expected to), e.g. "[READ] …". */
-  falcoRule?: string | null;
-  falcoFired?: boolean;
-  tetragonKilled?: boolean;
-  /** Exit code of the attempt (137 = SIGKILL). */
-  exitCode?: number | null;
-  /** From the attempt's start to the Falco alert's evt.time. */
-  timeToDetectMs?: number | null;
-  /** From the attempt's start to Tetragon's SIGKILL event. */
-  timeToKillMs?: number | null;
-  /** Bundle paths of the raw evidence behind the row. */
-  evidence?: string[];
-}
 
 export type MatrixField = Exclude<keyof MatrixRow, "attack" | "evidence">;
 export const MATRIX_FIELDS: readonly MatrixField[] = [

@@ -160,3 +160,16 @@ export function parseFalcoStream(text: string, rulePrefix?: string): { alerts: F
   }
   return { alerts, internal, counts: p.counts };
 }
+
+/** The rule our marker execs raise (fixtures/falco/secretproof-rules.yaml): a barrier in the alert stream. */
+export const MARKER_RULE = "SecretProof - Stream Liveness Marker";
+
+/** True for the marker alert of the exec that carried `nonce` on its command line. */
+export function isMarker(a: FalcoAlert, nonce: string): boolean {
+  return a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce);
+}
+
+/** Falco's internal "syscall event drop" alerts among its internal alerts: while any occurred, a missing alert is unproven. */
+export function eventDrops(internal: readonly FalcoAlert[]): number {
+  return internal.filter((a) => /event drop/i.test(a.rule)).length;
+}

@@ -1,6 +1,5 @@
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import { MARKER_RULE } from "../claims/detection/alerts.ts";
-import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
+import { FalcoLineParser, isMarker, type FalcoAlert, type LineCounts } from "./alert.ts";
 
 export interface FalcoCollectorOptions {
   kubeContext: string;
@@ -68,7 +67,7 @@ export class FalcoCollector {
   waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
     return this.waitForAlert(
       `Falco marker alert for ${nonce}`,
-      (a) => a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce),
+      (a) => isMarker(a, nonce),
       timeoutMs,
       intervalMs,
     );

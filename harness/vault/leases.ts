@@ -1,7 +1,67 @@
-import type { IrrevocableLeases, LeaseLookup, LeaseRecord, LingeringEvidence, PgRoleRow } from "../claims/dynamic/types.ts";
+import type { RoleRow } from "../postgres/roles.ts";
 import { revokeFailureLines } from "./revoke-log.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { VaultApi } from "./client.ts";
+
+/** The `data` of `PUT sys/leases/lookup` (vault/logical_system.go handleLeaseLookup). */
+export interface LeaseLookup {
+  id: string;
+  issue_time: string;
+  /** null when the lease has no expiry. */
+  expire_time: string | null;
+  /**
+   * Whole seconds from Vault's clock, rounded to the second, to expire_time,
+   * converted toward zero: negative once the lease is past its expiry and
+   * still held (vault/expiration.go:3082-3084; see vaultNowAtLookup).
+   */
+  ttl: number;
+  renewable?: boolean;
+  last_renewal?: string | null;
+}
+
+/** A lease lookup and when the harness made it. */
+export interface LeaseRecord {
+  /** When the lookup was sent (harness clock). */
+  at: string;
+  lookup: LeaseLookup;
+}
+
+/** One entry of GET sys/leases?type=irrevocable (vault/expiration.go leaseResponse, :2937-2942 at 6fd972499f). */
+export interface IrrevocableLease {
+  lease_id: string;
+  /** The mount's accessor. */
+  mount_id: string;
+  /** The revocation error Vault kept when it gave up (at most 240 characters, "unknown" when empty: :2829-2840). */
+  error: string;
+}
+
+/** The `data` of GET sys/leases?type=irrevocable (vault/logical_system.go handleLeaseList; expiration.go listIrrevocableLeases). */
+export interface IrrevocableLeases {
+  lease_count: number;
+  leases: IrrevocableLease[];
+}
+
+/** A source the suite could not read, and why: recorded in its place. */
+export interface Unreadable {
+  unreadable: string;
+}
+
+/**
+ * What the suite gathers when app identities are still in pg_roles at the
+ * end of the D3 drop wait, to tell why Vault has not dropped them.
+ */
+export interface LingeringEvidence {
+  /** When gathering started (harness clock). */
+  at: string;
+  /** The pg_roles rows of the app identities still listed when the wait ended. */
+  roles: RoleRow[];
+  /** Every lease Vault still holds under database/creds/<role>/, looked up after the wait. */
+  leases: LeaseRecord[] | Unreadable;
+  /** GET sys/leases?type=irrevocable. */
+  irrevocable: IrrevocableLeases | Unreadable;
+  /** The lines of Vault's log that report failed revocations (revoke-log.ts). */
+  vaultLog: string[] | Unreadable;
+}
 
 /** A credential issued from `database/creds/<role>`; the password is registered for redaction before it is returned. */
 export interface IssuedCreds {
@@ -114,7 +174,7 @@ export async function withLease(vault: VaultApi, leaseId: string, fn: (revoke: (
  */
 export async function gatherLingering(
   vault: VaultApi,
-  roles: PgRoleRow[],
+  roles: RoleRow[],
   prefix: string,
   readVaultLog: () => Promise<string>,
   maxLogReports = 50,

@@ -2,8 +2,8 @@
  * F1/F2 — Falco detection, no enforcement (phase 1 of the attack matrix).
  * Every catalogue entry runs for real in the app container; each test judges
  * its attempt against the alerts the catalogue declares. This file must run
- * before t-enforcement.test.ts (file names sort so; the e2e project runs files
- * one at a time in name order), which checks that it did.
+ * before enforcement.test.ts (the e2e project runs files one at a time, in the
+ * claim-table order of harness/report/families.ts), which checks that it did.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeApp } from "../../harness/attack/app-probe.ts";
@@ -11,6 +11,7 @@ import { NS } from "../../clusters/names.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { loginWithStolen, type LoginProof } from "../../harness/attack/login.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
+import { detectionFamily } from "../../harness/claims/detection/family.ts";
 import { detectionSlackMs, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection/judge.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { describeCommand } from "../../harness/core/command-line.ts";
@@ -56,7 +57,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
         quiet,
         login,
       });
-      await e2e.evidence.verdicts("detection", judgeDetection(ev));
+      await e2e.evidence.verdicts(detectionFamily.id, judgeDetection(ev));
     }
   });
 

@@ -4,10 +4,11 @@ import { APP_SELECTOR } from "../../clusters/names.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { kubeletSyncProblem, providerTokenProblem } from "../../harness/app/rotation-cadence.ts";
 import { observeWindow, sampleApp, samplePod } from "../../harness/app/samples.ts";
-import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/claims/dynamic.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/vault/expiration.ts";
 import { remountCadenceEvidence } from "../../harness/claims/dynamic/cadence.ts";
-import { DYNAMIC_PATHS as P, judgeDynamic, type DynamicEvidence } from "../../harness/claims/dynamic/family.ts";
-import type { AppSample, LeaseRecord, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic/types.ts";
+import { recordLine, recordPart, type DynamicEvidence } from "../../harness/claims/dynamic/evidence.ts";
+import { dynamicFamily, judgeDynamic } from "../../harness/claims/dynamic/family.ts";
+import type { PgRolesSnapshot } from "../../harness/claims/dynamic/types.ts";
 import type { ClaimId } from "../../harness/claims/verdict.ts";
 import { APP, NS, POSTGRES, VAULT, controlPlaneNode } from "../../clusters/names.ts";
 import { toMs } from "../../clusters/duration.ts";
@@ -60,14 +61,7 @@ function forwardsAlive(): void {
 /** A Vault call through the forward; when it fails because kubectl exited, the error says so. */
 const viaVault = <T>(call: () => Promise<T>): Promise<T> => call().catch((err: unknown) => Promise.reject(vaultPf.explain(err)));
 
-async function record<T>(list: T[], path: string, item: T): Promise<T> {
-  list.push(item);
-  await e.evidence.appendLine(path, JSON.stringify(item));
-  return item;
-}
-
-const recordPod = async () =>
-  record(ev.podSamples as PodSample[], P.podSamples, await samplePod(e.kube, NS.app, APP_LABELS, APP.container));
+const recordPod = async () => recordLine(e.evidence, ev, "podSamples", await samplePod(e.kube, NS.app, APP_LABELS, APP.container));
 
 /**
  * Upstream behaviours D2 stands on, checked first so a failure names them
@@ -88,18 +82,18 @@ async function checkRotationPrerequisites(): Promise<void> {
 
 /** Records the remount cadence the window saw (per identity, with the model's bound), then fails by name if it is too slow. */
 async function checkRemountCadence(): Promise<void> {
-  ev.remountCadence = remountCadenceEvidence(ev.appSamples ?? [], remountModelOf(e.profile));
-  await e.evidence.write(P.remountCadence, ev.remountCadence);
-  expect(ev.remountCadence.ok, ev.remountCadence.message).toBe(true);
+  const cadence = remountCadenceEvidence(ev.appSamples ?? [], remountModelOf(e.profile));
+  await recordPart(e.evidence, ev, "remountCadence", cadence);
+  expect(cadence.ok, cadence.message).toBe(true);
 }
 
 /** One look at everything; a forward that died fails the window at the next tick (PortForwardExitedError is permanent). */
 async function collectTick(): Promise<void> {
   forwardsAlive();
-  await record(ev.appSamples as AppSample[], P.appSamples, await sampleApp(appPf.url, { timeoutMs: ms((p) => p.waits.command) }));
+  await recordLine(e.evidence, ev, "appSamples", await sampleApp(appPf.url, { timeoutMs: ms((p) => p.waits.command) }));
   await recordPod();
-  await record(ev.pgRoles as PgRolesSnapshot[], P.pgRoles, await db.roles());
-  for (const l of await viaVault(() => lookupAll(vault, `database/creds/${ROLE}/`))) await record(ev.leases as LeaseRecord[], P.leases, l);
+  await recordLine(e.evidence, ev, "pgRoles", await db.roles());
+  for (const l of await viaVault(() => lookupAll(vault, `database/creds/${ROLE}/`))) await recordLine(e.evidence, ev, "leases", l);
 }
 
 /**
@@ -107,12 +101,11 @@ async function collectTick(): Promise<void> {
  * decides what the snapshots mean. Resolves with the last snapshot and
  * whether `gone` held.
  */
-async function pollRoles(what: string, gone: (s: PgRolesSnapshot) => boolean, timeoutMs: number, sink: PgRolesSnapshot[], path?: string) {
+async function pollRoles(what: string, gone: (s: PgRolesSnapshot) => boolean, timeoutMs: number, keep: (s: PgRolesSnapshot) => unknown) {
   let last: PgRolesSnapshot | undefined;
   const probe = async () => {
     const s = (last = await db.roles());
-    if (path) await record(sink, path, s);
-    else sink.push(s);
+    await keep(s);
     return gone(s) ? { done: true as const, value: s } : { done: false as const, state: `still listed at ${s.pgNow}` };
   };
   const done = await waitFor(what, probe, { timeoutMs, intervalMs: ms((p) => p.dynamic.probeInterval) }).then(
@@ -132,8 +125,7 @@ async function recordLingering(last: PgRolesSnapshot | undefined, ids: Set<strin
   const roles = (last?.rows ?? []).filter((r) => ids.has(r.rolname));
   const since = ev.appSamples?.[0]?.at ?? new Date(Date.now() - toMs(e.profile.budget)).toISOString();
   const log = async () => (await e.kube.run(["-n", NS.vault, "logs", VAULT.pod, "-c", "vault", `--since-time=${since}`])).stdout;
-  ev.lingering = await gatherLingering(vault, roles, `database/creds/${ROLE}/`, log);
-  await e.evidence.write(P.lingering, ev.lingering);
+  await recordPart(e.evidence, ev, "lingering", await gatherLingering(vault, roles, `database/creds/${ROLE}/`, log));
 }
 
 beforeAll(async () => {
@@ -152,11 +144,11 @@ beforeAll(async () => {
   const d = e.profile.dynamic;
   ev.params = { ...ev.params, defaultTtlMs: toMs(e.profile.vault.defaultTtl), expiryToleranceMs: toMs(d.expiryTolerance), dropGraceMs: toMs(d.dropGrace) };
   await db.createControlRole(ev.params.controlRole);
-  await e.evidence.write(P.params, ev.params);
+  await recordPart(e.evidence, ev, "params", ev.params);
 });
 afterAll(async () => {
   // Cleanup runs whatever happens to the verdicts; a control role left behind is reported, not swallowed.
-  const record = async () => e && (await e.evidence.verdicts("dynamic", judgeDynamic(ev)));
+  const record = async () => e && (await e.evidence.verdicts(dynamicFamily.id, judgeDynamic(ev)));
   const recorded = record().then(() => undefined, (err: unknown) => err);
   const dropError = await db?.dropRole(ev.params.controlRole).then(() => undefined, (err: unknown) => err);
   await vault?.close();
@@ -185,8 +177,7 @@ describe("dynamic credentials, proven from Postgres", () => {
   it("D1: the identity the app uses now is a Postgres role whose VALID UNTIL is its Vault lease's expiry", async () => {
     const sample = await sampleApp(appPf.url, { timeoutMs: ms((p) => p.waits.command) });
     const snapshot = await db.roles();
-    ev.d1 = { sample, snapshot, leases: await viaVault(() => lookupAll(vault, `database/creds/${ROLE}/`)) };
-    await e.evidence.write(P.d1, ev.d1);
+    await recordPart(e.evidence, ev, "d1", { sample, snapshot, leases: await viaVault(() => lookupAll(vault, `database/creds/${ROLE}/`)) });
     forwardsAlive();
     const v = explain("D1");
     expect(v.verdict, v.why).toBe("pass");
@@ -200,10 +191,9 @@ describe("dynamic credentials, proven from Postgres", () => {
       const revokedAt = new Date().toISOString();
       await viaVault(revoke);
       const after: PgRolesSnapshot[] = [];
-      await pollRoles(`${c.username} to leave pg_roles after revocation`, (s) => !has(s, c.username), ms((p) => p.waits.command), after);
+      await pollRoles(`${c.username} to leave pg_roles after revocation`, (s) => !has(s, c.username), ms((p) => p.waits.command), (s) => after.push(s));
       const loginAfter = await db.tryLogin(target, c.username, c.password, "harness-issued dynamic credential");
-      ev.revocation = { username: c.username, leaseId: c.leaseId, before, loginBefore, revokedAt, after, loginAfter };
-      await e.evidence.write(P.revocation, ev.revocation);
+      await recordPart(e.evidence, ev, "revocation", { username: c.username, leaseId: c.leaseId, before, loginBefore, revokedAt, after, loginAfter });
     });
     forwardsAlive();
     const v = explain("D3", "explicit-revocation");
@@ -222,7 +212,7 @@ describe("dynamic credentials, proven from Postgres", () => {
         rootUsername: conn.data?.connection_details?.username,
       };
       await viaVault(revoke);
-      await e.evidence.write(P.logins, ev.logins);
+      await recordPart(e.evidence, ev, "logins", ev.logins);
     });
     forwardsAlive();
     const v = explain("D4");
@@ -233,7 +223,7 @@ describe("dynamic credentials, proven from Postgres", () => {
   it("D3: every identity the app reported leaves pg_roles once its TTL has passed, while a role made outside Vault stays", async () => {
     const ids = new Set((ev.appSamples ?? []).flatMap((s) => (s.identity ? [s.identity] : [])));
     const bound = toMs(e.profile.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ev.params.dropGraceMs;
-    const wait = await pollRoles("every app identity to leave pg_roles", (s) => ![...ids].some((id) => has(s, id)), bound, ev.pgRoles as PgRolesSnapshot[], P.pgRoles);
+    const wait = await pollRoles("every app identity to leave pg_roles", (s) => ![...ids].some((id) => has(s, id)), bound, (s) => recordLine(e.evidence, ev, "pgRoles", s));
     if (!wait.done) await recordLingering(wait.last, ids);
     forwardsAlive();
     const v = explain("D3", "ttl-expiry");

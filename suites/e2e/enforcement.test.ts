@@ -1,6 +1,6 @@
 /**
  * T1–T3 — Tetragon enforcement (phase 2 of the attack matrix). Phase 1 is
- * f-detection.test.ts (no policy: every read succeeds), which runs first; this
+ * detection.test.ts (no policy: every read succeeds), which runs first; this
  * file refuses to start unless this run recorded its verdicts and a phase-1
  * attempt of every catalogue entry. Then: apply the
  * policy, prove it enforces by a first kill, run every catalogue entry while
@@ -16,9 +16,13 @@ import { podState } from "../../harness/attack/app-pod.ts";
 import { outcomeProblems } from "../../harness/attack/attempt.ts";
 import { loadCatalogue, type Attack } from "../../harness/attack/catalogue.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
-import { FILES as DETECTION_FILES, missingDetectionAttempts } from "../../harness/claims/detection/judge.ts";
+import { detectionFamily } from "../../harness/claims/detection/family.ts";
+import { missingDetectionAttempts } from "../../harness/claims/detection/judge.ts";
+import { LAYOUT as DETECTION } from "../../harness/claims/detection/layout.ts";
 import { judgeT2 } from "../../harness/claims/enforcement/app.ts";
-import { judgeEnforcement, judgeRestored, judgeT1, judgeT3, spareKills, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement/judge.ts";
+import { sessionEnforcementEvidence, writeEnforcementEvidence, type EnforcementExtras } from "../../harness/claims/enforcement/evidence.ts";
+import { enforcementFamily, judgeEnforcement } from "../../harness/claims/enforcement/family.ts";
+import { judgeRestored, judgeT1, judgeT3, spareKills, type ObservedPod, type PhaseWindow } from "../../harness/claims/enforcement/judge.ts";
 import type { Verdict } from "../../harness/claims/verdict.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { describeCommand } from "../../harness/core/command-line.ts";
@@ -27,9 +31,8 @@ import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
 import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../../harness/tetragon/app-survival.ts";
 import { TetragonCollector } from "../../harness/tetragon/collector.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
-import { sessionEnforcementEvidence, writeEnforcementEvidence, type EnforcementExtras } from "../../harness/claims/enforcement/evidence.ts";
 import { waitEnforcing, type EnforcingProof } from "../../harness/tetragon/enforcing.ts";
-import { applyPolicy, deletePolicy, findStatus, loadPolicy, policiesPresent, selectsPod, tetraPolicies } from "../../harness/tetragon/policy.ts";
+import { applyPolicy, deletePolicy, findStatus, loadPolicy, policiesPresent, policyText, selectsPod, tetraPolicies } from "../../harness/tetragon/policy.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 
 const rules = loadRulesFile();
@@ -48,7 +51,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   const phase: PhaseWindow = { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 };
   const extras = (): EnforcementExtras => ({
     catalogue: { environment: s.env, attacks: catalogue.attacks.map((a) => s.resolve(a)) },
-    priorities, tetragon, podBefore, podAfter, proof, phase,
+    priorities, tetragon, podBefore, podAfter, proof, phase, policy: policyText(),
   });
   const ev = () => sessionEnforcementEvidence(s, extras());
   /** The pod's state, stamped with a time taken before the look (conservative for an "after" sample). */
@@ -61,15 +64,15 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     e2e = await useE2E();
     // Set before any attempt: a spare verdict then needs the re-check, even if the run stops before it.
     phase.recheckAfterMs = toMs(e2e.profile.waits.tetragonEventDelay);
-    const phase1 = "phase 1 (f-detection.test.ts) has not run in this run: run the e2e project, which orders files by name";
-    await access(join(e2e.ctx.runDir, "verdicts", "detection.json")).catch((err: unknown) => {
+    const phase1 = "phase 1 (detection.test.ts) has not run in this run: run the e2e project, which runs the families' suites in claim-table order";
+    await access(join(e2e.ctx.runDir, "verdicts", `${detectionFamily.id}.json`)).catch((err: unknown) => {
       throw new Error(phase1, { cause: err });
     });
-    const attempts = await readFile(join(e2e.ctx.runDir, DETECTION_FILES.attempts), "utf8").catch((err: unknown) => {
+    const attempts = await readFile(join(e2e.ctx.runDir, DETECTION.attempts), "utf8").catch((err: unknown) => {
       throw new Error(phase1, { cause: err });
     });
     const missing = missingDetectionAttempts(catalogue.attacks.map((a) => a.id), attempts);
-    if (missing.length) throw new Error(`phase 1 (f-detection.test.ts) did not attempt ${missing.join(", ")} in this run; every matrix row needs both phases`);
+    if (missing.length) throw new Error(`phase 1 (detection.test.ts) did not attempt ${missing.join(", ")} in this run; every matrix row needs both phases`);
     const present = await policiesPresent(e2e.kube, NS.app);
     if (present.length) throw new Error(`a TracingPolicyNamespaced is already in ${NS.app}: ${present.join(", ")}; the suite must start from the cluster without it`);
     s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "enforcement");
@@ -111,7 +114,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
         if (podBefore && tetragon) {
           podAfter ??= await observePod().catch(() => undefined);
           const written = await writeEnforcementEvidence(e2e.evidence, s, extras());
-          await e2e.evidence.verdicts("enforcement", judgeEnforcement(written));
+          await e2e.evidence.verdicts(enforcementFamily.id, judgeEnforcement(written));
         }
       }
     }

@@ -1,6 +1,6 @@
 import type { ExpectedAlert, FalcoExpectation } from "../../attack/catalogue.ts";
 import { normaliseCmdline, type AttemptRecord, type PodIdentity } from "../../attack/attempt.ts";
-import type { FalcoAlert } from "../../falco/alert.ts";
+import { isMarker, type FalcoAlert } from "../../falco/alert.ts";
 
 /**
  * The Falco judge: pure. It attributes alerts to attempts by pod (name or
@@ -8,7 +8,6 @@ import type { FalcoAlert } from "../../falco/alert.ts";
  * checks rule, priority and output fields. An alert outside an attempt's
  * window never counts for it, so a stale alert cannot satisfy a later attempt.
  */
-export const MARKER_RULE = "SecretProof - Stream Liveness Marker";
 export const READ_RULE = "SecretProof - Secret File Read";
 
 export interface FalcoJudgeOptions {
@@ -48,7 +47,7 @@ export function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs:
 /** The time of the marker alert carrying `nonce`, if it arrived. */
 export function barrierTime(alerts: readonly FalcoAlert[], nonce: string | undefined): number | undefined {
   if (!nonce) return undefined;
-  const m = alerts.find((a) => a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce));
+  const m = alerts.find((a) => isMarker(a, nonce));
   return m?.timeMs;
 }
 

@@ -1,9 +1,14 @@
-import type { AttackSession } from "../../attack/session.ts";
+import type { AppProbe } from "../../attack/app-probe.ts";
+import type { AttemptRecord, PodIdentity } from "../../attack/attempt.ts";
+import type { MarkerTiming } from "../../attack/clock.ts";
 import type { LoginProof } from "../../attack/login.ts";
-import { detectionMatrixFiles } from "./matrix.ts";
-import { FILES, detectionSlackMs, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "./judge.ts";
+import type { AttackSession } from "../../attack/session.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
-import { parseFalcoStream } from "../../falco/alert.ts";
+import { eventDrops, parseFalcoStream } from "../../falco/alert.ts";
+import { jsonl, type BundleView } from "../registry.ts";
+import { detectionSlackMs, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "./judge.ts";
+import { LAYOUT } from "./layout.ts";
+import { detectionMatrixFiles } from "./matrix.ts";
 
 export interface DetectionExtras {
   catalogue: RunCatalogue;
@@ -13,7 +18,7 @@ export interface DetectionExtras {
 }
 
 /**
- * Writes the detection suite's evidence (layout in harness/claims/detection/judge.ts)
+ * Writes the detection suite's evidence (layout.ts)
  * and returns it as the judge will read it back: the alerts are re-parsed from
  * the very lines written, so the suite and `secretproof verify` judge the same input.
  */
@@ -21,16 +26,16 @@ export async function writeDetectionEvidence(w: ArtifactWriter, s: AttackSession
   const raw = s.falco.rawLines();
   const text = raw.length ? `${raw.join("\n")}\n` : "";
   const probes = s.traffic.probes();
-  await w.write(FILES.catalogue, x.catalogue);
-  await w.write(FILES.rules, x.priorities);
-  await w.write(FILES.pod, s.pod);
-  await w.write(FILES.attempts, s.attempts.map((a) => JSON.stringify(a)).join("\n") + "\n");
-  await w.write(FILES.alerts, text);
-  await w.write(FILES.stream, s.falco.stats());
-  await w.write(FILES.barriers, s.barriers);
-  await w.write(FILES.probes, probes.map((p) => JSON.stringify(p)).join("\n") + "\n");
-  if (x.quiet) await w.write(FILES.quiet, x.quiet);
-  if (x.login) await w.write(FILES.login, x.login);
+  await w.write(LAYOUT.catalogue, x.catalogue);
+  await w.write(LAYOUT.rules, x.priorities);
+  await w.write(LAYOUT.pod, s.pod);
+  await w.write(LAYOUT.attempts, s.attempts.map((a) => JSON.stringify(a)).join("\n") + "\n");
+  await w.write(LAYOUT.alerts, text);
+  await w.write(LAYOUT.stream, s.falco.stats());
+  await w.write(LAYOUT.barriers, s.barriers);
+  await w.write(LAYOUT.probes, probes.map((p) => JSON.stringify(p)).join("\n") + "\n");
+  if (x.quiet) await w.write(LAYOUT.quiet, x.quiet);
+  if (x.login) await w.write(LAYOUT.login, x.login);
   const ev = sessionEvidence(s, x, text, probes);
   for (const [path, row] of detectionMatrixFiles(ev)) await w.write(path, row);
   return ev;
@@ -50,10 +55,27 @@ export function sessionEvidence(
     pod: s.pod,
     attempts: s.attempts,
     alerts: stream.alerts,
-    drops: stream.internal.filter((a) => /event drop/i.test(a.rule)).length,
+    drops: eventDrops(stream.internal),
     probes,
     quiet: x.quiet,
     login: x.login,
     slackMs: detectionSlackMs(s.barriers),
+  };
+}
+
+/** Reads the detection evidence back from a bundle (pure: the view is already loaded). */
+export function loadDetectionEvidence(b: BundleView): DetectionEvidence {
+  const stream = parseFalcoStream(b.text(LAYOUT.alerts));
+  return {
+    catalogue: b.json<RunCatalogue>(LAYOUT.catalogue),
+    priorities: b.json<Record<string, string>>(LAYOUT.rules),
+    pod: b.json<PodIdentity>(LAYOUT.pod),
+    attempts: jsonl<AttemptRecord>(b.text(LAYOUT.attempts)),
+    alerts: stream.alerts,
+    drops: eventDrops(stream.internal),
+    probes: b.has(LAYOUT.probes) ? jsonl<AppProbe>(b.text(LAYOUT.probes)) : [],
+    quiet: b.has(LAYOUT.quiet) ? b.json<QuietWindow>(LAYOUT.quiet) : undefined,
+    login: b.has(LAYOUT.login) ? b.json<LoginProof>(LAYOUT.login) : undefined,
+    slackMs: detectionSlackMs(b.has(LAYOUT.barriers) ? b.json<MarkerTiming[]>(LAYOUT.barriers) : []),
   };
 }

@@ -3,41 +3,11 @@ import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../../att
 import type { Attack } from "../../attack/catalogue.ts";
 import { clockSlackMs, type MarkerTiming } from "../../attack/clock.ts";
 import { loginProblems, type LoginProof } from "../../attack/login.ts";
-import { parseFalcoStream, type FalcoAlert } from "../../falco/alert.ts";
-import { detectionMatrix } from "./matrix.ts";
-import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./alerts.ts";
-import type { BundleView, ClaimFamily } from "../registry.ts";
+import type { FalcoAlert } from "../../falco/alert.ts";
+import { jsonl } from "../registry.ts";
 import { verdict, type ClaimId, type Verdict } from "../verdict.ts";
-
-/**
- * Evidence layout of the detection suite (F1, F2), inside the run directory:
- *
- *   detection/catalogue.json     the catalogue entries as run (environment overrides applied) + environment
- *   detection/rules.json         rule name -> priority as Falco's JSON spells it
- *   detection/pod.json           the app pod (name, uid, container id, image)
- *   detection/attempts.jsonl     one AttemptRecord per line, output redacted
- *   detection/falco-alerts.jsonl the raw Falco JSON lines of our rules and Falco's internal alerts
- *   detection/falco-stream.json  stream statistics: lines, non-JSON, invalid, dropped
- *   detection/barriers.json      marker barriers (liveness, after each attempt, after the quiet window)
- *   detection/app-probes.jsonl   every request to the app during the suite
- *   detection/quiet-window.json  the window with app traffic and no attack (negative control)
- *   detection/login.json         the stolen credential's login proof (no password in it)
- *   matrix/detection/<id>.json   one attack-matrix row per catalogue entry, derived from the above (detection-matrix.ts)
- *   verdicts/detection.json      the verdicts, as judgeDetection computes them from the above
- */
-export const DETECTION_DIR = "detection";
-export const FILES = {
-  catalogue: `${DETECTION_DIR}/catalogue.json`,
-  rules: `${DETECTION_DIR}/rules.json`,
-  pod: `${DETECTION_DIR}/pod.json`,
-  attempts: `${DETECTION_DIR}/attempts.jsonl`,
-  alerts: `${DETECTION_DIR}/falco-alerts.jsonl`,
-  stream: `${DETECTION_DIR}/falco-stream.json`,
-  barriers: `${DETECTION_DIR}/barriers.json`,
-  probes: `${DETECTION_DIR}/app-probes.jsonl`,
-  quiet: `${DETECTION_DIR}/quiet-window.json`,
-  login: `${DETECTION_DIR}/login.json`,
-} as const;
+import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./alerts.ts";
+import { LAYOUT } from "./layout.ts";
 
 export interface QuietWindow {
   startMs: number;
@@ -88,7 +58,7 @@ export function judgeDetectionAttempt(a: Attack, attempt: AttemptRecord | undefi
     out.length ? `outcome: ${out.join("; ")}` : `outcome: exit ${attempt.exitCode}, ${attempt.stdoutBytes} bytes of stdout, as declared`,
     ...f.reasons,
   ];
-  return verdict(claim, ok, reasons, [FILES.attempts, FILES.alerts], { subject: a.id });
+  return verdict(claim, ok, reasons, [LAYOUT.attempts, LAYOUT.alerts], { subject: a.id });
 }
 
 /**
@@ -104,7 +74,7 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   let ok: boolean | "inconclusive" = byApp.length === 0;
   if (byApp.length) reasons.push(`${byApp.length} READ alert(s) from the app itself (first at ${byApp[0]?.time})`);
   const q = ev.quiet;
-  if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [FILES.quiet], { subject: "app-own-reads" });
+  if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [LAYOUT.quiet], { subject: "app-own-reads" });
   const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
   const inQuiet = reads.filter((x) => inWindow(x, q.startMs, q.endMs, ev.slackMs));
   const b = barrierTime(ev.alerts, q.barrier);
@@ -119,15 +89,15 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
     if (ok === true) ok = "inconclusive";
     reasons.push("no barrier after the quiet window: absence of alerts is not proven");
   } else reasons.push("no READ alert in the quiet window, settled by a barrier");
-  return verdict("F1", ok, reasons, [FILES.alerts, FILES.probes, FILES.quiet], { subject: "app-own-reads" });
+  return verdict("F1", ok, reasons, [LAYOUT.alerts, LAYOUT.probes, LAYOUT.quiet], { subject: "app-own-reads" });
 }
 
 export function judgeLogin(login: LoginProof | undefined): Verdict {
-  if (!login) return verdict("F1", "inconclusive", ["no stolen credential was tried against Postgres"], [FILES.login], { subject: "stolen-credential-login" });
+  if (!login) return verdict("F1", "inconclusive", ["no stolen credential was tried against Postgres"], [LAYOUT.login], { subject: "stolen-credential-login" });
   const p = loginProblems(login);
   const user = login.attempts.find((x) => x.ok)?.user;
   const reasons = p.length ? p : [`the password ${login.attack} read logged in to Postgres as ${user}; a wrong password for the same user was refused`];
-  return verdict("F1", p.length === 0, reasons, [FILES.login], { subject: "stolen-credential-login" });
+  return verdict("F1", p.length === 0, reasons, [LAYOUT.login], { subject: "stolen-credential-login" });
 }
 
 /** Every F1/F2 verdict from the suite's evidence. */
@@ -140,10 +110,6 @@ export function judgeDetection(ev: DetectionEvidence): Verdict[] {
   ];
 }
 
-export function jsonl<T>(text: string): T[] {
-  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T);
-}
-
 /**
  * Catalogue entries phase 1 never attempted, from its recorded attempts
  * (detection/attempts.jsonl). Phase 2 starts only when this is empty: each
@@ -153,28 +119,3 @@ export function missingDetectionAttempts(attackIds: readonly string[], attemptsJ
   const ran = new Set(jsonl<AttemptRecord>(attemptsJsonl).filter((x) => x.phase === "detection").map((x) => x.attack));
   return attackIds.filter((id) => !ran.has(id));
 }
-
-/** Reads the detection evidence back from a bundle (pure: the view is already loaded). */
-export function loadDetectionEvidence(b: BundleView): DetectionEvidence {
-  const stream = parseFalcoStream(b.text(FILES.alerts));
-  return {
-    catalogue: b.json<RunCatalogue>(FILES.catalogue),
-    priorities: b.json<Record<string, string>>(FILES.rules),
-    pod: b.json<PodIdentity>(FILES.pod),
-    attempts: jsonl<AttemptRecord>(b.text(FILES.attempts)),
-    alerts: stream.alerts,
-    drops: stream.internal.filter((x) => /event drop/i.test(x.rule)).length,
-    probes: b.has(FILES.probes) ? jsonl<AppProbe>(b.text(FILES.probes)) : [],
-    quiet: b.has(FILES.quiet) ? b.json<QuietWindow>(FILES.quiet) : undefined,
-    login: b.has(FILES.login) ? b.json<LoginProof>(FILES.login) : undefined,
-    slackMs: detectionSlackMs(b.has(FILES.barriers) ? b.json<MarkerTiming[]>(FILES.barriers) : []),
-  };
-}
-
-export const detectionFamily: ClaimFamily = {
-  id: "detection",
-  claims: ["F1", "F2"],
-  rejudge: (bundle) => judgeDetection(loadDetectionEvidence(bundle)),
-  matrix: (bundle) => detectionMatrix(loadDetectionEvidence(bundle)),
-};
-

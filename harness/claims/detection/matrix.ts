@@ -1,16 +1,18 @@
 import type { AttemptRecord } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
 import { describeCommand } from "../../core/command-line.ts";
-import { type MatrixRow, matrixArtifactPath } from "../matrix.ts";
-import { FILES, type DetectionEvidence } from "./judge.ts";
-import { MARKER_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./alerts.ts";
+import { MARKER_RULE } from "../../falco/alert.ts";
+import { matrixArtifactPath } from "../matrix.ts";
+import type { MatrixRow } from "../registry.ts";
+import { barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./alerts.ts";
+import type { DetectionEvidence } from "./judge.ts";
+import { ID, LAYOUT } from "./layout.ts";
 
-/**
+/*
  * The attack matrix rows of the detection suite, derived from the same
  * evidence the F1/F2 judge reads: no field is filled by hand, so `secretproof
  * verify` can derive them again from the bundle and compare.
  */
-export const DETECTION_FAMILY = "detection";
 
 /** The read method as a person would type it. */
 export function methodOf(a: Pick<Attack, "command" | "tty">): string {
@@ -65,10 +67,10 @@ export function matrixRows(
 }
 
 export function detectionMatrix(ev: DetectionEvidence): MatrixRow[] {
-  return matrixRows(ev.catalogue.attacks, ev.attempts, "detection", (a, at) => ({ ...falcoCells(a, at, ev), evidence: [FILES.attempts, FILES.alerts] }));
+  return matrixRows(ev.catalogue.attacks, ev.attempts, "detection", (a, at) => ({ ...falcoCells(a, at, ev), evidence: [LAYOUT.attempts, LAYOUT.alerts] }));
 }
 
 /** The bundle path each row is written to. */
 export function detectionMatrixFiles(ev: DetectionEvidence): [string, MatrixRow][] {
-  return detectionMatrix(ev).map((r) => [matrixArtifactPath(DETECTION_FAMILY, r.attack), r]);
+  return detectionMatrix(ev).map((r) => [matrixArtifactPath(ID, r.attack), r]);
 }

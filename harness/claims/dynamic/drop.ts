@@ -2,7 +2,8 @@ import { formatMs } from "../../../clusters/duration.ts";
 import { byTime, findRole } from "./login.ts";
 import { revocationProblems } from "./lingering.ts";
 import { identitySequence } from "./serving.ts";
-import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime, vaultClockOffset } from "./time.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "../../vault/expiration.ts";
+import { parseTime, signed, usernameUnixTime, vaultClockOffset } from "./time.ts";
 import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot } from "./types.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 

@@ -1,6 +1,7 @@
 import { formatMs } from "../../../clusters/duration.ts";
 import { findRole } from "./login.ts";
-import { VAULT_EXPIRATION_BUFFER_MS, parseTime, signed, usernameUnixTime } from "./time.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "../../vault/expiration.ts";
+import { parseTime, signed, usernameUnixTime } from "./time.ts";
 import type { AppSample, DynamicParams, LeaseRecord, PgRolesSnapshot } from "./types.ts";
 import { verdict, type Verdict } from "../verdict.ts";
 

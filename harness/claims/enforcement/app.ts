@@ -1,9 +1,10 @@
 import type { AppProbe } from "../../attack/app-probe.ts";
 import { judgeServing } from "../dynamic/serving.ts";
 import type { AppSample, PodSample } from "../dynamic/types.ts";
-import { ENF_FILES, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "./judge.ts";
-import { sigkilledExits } from "./kill.ts";
+import { sigkilledExits } from "../../tetragon/event.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
+import type { EnforcementEvidence, ObservedPod, PhaseWindow } from "./judge.ts";
+import { LAYOUT } from "./layout.ts";
 
 /** The enforcing phase: from the proof of the first kill to the policy's removal (or the attacks' end). */
 export function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {
@@ -56,7 +57,7 @@ export function judgeT2(ev: EnforcementEvidence): Verdict {
   const value: VerdictValue = problems.length ? "fail" : s.verdict;
   const facts = problems.length ? [] : [`every answer came from PID 1; ${n} DB identities: ${s.identities.join(" → ")}; restartCount 0 throughout`];
   const v = worst([value, s.verdict]);
-  return verdict("T2", v === "inconclusive" ? v : v === "pass", [...problems, ...s.reasons, ...facts], [ENF_FILES.probes, ENF_FILES.podBefore, ENF_FILES.podAfter], { subject: "app-unharmed" });
+  return verdict("T2", v === "inconclusive" ? v : v === "pass", [...problems, ...s.reasons, ...facts], [LAYOUT.probes, LAYOUT.podBefore, LAYOUT.podAfter], { subject: "app-unharmed" });
 }
 
 /** T1's other negative control: the policy spares the app's own reads (PID 1) throughout. */
@@ -67,5 +68,5 @@ export function judgeAppReads(ev: EnforcementEvidence): Verdict {
   const reasons = ok
     ? [`all ${probes.length} app requests under enforcement read both secret files and answered 200`]
     : [`${probes.filter((p) => p.status !== 200).length} of ${probes.length} app requests under enforcement failed`];
-  return verdict("T1", ok, reasons, [ENF_FILES.probes], { subject: "app-own-reads-succeed" });
+  return verdict("T1", ok, reasons, [LAYOUT.probes], { subject: "app-own-reads-succeed" });
 }

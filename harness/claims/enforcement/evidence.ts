@@ -1,20 +1,24 @@
+import type { AppProbe } from "../../attack/app-probe.ts";
 import type { AppPodState } from "../../attack/app-pod.ts";
+import type { AttemptRecord } from "../../attack/attempt.ts";
 import type { AttackSession } from "../../attack/session.ts";
-import type { RunCatalogue } from "../detection/judge.ts";
-import { enforcementMatrixFiles } from "./matrix.ts";
-import { ENF_FILES, enforcementSlackMs, killOptions, type EnforcementEvidence, type PhaseWindow } from "./judge.ts";
-import { judgeKill } from "./kill.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
 import { parseFalcoStream } from "../../falco/alert.ts";
 import type { TetragonCollector } from "../../tetragon/collector.ts";
 import type { EnforcingProof } from "../../tetragon/enforcing.ts";
 import { parseTetragonStream } from "../../tetragon/event.ts";
-import { policyText } from "../../tetragon/policy.ts";
+import type { RunCatalogue } from "../detection/judge.ts";
+import { jsonl, type BundleView } from "../registry.ts";
+import { enforcementSlackMs, timeToKill, type BarrierSeen, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "./judge.ts";
+import { LAYOUT } from "./layout.ts";
+import { enforcementMatrixFiles } from "./matrix.ts";
 
 export interface EnforcementExtras {
   catalogue: RunCatalogue;
   priorities: Record<string, string>;
   tetragon: TetragonCollector;
+  /** The TracingPolicyNamespaced as applied (fixtures/tetragon/). */
+  policy: string;
   podBefore: AppPodState;
   podAfter?: AppPodState;
   proof?: EnforcingProof;
@@ -40,34 +44,44 @@ export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtra
   };
 }
 
-/** Per killed method: harness round trip, and kill timing from Tetragon's events. */
-export function timeToKill(ev: EnforcementEvidence): object[] {
-  return ev.attempts
-    .filter((a) => a.phase === "enforcement")
-    .map((a) => {
-      const k = judgeKill(a, ev.events, killOptions(ev));
-      return { attack: a.attack, exitCode: a.exitCode, attemptMs: a.endMs - a.startMs, killed: k.killed, startToExitMs: k.timeToKillMs, execToDeathMs: k.execToDeathMs };
-    });
-}
-
-/** Writes the enforcement evidence (layout in harness/claims/enforcement/judge.ts) and returns it as judged. */
+/** Writes the enforcement evidence (layout.ts) and returns it as judged. */
 export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSession, x: EnforcementExtras): Promise<EnforcementEvidence> {
   const ev = sessionEnforcementEvidence(s, x);
-  await w.write(ENF_FILES.catalogue, x.catalogue);
-  await w.write(ENF_FILES.rules, x.priorities);
-  await w.write(ENF_FILES.policy, policyText());
-  if (x.proof) await w.write(ENF_FILES.policyStatus, x.proof);
-  await w.write(ENF_FILES.podBefore, x.podBefore);
-  if (x.podAfter) await w.write(ENF_FILES.podAfter, x.podAfter);
-  await w.write(ENF_FILES.attempts, lines(s.attempts));
-  await w.write(ENF_FILES.alerts, lines(s.falco.rawLines()));
-  await w.write(ENF_FILES.falcoStream, s.falco.stats());
-  await w.write(ENF_FILES.events, lines(x.tetragon.rawLines()));
-  await w.write(ENF_FILES.tetragonStream, x.tetragon.stats());
-  await w.write(ENF_FILES.barriers, s.barriers);
-  await w.write(ENF_FILES.probes, lines(s.traffic.probes()));
-  await w.write(ENF_FILES.phase, x.phase);
-  await w.write(ENF_FILES.timeToKill, timeToKill(ev));
+  await w.write(LAYOUT.catalogue, x.catalogue);
+  await w.write(LAYOUT.rules, x.priorities);
+  await w.write(LAYOUT.policy, x.policy);
+  if (x.proof) await w.write(LAYOUT.policyStatus, x.proof);
+  await w.write(LAYOUT.podBefore, x.podBefore);
+  if (x.podAfter) await w.write(LAYOUT.podAfter, x.podAfter);
+  await w.write(LAYOUT.attempts, lines(s.attempts));
+  await w.write(LAYOUT.alerts, lines(s.falco.rawLines()));
+  await w.write(LAYOUT.falcoStream, s.falco.stats());
+  await w.write(LAYOUT.events, lines(x.tetragon.rawLines()));
+  await w.write(LAYOUT.tetragonStream, x.tetragon.stats());
+  await w.write(LAYOUT.barriers, s.barriers);
+  await w.write(LAYOUT.probes, lines(s.traffic.probes()));
+  await w.write(LAYOUT.phase, x.phase);
+  await w.write(LAYOUT.timeToKill, timeToKill(ev));
   for (const [path, row] of enforcementMatrixFiles(ev)) await w.write(path, row);
   return ev;
+}
+
+/** Reads the enforcement evidence back from a bundle (pure: the view is already loaded). */
+export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
+  const catalogue = b.json<RunCatalogue>(LAYOUT.catalogue);
+  const podBefore = b.json<ObservedPod>(LAYOUT.podBefore);
+  const barriers = b.json<BarrierSeen[]>(LAYOUT.barriers);
+  return {
+    catalogue,
+    priorities: b.json<Record<string, string>>(LAYOUT.rules),
+    podBefore,
+    podAfter: b.has(LAYOUT.podAfter) ? b.json<ObservedPod>(LAYOUT.podAfter) : undefined,
+    attempts: jsonl<AttemptRecord>(b.text(LAYOUT.attempts)),
+    alerts: parseFalcoStream(b.text(LAYOUT.alerts)).alerts,
+    events: parseTetragonStream(b.text(LAYOUT.events), podBefore.namespace).events,
+    barriers,
+    probes: b.has(LAYOUT.probes) ? jsonl<AppProbe>(b.text(LAYOUT.probes)) : [],
+    phase: b.json<PhaseWindow>(LAYOUT.phase),
+    slackMs: enforcementSlackMs(barriers),
+  };
 }

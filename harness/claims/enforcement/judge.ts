@@ -3,54 +3,14 @@ import type { AppProbe } from "../../attack/app-probe.ts";
 import { outcomeProblems, type AttemptRecord } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
 import { clockSlackMs } from "../../attack/clock.ts";
-import { parseFalcoStream, type FalcoAlert } from "../../falco/alert.ts";
+import type { FalcoAlert } from "../../falco/alert.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../tetragon/event-cache.ts";
-import { parseTetragonStream, type TetragonEvent } from "../../tetragon/event.ts";
-import { jsonl, type RunCatalogue } from "../detection/judge.ts";
-import { judgeAppReads, judgeT2 } from "./app.ts";
-import { enforcementMatrix } from "./matrix.ts";
+import { sigkilledExits, type TetragonEvent } from "../../tetragon/event.ts";
 import { barrierTime, judgeFalcoAttempt } from "../detection/alerts.ts";
-import type { BundleView, ClaimFamily } from "../registry.ts";
-import { judgeKill, killsInWindow, sigkilledExits, type KillJudgeOptions } from "./kill.ts";
+import { SLACK_MS, type RunCatalogue } from "../detection/judge.ts";
 import { verdict, type Verdict } from "../verdict.ts";
-
-/**
- * Evidence layout of the enforcement suite (T1, T2, T3), inside the run directory:
- *
- *   enforcement/catalogue.json        the catalogue entries as run, and the environment
- *   enforcement/rules.json            Falco rule name -> JSON priority
- *   enforcement/policy.yaml           the TracingPolicyNamespaced as applied
- *   enforcement/policy-status.json    proof it was enforcing: canary reads up to the first kill, tetra's status
- *   enforcement/pod-before.json       the app pod before the policy (uid, restartCount, container id)
- *   enforcement/pod-after.json        the same pod after the policy was removed
- *   enforcement/attempts.jsonl        every attempt (phase "enforcement", then "restored"), output redacted
- *   enforcement/falco-alerts.jsonl    raw Falco JSON lines of our rules (and Falco internal alerts)
- *   enforcement/tetragon-events.jsonl raw Tetragon JSON events of the app namespace
- *   enforcement/barriers.json         marker barriers across both streams
- *   enforcement/app-probes.jsonl      every request to the app during the suite
- *   enforcement/phase.json            when the policy was proven enforcing, when attacks ended, when it was removed
- *   enforcement/time-to-kill.json     per method: attempt start to exit, kill event timing (derived, for reading)
- *   matrix/enforcement/<id>.json      one attack-matrix row per catalogue entry, derived from the above (enforcement-matrix.ts)
- *   verdicts/enforcement.json         the verdicts, as judgeEnforcement computes them from the above
- */
-const D = "enforcement";
-export const ENF_FILES = {
-  catalogue: `${D}/catalogue.json`,
-  rules: `${D}/rules.json`,
-  policy: `${D}/policy.yaml`,
-  policyStatus: `${D}/policy-status.json`,
-  podBefore: `${D}/pod-before.json`,
-  podAfter: `${D}/pod-after.json`,
-  attempts: `${D}/attempts.jsonl`,
-  alerts: `${D}/falco-alerts.jsonl`,
-  falcoStream: `${D}/falco-stream.json`,
-  events: `${D}/tetragon-events.jsonl`,
-  tetragonStream: `${D}/tetragon-stream.json`,
-  barriers: `${D}/barriers.json`,
-  probes: `${D}/app-probes.jsonl`,
-  phase: `${D}/phase.json`,
-  timeToKill: `${D}/time-to-kill.json`,
-} as const;
+import { judgeKill, killsInWindow, type KillJudgeOptions } from "./kill.ts";
+import { LAYOUT } from "./layout.ts";
 
 export interface PhaseWindow {
   policy: string;
@@ -75,12 +35,9 @@ export interface BarrierSeen {
   seen: Record<string, number>;
 }
 
-/** The slack of bundles recorded before barriers kept their exec end; newer ones measure it. */
-export const ENF_SLACK_MS = 50;
-
-/** The attempt-window slack both streams' markers prove (harness/attack/clock.ts), or ENF_SLACK_MS without timed markers. */
+/** The attempt-window slack both streams' markers prove (harness/attack/clock.ts), or SLACK_MS without timed markers. */
 export function enforcementSlackMs(barriers: readonly BarrierSeen[]): number {
-  return clockSlackMs(barriers, ["falco", "tetragon"], ENF_SLACK_MS);
+  return clockSlackMs(barriers, ["falco", "tetragon"], SLACK_MS);
 }
 
 /** A pod state as the enforcement suite records it; `at` is when it was observed (harness clock). */
@@ -163,14 +120,14 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
       reasons.push(late);
     } else reasons.push(ev.phase.recheckAfterMs === undefined ? "spared, as declared: no SIGKILL event up to the barrier" : `spared, as declared: no SIGKILL event up to the re-check ${ev.phase.recheckAfterMs} ms after the attempt`);
   }
-  return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: a.id });
+  return verdict("T1", ok, reasons, [LAYOUT.attempts, LAYOUT.events], { subject: a.id });
 }
 
 /** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
 export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
   const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), { slackMs: ev.slackMs, priorities: ev.priorities });
-  return verdict("T3", f.ok, f.reasons, [ENF_FILES.alerts], { subject: a.id });
+  return verdict("T3", f.ok, f.reasons, [LAYOUT.alerts], { subject: a.id });
 }
 
 /** T1's negative control: after the policy is removed, a read succeeds again with no kill. */
@@ -180,43 +137,15 @@ export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefin
   const k = judgeKill(at, ev.events, killOptions(ev));
   const ok = out.length === 0 && !k.killed;
   const reasons = ok ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`] : [...out, ...(k.killed ? k.reasons : [])];
-  return verdict("T1", ok, reasons, [ENF_FILES.attempts, ENF_FILES.events], { subject: "restored-after-removal" });
+  return verdict("T1", ok, reasons, [LAYOUT.attempts, LAYOUT.events], { subject: "restored-after-removal" });
 }
 
-export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
-  const enforced = new Map(ev.attempts.filter((x) => x.phase === "enforcement").map((x) => [x.attack, x]));
-  const restored = ev.attempts.find((x) => x.phase === "restored");
-  const out: Verdict[] = [];
-  for (const a of ev.catalogue.attacks) out.push(judgeT1(a, enforced.get(a.id), ev));
-  out.push(judgeAppReads(ev));
-  out.push(judgeRestored(ev.catalogue.attacks.find((a) => a.id === restored?.attack), restored, ev));
-  out.push(judgeT2(ev));
-  for (const a of ev.catalogue.attacks.filter((x) => x.enforcement.tetragon === "kill")) out.push(judgeT3(a, enforced.get(a.id), ev));
-  return out;
+/** Per killed method: harness round trip, and kill timing from Tetragon's events (time-to-kill.json, for reading). */
+export function timeToKill(ev: EnforcementEvidence): object[] {
+  return ev.attempts
+    .filter((a) => a.phase === "enforcement")
+    .map((a) => {
+      const k = judgeKill(a, ev.events, killOptions(ev));
+      return { attack: a.attack, exitCode: a.exitCode, attemptMs: a.endMs - a.startMs, killed: k.killed, startToExitMs: k.timeToKillMs, execToDeathMs: k.execToDeathMs };
+    });
 }
-
-export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
-  const catalogue = b.json<RunCatalogue>(ENF_FILES.catalogue);
-  const podBefore = b.json<ObservedPod>(ENF_FILES.podBefore);
-  const barriers = b.json<BarrierSeen[]>(ENF_FILES.barriers);
-  return {
-    catalogue,
-    priorities: b.json<Record<string, string>>(ENF_FILES.rules),
-    podBefore,
-    podAfter: b.has(ENF_FILES.podAfter) ? b.json<ObservedPod>(ENF_FILES.podAfter) : undefined,
-    attempts: jsonl<AttemptRecord>(b.text(ENF_FILES.attempts)),
-    alerts: parseFalcoStream(b.text(ENF_FILES.alerts)).alerts,
-    events: parseTetragonStream(b.text(ENF_FILES.events), podBefore.namespace).events,
-    barriers,
-    probes: b.has(ENF_FILES.probes) ? jsonl<AppProbe>(b.text(ENF_FILES.probes)) : [],
-    phase: b.json<PhaseWindow>(ENF_FILES.phase),
-    slackMs: enforcementSlackMs(barriers),
-  };
-}
-
-export const enforcementFamily: ClaimFamily = {
-  id: "enforcement",
-  claims: ["T1", "T2", "T3"],
-  rejudge: (bundle) => judgeEnforcement(loadEnforcementEvidence(bundle)),
-  matrix: (bundle) => enforcementMatrix(loadEnforcementEvidence(bundle)),
-};

@@ -1,5 +1,5 @@
-import type { AttemptRecord, PodIdentity } from "../../attack/attempt.ts";
-import type { TetragonEvent, TetragonProcess } from "../../tetragon/event.ts";
+import type { AttemptRecord } from "../../attack/attempt.ts";
+import { fromPodProcess, type TetragonEvent, type TetragonProcess } from "../../tetragon/event.ts";
 
 /**
  * The Tetragon judge: pure. A kill is proven by a process_exit with signal
@@ -31,12 +31,6 @@ export interface KillResult {
   /** Exit event time minus the process's start_time (both kernel clock). */
   execToDeathMs?: number;
   reasons: string[];
-}
-
-export function fromPodProcess(p: TetragonProcess, pod: PodIdentity): boolean {
-  const cid = p.pod?.container?.id?.replace(/^[a-z]+:\/\//, "");
-  if (cid && cid === pod.containerId) return true;
-  return p.pod?.name === pod.name && p.pod?.namespace === pod.namespace;
 }
 
 function sameProcess(a: TetragonProcess, b: TetragonProcess): boolean {
@@ -85,12 +79,4 @@ export function judgeKill(attempt: AttemptRecord, events: readonly TetragonEvent
     execToDeathMs: exitMs !== undefined && started !== undefined ? exitMs - started : undefined,
     reasons,
   };
-}
-
-/** Any process of the pod killed with SIGKILL in [fromMs, toMs] (e.g. the app itself, container pid 1). */
-export function sigkilledExits(events: readonly TetragonEvent[], pod: PodIdentity, fromMs: number, toMs: number): Extract<TetragonEvent, { kind: "exit" }>[] {
-  return events.filter(
-    (e): e is Extract<TetragonEvent, { kind: "exit" }> =>
-      e.kind === "exit" && e.signal === "SIGKILL" && e.timeMs >= fromMs && e.timeMs <= toMs && fromPodProcess(e.process, pod),
-  );
 }

@@ -1,7 +1,9 @@
-import { type MatrixRow, matrixArtifactPath } from "../matrix.ts";
 import { matrixRows, roundMs } from "../detection/matrix.ts";
-import { ENF_FILES, killOptions, type EnforcementEvidence } from "./judge.ts";
+import { matrixArtifactPath } from "../matrix.ts";
+import type { MatrixRow } from "../registry.ts";
+import { killOptions, type EnforcementEvidence } from "./judge.ts";
 import { judgeKill } from "./kill.ts";
+import { ID, LAYOUT } from "./layout.ts";
 
 /**
  * The attack matrix rows of the enforcement suite, derived from the same
@@ -10,8 +12,6 @@ import { judgeKill } from "./kill.ts";
  * same exec_id), the attempt's exit code, and the time from the attempt's
  * start to that exit event. The Falco cells are the detection suite's.
  */
-export const ENFORCEMENT_FAMILY = "enforcement";
-
 export function enforcementMatrix(ev: EnforcementEvidence): MatrixRow[] {
   return matrixRows(ev.catalogue.attacks, ev.attempts, "enforcement", (_a, at) => {
     const k = judgeKill(at, ev.events, killOptions(ev));
@@ -19,11 +19,11 @@ export function enforcementMatrix(ev: EnforcementEvidence): MatrixRow[] {
       tetragonKilled: k.killed,
       exitCode: at.exitCode,
       timeToKillMs: k.timeToKillMs === undefined ? null : roundMs(k.timeToKillMs),
-      evidence: [ENF_FILES.attempts, ENF_FILES.events],
+      evidence: [LAYOUT.attempts, LAYOUT.events],
     };
   });
 }
 
 export function enforcementMatrixFiles(ev: EnforcementEvidence): [string, MatrixRow][] {
-  return enforcementMatrix(ev).map((r) => [matrixArtifactPath(ENFORCEMENT_FAMILY, r.attack), r]);
+  return enforcementMatrix(ev).map((r) => [matrixArtifactPath(ID, r.attack), r]);
 }

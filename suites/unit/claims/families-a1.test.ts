@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { a1EncryptionFamily, pickKey } from "../../../harness/claims/a1-encryption/family.ts";
-import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
 import { LAYOUT } from "../../../harness/claims/a1-encryption/layout.ts";
 import { parseEncryptionKeyFile } from "../../../harness/claims/a1-encryption/key-file.ts";
 import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { a2NoSecretsFamily } from "../../../harness/claims/a2-no-secrets/family.ts";
 import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets/judge.ts";
-import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
 import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
 import { A2_PLANT } from "../../../harness/claims/a2-no-secrets/collect.ts";
 import { writeA2Evidence } from "../../../harness/claims/a2-no-secrets/evidence.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { judgeKill, sigkilledExits } from "../../../harness/claims/enforcement/kill.ts";
-import { parseProtoTime, parseTetragonStream } from "../../../harness/tetragon/event.ts";
+import { judgeKill } from "../../../harness/claims/enforcement/kill.ts";
+import { parseProtoTime, parseTetragonStream, sigkilledExits } from "../../../harness/tetragon/event.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
 import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";
 
