@@ -234,7 +234,7 @@ export function enforcementSetupMs(p: Profile): number {
   const ms = (d: Duration) => toMs(d);
   const live = ms(p.waits.streamLive) + ms(p.waits.alertWait);
   return (
-    live + // Falco's alert stream proven live (harness/falco/liveness.ts)
+    live + // Falco's alert stream proven live (harness/attack/falco-liveness.ts)
     live + // Tetragon's event stream proven live
     ms(p.waits.policyEnforcing) + ms(p.waits.command) + // the policy proven enforcing, and its last canary read
     ms(p.waits.command) // the app's survival check: one request after the policy loaded

@@ -1,11 +1,11 @@
 import { toMs } from "../../clusters/duration.ts";
 import { waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import type { PodIdentity } from "../attack/attempt.ts";
-import { barrier, type BarrierRecord } from "../attack/barrier.ts";
+import type { PodIdentity } from "./attempt.ts";
+import { barrier, type BarrierRecord } from "./barrier.ts";
 import type { Profile } from "../profile.ts";
-import type { FalcoCollector } from "./collector.ts";
-import { assertFalcoRunsAllRules } from "./running-config.ts";
+import type { FalcoCollector } from "../falco/collector.ts";
+import { assertFalcoRunsAllRules } from "../falco/running-config.ts";
 
 /**
  * Proves the alert stream is live before the first attack: a marker exec in

@@ -4,7 +4,7 @@ import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 import { eventDrops } from "../falco/alert.ts";
 import { startFalcoCollector, type FalcoCollector } from "../falco/collector.ts";
-import { confirmFalcoLive } from "../falco/liveness.ts";
+import { confirmFalcoLive } from "./falco-liveness.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { portForward, type PortForward } from "../kube/port-forward.ts";
 import type { Profile } from "../profile.ts";

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { versions } from "../../clusters/versions.ts";
 import type { Profile } from "../profile.ts";
-import { planProblems } from "../schemas/check-plan.ts";
+import { planProblems } from "./check-plan.ts";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { loadFalcoRules, vaultBinding } from "./external.ts";
 import { topoOrder } from "./graph.ts";

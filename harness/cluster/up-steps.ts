@@ -10,7 +10,7 @@ import { clusterExists, createOrReuseCluster } from "../kind/kind.ts";
 import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import { connectKube } from "../kube/client.ts";
 import { kubectl } from "../kube/kubectl.ts";
-import { planProblems } from "../schemas/check-plan.ts";
+import { planProblems } from "./check-plan.ts";
 import { configureVault } from "../vault/configure.ts";
 import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
 import { kindReuseProblem } from "./kind-reuse.ts";

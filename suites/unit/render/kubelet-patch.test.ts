@@ -10,7 +10,7 @@ import { toSeconds } from "../../../clusters/duration.ts";
 import { renderStack } from "../../../harness/cluster/render-command.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { kubeletConfigurationPatchSchema } from "../../../harness/schemas/kubelet.ts";
-import { planProblems } from "../../../harness/schemas/check-plan.ts";
+import { planProblems } from "../../../harness/cluster/check-plan.ts";
 import { schemaProblems } from "../../../harness/schemas/validate.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 
