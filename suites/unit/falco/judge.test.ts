@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/detection/alerts.ts";
+import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
 import { T0, alertLine, attempt, markerLine } from "./samples.ts";
 
 const READ = "SecretProof - Secret File Read";
 const SHELL = "SecretProof - Interactive Shell Spawned";
 const EXFIL = "SecretProof - Exfiltration Tool Spawned";
-const opts = { slackMs: 50, priorities: { [READ]: "Critical", [SHELL]: "Warning", [EXFIL]: "Critical" } };
+const opts = { slackMs: SLACK_MS, priorities: { [READ]: "Critical", [SHELL]: "Warning", [EXFIL]: "Critical" } };
 const expectCat: FalcoExpectation = {
   fires: [{ rule: READ, cmdline: "cat /mnt/secrets/db-password", file: "/mnt/secrets/db-password" }],
   silent: [SHELL, EXFIL],
