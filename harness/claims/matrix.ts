@@ -2,10 +2,10 @@ import { Ajv } from "ajv";
 import type { BundleView, MatrixRow } from "./registry.ts";
 
 /** Where suites record attack-matrix rows inside a bundle: matrix/<family>/<attack>.json. */
-export const MATRIX_DIR = "matrix";
+const MATRIX_DIR = "matrix";
 
 export type MatrixField = Exclude<keyof MatrixRow, "attack" | "evidence">;
-export const MATRIX_FIELDS: readonly MatrixField[] = [
+const MATRIX_FIELDS: readonly MatrixField[] = [
   "method",
   "falcoRule",
   "falcoFired",

@@ -6,11 +6,11 @@ import type { EtcdProbe } from "../../etcd/probe.ts";
 import { kindProbe } from "../../etcd/runners.ts";
 
 /** Where A1 plants its canaries. */
-export const A1_NAMESPACE = "secretproof-a1";
+const A1_NAMESPACE = "secretproof-a1";
 const SECRET = "a1-canary";
 const CONFIGMAP = "a1-control";
 
-export const A1_OBJECTS: ObjectRef[] = [
+const A1_OBJECTS: ObjectRef[] = [
   { kind: "Secret", namespace: A1_NAMESPACE, name: SECRET },
   { kind: "ConfigMap", namespace: A1_NAMESPACE, name: CONFIGMAP },
   { kind: "Namespace", name: A1_NAMESPACE },

@@ -50,7 +50,7 @@ const fail = (r: string): Check => ({ verdict: "fail", reasons: [r] });
 const unsure = (r: string): Check => ({ verdict: "inconclusive", reasons: [r] });
 
 /** Where the canary occurs in `bytes`, in any spelling a store could use (raw, base64, hex, escaped). */
-export function findCanary(bytes: Buffer, canary: string): number {
+function findCanary(bytes: Buffer, canary: string): number {
   const text = bytes.toString("latin1");
   for (const s of secretSpellings(Buffer.from(canary, "utf8"))) {
     const at = text.indexOf(s);

@@ -3,7 +3,7 @@ import type { Kubectl } from "../../kube/kubectl.ts";
 import { deleteArgs, manifest, namespaceObject, secretObject, type ObjectRef } from "../../etcd/canary.ts";
 
 /** Where A2 plants the Secret its scan must find (the negative control). */
-export const A2_NAMESPACE = "secretproof-a2";
+const A2_NAMESPACE = "secretproof-a2";
 export const A2_PLANT = { namespace: A2_NAMESPACE, name: "a2-planted-canary" };
 const A2_OBJECTS: ObjectRef[] = [{ kind: "Secret", ...A2_PLANT }, { kind: "Namespace", name: A2_NAMESPACE }];
 

@@ -5,8 +5,8 @@ import { verdict, type Verdict, type VerdictValue } from "../verdict.ts";
 /** A2: no Kubernetes Secret (or ConfigMap, or pod env) holds the app's DB credential. Pure. */
 
 /** The Secrets Store CSI driver labels Secrets it syncs from a SecretProviderClass's secretObjects. */
-export const CSI_SYNCED_LABEL = "secrets-store.csi.k8s.io/managed";
-export const HELM_RELEASE_TYPE = "helm.sh/release.v1";
+const CSI_SYNCED_LABEL = "secrets-store.csi.k8s.io/managed";
+const HELM_RELEASE_TYPE = "helm.sh/release.v1";
 
 export interface AllowedSecret {
   namespace: string;

@@ -52,7 +52,7 @@ export function listItems(doc: unknown, what: string): Obj[] {
   return doc.items.filter(isObj);
 }
 
-export function refOf(item: Obj): ObjectRef {
+function refOf(item: Obj): ObjectRef {
   const meta = isObj(item.metadata) ? item.metadata : {};
   const s = (v: unknown) => (typeof v === "string" ? v : "");
   return { kind: s(item.kind), namespace: s(meta.namespace), name: s(meta.name) };
@@ -115,7 +115,7 @@ function metaFields(item: Obj): Field[] {
 }
 
 /** Every text-bearing field of an object, decoded the way a reader of the object would see it. */
-export function fieldsOf(item: Obj): Field[] {
+function fieldsOf(item: Obj): Field[] {
   const kind = refOf(item).kind;
   const own = kind === "Secret" ? secretFields(item) : kind === "ConfigMap" ? configMapFields(item) : kind === "Pod" ? podFields(item) : [];
   return [...metaFields(item), ...own];

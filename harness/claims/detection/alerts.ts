@@ -56,7 +56,7 @@ function str(v: unknown): string | undefined {
 }
 
 /** What is wrong with an alert's priority and context fields, compared with the pod it came from. */
-export function alertFieldProblems(a: FalcoAlert, pod: PodIdentity, priority: string | undefined): string[] {
+function alertFieldProblems(a: FalcoAlert, pod: PodIdentity, priority: string | undefined): string[] {
   const f = a.fields;
   const p: string[] = [];
   if (priority && a.priority !== priority) p.push(`priority ${a.priority}, expected ${priority}`);

@@ -15,7 +15,7 @@ import { ID, LAYOUT } from "./layout.ts";
  */
 
 /** The read method as a person would type it. */
-export function methodOf(a: Pick<Attack, "command" | "tty">): string {
+function methodOf(a: Pick<Attack, "command" | "tty">): string {
   const cmd = describeCommand(a.command[0] as string, a.command.slice(1));
   return a.tty ? `${cmd} (on a TTY)` : cmd;
 }
@@ -33,7 +33,7 @@ type FalcoInput = Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "s
  * any alert of ours from the pod), and the time from the attempt's start to
  * the first matching alert's evt.time (`time`).
  */
-export function falcoCells(a: Attack, at: AttemptRecord, ev: FalcoInput): Pick<MatrixRow, "falcoRule" | "falcoFired" | "timeToDetectMs"> {
+function falcoCells(a: Attack, at: AttemptRecord, ev: FalcoInput): Pick<MatrixRow, "falcoRule" | "falcoFired" | "timeToDetectMs"> {
   const opts = { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops };
   const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), opts);
   const rules = [...new Set(a.falco.fires.map((x) => x.rule))];

@@ -16,7 +16,7 @@ import { revokeFailures, type RevokeFailure } from "../../vault/revoke-log.ts";
  * GET sys/leases?type=irrevocable (vault/logical_system_paths.go:3696-3724,
  * logical_system.go:446-473).
  */
-export const VAULT_MAX_REVOKE_ATTEMPTS = 6;
+const VAULT_MAX_REVOKE_ATTEMPTS = 6;
 const RETRIES =
   `retried, attempt n+1 coming (1<<n)·10s ±50% after attempt n, until ${VAULT_MAX_REVOKE_ATTEMPTS} failed attempts make it irrevocable ` +
   "(hashicorp/vault vault/expiration.go:54-58, :270-339)";

@@ -3,7 +3,7 @@ import type { AppSample, PodSample } from "./types.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** A Vault dynamic database user: `v-<display>-<role>-<random>-<unix>`. */
-export const DYNAMIC_IDENTITY = /^v-[A-Za-z0-9_-]+$/;
+const DYNAMIC_IDENTITY = /^v-[A-Za-z0-9_-]+$/;
 
 export interface ServingJudgement {
   verdict: VerdictValue;

@@ -7,12 +7,12 @@ import type { EnforcementEvidence, ObservedPod, PhaseWindow } from "./judge.ts";
 import { LAYOUT } from "./layout.ts";
 
 /** The enforcing phase: from the proof of the first kill to the policy's removal (or the attacks' end). */
-export function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {
+function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {
   return { from: phase.enforcingFromMs, to: phase.removedAtMs ?? phase.attacksEndMs };
 }
 
 /** An app probe as the serving judge reads it; the time comes from `ms`, which `at` only spells out. */
-export function probeSample(p: AppProbe): AppSample {
+function probeSample(p: AppProbe): AppSample {
   return { at: new Date(p.ms).toISOString(), status: p.status, identity: p.dbUser, durationMs: p.durationMs, error: p.error };
 }
 
@@ -21,7 +21,7 @@ export function probeSample(p: AppProbe): AppSample {
  * without `at` is placed where the suite takes it: before the policy is
  * applied (the phase start), and after the phase (its end).
  */
-export function podSamples(before: ObservedPod, after: ObservedPod | undefined, w: { from: number; to: number }): PodSample[] {
+function podSamples(before: ObservedPod, after: ObservedPod | undefined, w: { from: number; to: number }): PodSample[] {
   const sample = (p: ObservedPod, ms: number): PodSample => ({ at: p.at ?? new Date(ms).toISOString(), name: p.name, uid: p.uid, restartCount: p.restartCount });
   return after ? [sample(before, w.from), sample(after, w.to)] : [sample(before, w.from)];
 }

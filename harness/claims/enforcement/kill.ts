@@ -7,7 +7,7 @@ import { fromPodProcess, type TetragonEvent, type TetragonProcess } from "../../
  * policy, never by the kprobe's action alone: in monitor mode Tetragon still
  * reports KPROBE_ACTION_SIGKILL although nothing was killed.
  */
-export const SIGKILL_ACTION = "KPROBE_ACTION_SIGKILL";
+const SIGKILL_ACTION = "KPROBE_ACTION_SIGKILL";
 
 export interface KillJudgeOptions {
   policy: string;
