@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 const VITEST_ONLY_IN_BRIDGE = { group: ["vitest", "vitest/*"], message: "harness/ is a library; only harness/vitest/ may import vitest" };
 
 /** Modules that reach files, processes, the network or a live system: no judge may import one. */
-export const IO_MODULES = [
+const IO_MODULES = [
   "fs",
   "node:fs",
   "fs/promises",
@@ -33,8 +33,8 @@ export const IO_MODULES = [
  * writers and matrix rows do no I/O of their own (a writer is handed its
  * ArtifactWriter); suites/unit/structure/ also checks what they reach.
  */
-export const JUDGE_FILES = ["harness/claims/**/*.ts"];
-export const JUDGE_IO_EXCEPTIONS = ["harness/claims/*/collect*.ts", "harness/claims/*/key-file.ts"];
+const JUDGE_FILES = ["harness/claims/**/*.ts"];
+const JUDGE_IO_EXCEPTIONS = ["harness/claims/*/collect*.ts", "harness/claims/*/key-file.ts"];
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "runs/**", "fixtures/app/**/*.py"] },
