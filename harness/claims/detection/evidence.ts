@@ -18,9 +18,9 @@ export interface DetectionExtras {
 }
 
 /**
- * Writes the detection suite's evidence (layout.ts)
- * and returns it as the judge will read it back: the alerts are re-parsed from
- * the very lines written, so the suite and `secretproof verify` judge the same input.
+ * Writes the detection suite's evidence (layout.ts) and returns it as the
+ * judge will read it back: the alerts are re-parsed from the very lines
+ * written, so the suite and `secretproof verify` judge the same input.
  */
 export async function writeDetectionEvidence(w: ArtifactWriter, s: AttackSession, x: DetectionExtras): Promise<DetectionEvidence> {
   const raw = s.falco.rawLines();
