@@ -7,11 +7,23 @@
  */
 export const DEFAULT_CLUSTER_NAME = "secretproof";
 
+/**
+ * Directories under the state root that are not a cluster's: the pinned CLIs
+ * live in <root>/tools (harness/tools/paths.ts), and a cluster's state
+ * directory is <root>/<cluster>, which `down` deletes.
+ */
+export const RESERVED_CLUSTER_NAMES: readonly string[] = ["tools"];
+
 /** The cluster `up` manages: $SECRETPROOF_CLUSTER or "secretproof". */
 export function clusterName(env: NodeJS.ProcessEnv = process.env): string {
   const name = env.SECRETPROOF_CLUSTER || DEFAULT_CLUSTER_NAME;
   if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) {
     throw new Error(`invalid cluster name ${JSON.stringify(name)}: lower-case letters, digits and '-', at most 32 characters`);
+  }
+  if (RESERVED_CLUSTER_NAMES.includes(name)) {
+    throw new Error(
+      `invalid cluster name ${JSON.stringify(name)} (SECRETPROOF_CLUSTER): its state directory would be the one holding the pinned CLIs, which \`down\` would delete; choose another name`,
+    );
   }
   return name;
 }

@@ -1,6 +1,6 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
-import { type Duration, toMs } from "../clusters/duration.ts";
+import { type Duration, formatMs, toMs } from "../clusters/duration.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -213,7 +213,11 @@ function rotationProblems(p: Profile): string[] {
     );
   }
   if (ms(p.dynamic.probeInterval) >= ms(p.csi.rotationPollInterval)) {
-    problems.push("dynamic.probeInterval must be shorter than csi.rotationPollInterval (the least time between rotations) or identities are missed");
+    problems.push(
+      `dynamic.probeInterval ${p.dynamic.probeInterval} is not shorter than csi.rotationPollInterval ${p.csi.rotationPollInterval}, the least time a credential stays mounted: ` +
+        "a credential could rotate in and out between two looks. A shorter pause is needed but not enough, since each look's own time adds to it; " +
+        "D2 records the measured spacing of its looks (dynamic/remount-cadence.json, looks)",
+    );
   }
   if (ms(p.vault.authTokenTtl) <= appPodLifetimeMs(p)) {
     problems.push(
@@ -246,6 +250,44 @@ export function spareRecheckMs(p: Profile): number {
   return toMs(p.waits.tetragonEventDelay) + toMs(p.waits.command) + toMs(p.waits.alertWait);
 }
 
+export type SuiteId = "A1" | "A2" | "D" | "F" | "T";
+
+/**
+ * The observation windows each e2e suite file spends in every run that
+ * passes, in the order they run: they always elapse, however fast the
+ * cluster answers. A2 watches identities over the longest remount gap; D2
+ * watches for its rotation window and D3 waits for the last identity's
+ * expiry (TTL and Vault's buffer); F's quiet window needs three app probes;
+ * T re-checks the spared attempts after Tetragon's event-cache delay and T2
+ * waits for a fresh identity (one remount gap).
+ */
+export function suiteWindowsMs(p: Profile): Record<SuiteId, number> {
+  const ms = (d: Duration) => toMs(d);
+  const gap = remountModelOf(p).maxGapMs;
+  return {
+    A1: 0,
+    A2: gap,
+    D: ms(p.dynamic.rotationWindow) + ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS,
+    F: 3 * ms(p.dynamic.probeInterval),
+    T: ms(p.waits.tetragonEventDelay) + gap,
+  };
+}
+
+/**
+ * The budget is the deadline all suites share (harness/vitest/run-deadline.ts).
+ * Their windows may take at most half of it: the other half is for their
+ * commands, barriers and events, which take seconds each on a healthy
+ * cluster. A run whose waits run close to their timeouts is cancelled at the
+ * budget, naming the test in progress, rather than given hours.
+ */
+function suitesBudgetProblem(p: Profile): string | undefined {
+  const windows = suiteWindowsMs(p);
+  const total = Object.values(windows).reduce((a, b) => a + b, 0);
+  if (2 * total <= toMs(p.budget)) return undefined;
+  const parts = Object.entries(windows).map(([k, v]) => `${k} ${formatMs(v)}`).join(" + ");
+  return `budget ${p.budget} (the suites' shared deadline) leaves less than half for the suites' own work after their observation windows: ${parts} = ${formatMs(total)}`;
+}
+
 /** The attack suites' relations to upstream behaviour: Tetragon's event cache, the clock offset they accept. */
 function attackProblems(p: Profile): string[] {
   const problems: string[] = [];
@@ -273,6 +315,8 @@ export function profileProblems(p: Profile): string[] {
     spareRecheckMs(p), // T1's re-check of the spared attempts
   );
   if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
+  const suites = suitesBudgetProblem(p);
+  if (suites) problems.push(suites);
   // A single bring-up wait longer than the setup's deadline would never fire: the deadline would name the run, not the wait.
   const step = Math.max(...(["clusterCreate", "imageBuild", "helmRelease", "rollout", "appReady"] as const).map((k) => ms(p.waits[k])));
   if (ms(p.waits.bringUp) <= step + ms(p.waits.command)) {

@@ -106,52 +106,74 @@ export interface IdentityObservation {
 }
 
 export interface CadenceVerdict {
+  /** False only when a credential was seen mounted longer than the model allows. */
   ok: boolean;
   /** For each credential seen, a lower bound of how long it stayed mounted (ms), in order. */
   heldAtLeastMs: number[];
   /** Identity changes seen. */
   changes: number;
+  /** Looks that got no identity (an error answer, or none): the cadence across them is unobserved. */
+  unidentifiedLooks: number;
   message: string;
 }
-
 
 export interface Run {
   identity: string;
   firstAt: number;
-  /** The last look before the next identity first appeared (or the last look of all). */
+  /** The last look that reported this identity before the next identity first appeared. */
   endAt: number;
 }
 
-/** Each identity seen, in order, with its first look and the last look before the next identity appeared. */
+const timeOf = (s: IdentityObservation): number => {
+  const at = Date.parse(s.at);
+  if (Number.isNaN(at)) throw new Error(`observation time ${JSON.stringify(s.at)} is not ISO 8601`);
+  return at;
+};
+
+/**
+ * Each identity seen, in order, from its first look to the last look that
+ * reported it before the next identity appeared. A look with no identity
+ * extends no run: nobody saw which credential was mounted then.
+ */
 export function identityRuns(samples: readonly IdentityObservation[]): Run[] {
   const runs: Run[] = [];
-  let prevAt: number | undefined;
   for (const s of samples) {
-    const at = Date.parse(s.at);
-    if (Number.isNaN(at)) throw new Error(`observation time ${JSON.stringify(s.at)} is not ISO 8601`);
+    const at = timeOf(s);
+    if (s.identity === undefined) continue;
     const current = runs.at(-1);
-    if (s.identity !== undefined && s.identity !== current?.identity) {
-      if (current && prevAt !== undefined) current.endAt = prevAt;
-      runs.push({ identity: s.identity, firstAt: at, endAt: at });
-    } else if (current) current.endAt = at;
-    prevAt = at;
+    if (current && s.identity === current.identity) current.endAt = at;
+    else runs.push({ identity: s.identity, firstAt: at, endAt: at });
   }
   return runs;
 }
 
+/** "; 6 of 9 looks (…) got no identity …", or "" when every look got one. */
+function unidentifiedNote(samples: readonly IdentityObservation[]): { count: number; note: string } {
+  const blind = samples.filter((s) => s.identity === undefined);
+  if (blind.length === 0) return { count: 0, note: "" };
+  const span = blind.length === 1 ? `at ${blind[0]?.at}` : `${blind[0]?.at} .. ${blind.at(-1)?.at}`;
+  return {
+    count: blind.length,
+    note: `; ${blind.length} of ${samples.length} looks (${span}) got no identity from the app, so the mount is unobserved across them: D2 judges those answers`,
+  };
+}
+
 /**
  * Decides from the app's answers whether the CSI mount is remounted as often
- * as the profile's model says. A credential first seen at t1, with no other
- * one seen up to t2, stayed mounted at least t2 - t1: when that exceeds the
- * model's longest gap, the kubelet (or the driver) is slower than the profile
- * assumes and the app would hold a revoked credential, so the run fails here,
- * by name, before any claim is judged.
+ * as the profile's model says. A credential reported at t1 and again at t2,
+ * with no other one seen between, stayed mounted at least t2 - t1: when that
+ * exceeds the model's longest gap, the kubelet (or the driver) is slower than
+ * the profile assumes and the app would hold a revoked credential, so the run
+ * fails here, by name, before any claim is judged. Looks that got no identity
+ * prove nothing about the mount; they are counted and left to D2.
  */
 export function judgeRemountCadence(samples: readonly IdentityObservation[], model: RemountModel): CadenceVerdict {
   const runs = identityRuns(samples);
+  const blind = unidentifiedNote(samples);
   const expects = `the profile expects <= ${secs(model.maxGapMs)} (${model.basis})`;
+  const base = { unidentifiedLooks: blind.count };
   if (runs.length === 0) {
-    return { ok: false, heldAtLeastMs: [], changes: 0, message: `the app reported no database identity in ${samples.length} looks, so the CSI remount period could not be observed; ${expects}` };
+    return { ...base, ok: true, heldAtLeastMs: [], changes: 0, message: `no CSI remount observed: ${expects}${blind.note}` };
   }
   const held = runs.map((r) => r.endAt - r.firstAt);
   const worst = held.indexOf(Math.max(...held));
@@ -160,9 +182,10 @@ export function judgeRemountCadence(samples: readonly IdentityObservation[], mod
   if ((held[worst] as number) > model.maxGapMs) {
     const how = worst < changes ? "rotated after" : "had not rotated after";
     const when = `${new Date(w.firstAt).toISOString()} .. ${new Date(w.endAt).toISOString()}`;
-    return { ok: false, heldAtLeastMs: held, changes, message: `the CSI mount ${how} at least ${secs(held[worst] as number)} (one identity, ${when}); ${expects}` };
+    return { ...base, ok: false, heldAtLeastMs: held, changes, message: `the CSI mount ${how} at least ${secs(held[worst] as number)} (one identity, ${when}); ${expects}${blind.note}` };
   }
-  return { ok: true, heldAtLeastMs: held, changes, message: `${changes} CSI remounts seen, each credential held at most ${secs(Math.max(...held))} as far as seen; ${expects}` };
+  const message = `${changes} CSI remounts seen, each credential held at most ${secs(Math.max(...held))} as far as seen; ${expects}${blind.note}`;
+  return { ...base, ok: true, heldAtLeastMs: held, changes, message };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { APP, NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
+import type { ExecResult } from "../core/exec.ts";
+import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "./attempt.ts";
 
@@ -59,16 +61,33 @@ export async function podState(kube: Kubectl, name: string): Promise<AppPodState
   return toState(await kube.json<PodJson>(["-n", NS.app, "get", "pod", name]));
 }
 
+export const PTRACE_SCOPE_PATH = "/proc/sys/kernel/yama/ptrace_scope";
+
+/**
+ * Yama's ptrace_scope from `cat` of its sysctl in the app container: the
+ * value, or "absent" only when the container's cat exited 1 because the
+ * file does not exist (no Yama). kubectl's own failure also exits 1
+ * (harness/kube/exec-exit.ts), and reading it as "absent" would flip the
+ * expected outcome of proc-mem, so it throws; so does any other failure of cat.
+ */
+export function ptraceScopeOf(r: Pick<ExecResult, "command" | "exitCode" | "stdout" | "stderr">): string {
+  const x = execExit(r.exitCode, r.stderr);
+  if (x.origin === "kubectl") throw new Error(kubectlFailure(r.command, r.exitCode, r.stderr));
+  if (r.exitCode === 0 && r.stdout.trim() !== "") return r.stdout.trim();
+  if (r.exitCode === 1 && /No such file or directory/.test(x.stderr)) return "absent";
+  throw new Error(`${r.command} exited ${r.exitCode} in the app container without reading ${PTRACE_SCOPE_PATH}: ${x.stderr.trim() || "(no stderr)"}`);
+}
+
 /**
  * Environment conditions of the catalogue that hold in the pod. Reading Yama's
  * ptrace_scope decides whether /proc/1/mem opens are refused.
  */
 export async function observeEnvironment(kube: Kubectl, pod: PodIdentity): Promise<{ ptraceScope: string; conditions: string[] }> {
-  const r = await kube.exec(pod.namespace, pod.name, ["cat", "/proc/sys/kernel/yama/ptrace_scope"], {
+  const r = await kube.exec(pod.namespace, pod.name, ["cat", PTRACE_SCOPE_PATH], {
     container: pod.container,
     okExitCodes: [1],
   });
-  const ptraceScope = r.exitCode === 0 ? r.stdout.trim() : "absent";
+  const ptraceScope = ptraceScopeOf(r);
   const conditions = ptraceScope === "0" || ptraceScope === "absent" ? ["ptrace-permissive"] : [];
   return { ptraceScope, conditions };
 }

@@ -38,6 +38,13 @@ export interface AttemptRecord {
   /** Nonce of the stream barrier run right after this attempt. */
   barrier?: string;
   /**
+   * Nonce of the last barrier run before this attempt started (absent in
+   * older bundles). Whatever ran in the pod before that marker raised its
+   * events before the marker's, on the stream's own clock, so a judge counts
+   * for the attempt only events after it, whatever the clock slack.
+   */
+  previousBarrier?: string;
+  /**
    * Nonce of a later barrier, run once the event-delay wait after the
    * attempt had passed without a kill (entries Tetragon must spare); one
    * barrier after the last spared attempt may serve them all.

@@ -6,8 +6,8 @@ import { markerOffset, type OffsetBound } from "./clock.ts";
 /** An event stream that can see the marker exec (Falco's marker rule, Tetragon's process_exec). */
 export interface MarkerStream {
   readonly name: string;
-  /** Resolves with the event time (epoch ms) of the marker carrying `nonce`, checking every `intervalMs`. */
-  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<{ timeMs: number }>;
+  /** Resolves with the event time (epoch ms) of the marker carrying `nonce` from `pod`'s container, checking every `intervalMs`. */
+  waitForMarker(nonce: string, pod: PodIdentity, timeoutMs: number, intervalMs: number): Promise<{ timeMs: number }>;
 }
 
 export interface BarrierRecord {
@@ -62,7 +62,7 @@ export async function barrier(
   const offsets: Record<string, OffsetBound> = {};
   await Promise.all(
     streams.map(async (s) => {
-      const t = (await s.waitForMarker(nonce, wait.timeoutMs, wait.intervalMs)).timeMs;
+      const t = (await s.waitForMarker(nonce, pod, wait.timeoutMs, wait.intervalMs)).timeMs;
       seen[s.name] = t;
       offsets[s.name] = markerOffset(t, requestedMs, execEndMs);
     }),

@@ -1,3 +1,5 @@
+import { FALCO_CLOCK_FIX } from "../falco/alert.ts";
+
 /**
  * The offset between the node's clock (Falco's and Tetragon's event times)
  * and this machine's (attempt windows), measured from marker execs rather
@@ -63,6 +65,15 @@ export function clockSlackMs(barriers: readonly MarkerTiming[], streams: readonl
 
 const STREAM_CLOCKS: Readonly<Record<string, string>> = { falco: "Falco's event clock", tetragon: "Tetragon's event clock" };
 
+/** What resets a stream's clock offset, where it is known (harness/falco/alert.ts FALCO_CLOCK_FIX). */
+export const STREAM_CLOCK_FIXES: Readonly<Record<string, string>> = { falco: FALCO_CLOCK_FIX };
+
+/** `message`, with what resets the stream's clock offset when that is known. */
+export function withClockFix(message: string, stream: string): string {
+  const fix = STREAM_CLOCK_FIXES[stream];
+  return fix ? `${message}. ${fix}` : message;
+}
+
 /** "480 ms", or "2.3 s" from a second on; a range in the unit of its larger end ("2.3–2.5 s"). */
 function span(lo: number, hi = lo): string {
   const ms = Math.max(Math.abs(lo), Math.abs(hi)) < 1000;
@@ -83,8 +94,9 @@ export function clockOffsetProblem(barriers: readonly MarkerTiming[], stream: st
   const o = streamOffset(barriers, stream);
   if (!o) return `${clock} is unmeasured: no marker of ${stream} was timed, so ${limit} is unchecked`;
   const { minMs, maxMs } = o.bound;
-  if (!o.consistent) return `${clock} moved against this machine's during the run: its ${o.markers} markers allow no single offset (together ${span(minMs, maxMs)}); ${limit}`;
-  if (minMs > limitMs) return `${clock} is ${span(minMs, maxMs)} ahead of this machine's; ${limit}`;
-  if (maxMs < -limitMs) return `${clock} is ${span(-maxMs, -minMs)} behind this machine's; ${limit}`;
+  const fix = (m: string) => withClockFix(m, stream);
+  if (!o.consistent) return fix(`${clock} moved against this machine's during the run: its ${o.markers} markers allow no single offset (together ${span(minMs, maxMs)}); ${limit}`);
+  if (minMs > limitMs) return fix(`${clock} is ${span(minMs, maxMs)} ahead of this machine's; ${limit}`);
+  if (maxMs < -limitMs) return fix(`${clock} is ${span(-maxMs, -minMs)} behind this machine's; ${limit}`);
   return undefined;
 }

@@ -89,19 +89,22 @@ export class AttackSession {
 
   /**
    * Runs the attack, records it, then runs a barrier and notes its nonce on
-   * the record. The attempt is recorded before the barrier, and also when it
+   * the record, with the nonce of the barrier before it (the lower bound of
+   * its window). The attempt is recorded before the barrier, and also when it
    * did not complete, so an attack that ran never vanishes from the evidence.
    */
   async attack(a: Attack, phase = this.phase): Promise<AttemptResult> {
     if (this.attempts.some((x) => x.attack === a.id && x.phase === phase)) throw new PermanentError(`${a.id} already ran in phase ${phase}`);
+    const previous = this.barriers.at(-1)?.nonce;
+    const note = (x: AttemptRecord) => (previous === undefined ? x : Object.assign(x, { previousBarrier: previous }));
     let r: AttemptResult;
     try {
       r = await runAttack({ kube: this.deps.kube, pod: this.pod, timeoutMs: toMs(this.deps.profile.waits.command) }, a, phase);
     } catch (err) {
-      if (err instanceof AttemptFailed) this.attempts.push(err.record);
+      if (err instanceof AttemptFailed) this.attempts.push(note(err.record));
       throw err;
     }
-    this.attempts.push(r.record);
+    this.attempts.push(note(r.record));
     r.record.barrier = (await this.barrier()).nonce;
     return r;
   }

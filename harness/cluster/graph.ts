@@ -55,26 +55,43 @@ export function topoOrder(specs: readonly StepSpec[]): string[] {
   return order;
 }
 
+/** The graph was stopped (its signal aborted) before these steps started. */
+export class GraphStoppedError extends Error {
+  override readonly name = "GraphStoppedError";
+  constructor(
+    readonly notStarted: readonly string[],
+    reason: unknown,
+  ) {
+    super(`stopped before starting ${notStarted.join(", ") || "no step"}: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
+  }
+}
+
 /**
  * Runs each step as soon as its dependencies are done, independent ones in
  * parallel, each through the StepLog (one line per step with elapsed time).
- * A failed step's dependents never start; running ones finish. Throws a
- * StepFailedError for the first step that failed by itself.
+ * A failed step's dependents never start; running ones finish. Once `signal`
+ * aborts no further step starts (running ones finish). Throws a
+ * StepFailedError for the first step that failed by itself, else a
+ * GraphStoppedError naming the steps that never started.
  */
 export async function runGraph(
   specs: readonly StepSpec[],
   bodies: Readonly<Record<string, () => Promise<unknown>>>,
   log: StepLog,
+  signal?: AbortSignal,
 ): Promise<void> {
   const problems = graphProblems(specs);
   if (problems.length) throw new Error(`invalid step graph: ${problems.join("; ")}`);
   const started = new Map<string, Promise<unknown>>();
   const failures: StepFailedError[] = [];
+  const ran = new Set<string>();
   const start = (s: StepSpec): Promise<unknown> => {
     const existing = started.get(s.name);
     if (existing) return existing;
     const p = Promise.all(s.deps.map((d) => start(specs.find((x) => x.name === d)!))).then(
       async () => {
+        if (signal?.aborted) throw new Skipped(s.name);
+        ran.add(s.name);
         const body = bodies[s.name];
         if (!body) throw new Error(`no body for step ${s.name}`);
         try {
@@ -93,4 +110,6 @@ export async function runGraph(
   };
   await Promise.allSettled(specs.map(start));
   if (failures.length) throw failures[0];
+  const notStarted = specs.filter((s) => !ran.has(s.name)).map((s) => s.name);
+  if (signal?.aborted && notStarted.length) throw new GraphStoppedError(notStarted, signal.reason);
 }

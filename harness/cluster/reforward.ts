@@ -37,6 +37,23 @@ export class Reforward implements AsyncDisposable {
     return this.#current ? this.#current.explain(err) : err;
   }
 
+  /**
+   * `wait` (a poll whose probe goes through this forward) with only the error
+   * it ends with explained: its message, then how the current forward exited
+   * if it did. An explained error is permanent (PortForwardExitedError), so
+   * explaining one attempt's error would end the wait at the first exit
+   * instead of letting the next attempt reopen.
+   */
+  async explainEnd<T>(wait: Promise<T>): Promise<T> {
+    try {
+      return await wait;
+    } catch (err) {
+      const explained = this.explain(err);
+      if (explained === err) throw err;
+      throw new Error(`${(err as Error).message}; ${(explained as Error).message}`, { cause: explained });
+    }
+  }
+
   async close(): Promise<void> {
     const c = this.#current;
     this.#current = undefined;

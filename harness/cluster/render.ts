@@ -8,6 +8,17 @@ export function toYamlDocuments(objects: readonly object[]): string {
   return objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
 }
 
+/** Where a run records the files renderFiles returns (inside the run directory). */
+export const STACK_DIR = "stack";
+
+/** Where the app's objects are recorded among the files renderFiles returns. */
+export const APP_MANIFEST = "manifests/20-app.yaml";
+
+/** The app's objects as `up` applies them: SecretProviderClass, Service, Deployment. */
+export function appManifest(app: Pick<StackPlan["app"], "secretProviderClass" | "service" | "deployment">): string {
+  return toYamlDocuments([app.secretProviderClass, app.service, app.deployment]);
+}
+
 /**
  * Every file `up` would apply, keyed by relative path: the kind config, the
  * EncryptionConfiguration, one values file per helm release (plus the
@@ -19,7 +30,7 @@ export function renderFiles(plan: StackPlan, extra: Record<string, unknown> = {}
     "kind/encryption-config.yaml": stringify(plan.encryptionConfig),
     "manifests/00-namespaces.yaml": toYamlDocuments(plan.namespaces),
     "manifests/10-postgres.yaml": toYamlDocuments([plan.postgres.service, plan.postgres.statefulSet]),
-    "manifests/20-app.yaml": toYamlDocuments([plan.app.secretProviderClass, plan.app.service, plan.app.deployment]),
+    [APP_MANIFEST]: appManifest(plan.app),
     "vault/configure-vault.json": `${JSON.stringify({ call: "configureVault", opts: plan.configureVault }, null, 2)}\n`,
   };
   const releases = Object.values(plan.releases);

@@ -29,14 +29,18 @@ export const UP_STEPS: readonly StepSpec[] = [
   {
     name: "tetragon",
     deps: ["cilium"],
-    what: "helm tetragon; wait for the TracingPolicy CRD and for the agent to finish its /proc scan",
+    what: "helm tetragon; its DaemonSet rolled out; wait for the TracingPolicy CRDs (cluster-wide and namespaced) and for the agent to finish its /proc scan",
   },
-  { name: "falco", deps: ["namespaces"], what: "helm falco (modern_ebpf, JSON, project rules)" },
-  { name: "csi-driver", deps: ["cilium"], what: "helm secrets-store-csi-driver (rotation on, no Secret sync)" },
+  { name: "falco", deps: ["namespaces"], what: "helm falco (modern_ebpf, JSON, project rules); its DaemonSet rolled out, every pod available" },
+  {
+    name: "csi-driver",
+    deps: ["cilium"],
+    what: "helm secrets-store-csi-driver (rotation on, no Secret sync); its DaemonSet rolled out, every pod available",
+  },
   {
     name: "vault",
     deps: ["namespaces"],
-    what: "helm vault (dev mode, generated root token, CSI provider); vault-0 replaced if on an old revision (OnDelete), then Ready (read through the API)",
+    what: "helm vault (dev mode, generated root token, CSI provider); the CSI provider DaemonSet rolled out; vault-0 replaced if on an old revision (OnDelete), then Ready (read through the API)",
   },
   { name: "postgres", deps: ["namespaces"], what: "apply Postgres; stream the bootstrap password in; wait Ready" },
   {

@@ -1,9 +1,8 @@
 import { versions } from "../../clusters/versions.ts";
 import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
-import { APP_SELECTOR } from "../../clusters/names.ts";
 import { toMs } from "../../clusters/duration.ts";
-import { APP, NS } from "../../clusters/names.ts";
-import { toYamlDocuments } from "./render.ts";
+import { APP, APP_SELECTOR, NS } from "../../clusters/names.ts";
+import { APP_MANIFEST, appManifest, STACK_DIR } from "./render.ts";
 import { appStarts, decideAppRestart } from "./tetragon-ready.ts";
 import { tetragonScanned } from "./up-stack.ts";
 import { decideRestartAfterVault } from "./vault-drift.ts";
@@ -25,7 +24,10 @@ export async function appStep(ctx: UpContext): Promise<void> {
   const k = need(ctx, "kubectl");
   const rollout = toMs(ctx.profile.waits.rollout);
   const ref = `deployment/${APP.deployment}`;
-  await k.apply(toYamlDocuments([plan.app.secretProviderClass, plan.app.service, deployment]));
+  const manifest = appManifest({ ...plan.app, deployment });
+  // kind-cluster recorded the plan before the image ID was known: this is what is applied, annotation included.
+  await ctx.evidence.write(`${STACK_DIR}/${APP_MANIFEST}`, manifest);
+  await k.apply(manifest);
   await k.rolloutStatus(NS.app, ref, rollout);
   const scanned = await tetragonScanned(ctx);
   const pods = await need(ctx, "kube").core.listNamespacedPod({ namespace: NS.app, labelSelector: selector });

@@ -78,9 +78,11 @@ export async function vaultLoginStep(ctx: UpContext): Promise<void> {
   const kubectl = need(ctx, "kubectl");
   await using fw = new Reforward(() => portForward(ctx.kubeContext, NS.vault, `svc/${VAULT.service}`, VAULT.port, command(ctx)));
   const what = `a login to Vault's auth/${e.mount}/role/${e.role} as ${e.serviceAccount} through a port-forward to ${NS.vault}/svc/${VAULT.service}`;
-  const lines = await poll(ctx, what, rollout(ctx), async () => ({
-    done: true,
-    value: await checkVaultLogin({ kubectl, vaultUrl: () => fw.url(), timeoutMs: command(ctx) }, e).catch((err: unknown) => Promise.reject(fw.explain(err))),
-  }));
+  const lines = await fw.explainEnd(
+    poll(ctx, what, rollout(ctx), async () => ({
+      done: true,
+      value: await checkVaultLogin({ kubectl, vaultUrl: () => fw.url(), timeoutMs: command(ctx) }, e),
+    })),
+  );
   for (const l of lines) ctx.log.info(`vault-login: ${l}`);
 }

@@ -4,6 +4,7 @@ import { portForward } from "../kube/port-forward.ts";
 import { probeApp } from "./app-check.ts";
 import { coreDnsRolledOut, probePostgresName } from "./cluster-dns.ts";
 import { APP, CLUSTER_DNS, NS, POSTGRES, TETRAGON, VAULT } from "../../clusters/names.ts";
+import { daemonSetsRolledOut } from "./daemonset-rollout.ts";
 import { deployPostgres, resetAdminPassword } from "./postgres-deploy.ts";
 import { Reforward } from "./reforward.ts";
 import { tetragonProcScanDoneAt } from "./tetragon-ready.ts";
@@ -13,6 +14,7 @@ import { readVaultConfigState, vaultHealthy } from "./vault-check.ts";
 import { probeVaultPod } from "./vault-pod.ts";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { PermanentError } from "../core/errors.ts";
+import { POLICY_RESOURCE } from "../tetragon/policy.ts";
 
 const w = (ctx: UpContext) => ({
   command: toMs(ctx.profile.waits.command),
@@ -21,11 +23,19 @@ const w = (ctx: UpContext) => ({
   app: toMs(ctx.profile.waits.appReady),
 });
 
-/** helm upgrade --install, skipped when deployed at the pinned version with identical values. */
+/**
+ * helm upgrade --install, skipped when deployed at the pinned version with
+ * identical values; then the release's DaemonSets rolled out, every pod
+ * available (daemonset-rollout.ts: helm --wait does not wait for them).
+ */
 export async function releaseStep(ctx: UpContext, name: ReleaseName): Promise<void> {
   const spec = need(ctx, "plan").releases[name];
   const state = await need(ctx, "helm").ensure(spec, { timeoutMs: w(ctx).helm });
   ctx.log.info(`${name}: ${state.action === "skip" ? "unchanged" : state.action} (${state.reason})`);
+  const { namespace, daemonSets } = spec.pods;
+  if (!daemonSets.length) return;
+  const done = await daemonSetsRolledOut(need(ctx, "kubectl"), need(ctx, "kube"), namespace, daemonSets, w(ctx).rollout);
+  ctx.log.info(`${name}: rolled out ${done.map((d) => `daemonset ${d}`).join(", ")}`);
 }
 
 /** Cilium, then the node Ready: until then nothing else can schedule. */
@@ -39,17 +49,26 @@ export async function ciliumStep(ctx: UpContext): Promise<void> {
 }
 
 /**
- * Tetragon, then its TracingPolicy CRD (the operator installs it at run time)
- * so suites can apply policies at once, then the agent's /proc scan, after
- * which anything that starts is seen by its exec sensor (tetragon-ready.ts).
+ * The TracingPolicy CRDs the Tetragon operator registers at run time
+ * (cilium/tetragon v1.7.0 operator/crd/crd.go:65-88 over
+ * pkg/k8s/apis/cilium.io/client/register.go:42-46): the cluster-wide kind,
+ * and the namespaced one the suites apply (harness/tetragon/policy.ts).
+ */
+export const TETRAGON_CRDS: readonly string[] = ["tracingpolicies.cilium.io", POLICY_RESOURCE];
+
+/**
+ * Tetragon, then its TracingPolicy CRDs Established so suites can apply
+ * policies at once, then the agent's /proc scan, after which anything that
+ * starts is seen by its exec sensor (tetragon-ready.ts).
  */
 export async function tetragonStep(ctx: UpContext): Promise<void> {
   await releaseStep(ctx, "tetragon");
   const kube = need(ctx, "kube");
-  const crd = "tracingpolicies.cilium.io";
-  await poll(ctx, `CRD ${crd} Established`, w(ctx).rollout, async () =>
-    (await kube.crdEstablished(crd)) ? { done: true, value: crd } : { done: false, state: `${crd} not established` },
-  );
+  for (const crd of TETRAGON_CRDS) {
+    await poll(ctx, `CRD ${crd} Established`, w(ctx).rollout, async () =>
+      (await kube.crdEstablished(crd)) ? { done: true, value: crd } : { done: false, state: `${crd} not established` },
+    );
+  }
   ctx.log.info(`tetragon: agent scanned /proc at ${await tetragonScanned(ctx)}`);
 }
 

@@ -23,7 +23,7 @@ import {
   writeKindConfig,
 } from "./local-state.ts";
 import { planStack } from "./plan.ts";
-import { renderFiles, toYamlDocuments } from "./render.ts";
+import { renderFiles, STACK_DIR, toYamlDocuments } from "./render.ts";
 import { need, type UpContext } from "./up-context.ts";
 
 const ms = (ctx: UpContext, pick: (w: UpContext["profile"]["waits"]) => string) => toMs(pick(ctx.profile.waits));
@@ -94,7 +94,7 @@ export async function kindStep(ctx: UpContext): Promise<void> {
 
 /** What this run applies, into the run directory (the writer redacts the secrets inside). */
 async function recordStack(ctx: UpContext): Promise<void> {
-  for (const [path, text] of Object.entries(renderFiles(need(ctx, "plan")))) await ctx.evidence.write(`stack/${path}`, text);
+  for (const [path, text] of Object.entries(renderFiles(need(ctx, "plan")))) await ctx.evidence.write(`${STACK_DIR}/${path}`, text);
 }
 
 export async function appImageStep(ctx: UpContext): Promise<void> {

@@ -24,6 +24,8 @@ export interface UpOptions {
   evidence?: ArtifactWriter;
   /** The caller already ran the e2e preflight. */
   skipPreflight?: boolean;
+  /** Once aborted, no further step starts (running ones finish), and the caller collects the diagnostics. */
+  signal?: AbortSignal;
 }
 
 export interface UpResult {
@@ -89,9 +91,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
   };
   if (!o.skipPreflight) await log.step("preflight", () => requireTier("e2e"));
   try {
-    await runGraph(UP_STEPS, bodies(ctx), log);
+    await runGraph(UP_STEPS, bodies(ctx), log, o.signal);
   } catch (err) {
-    if (!(err instanceof StepFailedError)) throw err;
+    // A stopped graph's caller has collected diagnostics already, into a run it may have finalized since.
+    if (!(err instanceof StepFailedError) || o.signal?.aborted) throw err;
     const where = await report(ctx, err).catch((e: unknown) => `; collecting diagnostics failed: ${(e as Error).message}`);
     const why = redactor.redact((err.cause as Error)?.message ?? String(err.cause));
     throw new Error(`up failed at step ${err.step}: ${why}${where}`, { cause: err });

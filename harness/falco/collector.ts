@@ -1,5 +1,5 @@
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import { FalcoLineParser, isMarker, type FalcoAlert, type LineCounts } from "./alert.ts";
+import { FALCO_CLOCK_FIX, FalcoLineParser, fromPod, isMarker, type AlertPod, type FalcoAlert, type LineCounts } from "./alert.ts";
 
 export interface FalcoCollectorOptions {
   kubeContext: string;
@@ -34,7 +34,11 @@ export class FalcoCollector {
       "-c", opts.container ?? "falco",
       ...sinceArgs(startMs),
     ];
-    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, { startMs, timeOf: (a) => a.timeMs });
+    this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, {
+      startMs,
+      timeOf: (a) => a.timeMs,
+      clockFix: FALCO_CLOCK_FIX,
+    });
   }
 
   get startedAt(): string {
@@ -63,14 +67,13 @@ export class FalcoCollector {
     return this.#log.waitForItem(description, (a) => a.source !== "internal" && pred(a), timeoutMs, () => this.stats(), intervalMs);
   }
 
-  /** Waits for the liveness marker alert of `nonce`; returns it. */
-  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
-    return this.waitForAlert(
-      `Falco marker alert for ${nonce}`,
-      (a) => isMarker(a, nonce),
-      timeoutMs,
-      intervalMs,
-    );
+  /**
+   * Waits for the liveness marker alert of `nonce` from `pod`'s container
+   * (by container id, or by pod name when Falco resolved it); returns it. The
+   * marker rule matches in any container, so the pod is checked here.
+   */
+  waitForMarker(nonce: string, pod: AlertPod, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
+    return this.waitForAlert(`Falco marker alert for ${nonce} from pod ${pod.namespace}/${pod.name}`, (a) => isMarker(a, nonce) && fromPod(a, pod), timeoutMs, intervalMs);
   }
 
   stop(): Promise<void> {

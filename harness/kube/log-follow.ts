@@ -131,14 +131,16 @@ export interface ParsedLogOptions<T> {
   startMs?: number;
   /** An item's own event time (epoch ms): items before startMs are dropped and counted. */
   timeOf?: (item: T) => number;
+  /** What resets the stream's clock offset, for the message when an awaited item was dropped as too old. */
+  clockFix?: string;
 }
 
-/** The message for an awaited line that was dropped as older than the stream's start. */
-export function beforeStartMessage(label: string, itemMs: number, startMs: number): string {
+/** The message for an awaited line that was dropped as older than the stream's start; `fix`: what resets the stream's clock, if known. */
+export function beforeStartMessage(label: string, itemMs: number, startMs: number, fix?: string): string {
   return (
     `the ${label} stream dropped the awaited line: its own time ${new Date(itemMs).toISOString()} is ${Math.round(startMs - itemMs)} ms ` +
     `before the stream's start ${new Date(startMs).toISOString()} on this machine's clock, although it was caused after the start: ` +
-    "the node's clock is behind this machine's"
+    `the node's clock is behind this machine's${fix ? `. ${fix}` : ""}`
   );
 }
 
@@ -154,11 +156,13 @@ export class ParsedLog<T> {
   /** The last items dropped as older than the start, to name a clock problem when one was awaited. */
   readonly #early = new Ring<{ item: T; timeMs: number }>(100);
   readonly #follower: LineFollower;
+  readonly #clockFix: string | undefined;
   #beforeStart = 0;
 
   constructor(readonly label: string, file: string, args: readonly string[], capacity: number, parse: (line: string) => T | undefined, opts: ParsedLogOptions<T> = {}) {
     this.startMs = opts.startMs ?? Date.now();
     this.startedAt = new Date(this.startMs).toISOString();
+    this.#clockFix = opts.clockFix;
     this.#ring = new Ring(capacity);
     this.#follower = followLines(file, args, (line) => {
       const item = parse(line);
@@ -204,7 +208,7 @@ export class ParsedLog<T> {
         const hit = this.items().find(pred);
         if (hit !== undefined) return { done: true, value: hit };
         const early = this.#early.toArray().find((e) => pred(e.item));
-        if (early) throw new PermanentError(beforeStartMessage(this.label, early.timeMs, this.startMs));
+        if (early) throw new PermanentError(beforeStartMessage(this.label, early.timeMs, this.startMs, this.#clockFix));
         if (!f.running) throw new PermanentError(`the ${this.label} stream ended: ${f.command}: ${f.stderrTail()}`);
         return { done: false, state: state() };
       },

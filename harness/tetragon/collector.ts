@@ -1,5 +1,6 @@
+import type { PodIdentity } from "../attack/attempt.ts";
+import { fromPodProcess, TetragonLineParser, type TetragonCounts, type TetragonEvent } from "./event.ts";
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import { TetragonLineParser, type TetragonCounts, type TetragonEvent } from "./event.ts";
 
 export interface TetragonCollectorOptions {
   kubeContext: string;
@@ -59,9 +60,14 @@ export class TetragonCollector {
     return this.#log.waitForItem(description, pred, timeoutMs, () => this.stats(), intervalMs);
   }
 
-  /** The process_exec event of the marker `true <nonce>`. */
-  waitForMarker(nonce: string, timeoutMs: number, intervalMs: number): Promise<TetragonEvent> {
-    return this.waitForEvent(`Tetragon process_exec of marker ${nonce}`, (e) => e.kind === "exec" && (e.process.arguments ?? "").includes(nonce), timeoutMs, intervalMs);
+  /** The process_exec event of the marker `true <nonce>` in `pod`'s container. */
+  waitForMarker(nonce: string, pod: PodIdentity, timeoutMs: number, intervalMs: number): Promise<TetragonEvent> {
+    return this.waitForEvent(
+      `Tetragon process_exec of marker ${nonce} in pod ${pod.namespace}/${pod.name}`,
+      (e) => e.kind === "exec" && (e.process.arguments ?? "").includes(nonce) && fromPodProcess(e.process, pod),
+      timeoutMs,
+      intervalMs,
+    );
   }
 
   stop(): Promise<void> {

@@ -86,3 +86,58 @@ export async function waitEnforcing(
     wait,
   );
 }
+
+/** Proof the policy no longer enforces once removed: the agent stopped listing it, then an unauthorized read succeeded. */
+export interface RemovalProof {
+  /** When the agent was first seen not listing the policy (this machine's clock). */
+  unlistedAtMs: number;
+  /** Every canary read after that, until the first that read the file. */
+  canaries: CanaryRead[];
+  provenAtMs: number;
+}
+
+/**
+ * Whether a canary read after the policy was unlisted proves it unloaded,
+ * or what it shows instead. The agent's list is no proof on its own: on
+ * delete, Tetragon removes the policy's collection from the map the lister
+ * reads, unlocks it, and only then detaches the BPF programs
+ * (cilium/tetragon v1.7.0 pkg/sensors/handler.go:129-150: delete at :137,
+ * col.destroy(true) at :142), so for that moment a reader is still killed.
+ */
+export function removalCanaryState(c: CanaryRead): { done: true } | { done: false; state: string } {
+  if (c.exitCode === 0 && c.stdoutBytes > 0) return { done: true };
+  if (c.exitCode === 137) return { done: false, state: "the policy is unlisted, but a canary read was still killed (exit 137): the agent has not detached its programs yet" };
+  return { done: false, state: `a canary read exited ${c.exitCode} with ${c.stdoutBytes} bytes of stdout, not a successful read` };
+}
+
+/**
+ * Waits until the deleted policy no longer enforces: first the agent stops
+ * listing it, then an unauthorized canary read exits 0 with the file's
+ * bytes (removalCanaryState), the mirror of waitEnforcing. A read judged
+ * after this is not racing the programs' detachment.
+ */
+export async function waitRemoved(
+  kube: Kubectl,
+  pod: PodIdentity,
+  policy: TracingPolicyDoc,
+  wait: { timeoutMs: number; intervalMs: number },
+  commandTimeoutMs: number,
+): Promise<RemovalProof> {
+  const canaries: CanaryRead[] = [];
+  let unlistedAtMs: number | undefined;
+  return waitFor(
+    `TracingPolicyNamespaced ${policy.metadata.namespace}/${policy.metadata.name} to be unloaded: unlisted by the agent, then an unauthorized read succeeding`,
+    async () => {
+      if (unlistedAtMs === undefined) {
+        const status = findStatus(await tetraPolicies(kube), policy);
+        if (status) return { done: false, state: { listed: status } };
+        unlistedAtMs = Date.now();
+      }
+      const c = await canary(kube, pod, commandTimeoutMs);
+      canaries.push(c);
+      const s = removalCanaryState(c);
+      return s.done ? { done: true, value: { unlistedAtMs, canaries, provenAtMs: c.endMs } } : s;
+    },
+    wait,
+  );
+}

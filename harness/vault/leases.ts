@@ -47,15 +47,15 @@ export interface Unreadable {
 }
 
 /**
- * What the suite gathers when app identities are still in pg_roles at the
- * end of the D3 drop wait, to tell why Vault has not dropped them.
+ * What the suite gathers when D3 (TTL expiry) does not pass, to tell why
+ * Vault dropped app identities late, or not at all.
  */
 export interface LingeringEvidence {
   /** When gathering started (harness clock). */
   at: string;
-  /** The pg_roles rows of the app identities still listed when the wait ended. */
+  /** The pg_roles rows of the app identities that outlived their deadline in any snapshot, or were still listed when the drop wait ran out. */
   roles: RoleRow[];
-  /** Every lease Vault still holds under database/creds/<role>/, looked up after the wait. */
+  /** Every lease Vault still holds under database/creds/<role>/, looked up after the drop wait. */
   leases: LeaseRecord[] | Unreadable;
   /** GET sys/leases?type=irrevocable. */
   irrevocable: IrrevocableLeases | Unreadable;

@@ -1,10 +1,15 @@
 import { formatMs } from "../../clusters/duration.ts";
 
-/** Rejects with `message` (built when the deadline passes) when `work` has not settled within `ms`; the timer never outlives the work. */
+/** Work passed its deadline (and may still be running). */
+export class DeadlineError extends Error {
+  override readonly name = "DeadlineError";
+}
+
+/** Rejects with a DeadlineError with `message` (built when the deadline passes) when `work` has not settled within `ms`; the timer never outlives the work. */
 export async function withDeadline<T>(work: Promise<T>, ms: number, message: string | (() => string)): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(typeof message === "string" ? message : message())), ms);
+    timer = setTimeout(() => reject(new DeadlineError(typeof message === "string" ? message : message())), ms);
   });
   try {
     return await Promise.race([work, expired]);

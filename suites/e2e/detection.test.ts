@@ -68,6 +68,8 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
       const after = await probeApp(s.forward.url, toMs(e2e.profile.waits.command), s.forward.signal);
       const users = [before.dbUser, after.dbUser].filter((u): u is string => Boolean(u));
       login = await loginWithStolen(e2e.kube, s.pod, a.id, r.credential, users, toMs(e2e.profile.waits.command));
+      // The login's python3 raises Exfiltration Tool Spawned: the next attempt's window starts after this marker.
+      await s.barrier();
     }
     const judge = () =>
       judgeDetectionAttempt(s.resolve(a), r.record, { alerts: s.falco.alerts(), drops: s.falcoDrops(), priorities, slackMs: detectionSlackMs(s.barriers) });
@@ -99,6 +101,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
   });
 
   it("F1 negative control: the app's own reads of the same files raise no READ alert", async () => {
+    const previousBarrier = s.barriers.at(-1)?.nonce;
     const startMs = Date.now();
     await waitFor(
       "the app to serve requests in the quiet window",
@@ -111,7 +114,7 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
     );
     const endMs = Date.now();
     const b = await s.barrier();
-    quiet = { startMs, endMs, barrier: b.nonce };
+    quiet = { startMs, endMs, barrier: b.nonce, previousBarrier };
     const v = judgeAppQuiet(sessionEvidence(s, { catalogue: { environment: s.env, attacks: [] }, priorities, quiet }));
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
   });

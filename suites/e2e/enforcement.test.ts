@@ -5,7 +5,8 @@
  * attempt of every catalogue entry. Then: apply the
  * policy, prove it enforces by a first kill, run every catalogue entry while
  * the app is probed continuously, re-check the spared entries once, past
- * Tetragon's event delay, remove the policy and show a read succeeds again.
+ * Tetragon's event delay, remove the policy, prove it unloaded by a canary
+ * read that succeeds, and show the judged read succeeds again.
  * The cluster is left without the policy whatever happens.
  */
 import { access, readFile } from "node:fs/promises";
@@ -31,8 +32,8 @@ import { jsonPriority, loadRulesFile } from "../../harness/falco/rules-file.ts";
 import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../../harness/tetragon/app-survival.ts";
 import { TetragonCollector } from "../../harness/tetragon/collector.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
-import { waitEnforcing, type EnforcingProof } from "../../harness/tetragon/enforcing.ts";
-import { applyPolicy, deletePolicy, findStatus, loadPolicy, policiesPresent, policyText, selectsPod, tetraPolicies } from "../../harness/tetragon/policy.ts";
+import { waitEnforcing, waitRemoved, type EnforcingProof, type RemovalProof } from "../../harness/tetragon/enforcing.ts";
+import { applyPolicy, deletePolicy, loadPolicy, policiesPresent, policyText, selectsPod } from "../../harness/tetragon/policy.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 
 const rules = loadRulesFile();
@@ -48,10 +49,11 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   let podBefore: ObservedPod;
   let podAfter: ObservedPod | undefined;
   let proof: EnforcingProof | undefined;
+  let removal: RemovalProof | undefined;
   const phase: PhaseWindow = { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 };
   const extras = (): EnforcementExtras => ({
     catalogue: { environment: s.env, attacks: catalogue.attacks.map((a) => s.resolve(a)) },
-    priorities, tetragon, podBefore, podAfter, proof, phase, policy: policyText(),
+    priorities, tetragon, podBefore, podAfter, proof, removal, phase, policy: policyText(),
   });
   const ev = () => sessionEnforcementEvidence(s, extras());
   /** The pod's state, stamped with a time taken before the look (conservative for an "after" sample). */
@@ -193,10 +195,9 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   it("T1 negative control: with the policy removed, `cat` reads the password again", async () => {
     await deletePolicy(e2e.kube, policy);
     phase.removedAtMs = Date.now();
-    await waitFor("the agent to unload the policy", async () => {
-      const st = findStatus(await tetraPolicies(e2e.kube), policy);
-      return st ? { done: false, state: st } : { done: true, value: true };
-    }, { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) });
+    // Unlisted is not yet detached (waitRemoved): the judged read starts only after a canary read succeeded.
+    const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
+    removal = await waitRemoved(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command));
     const cat = s.resolve(catalogue.attacks.find((x) => x.id === "cat") as Attack);
     const r = await s.attack(cat, "restored");
     const v = await settle(() => judgeRestored(cat, r.record, ev()));

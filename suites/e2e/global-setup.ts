@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import type { E2EContext } from "../../harness/cluster/context.ts";
 import { downForRun } from "../../harness/cluster/down.ts";
+import { afterSetupFailure } from "../../harness/cluster/setup-failure.ts";
 import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
 import { sweepLeftovers } from "../../harness/cluster/sweep.ts";
 import { up } from "../../harness/cluster/up.ts";
@@ -15,7 +16,7 @@ import { loadProfile, type Profile } from "../../harness/profile.ts";
 import { describeRunBound, e2eRunBound } from "../../harness/cluster/run-bound.ts";
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
-import { armSuitesDeadline, withDeadline } from "../../harness/vitest/run-deadline.ts";
+import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
 
 /** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
 async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
@@ -37,9 +38,11 @@ function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: st
 }
 
 /** Preflight, `up` (reusing a live cluster), the sweep of leftovers; the context every suite injects. */
-async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog): Promise<void> {
+async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<void> {
   await log.step("preflight", () => requireTier("e2e"));
-  const r = await up({ profile, log, evidence: rec, skipPreflight: true });
+  const r = await up({ profile, log, evidence: rec, skipPreflight: true, signal });
+  // every step had started when the deadline passed and `up` finished later: the setup has failed already
+  signal.throwIfAborted();
   const kube = kubectl(r.kubeContext, toMs(profile.waits.command));
   const swept = await log.step("sweep-leftovers", () => sweepLeftovers(kube));
   if (swept.length > 0) log.info(`swept what an earlier run left: ${swept.join("; ")}`);
@@ -51,25 +54,33 @@ async function bringUp(project: TestProject, profile: Profile, rec: EvidenceReco
  * e2e tier setup: preflight, `up` (reusing a live cluster), a run directory
  * for the evidence, and the context every suite injects. Teardown writes
  * run.json and SHA256SUMS on every run, pass or fail, and deletes the cluster
- * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection).
+ * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection), after
+ * a failed setup too (harness/cluster/setup-failure.ts).
  * The setup (waits.bringUp) and the suites (budget) each have a deadline from
  * the profile (harness/cluster/run-bound.ts), so the whole run, teardown
  * included, ends within the bound the workflow's step timeout is checked against.
+ * When the setup's deadline passes, `up` starts no further step, the running
+ * ones get diagnostics (within the suites' budget, unused then).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   usePinnedTools();
   const profile = loadProfile();
-  const bound = e2eRunBound(profile, { teardown: process.env.SECRETPROOF_TEARDOWN === "1" });
+  const teardown = process.env.SECRETPROOF_TEARDOWN === "1";
+  const bound = e2eRunBound(profile, { teardown });
   const rec = await createRun(profile, { command: "npm test" });
   const log = new StepLog();
   log.info(`bounds: ${describeRunBound(profile, bound)}`);
   let ok = false;
+  const stop = new AbortController();
   try {
     const late = () =>
       `the e2e setup (preflight, up, sweep) passed the ${profile.name} profile's waits.bringUp of ${formatMs(bound.setupMs)}` +
       ` with ${log.running().join(", ") || "no step"} still running`;
-    await withDeadline(bringUp(project, profile, rec, log), bound.setupMs, late);
+    await withDeadline(bringUp(project, profile, rec, log, stop.signal), bound.setupMs, late);
     ok = true;
+  } catch (err) {
+    stop.abort(err);
+    throw await afterSetupFailure(err, { profile, rec, log, late: err instanceof DeadlineError, teardown });
   } finally {
     log.timings.forEach((t) => rec.step(t));
     if (!ok) await rec.finalize("failed", { derive: deriveReports });
@@ -90,7 +101,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     try {
       // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.
       // A failed log export is printed and recorded as the export-logs step (downForRun); the bundle is finalized below regardless.
-      if (process.env.SECRETPROOF_TEARDOWN === "1") await downForRun({ profile, rec });
+      if (teardown) await downForRun({ profile, rec });
     } finally {
       // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
       await rec.finalize(status, { derive: deriveReports });

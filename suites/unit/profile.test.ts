@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toMs } from "../../clusters/duration.ts";
-import { PROFILES, type Profile, enforcementSetupMs, loadProfile, profileProblems, remountModelOf, spareRecheckMs } from "../../harness/profile.ts";
+import { PROFILES, type Profile, enforcementSetupMs, loadProfile, profileProblems, remountModelOf, spareRecheckMs, suiteWindowsMs } from "../../harness/profile.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
 
 /**
@@ -22,16 +22,41 @@ describe("profiles", () => {
     for (const p of Object.values(PROFILES)) expect(profileProblems(p), p.name).toEqual([]);
   });
 
-  it("faithful keeps every upstream default and the articles' TTLs", () => {
+  it("faithful keeps every upstream default, the articles' TTLs and their 1h provider token", () => {
     const f = loadProfile("faithful");
     expect([f.vault.defaultTtl, f.vault.maxTtl, f.vault.authTokenTtl]).toEqual(["5m", "15m", "1h"]);
     expect([f.csi.syncFrequency, f.csi.rotationPollInterval]).toEqual(["1m", "2m"]);
+    expect(profileProblems(f)).toEqual([]);
+    expect(profileProblems({ ...f, budget: "55m" }).join()).toMatch(/vault.authTokenTtl 1h ends while the app pod may still run/);
   });
 
-  it("ci keeps the whole run to minutes", () => {
-    const c = loadProfile("ci");
-    expect(toMs(c.budget)).toBeLessThanOrEqual(toMs("10m"));
-    expect(toMs(c.vault.maxTtl)).toBeLessThan(toMs("5m"));
+  it("ci keeps credentials short-lived and its suites within 10 minutes", () => {
+    expect(toMs(loadProfile("ci").vault.maxTtl)).toBeLessThan(toMs("5m"));
+    expect(loadProfile("ci").budget).toBe("10m");
+  });
+
+  it("counts the observation windows every passing run spends, suite by suite", () => {
+    const gap = remountModelOf(PROFILES.ci).maxGapMs;
+    expect(suiteWindowsMs(PROFILES.ci)).toEqual({ A1: 0, A2: gap, D: 50_000 + 60_000 + 5_000, F: 3 * 2_000, T: 35_000 + gap });
+  });
+
+  it("rejects a budget that leaves the suites less than half of it after their windows, naming each suite's windows", () => {
+    const short = { ...structuredClone(PROFILES.ci), budget: "5m" as const };
+    expect(profileProblems(short)).toContainEqual(
+      "budget 5m (the suites' shared deadline) leaves less than half for the suites' own work after their observation windows: " +
+        "A1 0ms + A2 26.0s + D 1m55s + F 6.0s + T 1m01s = 3m28s",
+    );
+    expect(profileProblems(PROFILES.ci).join()).not.toMatch(/shared deadline/);
+  });
+
+  it("says what a probe interval at or over the driver's minimum costs, and that a shorter one is not enough", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.dynamic.probeInterval = "5s";
+    expect(profileProblems(bad)).toEqual([
+      "dynamic.probeInterval 5s is not shorter than csi.rotationPollInterval 5s, the least time a credential stays mounted: a credential could rotate in and out " +
+        "between two looks. A shorter pause is needed but not enough, since each look's own time adds to it; D2 records the measured spacing of its looks " +
+        "(dynamic/remount-cadence.json, looks)",
+    ]);
   });
 
   it("models the remount as poll interval + jittered kubelet resync + sync tick + publish", () => {
@@ -73,7 +98,7 @@ describe("profiles", () => {
 
   it("catches a budget that would time out D3's wait for the last identity to be dropped", () => {
     const bad = structuredClone(PROFILES.ci);
-    bad.dynamic.dropGrace = "10m";
+    bad.dynamic.dropGrace = "70m";
     expect(profileProblems(bad).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
   });
 
@@ -91,10 +116,10 @@ describe("profiles", () => {
     expect(enforcementSetupMs(PROFILES.ci)).toBe(60_000 + 20_000 + 60_000 + 20_000 + 60_000 + 120_000 + 120_000);
     expect(spareRecheckMs(PROFILES.ci)).toBe(35_000 + 120_000 + 20_000);
     const setup = structuredClone(PROFILES.ci);
-    setup.waits.policyEnforcing = "4m";
+    setup.waits.policyEnforcing = "64m";
     expect(profileProblems(setup).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
     const recheck = structuredClone(PROFILES.ci);
-    recheck.waits.tetragonEventDelay = "8m";
+    recheck.waits.tetragonEventDelay = "68m";
     expect(profileProblems(recheck).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
   });
 

@@ -6,7 +6,7 @@ import { LAYOUT } from "./layout.ts";
 
 /**
  * Writes what A2 was judged on without a single value: the scope (needles by
- * label and hash, the rules' parameters), the scan's inventory of objects
+ * label, kind and hash, the rules' parameters), the scan's inventory of objects
  * (names, types, labels, data key names) and needle hits (object, field,
  * needle hash), and the findings. The raw kubectl documents hold every Secret
  * in the cluster and are never written.
@@ -23,7 +23,7 @@ export async function writeA2Evidence(w: ArtifactWriter, scope: A2Scope, result:
 const str = { type: "string" } as const;
 const strings = { type: "array", items: str } as const;
 const obj = (props: Record<string, object>, required = Object.keys(props)) => ({ type: "object", required, properties: props });
-const needle = obj({ label: str, marker: { type: "string", pattern: "^<redacted sha256:[0-9a-f]{16} len:\\d+>$" } });
+const needle = obj({ label: str, marker: { type: "string", pattern: "^<redacted sha256:[0-9a-f]{16} len:\\d+>$" }, kind: { enum: ["db-username", "db-password"] } }, ["label", "marker"]);
 const ref = { kind: str, namespace: str, name: str };
 
 const SCOPE = obj({

@@ -1,5 +1,5 @@
 import { redactionMarker } from "../../evidence/redact.ts";
-import { compileNeedles, listItems, scanItems, type InventoryRow, type Needle, type NeedleHit, type ObjectRef } from "./scan.ts";
+import { compileNeedles, listItems, scanItems, type InventoryRow, type Needle, type NeedleHit, type NeedleKind, type ObjectRef } from "./scan.ts";
 import { verdict, type Verdict, type VerdictValue } from "../verdict.ts";
 
 /** A2: no Kubernetes Secret (or ConfigMap, or pod env) holds the app's DB credential. Pure. */
@@ -26,7 +26,7 @@ export interface A2Input {
   secretsAndConfigMaps: unknown;
   /** `kubectl get pods -A -o json`. */
   pods: unknown;
-  /** The DB identities the app has reported (`v-…` usernames), and any other live credential. */
+  /** The app's live credential: the DB usernames it reported (kind db-username) and the password mounted for it (kind db-password). */
   identities: Needle[];
   /** Negative control: a Secret the suite planted holding `needle`; the scan must find it there. */
   control: { needle: Needle; namespace: string; name: string };
@@ -44,9 +44,12 @@ export interface A2Finding {
   needle?: NeedleHit["needle"];
 }
 
-/** What the judge needs besides the scan: the needles by label and hash, and the rules' parameters. */
+/** A needle as the evidence shows it: label, kind and redaction marker (hash and length), never its value. */
+export type NeedleRef = NeedleHit["needle"] & { kind?: NeedleKind };
+
+/** What the judge needs besides the scan: the needles by label, kind and hash, and the rules' parameters. */
 export interface A2Scope {
-  identities: NeedleHit["needle"][];
+  identities: NeedleRef[];
   control: NeedleHit["needle"] & { namespace: string; name: string };
   secretFreeNamespaces: string[];
   allowedSecrets: AllowedSecret[];
@@ -97,7 +100,8 @@ function summary(rows: InventoryRow[], input: A2Scope, findings: A2Finding[]): s
   const fields = rows.reduce((n, r) => n + r.fieldsScanned, 0);
   const byRule = (rule: A2Finding["rule"]) => findings.filter((f) => f.rule === rule);
   const lines = [
-    `scanned ${count("Secret")} Secrets, ${count("ConfigMap")} ConfigMaps and ${count("Pod")} Pods (${fields} fields, base64 and helm releases decoded) for ${input.identities.length} DB identities: ${byRule("identity-found").length} hits`,
+    `scanned ${count("Secret")} Secrets, ${count("ConfigMap")} ConfigMaps and ${count("Pod")} Pods (${fields} fields, base64 and helm releases decoded) ` +
+      `for ${needleCounts(input.identities)}: ${byRule("identity-found").length} hits`,
     ...input.secretFreeNamespaces.map((ns) => `namespace ${ns}: ${byRule("secret-in-namespace").filter((f) => f.object.namespace === ns).length} Secrets besides helm release records and allowed exceptions`),
     `Secrets synced by the CSI driver: ${byRule("csi-synced-secret").length}`,
   ];
@@ -108,9 +112,39 @@ function summary(rows: InventoryRow[], input: A2Scope, findings: A2Finding[]): s
   return lines;
 }
 
-/** The scope of a scan, with needles shown by label and redaction marker only. */
+/**
+ * The needles for the app's live credential: each DB username it reported,
+ * and the password mounted for it, read inside the same window.
+ */
+export function credentialNeedles(c: { usernames: readonly string[]; password: string; passwordReadAt: string }): Needle[] {
+  return [
+    ...c.usernames.map((value, i) => ({ label: `app DB identity #${i + 1}`, value, kind: "db-username" as const })),
+    { label: `app DB password (mounted, read at ${c.passwordReadAt})`, value: c.password, kind: "db-password" as const },
+  ];
+}
+
+/** "2 DB usernames and 1 DB password", from the needles' kinds. */
+export function needleCounts(needles: readonly NeedleRef[]): string {
+  const n = (kind: NeedleKind | undefined, what: string) => {
+    const count = needles.filter((x) => x.kind === kind).length;
+    return `${count} ${what}${count === 1 ? "" : "s"}`;
+  };
+  const parts = [n("db-username", "DB username"), n("db-password", "DB password")];
+  if (needles.some((x) => x.kind === undefined)) parts.push(n(undefined, "needle of no recorded kind"));
+  return parts.join(" and ");
+}
+
+/** Why the needles cannot prove the claim: the app's username or its live password was not searched for. */
+function missingNeedles(needles: readonly NeedleRef[]): string[] {
+  const out: string[] = [];
+  if (!needles.some((x) => x.kind === "db-username")) out.push("the app reported no DB identity: there is no username to search for");
+  if (!needles.some((x) => x.kind === "db-password")) out.push("the app's live DB password was not searched for, so the scan cannot show that no object holds it");
+  return out;
+}
+
+/** The scope of a scan, with needles shown by label, kind and redaction marker only. */
 export function scopeOf(input: Omit<A2Input, "secretsAndConfigMaps" | "pods">): A2Scope {
-  const ref = (n: Needle) => ({ label: n.label, marker: redactionMarker(n.value) });
+  const ref = (n: Needle) => ({ label: n.label, marker: redactionMarker(n.value), ...(n.kind ? { kind: n.kind } : {}) });
   const { needle, namespace, name } = input.control;
   return {
     identities: input.identities.map(ref),
@@ -134,9 +168,10 @@ export function judgeA2Scan(scan: A2Scan, scope: A2Scope, evidence: string[] = [
   const control = controlCheck(hits.filter(isControl), scope);
   const reasons = [...summary(inventory, scope, findings), ...findings.map((f) => f.detail)];
   let ok: boolean | "inconclusive" = findings.length === 0;
-  if (scope.identities.length === 0) {
+  const missing = missingNeedles(scope.identities);
+  if (ok && missing.length > 0) {
     ok = "inconclusive";
-    reasons.unshift("the app reported no DB identity: there is nothing to search for");
+    reasons.unshift(...missing);
   } else if (ok && control.verdict !== "pass") {
     ok = "inconclusive";
     reasons.push("the negative control failed, so finding nothing proves nothing");

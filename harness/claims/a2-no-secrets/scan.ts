@@ -9,9 +9,13 @@ import { redactionMarker, secretSpellings } from "../../evidence/redact.ts";
  * Output names objects, fields and needles by label and hash: never a value.
  */
 
+/** What a needle is: one of the app's DB usernames, or the live DB password mounted for it. */
+export type NeedleKind = "db-username" | "db-password";
+
 export interface Needle {
   label: string;
   value: string;
+  kind?: NeedleKind;
 }
 
 export interface ObjectRef {

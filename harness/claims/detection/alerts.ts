@@ -1,6 +1,6 @@
 import type { ExpectedAlert, FalcoExpectation } from "../../attack/catalogue.ts";
 import { normaliseCmdline, type AttemptRecord, type PodIdentity } from "../../attack/attempt.ts";
-import { isMarker, type FalcoAlert } from "../../falco/alert.ts";
+import { fromPod, isMarker, type FalcoAlert } from "../../falco/alert.ts";
 
 /**
  * The Falco judge: pure. It attributes alerts to attempts by pod (name or
@@ -33,21 +33,30 @@ export function imageRepository(image: string): string {
   return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
-/** True when the alert came from the pod's container (by container id, or by pod name and namespace). */
-export function fromPod(a: FalcoAlert, pod: PodIdentity): boolean {
-  const f = a.fields;
-  if (f["container.id"] === pod.containerId.slice(0, 12)) return true;
-  return f["k8s.pod.name"] === pod.name && f["k8s.ns.name"] === pod.namespace;
-}
-
 export function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs: number): boolean {
   return a.timeMs >= startMs - slackMs && a.timeMs <= endMs + slackMs;
 }
 
-/** The time of the marker alert carrying `nonce`, if it arrived. */
-export function barrierTime(alerts: readonly FalcoAlert[], nonce: string | undefined): number | undefined {
+/**
+ * Whether an alert can belong to the attempt: inside its window widened by
+ * the clock slack, and later than the marker of the barrier run before it
+ * (`previousMarkerMs`, Falco's own event time). The slack can reach back past
+ * that marker to a process that had exited before the marker exec started
+ * (the stolen-credential login's python3), but every event of such a process
+ * is older than the marker on Falco's clock: event times are one boot-time
+ * clock plus a base fixed when Falco starts (falcosecurity/libs 0.25.4
+ * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276), and the
+ * stream is delivered in that order (harness/attack/barrier.ts). So the
+ * lower bound is exact, not a guess.
+ */
+export function inAttemptWindow(a: FalcoAlert, at: Pick<AttemptRecord, "startMs" | "endMs">, slackMs: number, previousMarkerMs: number | undefined): boolean {
+  return inWindow(a, at.startMs, at.endMs, slackMs) && (previousMarkerMs === undefined || a.timeMs > previousMarkerMs);
+}
+
+/** The time of the marker alert carrying `nonce`, if it arrived (from `pod` only, when given). */
+export function barrierTime(alerts: readonly FalcoAlert[], nonce: string | undefined, pod?: PodIdentity): number | undefined {
   if (!nonce) return undefined;
-  const m = alerts.find((a) => isMarker(a, nonce));
+  const m = alerts.find((a) => isMarker(a, nonce) && (!pod || fromPod(a, pod)));
   return m?.timeMs;
 }
 
@@ -108,7 +117,8 @@ function judgeSilent(rule: string, mine: readonly FalcoAlert[], settled: boolean
 
 /**
  * Judges one attempt: every expected alert is present in its window with the
- * right fields, and no silent rule fired for the pod in that window. A missing
+ * right fields, and no silent rule fired for the pod in that window (which
+ * starts after the previous barrier's marker: inAttemptWindow). A missing
  * alert is a failure only once a barrier (a marker alert after the attempt)
  * proves Falco had processed every event up to then.
  */
@@ -119,7 +129,8 @@ export function judgeFalcoAttempt(
   barrierMs: number | undefined,
   opts: FalcoJudgeOptions,
 ): FalcoResult {
-  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inWindow(a, attempt.startMs, attempt.endMs, opts.slackMs));
+  const previousMarkerMs = barrierTime(alerts, attempt.previousBarrier, attempt.pod);
+  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inAttemptWindow(a, attempt, opts.slackMs, previousMarkerMs));
   const settled = barrierMs !== undefined && barrierMs >= attempt.endMs;
   const outcomes = [
     ...expect.fires.map((e) => judgeExpected(e, mine, attempt.pod, settled, opts)),

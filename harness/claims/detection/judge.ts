@@ -3,16 +3,18 @@ import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../../att
 import type { Attack } from "../../attack/catalogue.ts";
 import { clockSlackMs, type MarkerTiming } from "../../attack/clock.ts";
 import { loginProblems, type LoginProof } from "../../attack/login.ts";
-import type { FalcoAlert } from "../../falco/alert.ts";
+import { fromPod, type FalcoAlert } from "../../falco/alert.ts";
 import { jsonl } from "../registry.ts";
 import { verdict, type ClaimId, type Verdict } from "../verdict.ts";
-import { READ_RULE, barrierTime, fromPod, inWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./alerts.ts";
+import { READ_RULE, barrierTime, inAttemptWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./alerts.ts";
 import { LAYOUT } from "./layout.ts";
 
 export interface QuietWindow {
   startMs: number;
   endMs: number;
   barrier?: string;
+  /** The last barrier before the window: only alerts after its marker count (inAttemptWindow; absent in older bundles). */
+  previousBarrier?: string;
 }
 
 export interface RunCatalogue {
@@ -52,7 +54,7 @@ export function judgeDetectionAttempt(a: Attack, attempt: AttemptRecord | undefi
   if (!attempt) return verdict(claim, "inconclusive", [`${a.id} was not attempted`], [], { subject: a.id });
   const opts: FalcoJudgeOptions = { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops };
   const out = outcomeProblems(attempt, a.detection);
-  const f = judgeFalcoAttempt(attempt, a.falco, ev.alerts, barrierTime(ev.alerts, attempt.barrier), opts);
+  const f = judgeFalcoAttempt(attempt, a.falco, ev.alerts, barrierTime(ev.alerts, attempt.barrier, attempt.pod), opts);
   const ok = out.length ? false : f.ok;
   const reasons = [
     out.length ? `outcome: ${out.join("; ")}` : `outcome: exit ${attempt.exitCode}, ${attempt.stdoutBytes} bytes of stdout, as declared`,
@@ -76,8 +78,8 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   const q = ev.quiet;
   if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [LAYOUT.quiet], { subject: "app-own-reads" });
   const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
-  const inQuiet = reads.filter((x) => inWindow(x, q.startMs, q.endMs, ev.slackMs));
-  const b = barrierTime(ev.alerts, q.barrier);
+  const inQuiet = reads.filter((x) => inAttemptWindow(x, q, ev.slackMs, barrierTime(ev.alerts, q.previousBarrier, ev.pod)));
+  const b = barrierTime(ev.alerts, q.barrier, ev.pod);
   if (served === 0) {
     ok = false;
     reasons.push("the app answered no request in the quiet window, so it read nothing");

@@ -1,10 +1,10 @@
 import type { AttemptRecord } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
 import { describeCommand } from "../../core/command-line.ts";
-import { MARKER_RULE } from "../../falco/alert.ts";
+import { MARKER_RULE, fromPod } from "../../falco/alert.ts";
 import { matrixArtifactPath } from "../matrix.ts";
 import type { MatrixRow } from "../registry.ts";
-import { barrierTime, fromPod, inWindow, judgeFalcoAttempt } from "./alerts.ts";
+import { barrierTime, inAttemptWindow, judgeFalcoAttempt } from "./alerts.ts";
 import type { DetectionEvidence } from "./judge.ts";
 import { ID, LAYOUT } from "./layout.ts";
 
@@ -35,11 +35,11 @@ type FalcoInput = Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "s
  */
 function falcoCells(a: Attack, at: AttemptRecord, ev: FalcoInput): Pick<MatrixRow, "falcoRule" | "falcoFired" | "timeToDetectMs"> {
   const opts = { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops };
-  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), opts);
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), opts);
   const rules = [...new Set(a.falco.fires.map((x) => x.rule))];
   const fired = a.falco.fires.length
     ? f.matched.length === a.falco.fires.length
-    : ev.alerts.some((x) => x.rule !== MARKER_RULE && fromPod(x, at.pod) && inWindow(x, at.startMs, at.endMs, ev.slackMs));
+    : ev.alerts.some((x) => x.rule !== MARKER_RULE && fromPod(x, at.pod) && inAttemptWindow(x, at, ev.slackMs, barrierTime(ev.alerts, at.previousBarrier, at.pod)));
   const first = f.matched.length ? Math.min(...f.matched.map((x) => x.timeMs)) : undefined;
   return {
     falcoRule: rules.length ? rules.join(" + ") : null,

@@ -1,10 +1,10 @@
 import { formatMs } from "../../../clusters/duration.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "../../vault/expiration.ts";
 import { byTime, findRole } from "./login.ts";
 import { revocationProblems } from "./lingering.ts";
 import { identitySequence } from "./serving.ts";
-import { VAULT_EXPIRATION_BUFFER_MS } from "../../vault/expiration.ts";
 import { parseTime, signed, usernameUnixTime, vaultClockOffset } from "./time.ts";
-import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRolesSnapshot } from "./types.ts";
+import type { AppSample, DynamicParams, LeaseRecord, LingeringEvidence, PgRoleRow, PgRolesSnapshot } from "./types.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 
 export interface D3Input {
@@ -15,7 +15,7 @@ export interface D3Input {
   /** Lease lookups, to read Vault's clock against the harness's. */
   leases: LeaseRecord[];
   params: DynamicParams;
-  /** What Vault said about the roles still listed when the suite's drop wait ended, if any were. */
+  /** What Vault said about the roles that outlived their deadline, gathered when D3 did not pass. */
   lingering?: LingeringEvidence;
 }
 
@@ -33,13 +33,29 @@ function validUntilOf(identity: string, present: PgRolesSnapshot[], ttlMs: numbe
   return { ms: (unix + 1) * 1000 + ttlMs + VAULT_EXPIRATION_BUFFER_MS, from: "expiry estimated from the time in its name" };
 }
 
-function fateOf(identity: string, lastSeenMs: number, snaps: PgRolesSnapshot[], offsetMs: number, p: DynamicParams): Fate {
-  const at = (s: PgRolesSnapshot) => Date.parse(s.at);
+const at = (s: PgRolesSnapshot) => Date.parse(s.at);
+
+interface Deadline {
+  vu: { ms?: number; from: string };
+  /** Snapshots listing the identity. */
+  present: PgRolesSnapshot[];
+  /** Its lease's expiry on the harness's clock, when known. */
+  expiresAt?: number;
+  /** Snapshots listing it past expiresAt + grace. */
+  lingering: PgRolesSnapshot[];
+}
+
+function deadlineOf(identity: string, snaps: PgRolesSnapshot[], offsetMs: number, p: DynamicParams): Deadline {
   const present = snaps.filter((s) => findRole(s, identity));
   const vu = validUntilOf(identity, present, p.defaultTtlMs);
-  if (vu.ms === undefined || !Number.isFinite(vu.ms)) return { value: "fail", reason: `${identity}: no hard expiry (${vu.from})` };
+  if (vu.ms === undefined || !Number.isFinite(vu.ms)) return { vu, present, lingering: [] };
   const expiresAt = vu.ms - offsetMs;
-  const lingering = present.filter((s) => at(s) > expiresAt + p.dropGraceMs);
+  return { vu, present, expiresAt, lingering: present.filter((s) => at(s) > expiresAt + p.dropGraceMs) };
+}
+
+function fateOf(identity: string, lastSeenMs: number, snaps: PgRolesSnapshot[], offsetMs: number, p: DynamicParams): Fate {
+  const { vu, present, expiresAt, lingering } = deadlineOf(identity, snaps, offsetMs, p);
+  if (expiresAt === undefined) return { value: "fail", reason: `${identity}: no hard expiry (${vu.from})` };
   if (lingering[0]) {
     const over = formatMs(at(lingering[0]) - expiresAt);
     return { value: "fail", reason: `${identity}: still in pg_roles at ${lingering[0].at}, ${over} after its ${vu.from} (grace ${formatMs(p.dropGraceMs)})` };
@@ -81,6 +97,41 @@ function lastSeen(samples: AppSample[]): Map<string, number> {
   return m;
 }
 
+/** An app identity some snapshot showed past its lease's expiry + grace. */
+export interface Overdue {
+  /** Its row in the first snapshot that showed it overdue. */
+  row: PgRoleRow;
+  /** The first later snapshot that no longer lists it, if any: Vault dropped it, late. */
+  leftAt?: string;
+}
+
+/** Every app identity some snapshot shows past its VALID UNTIL + grace, whether or not a later snapshot shows it gone. */
+export function overdueRoles(input: Omit<D3Input, "lingering">): Overdue[] {
+  const snaps = byTime(input.snapshots);
+  const offsetMs = vaultClockOffset(input.leases).offsetMs;
+  return identitySequence(byTime(input.samples)).identities.flatMap((id) => {
+    const { lingering } = deadlineOf(id, snaps, offsetMs, input.params);
+    const first = lingering[0];
+    const last = lingering.at(-1);
+    const row = first && findRole(first, id);
+    if (!row || !last) return [];
+    const gone = snaps.find((s) => at(s) > at(last) && !findRole(s, id));
+    return [{ row, ...(gone ? { leftAt: gone.at } : {}) }];
+  });
+}
+
+/**
+ * The rows whose fate Vault must explain when D3 does not pass: every app
+ * identity that outlived its deadline in any snapshot, and, when the drop
+ * wait ran out, every app identity its last snapshot (`stillListed`) lists.
+ */
+export function rolesToExplain(input: Omit<D3Input, "lingering">, stillListed?: PgRolesSnapshot): PgRoleRow[] {
+  const rows = new Map(overdueRoles(input).map((o) => [o.row.rolname, o.row]));
+  const ids = new Set(identitySequence(input.samples).identities);
+  for (const r of stillListed?.rows ?? []) if (ids.has(r.rolname) && !rows.has(r.rolname)) rows.set(r.rolname, r);
+  return [...rows.values()];
+}
+
 /**
  * D3 (expiry): every identity the app reported is gone from pg_roles after
  * its lease's TTL, within the grace; the control role made outside Vault
@@ -106,7 +157,10 @@ export function judgeD3Expiry(input: D3Input, evidence: string[]): Verdict {
   }
   if (control.verdict !== "pass" && value === "pass") value = "inconclusive";
   // Vault's own account of the lingering roles comes first: it names the upstream step that failed.
-  if (value !== "pass" && input.lingering) reasons.unshift(...revocationProblems(input.lingering, input.params));
+  if (value !== "pass" && input.lingering) {
+    const leftAt = new Map(overdueRoles(input).flatMap((o) => (o.leftAt ? [[o.row.rolname, o.leftAt] as const] : [])));
+    reasons.unshift(...revocationProblems(input.lingering, input.params, { windowLeases: input.leases, leftAt }));
+  }
   return verdict("D3", value === "inconclusive" ? "inconclusive" : value === "pass", reasons, evidence, {
     subject: "ttl-expiry",
     negativeControl: control,

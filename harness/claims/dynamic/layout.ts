@@ -24,7 +24,7 @@ export const LAYOUT = {
   /** The sample, snapshot and lease lookups D1 judged, together. */
   d1: `${ID}/d1.json`,
   revocation: `${ID}/d3-revocation.json`,
-  /** Written only when app identities outlast the D3 drop wait: what Vault says about their leases. */
+  /** Written only when D3 (TTL expiry) does not pass: what Vault says about the leases of the identities that outlived their deadline. */
   lingering: `${ID}/d3-lingering.json`,
   logins: `${ID}/d4-logins.json`,
 } as const;

@@ -52,12 +52,35 @@ function leaseProblem(role: string, c: Candidate, others: number, e: LingeringEv
   );
 }
 
-function roleProblem(row: PgRoleRow, leases: readonly LeaseRecord[], e: LingeringEvidence, p: DynamicParams): string | undefined {
+/** What the judge knows besides Vault's answers: the window's lease lookups, and when each overdue role left pg_roles. */
+export interface LingeringContext {
+  /** Lease lookups made during the observation window, before Vault deleted any of them. */
+  windowLeases: readonly LeaseRecord[];
+  /** Role name to the first snapshot that no longer listed it, for roles that left after their deadline. */
+  leftAt: ReadonlyMap<string, string>;
+}
+
+/** A role dropped after its deadline: Vault revoked its lease late, after failed attempts its log may name. */
+function lateProblem(row: PgRoleRow, validUntil: number, leftAt: string, e: LingeringEvidence, p: DynamicParams, ctx: LingeringContext): string {
+  const first = matchLeases(validUntil, row.rolname, ctx.windowLeases, p.expiryToleranceMs)[0];
+  const which = first ? `lease ${first.lease.lookup.id}` : "its lease";
+  const log = first
+    ? loggedError(e.vaultLog, first.lease.lookup.id)
+    : `no lease looked up during the window expires with it, so Vault's log cannot be tied to it (${unreadable(e.vaultLog) ? e.vaultLog.unreadable : `${e.vaultLog.length} "failed to revoke lease" lines kept`})`;
+  return (
+    `${row.rolname} outlived its VALID UNTIL ${row.rolvaliduntil} + grace ${formatMs(p.dropGraceMs)} and left pg_roles only by ${leftAt}: ` +
+    `Vault revoked ${which} late (a failed revocation is ${RETRIES}); ${log}`
+  );
+}
+
+function roleProblem(row: PgRoleRow, leases: readonly LeaseRecord[], e: LingeringEvidence, p: DynamicParams, ctx?: LingeringContext): string | undefined {
   const validUntil = parseTime(row.rolvaliduntil);
   if (validUntil === undefined || !Number.isFinite(validUntil)) return undefined;
   const found = matchLeases(validUntil, row.rolname, leases, p.expiryToleranceMs);
   const first = found[0];
   if (first) return leaseProblem(row.rolname, first, found.length - 1, e);
+  const leftAt = ctx?.leftAt.get(row.rolname);
+  if (ctx && leftAt) return lateProblem(row, validUntil, leftAt, e, p, ctx);
   return (
     `Vault holds no lease that expires with ${row.rolname} (VALID UNTIL ${row.rolvaliduntil}; ${leases.length} leases under ` +
     `database/creds/${p.roleName}/ looked up at ${e.at}, tolerance ${formatMs(p.expiryToleranceMs)}): Vault revoked its lease, or never held one, ` +
@@ -66,18 +89,20 @@ function roleProblem(row: PgRoleRow, leases: readonly LeaseRecord[], e: Lingerin
 }
 
 /**
- * For each app identity still in pg_roles after the D3 drop wait, what Vault
- * says about its lease: held past its expiry (revocation failing and being
- * retried, with the error Vault logged), marked irrevocable (with the error
- * Vault kept), or gone (Vault revoked it, so the revocation statements left
- * the role). Roles with no hard expiry are left to the D3 judge.
+ * For each app identity that outlived its deadline, what Vault says about
+ * its lease: held past its expiry (revocation failing and being retried,
+ * with the error Vault logged), marked irrevocable (with the error Vault
+ * kept), revoked late (the role left pg_roles after its deadline: the error
+ * Vault logged for the lease the window looked up), or gone while the role
+ * stays (the revocation statements left it). Roles with no hard expiry are
+ * left to the D3 judge.
  */
-export function revocationProblems(e: LingeringEvidence, p: DynamicParams): string[] {
+export function revocationProblems(e: LingeringEvidence, p: DynamicParams, ctx?: LingeringContext): string[] {
   if (e.roles.length === 0) return [];
   if (unreadable(e.leases)) {
     const names = e.roles.map((r) => r.rolname).join(", ");
     return [`could not look up Vault's leases under database/creds/${p.roleName}/ to tell why ${names} outlived their leases: ${e.leases.unreadable}`];
   }
   const leases = e.leases;
-  return e.roles.flatMap((r) => roleProblem(r, leases, e, p) ?? []);
+  return e.roles.flatMap((r) => roleProblem(r, leases, e, p, ctx) ?? []);
 }

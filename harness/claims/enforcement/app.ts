@@ -26,7 +26,21 @@ function podSamples(before: ObservedPod, after: ObservedPod | undefined, w: { fr
   return after ? [sample(before, w.from), sample(after, w.to)] : [sample(before, w.from)];
 }
 
-/** What only T2 asks beyond "the app served throughout": answers from PID 1, no kill of PID 1, no restart at all. */
+/**
+ * The restart half of T2: the container did not restart during the phase
+ * (restartCount after equals before). A restart before the phase (a reused
+ * cluster) is no harm done by the policy: it is reported, not failed.
+ */
+export function restartCheck(before: Pick<ObservedPod, "restartCount">, after: Pick<ObservedPod, "restartCount"> | undefined): { problem?: string; fact: string } {
+  const earlier = before.restartCount ? ` (${before.restartCount} restart(s) before the phase, not caused by it)` : "";
+  if (!after) return { problem: "the pod was not observed after the phase", fact: "" };
+  if (after.restartCount !== before.restartCount) {
+    return { problem: `restartCount ${before.restartCount} -> ${after.restartCount}: the app container restarted during the phase${earlier}`, fact: "" };
+  }
+  return { fact: `restartCount ${before.restartCount} unchanged${earlier}` };
+}
+
+/** What only T2 asks beyond "the app served throughout": answers from PID 1, no kill of PID 1, no restart during the phase. */
 function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { from: number; to: number }): string[] {
   const problems: string[] = [];
   const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1);
@@ -34,10 +48,8 @@ function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { f
   if (probes.length === 0) problems.push("no request reached the app while the policy was enforcing");
   if (notPid1.length) problems.push(`${notPid1.length} answers came from a process other than PID 1`);
   if (appKills.length) problems.push(`Tetragon killed the app's PID 1 at ${appKills[0]?.time}`);
-  if (!ev.podAfter) problems.push("the pod was not observed after the phase");
-  else if (ev.podAfter.restartCount !== 0 || ev.podBefore.restartCount !== 0) {
-    problems.push(`restartCount ${ev.podBefore.restartCount} -> ${ev.podAfter.restartCount}, expected 0 throughout`);
-  }
+  const r = restartCheck(ev.podBefore, ev.podAfter);
+  if (r.problem) problems.push(r.problem);
   return problems;
 }
 
@@ -45,7 +57,8 @@ function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { f
  * T2: throughout the enforcing phase the app served (judgeServing: every
  * response 200 with a dynamic identity, the pod neither replaced nor
  * restarted, pod samples before and after), at least two identities rotated
- * through, every answer came from PID 1, and Tetragon never killed PID 1.
+ * through, every answer came from PID 1, Tetragon never killed PID 1, and
+ * restartCount did not change (restartCheck).
  */
 export function judgeT2(ev: EnforcementEvidence): Verdict {
   const w = enforcingWindow(ev.phase);
@@ -55,7 +68,7 @@ export function judgeT2(ev: EnforcementEvidence): Verdict {
   const n = s.identities.length;
   if (n < 2) problems.push(`the app reported ${n} DB identit${n === 1 ? "y" : "ies"}: rotation was not observed under enforcement`);
   const value: VerdictValue = problems.length ? "fail" : s.verdict;
-  const facts = problems.length ? [] : [`every answer came from PID 1; ${n} DB identities: ${s.identities.join(" → ")}; restartCount 0 throughout`];
+  const facts = problems.length ? [] : [`every answer came from PID 1; ${n} DB identities: ${s.identities.join(" → ")}; ${restartCheck(ev.podBefore, ev.podAfter).fact}`];
   const v = worst([value, s.verdict]);
   return verdict("T2", v === "inconclusive" ? v : v === "pass", [...problems, ...s.reasons, ...facts], [LAYOUT.probes, LAYOUT.podBefore, LAYOUT.podAfter], { subject: "app-unharmed" });
 }

@@ -5,7 +5,7 @@ import type { AttackSession } from "../../attack/session.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
 import { parseFalcoStream } from "../../falco/alert.ts";
 import type { TetragonCollector } from "../../tetragon/collector.ts";
-import type { EnforcingProof } from "../../tetragon/enforcing.ts";
+import type { EnforcingProof, RemovalProof } from "../../tetragon/enforcing.ts";
 import { parseTetragonStream } from "../../tetragon/event.ts";
 import type { RunCatalogue } from "../detection/judge.ts";
 import { jsonl, type BundleView } from "../registry.ts";
@@ -22,6 +22,8 @@ export interface EnforcementExtras {
   podBefore: AppPodState;
   podAfter?: AppPodState;
   proof?: EnforcingProof;
+  /** Proof the policy was unloaded before the read after removal. */
+  removal?: RemovalProof;
   phase: PhaseWindow;
 }
 
@@ -41,6 +43,7 @@ export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtra
     probes: s.traffic.probes(),
     phase: x.phase,
     slackMs: enforcementSlackMs(s.barriers),
+    removal: x.removal,
   };
 }
 
@@ -51,6 +54,7 @@ export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSessi
   await w.write(LAYOUT.rules, x.priorities);
   await w.write(LAYOUT.policy, x.policy);
   if (x.proof) await w.write(LAYOUT.policyStatus, x.proof);
+  if (x.removal) await w.write(LAYOUT.policyRemoved, x.removal);
   await w.write(LAYOUT.podBefore, x.podBefore);
   if (x.podAfter) await w.write(LAYOUT.podAfter, x.podAfter);
   await w.write(LAYOUT.attempts, lines(s.attempts));
@@ -83,5 +87,6 @@ export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
     probes: b.has(LAYOUT.probes) ? jsonl<AppProbe>(b.text(LAYOUT.probes)) : [],
     phase: b.json<PhaseWindow>(LAYOUT.phase),
     slackMs: enforcementSlackMs(barriers),
+    removal: b.has(LAYOUT.policyRemoved) ? b.json<RemovalProof>(LAYOUT.policyRemoved) : undefined,
   };
 }

@@ -4,6 +4,7 @@ import { outcomeProblems, type AttemptRecord } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
 import { clockSlackMs } from "../../attack/clock.ts";
 import type { FalcoAlert } from "../../falco/alert.ts";
+import type { RemovalProof } from "../../tetragon/enforcing.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../tetragon/event-cache.ts";
 import { sigkilledExits, type TetragonEvent } from "../../tetragon/event.ts";
 import { barrierTime, judgeFalcoAttempt } from "../detection/alerts.ts";
@@ -55,6 +56,8 @@ export interface EnforcementEvidence {
   probes: AppProbe[];
   phase: PhaseWindow;
   slackMs: number;
+  /** Proof the policy was unloaded before the read after removal (absent in older bundles). */
+  removal?: RemovalProof;
 }
 
 export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs">): KillJudgeOptions {
@@ -126,18 +129,37 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
 /** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
 export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
-  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier), { slackMs: ev.slackMs, priorities: ev.priorities });
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), { slackMs: ev.slackMs, priorities: ev.priorities });
   return verdict("T3", f.ok, f.reasons, [LAYOUT.alerts], { subject: a.id });
 }
 
-/** T1's negative control: after the policy is removed, a read succeeds again with no kill. */
+/**
+ * What the removal proof says about the judged read after removal: a canary
+ * read succeeded after the agent unlisted the policy and before the judged
+ * read started (harness/tetragon/enforcing.ts waitRemoved). Bundles recorded
+ * before the proof existed have none and are judged without it.
+ */
+export function removalProblem(removal: RemovalProof | undefined, at: AttemptRecord): { problem?: string; fact?: string } {
+  if (!removal) return {};
+  const last = removal.canaries.at(-1);
+  const killed = removal.canaries.filter((c) => c.exitCode === 137).length;
+  if (!last || last.exitCode !== 0 || last.stdoutBytes === 0) return { problem: `no canary read succeeded after the policy was unlisted (last: ${last ? `exit ${last.exitCode}` : "none"})` };
+  if (removal.provenAtMs > at.startMs) return { problem: `the canary read that proved the policy unloaded ended ${Math.round(removal.provenAtMs - at.startMs)} ms after the judged read started` };
+  const after = killed ? `, after ${killed} canary read(s) still killed once it was unlisted` : "";
+  return { fact: `a canary read succeeded ${Math.round(removal.provenAtMs - removal.unlistedAtMs)} ms after the agent unlisted the policy${after}, before the judged read` };
+}
+
+/** T1's negative control: after the policy is removed (and proven unloaded), a read succeeds again with no kill. */
 export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!a || !at) return verdict("T1", "inconclusive", ["no read was attempted after the policy was removed"], [], { subject: "restored-after-removal" });
   const out = outcomeProblems(at, a.detection);
   const k = judgeKill(at, ev.events, killOptions(ev));
-  const ok = out.length === 0 && !k.killed;
-  const reasons = ok ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`] : [...out, ...(k.killed ? k.reasons : [])];
-  return verdict("T1", ok, reasons, [LAYOUT.attempts, LAYOUT.events], { subject: "restored-after-removal" });
+  const r = removalProblem(ev.removal, at);
+  const ok = out.length === 0 && !k.killed && !r.problem;
+  const reasons = ok
+    ? [`\`${at.command.join(" ")}\` succeeded again after the policy was removed (exit 0, credential read, no kill)`, ...(r.fact ? [r.fact] : [])]
+    : [...out, ...(k.killed ? k.reasons : []), ...(r.problem ? [r.problem] : [])];
+  return verdict("T1", ok, reasons, [LAYOUT.attempts, LAYOUT.events, LAYOUT.policyRemoved], { subject: "restored-after-removal" });
 }
 
 /** Per killed method: harness round trip, and kill timing from Tetragon's events (time-to-kill.json, for reading). */

@@ -55,9 +55,45 @@ export function killsInWindow(attempt: AttemptRecord, events: readonly TetragonE
     .map((kprobe) => ({ kprobe, exit: exits.find((x) => sameProcess(x.process, kprobe.process)) }));
 }
 
-/** Was the attempt's reader killed by our policy? */
+/**
+ * `arguments` as Tetragon renders a process's argv after argv[0] (the BPF
+ * side skips argv[0]: cilium/tetragon v1.7.0 bpf/process/bpf_execve_event.c:77):
+ * joined by spaces, an argument that contains a space wrapped in double
+ * quotes, nothing escaped (pkg/process/args.go:46-60, ArgsDecoder).
+ */
+export function tetragonArguments(args: readonly string[]): string {
+  let out = "";
+  for (const a of args) {
+    if (a.includes(" ")) out += ` "${a}"`;
+    else out = out === "" ? a : `${out} ${a}`;
+  }
+  return out;
+}
+
+const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+
+/** The process runs `argv`: same executable name (Tetragon's `binary` is the execve filename, pkg/process/process.go:309) and arguments. */
+export function runsCommand(p: TetragonProcess | undefined, argv: readonly string[]): boolean {
+  const [file, ...args] = argv;
+  if (!p?.binary || file === undefined) return false;
+  return base(p.binary) === base(file) && (p.arguments ?? "") === tetragonArguments(args);
+}
+
+/**
+ * The kill is of the attempt's own process: the attempt's command itself, or
+ * its child (`sh -c "cat …"`: the reader is cat, its parent the attempt's sh).
+ * A kill in the window of anything else, such as the enforcement proof's last
+ * canary read (`cat /mnt/secrets/db-username`, harness/tetragon/enforcing.ts),
+ * is not the attempt's.
+ */
+export function isAttemptKill(k: KillEvidence, command: readonly string[]): boolean {
+  return runsCommand(k.kprobe.process, command) || runsCommand(k.kprobe.parent, command);
+}
+
+/** Was the attempt's reader killed by our policy? Only kills of the attempt's own process count, and time it. */
 export function judgeKill(attempt: AttemptRecord, events: readonly TetragonEvent[], o: KillJudgeOptions): KillResult {
-  const all = killsInWindow(attempt, events, o);
+  const inWindow = killsInWindow(attempt, events, o);
+  const all = inWindow.filter((k) => isAttemptKill(k, attempt.command));
   const kills = all.filter((k) => k.exit);
   const unconfirmed = all.filter((k) => !k.exit);
   const reasons: string[] = [];
@@ -67,7 +103,10 @@ export function judgeKill(attempt: AttemptRecord, events: readonly TetragonEvent
   for (const k of unconfirmed) {
     reasons.push(`kprobe action SIGKILL for ${describe(k.kprobe.process)} but no process_exit with signal SIGKILL for exec_id ${k.kprobe.process.exec_id}`);
   }
-  if (!all.length) reasons.push("no SIGKILL event of the policy for this attempt");
+  for (const k of inWindow.filter((x) => !all.includes(x))) {
+    reasons.push(`not counted: a SIGKILL event in the window for ${describe(k.kprobe.process)}, which is not the attempt's \`${attempt.command.join(" ")}\` nor its child`);
+  }
+  if (!all.length) reasons.push("no SIGKILL event of the policy for this attempt's process");
   const first = kills[0];
   const exitMs = first?.exit?.timeMs;
   const started = first?.kprobe.process.start_time ? Date.parse(first.kprobe.process.start_time) : undefined;

@@ -12,6 +12,7 @@ export const ID = "enforcement";
  *   enforcement/rules.json             Falco rule name -> JSON priority
  *   enforcement/policy.yaml            the TracingPolicyNamespaced as applied
  *   enforcement/policy-status.json     proof it was enforcing: canary reads up to the first kill, tetra's status
+ *   enforcement/policy-removed.json    proof it was unloaded after removal: unlisted, then canary reads up to the first success
  *   enforcement/pod-before.json        the app pod before the policy (uid, restartCount, container id)
  *   enforcement/pod-after.json         the same pod after the policy was removed
  *   enforcement/attempts.jsonl         every attempt (phase "enforcement", then "restored"), output redacted
@@ -33,6 +34,7 @@ export const LAYOUT = {
   rules: `${ID}/rules.json`,
   policy: `${ID}/policy.yaml`,
   policyStatus: `${ID}/policy-status.json`,
+  policyRemoved: `${ID}/policy-removed.json`,
   podBefore: `${ID}/pod-before.json`,
   podAfter: `${ID}/pod-after.json`,
   attempts: `${ID}/attempts.jsonl`,

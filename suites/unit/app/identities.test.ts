@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { identityWindowMs } from "../../../harness/app/identities.ts";
+import { APP_ENV } from "../../../fixtures/manifests/app.ts";
+import { MOUNTED_PASSWORD, identityWindowMs, readMountedPassword } from "../../../harness/app/identities.ts";
+import { ExecError } from "../../../harness/core/exec.ts";
+import { Redactor } from "../../../harness/evidence/redact.ts";
 import { toMs } from "../../../clusters/duration.ts";
 import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 
@@ -20,5 +24,44 @@ describe("the window A2 collects the app's DB identities in", () => {
       expect(identityWindowMs(p), p.name).toBeLessThan(toMs(p.dynamic.rotationWindow));
       expect(identityWindowMs(p) + 2 * command, p.name).toBeLessThan(toMs(p.budget));
     }
+  });
+});
+
+describe("reading the app's live password for the A2 scan", () => {
+  const PASSWORD = "A1a-4YtNq8ZpWk2Rv7Hs";
+  const result = (stdout: string) => ({ command: "kubectl exec", exitCode: 0, stdout, stderr: "", startedAt: "2026-12-01T10:00:00.000Z", durationMs: 80 });
+
+  it("reads the file the app reads: the mount's current generation behind ..data, named by the SecretProviderClass", () => {
+    expect(MOUNTED_PASSWORD).toBe("/mnt/secrets/..data/db-password");
+    expect(APP_ENV.SECRETS_DIR).toBe("/mnt/secrets");
+    const app = readFileSync("fixtures/app/app.py", "utf8");
+    expect(app).toContain('os.path.join(SECRETS_DIR, "..data")');
+    expect(app).toContain('read_file(base, "db-password")');
+  });
+
+  it("execs cat in the app container and registers the value with the redactor before returning it", async () => {
+    const red = new Redactor();
+    const calls: unknown[] = [];
+    const kube = {
+      exec: async (...args: unknown[]) => {
+        calls.push(args);
+        return result(`${PASSWORD}\n`);
+      },
+    };
+    const got = await readMountedPassword(kube as never, 5_000, red);
+    expect(got).toBe(PASSWORD);
+    expect(red.redact(`password=${PASSWORD}`)).not.toContain(PASSWORD);
+    expect(red.labels()).toEqual(["the app's mounted DB password"]);
+    expect(calls).toEqual([["test-dynamic", "deploy/secure-test-app", ["cat", "/mnt/secrets/..data/db-password"], { container: "web", timeoutMs: 5_000 }]]);
+  });
+
+  it("fails by name when a TracingPolicy kills the reader, or the file is empty", async () => {
+    const killed = new ExecError("kubectl exec exited 137", { command: "kubectl exec", exitCode: 137, stdout: "", stderr: "" });
+    const dead = { exec: () => Promise.reject(killed) };
+    await expect(readMountedPassword(dead as never, 5_000, new Redactor())).rejects.toThrow(
+      "could not read /mnt/secrets/..data/db-password in test-dynamic/deploy/secure-test-app container web: killed (137), so a TracingPolicy is enforcing in test-dynamic",
+    );
+    const empty = { exec: async () => result("\n") };
+    await expect(readMountedPassword(empty as never, 5_000, new Redactor())).rejects.toThrow(/kubectl exec printed nothing: \/mnt\/secrets\/\.\.data\/db-password in .* is empty/);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { STREAM_CLOCK_FIXES } from "../../../harness/attack/clock.ts";
 import { PermanentError } from "../../../harness/core/errors.ts";
 import { FalcoCollector } from "../../../harness/falco/collector.ts";
 import { ParsedLog, beforeStartMessage, sinceArgs } from "../../../harness/kube/log-follow.ts";
@@ -56,6 +57,17 @@ describe("a followed log read from its start on, with no race against the stream
 
   it("says how far before the start the dropped line was", () => {
     expect(beforeStartMessage("Tetragon", 0, 1000)).toMatch(/^the Tetragon stream dropped the awaited line: its own time 1970-01-01T00:00:00.000Z is 1000 ms before/);
+    expect(beforeStartMessage("Tetragon", 0, 1000)).toMatch(/node's clock is behind this machine's$/);
+  });
+
+  it("tells how to reset Falco's clock base when Falco's awaited line was dropped as too old", async () => {
+    const fix = "Falco's boot-time clock offset is fixed when Falco starts: restart Falco (kubectl -n falco rollout restart ds/falco)";
+    expect(beforeStartMessage("Falco", 0, 1000, STREAM_CLOCK_FIXES.falco)).toMatch(/node's clock is behind this machine's\. Falco's boot-time clock offset is fixed when Falco starts: restart Falco \(kubectl -n falco rollout restart ds\/falco\)$/);
+    expect(STREAM_CLOCK_FIXES.falco).toBe(fix);
+    const log = new ParsedLog("Falco", "/bin/sh", ["-c", "printf '{700}\\n'; exec sleep 5"], 10, timed, { startMs: 1000, timeOf: (x) => x, clockFix: fix });
+    const err = await log.waitForItem("the marker", (x) => x === 700, 5000, () => log.stats(), 10).catch((e: unknown) => e);
+    await log.stop();
+    expect((err as Error).message).toContain(`behind this machine's. ${fix}`);
   });
 });
 

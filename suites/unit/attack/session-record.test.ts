@@ -42,6 +42,16 @@ describe("an attack that ran never vanishes from the evidence", () => {
     expect(s.attempts.map((a) => [a.exitCode, a.error?.includes("failed in kubectl itself")])).toEqual([[-1, true]]);
   });
 
+  it("names the barrier run before it, so its window starts after that marker; the first attempt of a session without one names none", async () => {
+    const s = session(exited1, { name: "falco", waitForMarker: async () => ({ timeMs: Date.now() }) });
+    const first = await s.attack(MEM);
+    expect(first.record.previousBarrier).toBeUndefined();
+    const between = await s.barrier();
+    const second = await s.attack({ ...MEM, id: "proc-mem-again" });
+    expect(second.record.previousBarrier).toBe(between.nonce);
+    expect(second.record.previousBarrier).not.toBe(first.record.barrier);
+  });
+
   it("carries its barrier's nonce once the barrier succeeded", async () => {
     const s = session(exited1, { name: "falco", waitForMarker: async () => ({ timeMs: Date.now() }) });
     const r = await s.attack(MEM);

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { VAULT_CSI_HMAC_KEY, judgeA2, type A2Input } from "../../../harness/claims/a2-no-secrets/judge.ts";
+import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf, type A2Input } from "../../../harness/claims/a2-no-secrets/judge.ts";
 import { redactionMarker } from "../../../harness/evidence/redact.ts";
 
 const USER = "v-kubernet-dynamic-Xk2Lw9QmZr7TyPb4NcHd-1795000000";
 const OLD_USER = "v-kubernet-dynamic-aB3dE5fG7hJ9kL1mN3pQ-1794999000";
 const PLANT = `a2-canary-${randomBytes(12).toString("hex")}`;
+/** A Vault database password as the default password policy makes them: 20 characters, letters, digits and "-". */
+const PASSWORD = "A1a-4YtNq8ZpWk2Rv7Hs";
+const NEEDLES = credentialNeedles({ usernames: [USER, OLD_USER], password: PASSWORD, passwordReadAt: "2026-11-02T10:00:07.120Z" });
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 
 function meta(namespace: string, name: string, extra: object = {}) {
@@ -39,7 +42,7 @@ function input(items: object[] = baseItems(), pods: object[] = [pod("test-dynami
   return {
     secretsAndConfigMaps: list(items),
     pods: list(pods),
-    identities: [{ label: "db user #1", value: USER }, { label: "db user #2", value: OLD_USER }],
+    identities: NEEDLES,
     control: { needle: { label: "planted canary", value: PLANT }, namespace: "secretproof-a2", name: "a2-planted" },
     secretFreeNamespaces: ["test-dynamic"],
     allowedSecrets: [VAULT_CSI_HMAC_KEY("vault")],
@@ -64,6 +67,9 @@ describe("A2 scan for the app's DB identities", () => {
     ["a helm release record (base64 of gzip)", [secret("test-dynamic", "sh.helm.release.v1.app.v1", { release: b64(gzipSync(JSON.stringify({ config: { dbUser: USER } }))) }, { type: "helm.sh/release.v1" })], []],
     ["pod env", [], [pod("test-dynamic", "leaky", [{ name: "DB_USER", value: USER }])]],
     ["pod args", [], [{ ...pod("default", "p", []), spec: { containers: [{ name: "c", args: ["--user", OLD_USER] }] } }]],
+    ["Secret data holding the password (base64)", [secret("default", "db", { password: PASSWORD })], []],
+    ["a ConfigMap holding a connection string with the password", [configMap("default", "dsn", { DSN: `postgresql://${USER}:${PASSWORD}@postgres.postgres.svc:5432/postgres` })], []],
+    ["pod env holding the password", [], [pod("test-dynamic", "leaky", [{ name: "DB_PASSWORD", value: PASSWORD }])]],
   ];
   for (const [where, items, pods] of leaks) {
     it(`fails when an identity sits in ${where}, naming the object and needle by hash only`, () => {
@@ -72,9 +78,41 @@ describe("A2 scan for the app's DB identities", () => {
       const f = r.findings.find((x) => x.rule === "identity-found");
       expect(f?.needle?.marker).toMatch(/^<redacted sha256:[0-9a-f]{16} len:\d+>$/);
       const text = JSON.stringify(r);
-      for (const secretValue of [USER, OLD_USER, PLANT, b64(USER)]) expect(text).not.toContain(secretValue);
+      for (const secretValue of [USER, OLD_USER, PLANT, PASSWORD, b64(USER), b64(PASSWORD)]) expect(text).not.toContain(secretValue);
     });
   }
+});
+
+describe("A2 searches for the live password as well as the usernames", () => {
+  it("names each needle by kind, and the password by when it was read", () => {
+    expect(NEEDLES.map((n) => [n.label, n.kind])).toEqual([
+      ["app DB identity #1", "db-username"],
+      ["app DB identity #2", "db-username"],
+      ["app DB password (mounted, read at 2026-11-02T10:00:07.120Z)", "db-password"],
+    ]);
+  });
+
+  it("finds the password in a Secret by the same scan that finds the planted canary, naming it by kind and hash only", () => {
+    const r = judgeA2(input([...baseItems(), secret("default", "db", { password: PASSWORD })]));
+    expect(r.verdict.verdict).toBe("fail");
+    expect(r.verdict.negativeControl?.verdict).toBe("pass");
+    expect(r.findings).toEqual([expect.objectContaining({ rule: "identity-found", where: "data.password", needle: { label: NEEDLES[2]?.label, marker: redactionMarker(PASSWORD) } })]);
+    expect(r.verdict.reasons[0]).toMatch(/for 2 DB usernames and 1 DB password: 1 hits$/);
+  });
+
+  it("records the needles' count and kinds in the scope, with hash and length for each, never a value", () => {
+    const scope = scopeOf(input());
+    expect(scope.identities.map((n) => n.kind)).toEqual(["db-username", "db-username", "db-password"]);
+    expect(scope.identities[2]?.marker).toBe(redactionMarker(PASSWORD));
+    expect(JSON.stringify(scope)).not.toContain(PASSWORD);
+    expect(judgeA2(input()).verdict.reasons[0]).toMatch(/^scanned 3 Secrets, 1 ConfigMaps and 1 Pods \(\d+ fields, .*\) for 2 DB usernames and 1 DB password: 0 hits$/);
+  });
+
+  it("is inconclusive when the live password was not searched for, however clean the scan", () => {
+    const r = judgeA2({ ...input(), identities: NEEDLES.filter((n) => n.kind === "db-username") });
+    expect(r.verdict.verdict).toBe("inconclusive");
+    expect(r.verdict.reasons[0]).toBe("the app's live DB password was not searched for, so the scan cannot show that no object holds it");
+  });
 });
 
 describe("A2 rules on Secrets themselves", () => {
@@ -104,6 +142,9 @@ describe("A2 refuses to pass on a scan that proves nothing", () => {
   });
 
   it("is inconclusive when the app reported no identity", () => {
+    const r = judgeA2({ ...input(), identities: NEEDLES.filter((n) => n.kind === "db-password") });
+    expect(r.verdict.verdict).toBe("inconclusive");
+    expect(r.verdict.reasons[0]).toBe("the app reported no DB identity: there is no username to search for");
     expect(judgeA2({ ...input(), identities: [] }).verdict.verdict).toBe("inconclusive");
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { judgeD3Expiry } from "../../../harness/claims/dynamic/drop.ts";
+import { judgeD3Expiry, overdueRoles, rolesToExplain } from "../../../harness/claims/dynamic/drop.ts";
 import { revocationProblems } from "../../../harness/claims/dynamic/lingering.ts";
-import type { LingeringEvidence } from "../../../harness/claims/dynamic/types.ts";
+import type { LingeringEvidence, PgRolesSnapshot } from "../../../harness/claims/dynamic/types.ts";
 import { revokeFailureLines } from "../../../harness/vault/revoke-log.ts";
 import { T0, TTL_MS, appTimeline, cred, iso, lease, params, row, snapshot } from "./dynamic-fixtures.ts";
 import { VAULT_LOG_MULTI_LINE, VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "./dynamic-lingering-fixtures.ts";
@@ -75,5 +75,49 @@ describe("D3 puts Vault's account of a lingering role first", () => {
     expect(told.verdict).toBe("fail");
     expect(told.reasons[0]).toMatch(new RegExp(`^Vault still holds lease ${c0.leaseId}`));
     expect(told.reasons.slice(1)).toEqual(plain.reasons);
+  });
+});
+
+describe("D3 explains a role dropped after its deadline, even when the drop wait saw it go", () => {
+  const samples = appTimeline(50_000, 2_000);
+  const creds = [0, 1, 2, 3].map((k) => cred(k));
+  // Vault's first revocation of c0's lease failed; a retry dropped the role 70 s after it expired, past the 45 s grace.
+  const dropAt = (c: typeof c0) => c.issueMs + TTL_MS + (c === creds[0] ? 70_000 : 1_500);
+  const snaps: PgRolesSnapshot[] = [];
+  for (let t = T0; t <= T0 + 200_000; t += 5_000) snaps.push(snapshot(t, creds.filter((c) => c.issueMs <= t && t < dropAt(c))));
+  const windowLeases = creds.map((c) => lease(c, c.issueMs + 2_000));
+  const input = { samples, snapshots: snaps, leases: windowLeases, params };
+  /** Gathered after the wait: Vault holds none of these leases any more, its log kept the failed attempts. */
+  const gathered = (roles = rolesToExplain(input)): LingeringEvidence => ({ at: iso(T0 + 201_000), roles, leases: [], irrevocable: irrevocableList(), vaultLog: LOG });
+
+  it("finds the role overdue in an earlier snapshot, and when it left, though the last snapshot no longer lists it", () => {
+    expect(snaps.at(-1)?.rows.some((r) => r.rolname === c0.username)).toBe(false);
+    expect(overdueRoles(input)).toEqual([{ row: row(c0), leftAt: iso(c0.issueMs + TTL_MS + 70_000 + 5_000 - ((c0.issueMs + TTL_MS + 70_000 - T0) % 5_000)) }]);
+    expect(rolesToExplain(input).map((r) => r.rolname)).toEqual([c0.username]);
+    expect(rolesToExplain(input, snaps.at(-1))).toEqual(rolesToExplain(input));
+    // The last snapshot alone names nobody: Vault's account would have been empty.
+    expect(revocationProblems(gathered(snaps.at(-1)?.rows.filter((r) => r.rolname.startsWith("v-kubernet")) ?? []), params)).toEqual([]);
+  });
+
+  it("leads the failing verdict with the error Vault logged for the lease the window looked up", () => {
+    const v = judgeD3Expiry({ ...input, lingering: gathered() }, []);
+    expect(v.verdict).toBe("fail");
+    expect(v.reasons[0]).toMatch(
+      new RegExp(
+        `^${c0.username} outlived its VALID UNTIL .* \\+ grace 45\\.0s and left pg_roles only by .*: Vault revoked lease ${c0.leaseId} late \\(a failed revocation is retried, .*\\)` +
+          `; Vault's error \\(attempt 2, logged 2026-11-26T10:01:17\\.312Z\\): failed to revoke entry: .*\\(SQLSTATE 2BP01\\)$`,
+      ),
+    );
+    expect(v.reasons.slice(1)).toEqual(judgeD3Expiry(input, []).reasons);
+  });
+
+  it("says so when no lease the window looked up expires with the role", () => {
+    const v = judgeD3Expiry({ ...input, leases: [], lingering: gathered() }, []);
+    expect(v.reasons[0]).toMatch(/Vault revoked its lease late \(a failed revocation is retried, .*\); no lease looked up during the window expires with it, so Vault's log cannot be tied to it \(\d+ "failed to revoke lease" lines kept\)$/);
+  });
+
+  it("adds the app identities a drop wait that ran out still saw, once each", () => {
+    const stuck = snapshot(T0 + 205_000, [creds[2] as typeof c0, creds[0] as typeof c0]);
+    expect(rolesToExplain(input, stuck).map((r) => r.rolname)).toEqual([c0.username, creds[2]?.username]);
   });
 });

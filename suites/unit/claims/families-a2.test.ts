@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { a2NoSecretsFamily } from "../../../harness/claims/a2-no-secrets/family.ts";
-import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets/judge.ts";
+import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets/judge.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
 import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
 import { A2_PLANT } from "../../../harness/claims/a2-no-secrets/collect.ts";
@@ -19,6 +19,7 @@ import { verifyBundle } from "../../../harness/report/verify.ts";
 
 const USER = "v-kubernet-dynamic-Xk2Lw9QmZr7TyPb4NcHd-1795000000";
 const PLANT = `a2-canary-${randomBytes(16).toString("hex")}`;
+const PASSWORD = "A1a-4YtNq8ZpWk2Rv7Hs";
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 const meta = (namespace: string, name: string) => ({ namespace, name, uid: "0f8e2c7a-1111-4222-8333-444455556666", resourceVersion: "1201" });
 const secret = (namespace: string, name: string, data: Record<string, string | Buffer>) =>
@@ -44,10 +45,11 @@ afterEach(async () => {
 async function recordA2(extra: object[] = [], pods: unknown = list([appPod])) {
   const red = new Redactor();
   red.register(USER, "app DB identity #1");
+  red.register(PASSWORD, "app DB password");
   red.register(PLANT, "A2 planted canary");
   const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions }, red);
   const scope = {
-    identities: [{ label: "app DB identity #1", value: USER }],
+    identities: credentialNeedles({ usernames: [USER], password: PASSWORD, passwordReadAt: "2026-11-02T10:00:07.120Z" }),
     control: { needle: { label: "planted canary", value: PLANT }, ...A2_PLANT },
     secretFreeNamespaces: ["test-dynamic"],
     allowedSecrets: [VAULT_CSI_HMAC_KEY("vault")],
@@ -85,7 +87,7 @@ describe("A2 family: secretproof verify re-judges A2 from the recorded scan", ()
     expect(r).toMatchObject({ integrity: [], leaks: [], mismatches: [], rejudged: ["a2-no-secrets"], ok: true });
     expect(r.verdicts[0]?.negativeControl?.verdict).toBe("pass");
     const text = (await Promise.all(Object.values(LAYOUT).map((p) => readFile(join(dir, p), "utf8")))).join("\n");
-    for (const value of [USER, PLANT, b64(USER), b64(PLANT)]) expect(text).not.toContain(value);
+    for (const value of [USER, PLANT, PASSWORD, b64(USER), b64(PLANT), b64(PASSWORD)]) expect(text).not.toContain(value);
   });
 
   it("re-judges a scan that found an identity and a Secret in the app namespace to fail, as recorded", async () => {

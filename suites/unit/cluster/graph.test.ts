@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { graphProblems, runGraph, StepFailedError, topoOrder, type StepSpec } from "../../../harness/cluster/graph.ts";
+import { GraphStoppedError, graphProblems, runGraph, StepFailedError, topoOrder, type StepSpec } from "../../../harness/cluster/graph.ts";
 import { UP_STEPS } from "../../../harness/cluster/steps.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 
@@ -124,5 +124,50 @@ describe("runGraph", () => {
     expect((err as StepFailedError).step).toBe("cilium");
     expect((err as Error).message).toBe("step cilium failed: rollout timed out");
     expect(ran).toEqual(["image"]);
+  });
+
+  it("starts no further step once its signal aborts, lets the running one finish, and names the steps that never started", async () => {
+    const gate = deferred();
+    const helmStarted = deferred();
+    const ran: string[] = [];
+    const abort = new AbortController();
+    const specs: StepSpec[] = [
+      { name: "helm", deps: [], what: "" },
+      { name: "configure", deps: ["helm"], what: "" },
+      { name: "app", deps: ["configure"], what: "" },
+    ];
+    const graph = runGraph(
+      specs,
+      {
+        helm: async () => {
+          ran.push("helm:start");
+          helmStarted.resolve();
+          await gate.promise;
+          ran.push("helm:end");
+        },
+        configure: async () => ran.push("configure"),
+        app: async () => ran.push("app"),
+      },
+      quietLog(),
+      abort.signal,
+    ).catch((e: unknown) => e);
+    await helmStarted.promise;
+    abort.abort(new Error("the setup passed waits.bringUp"));
+    gate.resolve();
+    const err = await graph;
+    expect(ran).toEqual(["helm:start", "helm:end"]);
+    expect(err).toBeInstanceOf(GraphStoppedError);
+    expect((err as GraphStoppedError).notStarted).toEqual(["configure", "app"]);
+    expect((err as Error).message).toBe("stopped before starting configure, app: the setup passed waits.bringUp");
+  });
+
+  it("runs every step when its signal never aborts", async () => {
+    const ran: string[] = [];
+    const specs: StepSpec[] = [
+      { name: "a", deps: [], what: "" },
+      { name: "b", deps: ["a"], what: "" },
+    ];
+    await runGraph(specs, { a: async () => ran.push("a"), b: async () => ran.push("b") }, quietLog(), new AbortController().signal);
+    expect(ran).toEqual(["a", "b"]);
   });
 });

@@ -1,6 +1,8 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { appStarts, decideAppRestart, procScanDoneAt } from "../../../harness/cluster/tetragon-ready.ts";
+import { TETRAGON_CRDS } from "../../../harness/cluster/up-stack.ts";
+import { loadPolicy, POLICY_RESOURCE } from "../../../harness/tetragon/policy.ts";
 
 // `kubectl logs --timestamps` of the agent container: the kubelet's RFC 3339 nanosecond stamp, then
 // Tetragon's default slog text line (pkg/logger/slog.go: text format, no own timestamp).
@@ -79,5 +81,13 @@ describe("an app that started before Tetragon's /proc scan is restarted", () => 
 
   it("has nothing to restart when no app pod exists", () => {
     expect(decideAppRestart(scan, [])).toEqual({ restart: false, reason: "no app pod runs yet" });
+  });
+});
+
+describe("the TracingPolicy CRDs bring-up waits for", () => {
+  it("include the namespaced one the enforcement suite applies its policy as", () => {
+    expect(loadPolicy().kind).toBe("TracingPolicyNamespaced");
+    expect(POLICY_RESOURCE).toBe("tracingpoliciesnamespaced.cilium.io");
+    expect(TETRAGON_CRDS).toContain(POLICY_RESOURCE);
   });
 });

@@ -10,7 +10,7 @@ import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
 
 
 /** A run of `cat` and `proc-mem` with their alerts, a quiet window and a login proof. */
-function bundle(over: { extraAlerts?: string[]; catStdoutBytes?: number } = {}) {
+function bundle(over: { extraAlerts?: string[]; catStdoutBytes?: number; previousBarrier?: string } = {}) {
   const cat = attempt({ barrier: "secretproof-marker-b1", stdoutBytes: over.catStdoutBytes ?? 20 });
   const mem: AttemptRecord = attempt({
     id: "detection/proc-mem", attack: "proc-mem", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
@@ -32,7 +32,7 @@ function bundle(over: { extraAlerts?: string[]; catStdoutBytes?: number } = {}) 
     [LAYOUT.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
     [LAYOUT.alerts]: alerts.join("\n") + "\n",
     [LAYOUT.probes]: probes.map((p) => JSON.stringify(p)).join("\n") + "\n",
-    [LAYOUT.quiet]: { startMs: T0 + 5000, endMs: T0 + 8000, barrier: "secretproof-marker-q" },
+    [LAYOUT.quiet]: { startMs: T0 + 5000, endMs: T0 + 8000, barrier: "secretproof-marker-q", previousBarrier: over.previousBarrier },
     [LAYOUT.login]: {
       at: new Date(T0).toISOString(), attack: "cat",
       attempts: [{ user: "v-k-dyn-a", ok: true, current_user: "v-k-dyn-a" }],
@@ -61,6 +61,15 @@ describe("detection claim family", () => {
     const v = byKey(detectionFamily.rejudge(bundle({ extraAlerts: [appRead] })));
     expect(v["F1/app-own-reads"]?.verdict).toBe("fail");
     expect(v["F1/cat"]?.verdict).toBe("pass");
+  });
+
+  it("keeps out of the quiet window a READ alert raised before the marker that precedes it, though within the clock slack", () => {
+    // A reader that ran before the last barrier: its alert lies 20 ms before the window, its marker 10 ms before.
+    const late = [alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 4980, cmdline: "cat /mnt/secrets/db-password" }), markerLine(T0 + 4990, "secretproof-marker-b3")];
+    expect(byKey(detectionFamily.rejudge(bundle({ extraAlerts: late, previousBarrier: "secretproof-marker-b3" })))["F1/app-own-reads"]?.verdict).toBe("pass");
+    const older = byKey(detectionFamily.rejudge(bundle({ extraAlerts: late })))["F1/app-own-reads"];
+    expect(older?.verdict, "a bundle without the previous barrier is judged on the slack alone, as recorded").toBe("fail");
+    expect(older?.reasons.join()).toMatch(/1 READ alert\(s\) in the quiet window/);
   });
 
   it("fails a read method whose output was empty: the threat was not shown", () => {

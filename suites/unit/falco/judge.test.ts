@@ -3,7 +3,7 @@ import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/detection/alerts.ts";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
-import { T0, alertLine, attempt, markerLine } from "./samples.ts";
+import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
 
 const READ = "SecretProof - Secret File Read";
 const SHELL = "SecretProof - Interactive Shell Spawned";
@@ -16,7 +16,7 @@ const expectCat: FalcoExpectation = {
 
 function judge(lines: string[], exp = expectCat, a = attempt()) {
   const { alerts } = parseFalcoStream(lines.join("\n"));
-  return judgeFalcoAttempt(a, exp, alerts, barrierTime(alerts, a.barrier), opts);
+  return judgeFalcoAttempt(a, exp, alerts, barrierTime(alerts, a.barrier, a.pod), opts);
 }
 const marker = markerLine(T0 + 900, "secretproof-marker-aaaa");
 const catAt = (ms: number, over = {}) => alertLine({ rule: READ, ms, cmdline: "cat /mnt/secrets/db-password", ...over });
@@ -80,6 +80,34 @@ describe("Falco judge", () => {
     const exp: FalcoExpectation = { fires: [{ rule: READ, cmdline: "sed /mnt/secrets/db-password" }], silent: [] };
     const sed = alertLine({ rule: READ, ms: T0 + 100, cmdline: "sed  /mnt/secrets/db-password" });
     expect(judge([sed, marker], exp).ok).toBe(true);
+  });
+
+  it("does not attribute to an attempt an alert raised before the previous barrier's marker, though the slack reaches back to it", () => {
+    // The stolen-credential login's python3 exits, its barrier's marker follows, then `cat` starts: all within the 50 ms slack.
+    const login = alertLine({ rule: EXFIL, ms: T0 - 40, cmdline: "python3 -c import json, os, sys", file: null, tag: "EXFIL" });
+    const previous = markerLine(T0 - 20, "secretproof-marker-prev");
+    const after = attempt({ previousBarrier: "secretproof-marker-prev" });
+    expect(judge([login, previous, catAt(T0 + 120), marker], expectCat, after).ok).toBe(true);
+    const before = judge([login, previous, catAt(T0 + 120), marker], expectCat, attempt());
+    expect(before.ok, "without the lower bound the slack takes the login's alert").toBe(false);
+    expect(before.reasons.join()).toMatch(/"SecretProof - Exfiltration Tool Spawned" must stay silent but fired 1x/);
+  });
+
+  it("still attributes an alert raised after the previous barrier's marker, even before the attempt's start (clock slack)", () => {
+    const previous = markerLine(T0 - 45, "secretproof-marker-prev");
+    const shell = alertLine({ rule: SHELL, priority: "Warning", ms: T0 - 10, cmdline: "bash", file: null, tag: "SHELL" });
+    const r = judge([previous, catAt(T0 + 120), shell, marker], expectCat, attempt({ previousBarrier: "secretproof-marker-prev" }));
+    expect(r.ok).toBe(false);
+    expect(r.reasons.join()).toMatch(/Interactive Shell Spawned" must stay silent/);
+  });
+
+  it("takes a barrier's time only from the marker of the attempt's own pod", () => {
+    const elsewhere = alertLine({ rule: "SecretProof - Stream Liveness Marker", priority: "Notice", ms: T0 + 900, cmdline: "true secretproof-marker-aaaa", file: null, pod: "other", ns: "default", containerId: "aaaaaaaaaaaa", tag: "MARKER" });
+    const { alerts } = parseFalcoStream([elsewhere].join("\n"));
+    expect(barrierTime(alerts, "secretproof-marker-aaaa", POD)).toBeUndefined();
+    expect(barrierTime(parseFalcoStream(marker).alerts, "secretproof-marker-aaaa", POD)).toBeCloseTo(T0 + 900, 2);
+    expect(judge([elsewhere]).ok, "a missing alert is not settled by another pod's marker").toBe("inconclusive");
+    expect(judge([marker]).ok).toBe(false);
   });
 
   it("reads an image's repository without tag or digest", () => {

@@ -4,6 +4,7 @@ import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Reforward } from "../../../harness/cluster/reforward.ts";
 import { isPermanent } from "../../../harness/core/errors.ts";
+import { waitFor } from "../../../harness/core/wait.ts";
 import { PortForwardExitedError, startPortForward, type PortForward } from "../../../harness/kube/port-forward.ts";
 
 let dir: string;
@@ -114,5 +115,46 @@ describe("bring-up forwards", () => {
     expect(opened[1]!.alive).toBe(true);
     expect(fw.exits).toHaveLength(1);
     expect(fw.exits[0]?.stderr).toContain("lost connection to pod");
+  });
+
+  it("keep a wait going after kubectl exits: the next attempt reopens the forward", async () => {
+    await rm(join(dir, "flaky-started"), { force: true });
+    const opened: PortForward[] = [];
+    await using fw = new Reforward(async () => {
+      const pf = await forward("flaky");
+      opened.push(pf);
+      return pf;
+    });
+    let attempts = 0;
+    const probe = async () => {
+      attempts++;
+      const url = await fw.url();
+      if (attempts > 1) return { done: true as const, value: url };
+      await aborted(opened[0]!);
+      throw new TypeError("fetch failed");
+    };
+    const url = await fw.explainEnd(waitFor("the service through a forward", probe, { timeoutMs: 5_000, intervalMs: 10 }));
+    expect(url).toBe("http://127.0.0.1:41004");
+    expect(attempts).toBe(2);
+  });
+
+  it("explain only the error a wait ends with, keeping the wait's message and adding how kubectl exited", async () => {
+    const opened: PortForward[] = [];
+    await using fw = new Reforward(async () => {
+      const pf = await forward("drops");
+      opened.push(pf);
+      return pf;
+    });
+    let attempts = 0;
+    const probe = async (): Promise<never> => {
+      attempts++;
+      await fw.url();
+      await aborted(opened.at(-1)!);
+      throw new TypeError("fetch failed");
+    };
+    const err = await fw.explainEnd(waitFor("the service through a forward", probe, { timeoutMs: 300, intervalMs: 50 })).catch((e: unknown) => e);
+    expect(attempts).toBeGreaterThan(1);
+    expect((err as Error).message).toMatch(/^timed out waiting for the service through a forward after .*; kubectl .* svc\/drops :80 stopped forwarding 127\.0\.0\.1:41001: it exited 1/);
+    expect((err as Error).cause).toBeInstanceOf(PortForwardExitedError);
   });
 });

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { planStack } from "../../../harness/cluster/plan.ts";
 import { describeSteps } from "../../../harness/cluster/render-command.ts";
-import { renderFiles, writeFiles } from "../../../harness/cluster/render.ts";
+import { APP_MANIFEST, appManifest, renderFiles, writeFiles } from "../../../harness/cluster/render.ts";
+import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
+import { IMAGE_ID_ANNOTATION } from "../../../fixtures/manifests/app.ts";
 import { generateSecrets, PLACEHOLDER_SECRETS } from "../../../harness/cluster/secrets.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { knownClusterSecrets } from "../../../harness/report/known-secrets.ts";
@@ -73,6 +75,19 @@ describe("render (what up would apply, for review)", () => {
     expect(app[0]).toEqual(placeholderPlan.app.secretProviderClass);
     expect(files["manifests/20-app.yaml"]).toMatch(/objects: \|/);
     expect(parse(files["helm/falco.values.yaml"]!)).toEqual(placeholderPlan.releases.falco.values);
+  });
+
+  it("records the app as applied: the Deployment the app step applies carries the built image's ID, the planned one cannot", () => {
+    const imageId = "sha256:5f2a0c6e1b7d4a9e8c3f2b1a0d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d";
+    // kind-cluster plans (and records) the stack before the image is built
+    const { appImageId: _unknownYet, ...beforeBuild } = sampleInputs({ secrets: PLACEHOLDER_SECRETS });
+    const planned = planStack(beforeBuild);
+    expect(renderFiles(planned)[APP_MANIFEST]).toBe(appManifest(planned.app));
+    expect(renderFiles(planned)[APP_MANIFEST]).not.toContain(IMAGE_ID_ANNOTATION);
+    const applied = appManifest({ ...planned.app, deployment: renderAppDeployment(versions.images.app, imageId) });
+    const deployment = parseAllDocuments(applied).map((d) => d.toJSON() as { kind: string; spec?: { template: { metadata: { annotations?: object } } } })[2]!;
+    expect(deployment.kind).toBe("Deployment");
+    expect(deployment.spec?.template.metadata.annotations).toEqual({ [IMAGE_ID_ANNOTATION]: imageId });
   });
 
   it("lists the steps in dependency order", () => {

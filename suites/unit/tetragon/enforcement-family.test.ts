@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
 import { enforcementFamily } from "../../../harness/claims/enforcement/family.ts";
 import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
+import type { CanaryRead, RemovalProof } from "../../../harness/tetragon/enforcing.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
@@ -13,6 +14,7 @@ interface Opts {
   catExitSignal?: string;
   restartAfter?: number;
   identities?: string[];
+  removal?: RemovalProof;
 }
 
 function bundle(o: Opts = {}) {
@@ -48,6 +50,7 @@ function bundle(o: Opts = {}) {
     ],
     [LAYOUT.probes]: probes.map((p) => JSON.stringify(p)).join("\n"),
     [LAYOUT.phase]: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000, removedAtMs: T0 + 30_000 },
+    ...(o.removal ? { [LAYOUT.policyRemoved]: o.removal } : {}),
   });
 }
 
@@ -73,5 +76,24 @@ describe("enforcement claim family", () => {
   it("fails T2 when the app restarted or stopped rotating", () => {
     expect(byKey(bundle({ restartAfter: 1 }))["T2/app-unharmed"]?.verdict).toBe("fail");
     expect(byKey(bundle({ identities: ["v-k-dyn-a", "v-k-dyn-a"] }))["T2/app-unharmed"]?.verdict).toBe("fail");
+  });
+
+  describe("the read after removal counts only once a canary read proved the policy unloaded", () => {
+    const read = (startMs: number, exitCode: number): CanaryRead => ({ startMs, endMs: startMs + 200, exitCode, stdoutBytes: exitCode === 0 ? 18 : 0 });
+    // Unlisted at +31 s; the first canary is still killed (the programs detach after the unlisting), the second reads.
+    const removal = (canaries: CanaryRead[]): RemovalProof => ({ unlistedAtMs: T0 + 31_000, canaries, provenAtMs: (canaries.at(-1)?.endMs ?? 0) });
+
+    it("passes with the canary that succeeded before the judged read, and says how many were still killed", () => {
+      const v = byKey(bundle({ removal: removal([read(T0 + 31_000, 137), read(T0 + 32_000, 0)]) }))["T1/restored-after-removal"];
+      expect(v?.verdict, v?.reasons.join("; ")).toBe("pass");
+      expect(v?.reasons.join()).toMatch(/a canary read succeeded 1200 ms after the agent unlisted the policy, after 1 canary read\(s\) still killed once it was unlisted, before the judged read/);
+    });
+
+    it("fails when no canary read succeeded, or the one that did ended after the judged read started", () => {
+      expect(byKey(bundle({ removal: removal([read(T0 + 31_000, 137)]) }))["T1/restored-after-removal"]?.reasons.join()).toMatch(/no canary read succeeded after the policy was unlisted \(last: exit 137\)/);
+      const late = byKey(bundle({ removal: removal([read(T0 + 39_900, 0)]) }))["T1/restored-after-removal"];
+      expect(late?.verdict).toBe("fail");
+      expect(late?.reasons.join()).toMatch(/ended 100 ms after the judged read started/);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
-import { judgeKill } from "../../../harness/claims/enforcement/kill.ts";
+import { judgeKill, tetragonArguments } from "../../../harness/claims/enforcement/kill.ts";
 import { parseProtoTime, parseTetragonStream, sigkilledExits } from "../../../harness/tetragon/event.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
 import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";
@@ -69,6 +69,43 @@ describe("Tetragon kill judge", () => {
   it("pairs by pid and start time when the exit event lost its exec_id", () => {
     const lines = [kprobeLine(T0 + 90, cat), exitLine(T0 + 95, cat, "SIGKILL").replace(/"exec_id":\s?"[^"]+",\s?/, "")];
     expect(judgeKill(attempt(), run(lines), opts).killed).toBe(true);
+  });
+
+  it("takes the kill, and the time to kill, from the attempt's own process, not from the enforcement proof's canary just before it", () => {
+    // waitEnforcing's last canary reads db-username and is killed 20 ms before `cat` starts: inside the 50 ms slack.
+    const canary: ProcSpec = { execId: "Y2FuYXJ5", pid: 48100, binary: "/usr/bin/cat", args: "/mnt/secrets/db-username", startMs: T0 - 30 };
+    const canaryKill = [kprobeLine(T0 - 20, canary, { path: "/mnt/secrets/..2026_11_26_10_22_55.123456789/db-username" }), exitLine(T0 - 15, canary, "SIGKILL")];
+    const r = judgeKill(attempt(), run([...canaryKill, kprobeLine(T0 + 90, cat), exitLine(T0 + 95, cat, "SIGKILL")]), opts);
+    expect(r.killed).toBe(true);
+    expect(r.kills.map((k) => k.kprobe.process.arguments)).toEqual(["/mnt/secrets/db-password"]);
+    expect(r.timeToKillMs).toBeCloseTo(95, 0);
+    expect(r.reasons.join("\n")).toMatch(/not counted: a SIGKILL event in the window for \/usr\/bin\/cat \/mnt\/secrets\/db-username/);
+    const only = judgeKill(attempt(), run(canaryKill), opts);
+    expect(only.killed, "the canary's kill alone is no kill of `cat`").toBe(false);
+    expect(only.timeToKillMs).toBeUndefined();
+  });
+
+  it("does not take the previous method's kill of the same file for this one (head's kill in tail's window)", () => {
+    const head: ProcSpec = { ...cat, execId: "aGVhZA==", binary: "/usr/bin/head" };
+    const tail = attempt({ id: "enforcement/tail", attack: "tail", command: ["tail", "/mnt/secrets/db-password"] });
+    expect(judgeKill(tail, run([kprobeLine(T0 - 10, head), exitLine(T0 - 5, head, "SIGKILL")]), opts).killed).toBe(false);
+  });
+
+  it("counts the kill of a child the attempt's shell started (`sh -c \"cat …\"`), by its parent", () => {
+    const sh: ProcSpec = { execId: "c2g=", pid: 48200, binary: "/usr/bin/sh", args: '-c "cat /mnt/secrets/db-password"', startMs: T0 + 40 };
+    const shc = attempt({ id: "enforcement/sh-c-cat", attack: "sh-c-cat", command: ["sh", "-c", "cat /mnt/secrets/db-password"] });
+    const r = judgeKill(shc, run([kprobeLine(T0 + 90, cat, { parent: sh }), exitLine(T0 + 95, cat, "SIGKILL")]), opts);
+    expect(r.killed).toBe(true);
+    expect(judgeKill(shc, run([kprobeLine(T0 + 90, cat), exitLine(T0 + 95, cat, "SIGKILL")]), opts).killed).toBe(false);
+  });
+
+  it("renders a command's arguments as Tetragon's ArgsDecoder does: spaces join, an argument with a space is quoted, an empty one vanishes at the start", () => {
+    expect(tetragonArguments(["-c", "cat /mnt/secrets/db-password"])).toBe('-c "cat /mnt/secrets/db-password"');
+    expect(tetragonArguments(["-c", 'read -r x < /mnt/secrets/db-password; echo "$x"'])).toBe('-c "read -r x < /mnt/secrets/db-password; echo "$x""');
+    expect(tetragonArguments(["", "/mnt/secrets/db-password"])).toBe("/mnt/secrets/db-password");
+    expect(tetragonArguments(["{print}", "/mnt/secrets/db-password"])).toBe("{print} /mnt/secrets/db-password");
+    expect(tetragonArguments(["a b"])).toBe(' "a b"');
+    expect(tetragonArguments([])).toBe("");
   });
 
   it("finds a SIGKILL of the app's PID 1", () => {

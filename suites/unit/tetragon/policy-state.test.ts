@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
-import { policyFailure, waitEnforcing } from "../../../harness/tetragon/enforcing.ts";
+import { policyFailure, removalCanaryState, waitEnforcing, waitRemoved } from "../../../harness/tetragon/enforcing.ts";
 import { findStatus, loadPolicy, parsePolicyList } from "../../../harness/tetragon/policy.ts";
 import { POD } from "../falco/samples.ts";
 
@@ -75,5 +75,40 @@ describe("a TracingPolicy the Tetragon agent gave up on fails at once, naming it
     );
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(execs).toEqual([["tetra", "tracingpolicy", "list", "-o", "json"]]);
+  });
+});
+
+describe("a removed policy is proven unloaded by a read that succeeds, not by the agent's list alone", () => {
+  it("keeps waiting on a canary that is still killed after the policy is unlisted (Tetragon detaches the programs after unlisting)", () => {
+    expect(removalCanaryState({ startMs: 0, endMs: 5, exitCode: 137, stdoutBytes: 0 })).toEqual({
+      done: false,
+      state: "the policy is unlisted, but a canary read was still killed (exit 137): the agent has not detached its programs yet",
+    });
+    expect(removalCanaryState({ startMs: 0, endMs: 5, exitCode: 0, stdoutBytes: 0 })).toMatchObject({ done: false });
+    expect(removalCanaryState({ startMs: 0, endMs: 5, exitCode: 0, stdoutBytes: 18 })).toEqual({ done: true });
+  });
+
+  it("waitRemoved reads no canary while the policy is listed, then reads until one succeeds, and records every canary", async () => {
+    const execs: string[] = [];
+    const lists = [enabled, "{}"];
+    const cats = [137, 0];
+    const reply = (command: string, exitCode: number, stdout: string): ExecResult => ({
+      command, exitCode, stdout, stderr: exitCode ? `command terminated with exit code ${exitCode}\n` : "", startedAt: "", durationMs: 1,
+    });
+    const never = () => Promise.reject(new Error("not used"));
+    const kube: Kubectl = {
+      context: "kind-test", run: never, json: never, apply: never, rolloutStatus: never,
+      exec: async (_ns, _pod, cmd) => {
+        execs.push(cmd[0] as string);
+        if (cmd[0] === "tetra") return reply(LIST, 0, lists.shift() ?? "{}");
+        const code = cats.shift() ?? 0;
+        return reply("kubectl exec cat", code, code ? "" : "v-kubernetes-dyn-a");
+      },
+    };
+    const proof = await waitRemoved(kube, POD, policy, { timeoutMs: 10_000, intervalMs: 1 }, 1_000);
+    expect(execs).toEqual(["tetra", "tetra", "cat", "cat"]);
+    expect(proof.canaries.map((c) => c.exitCode)).toEqual([137, 0]);
+    expect(proof.provenAtMs).toBe(proof.canaries[1]?.endMs);
+    expect(proof.unlistedAtMs).toBeLessThanOrEqual(proof.canaries[0]?.startMs ?? 0);
   });
 });

@@ -65,12 +65,12 @@ export function unstable(json: string): string {
 
 const parent = { exec_id: "c2VjcmV0cHJvb2YtY29udHJvbC1wbGFuZToxOjE=", pid: 48100, uid: 10001, binary: "/usr/bin/runc" };
 
-export function kprobeLine(ms: number, p: ProcSpec, over: { action?: string; policy?: string; path?: string } = {}): string {
+export function kprobeLine(ms: number, p: ProcSpec, over: { action?: string; policy?: string; path?: string; parent?: ProcSpec } = {}): string {
   return unstable(
     JSON.stringify({
       process_kprobe: {
         process: proc(p),
-        parent,
+        parent: over.parent ? proc(over.parent) : parent,
         function_name: "security_file_open",
         args: [{ file_arg: { path: over.path ?? "/mnt/secrets/..2026_11_26_10_22_55.123456789/db-password", permission: "-rw-r--r--" } }],
         action: over.action ?? "KPROBE_ACTION_SIGKILL",

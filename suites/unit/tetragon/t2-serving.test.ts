@@ -67,6 +67,20 @@ describe("T2: the app is unharmed while the policy enforces (judgeServing, as D2
     expect(v.reasons.join("\n")).toMatch(/do not bracket/);
   });
 
+  it("passes on a reused cluster whose app container restarted before the phase, and reports those restarts", () => {
+    const v = t2({ podBefore: { ...pod, restartCount: 2 }, podAfter: { ...after, restartCount: 2 } });
+    expect(v.verdict, v.reasons.join("\n")).toBe("pass");
+    expect(v.reasons.join("\n")).toMatch(/restartCount 2 unchanged \(2 restart\(s\) before the phase, not caused by it\)/);
+    expect(t2().reasons.join("\n")).toMatch(/restartCount 0 unchanged$/m);
+  });
+
+  it("fails when the app container restarted during the phase, whatever its count before", () => {
+    const v = t2({ podBefore: { ...pod, restartCount: 2 }, podAfter: { ...after, restartCount: 3 } });
+    expect(v.verdict).toBe("fail");
+    expect(v.reasons.join("\n")).toMatch(/restartCount 2 -> 3: the app container restarted during the phase \(2 restart\(s\) before the phase/);
+    expect(t2({ podAfter: { ...after, restartCount: 1 } }).reasons.join("\n")).toMatch(/restartCount 0 -> 1: the app container restarted during the phase$/m);
+  });
+
   it("fails when the pod was not looked at after the phase, or only one identity was seen", () => {
     expect(t2({ podAfter: undefined }).verdict).toBe("fail");
     expect(t2({ probes: rotating.slice(0, 2) }).verdict).toBe("fail");

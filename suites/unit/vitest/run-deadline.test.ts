@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toMs } from "../../../clusters/duration.ts";
 import { loadProfile } from "../../../harness/vitest/index.ts";
-import { withDeadline } from "../../../harness/vitest/run-deadline.ts";
+import { DeadlineError, withDeadline } from "../../../harness/vitest/run-deadline.ts";
 
 const FIXTURE = resolve("suites/unit/vitest/deadline-fixture");
 /** Short, from the profile's in-memory poll: the fixture's own timeouts are ten minutes. */
@@ -49,5 +49,7 @@ describe("withDeadline", () => {
     await expect(withDeadline(Promise.resolve(7), DEADLINE_MS, "late")).resolves.toBe(7);
     const never = new Promise<never>(() => undefined);
     await expect(withDeadline(never, 1, "the setup passed its bound")).rejects.toThrow("the setup passed its bound");
+    await expect(withDeadline(never, 1, "late")).rejects.toBeInstanceOf(DeadlineError);
+    await expect(withDeadline(Promise.reject(new Error("failed in time")), DEADLINE_MS, "late")).rejects.not.toBeInstanceOf(DeadlineError);
   });
 });
