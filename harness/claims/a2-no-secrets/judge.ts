@@ -124,7 +124,7 @@ export function credentialNeedles(c: { usernames: readonly string[]; password: s
 }
 
 /** "2 DB usernames and 1 DB password", from the needles' kinds. */
-export function needleCounts(needles: readonly NeedleRef[]): string {
+function needleCounts(needles: readonly NeedleRef[]): string {
   const n = (kind: NeedleKind | undefined, what: string) => {
     const count = needles.filter((x) => x.kind === kind).length;
     return `${count} ${what}${count === 1 ? "" : "s"}`;

@@ -33,7 +33,7 @@ export function imageRepository(image: string): string {
   return colon > slash ? noDigest.slice(0, colon) : noDigest;
 }
 
-export function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs: number): boolean {
+function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs: number): boolean {
   return a.timeMs >= startMs - slackMs && a.timeMs <= endMs + slackMs;
 }
 

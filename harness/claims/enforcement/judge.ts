@@ -139,7 +139,7 @@ export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
  * read started (harness/tetragon/enforcing.ts waitRemoved). Bundles recorded
  * before the proof existed have none and are judged without it.
  */
-export function removalProblem(removal: RemovalProof | undefined, at: AttemptRecord): { problem?: string; fact?: string } {
+function removalProblem(removal: RemovalProof | undefined, at: AttemptRecord): { problem?: string; fact?: string } {
   if (!removal) return {};
   const last = removal.canaries.at(-1);
   const killed = removal.canaries.filter((c) => c.exitCode === 137).length;

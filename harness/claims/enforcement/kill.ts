@@ -73,7 +73,7 @@ export function tetragonArguments(args: readonly string[]): string {
 const base = (p: string) => p.slice(p.lastIndexOf("/") + 1);
 
 /** The process runs `argv`: same executable name (Tetragon's `binary` is the execve filename, pkg/process/process.go:309) and arguments. */
-export function runsCommand(p: TetragonProcess | undefined, argv: readonly string[]): boolean {
+function runsCommand(p: TetragonProcess | undefined, argv: readonly string[]): boolean {
   const [file, ...args] = argv;
   if (!p?.binary || file === undefined) return false;
   return base(p.binary) === base(file) && (p.arguments ?? "") === tetragonArguments(args);
@@ -86,7 +86,7 @@ export function runsCommand(p: TetragonProcess | undefined, argv: readonly strin
  * canary read (`cat /mnt/secrets/db-username`, harness/tetragon/enforcing.ts),
  * is not the attempt's.
  */
-export function isAttemptKill(k: KillEvidence, command: readonly string[]): boolean {
+function isAttemptKill(k: KillEvidence, command: readonly string[]): boolean {
   return runsCommand(k.kprobe.process, command) || runsCommand(k.kprobe.parent, command);
 }
 
