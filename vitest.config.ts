@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
-import { VAULT_EXPIRATION_BUFFER_MS } from "./harness/claims/dynamic-time.ts";
-import { toMs } from "./harness/core/duration.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "./harness/vault/expiration.ts";
+import { toMs } from "./clusters/duration.ts";
 import { loadProfile } from "./harness/profile.ts";
-import { E2ENameOrderSequencer } from "./harness/vitest/sequencer.ts";
+import { E2EFamilyOrderSequencer } from "./harness/vitest/sequencer.ts";
 
 const profile = loadProfile();
 const e2eTimeout = toMs(profile.budget);
@@ -12,8 +12,8 @@ const componentTimeout =
 
 export default defineConfig({
   test: {
-    // e2e files run one at a time in name order: the attack phases build on each other.
-    sequence: { sequencer: E2ENameOrderSequencer },
+    // e2e files run one at a time in claim-table order: the attack phases build on each other.
+    sequence: { sequencer: E2EFamilyOrderSequencer },
     projects: [
       {
         test: {

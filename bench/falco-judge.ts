@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { AttemptRecord } from "../harness/attack/attempt.ts";
-import { FalcoLineParser, type FalcoAlert } from "../harness/falco/alert.ts";
-import { MARKER_RULE, attemptIndexAt, judgeFalcoAttempt } from "../harness/claims/falco.ts";
+import { attemptIndexAt, judgeFalcoAttempt } from "../harness/claims/detection/alerts.ts";
+import { SLACK_MS } from "../harness/claims/detection/judge.ts";
+import { FalcoLineParser, MARKER_RULE, type FalcoAlert } from "../harness/falco/alert.ts";
 import { EXPECT, READ, generate } from "./falco-stream.ts";
 
 interface Result {
@@ -54,7 +55,7 @@ async function judge(path: string, attempts: AttemptRecord[]): Promise<Result> {
   }
   let pass = 0;
   attempts.forEach((at, i) => {
-    const r = judgeFalcoAttempt(at, EXPECT, buckets[i] ?? [], markers.get(at.barrier ?? ""), { slackMs: 50, priorities: { [READ]: "Critical" } });
+    const r = judgeFalcoAttempt(at, EXPECT, buckets[i] ?? [], markers.get(at.barrier ?? ""), { slackMs: SLACK_MS, priorities: { [READ]: "Critical" } });
     if (r.ok === true) pass++;
   });
   const c = parser.counts;

@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { execa } from "execa";
 import { versions } from "../clusters/versions.ts";
-import { toMs } from "./core/duration.ts";
+import { toMs } from "../clusters/duration.ts";
 import { findPgBindir, findPython } from "./core/locate.ts";
 import { which } from "./core/exec.ts";
 import { DOCKER_NODE, OFFLINE_NODE, nodeVerdict, type NodeFloor } from "./preflight-node.ts";

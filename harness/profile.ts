@@ -1,6 +1,6 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
-import { VAULT_EXPIRATION_BUFFER_MS } from "./claims/dynamic-time.ts";
-import { type Duration, formatMs, toMs } from "./core/duration.ts";
+import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
+import { type Duration, formatMs, toMs } from "../clusters/duration.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -238,7 +238,7 @@ export function enforcementSetupMs(p: Profile): number {
   const ms = (d: Duration) => toMs(d);
   const live = ms(p.waits.streamLive) + ms(p.waits.alertWait);
   return (
-    live + // Falco's alert stream proven live (harness/falco/liveness.ts)
+    live + // Falco's alert stream proven live (harness/attack/falco-liveness.ts)
     live + // Tetragon's event stream proven live
     ms(p.waits.policyEnforcing) + ms(p.waits.command) + // the policy proven enforcing, and its last canary read
     ms(p.waits.command) // the app's survival check: one request after the policy loaded

@@ -1,4 +1,4 @@
-import { controlPlaneNode } from "../../harness/cluster/names.ts";
+import { controlPlaneNode } from "../names.ts";
 
 /**
  * Cilium as the only CNI and the kube-proxy replacement. With kube-proxy

@@ -1,4 +1,4 @@
-import type { Profile } from "../../harness/profile.ts";
+import type { Duration } from "../duration.ts";
 
 /**
  * The Secrets Store CSI driver with rotation on and Secret sync off: the
@@ -12,7 +12,7 @@ import type { Profile } from "../../harness/profile.ts";
  * mount (pkg/secrets-store/nodeserver.go:129-137). The profile's remount model
  * (harness/profile.ts remountModelOf) combines the two.
  */
-export function csiDriverValues(profile: Pick<Profile, "csi">): Record<string, unknown> {
+export function csiDriverValues(profile: { csi: { rotationPollInterval: Duration } }): Record<string, unknown> {
   return {
     syncSecret: { enabled: false },
     enableSecretRotation: true,

@@ -1,6 +1,4 @@
-import type { ClusterSecrets } from "../../harness/cluster/state.ts";
-import { NS, TETRAGON } from "../../harness/cluster/names.ts";
-import type { Profile } from "../../harness/profile.ts";
+import { NS, TETRAGON } from "../names.ts";
 import type { ChartPin, Versions } from "../versions.ts";
 import { ciliumValues } from "./cilium.ts";
 import { csiDriverValues } from "./csi-driver.ts";
@@ -42,9 +40,11 @@ export function chartFullname(release: string, chart: string, values: Record<str
 
 export interface ReleaseInput {
   clusterName: string;
-  profile: Profile;
+  /** The profile (harness/profile.ts): what the charts' values take from it. */
+  profile: Parameters<typeof csiDriverValues>[0];
   versions: Versions;
-  secrets: Pick<ClusterSecrets, "vaultRootToken">;
+  /** The cluster's secrets (harness/cluster/state.ts): Vault's dev root token. */
+  secrets: { vaultRootToken: string };
   /** Contents of fixtures/falco/secretproof-rules.yaml. */
   falcoRules: string;
 }

@@ -1,7 +1,6 @@
 import { stringify } from "yaml";
-import { ENCRYPTION } from "../../harness/cluster/names.ts";
-import { toMs } from "../../harness/core/duration.ts";
-import type { Profile } from "../../harness/profile.ts";
+import { ENCRYPTION } from "../names.ts";
+import { toMs, type Duration } from "../duration.ts";
 import type { Versions } from "../versions.ts";
 
 /** kind.x-k8s.io/v1alpha4 Cluster, the fields we use (kind decodes strictly). */
@@ -45,7 +44,8 @@ export interface KubeletSyncPatch {
 export interface KindConfigInput {
   clusterName: string;
   versions: Pick<Versions, "kind">;
-  profile: Pick<Profile, "csi">;
+  /** The profile's kubelet resync (harness/profile.ts csi.syncFrequency). */
+  profile: { csi: { syncFrequency: Duration } };
   /** Host directory (mode 0700) holding the EncryptionConfiguration file. */
   encryptionHostDir: string;
 }
@@ -77,7 +77,7 @@ export function renderKubeadmPatch(): KubeadmEncryptionPatch {
  * kind strips from its own before kubeadm reads it (pkg/cluster/internal/
  * create/actions/config/config.go removeMetadata).
  */
-export function renderKubeletPatch(profile: Pick<Profile, "csi">): KubeletSyncPatch {
+export function renderKubeletPatch(profile: KindConfigInput["profile"]): KubeletSyncPatch {
   const s = toMs(profile.csi.syncFrequency) / 1000;
   if (!Number.isInteger(s) || s <= 0) throw new Error(`csi.syncFrequency ${JSON.stringify(profile.csi.syncFrequency)} is not a whole number of seconds`);
   return { apiVersion: KUBELET_CONFIG_API, kind: "KubeletConfiguration", syncFrequency: `${s}s` };

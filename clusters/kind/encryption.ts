@@ -1,5 +1,3 @@
-import type { ClusterSecrets } from "../../harness/cluster/state.ts";
-
 /** apiserver.config.k8s.io/v1 EncryptionConfiguration, the fields we use. */
 export interface EncryptionConfiguration {
   apiVersion: "apiserver.config.k8s.io/v1";
@@ -16,7 +14,7 @@ export interface EncryptionConfiguration {
  * are found by A1's scan of every key, since they stay plaintext until
  * rewritten).
  */
-export function renderEncryptionConfig(secrets: Pick<ClusterSecrets, "encryptionKeyName" | "encryptionKey">): EncryptionConfiguration {
+export function renderEncryptionConfig(secrets: { encryptionKeyName: string; encryptionKey: string }): EncryptionConfiguration {
   return {
     apiVersion: "apiserver.config.k8s.io/v1",
     kind: "EncryptionConfiguration",

@@ -1,5 +1,5 @@
-import type { Unreadable } from "../claims/dynamic-types.ts";
-import { NS } from "../cluster/names.ts";
+import type { Unreadable } from "../vault/leases.ts";
+import { NS } from "../../clusters/names.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 

@@ -1,5 +1,5 @@
-import { APP, NS } from "../cluster/names.ts";
-import { toMs } from "../core/duration.ts";
+import { APP, NS } from "../../clusters/names.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { ExecError } from "../core/exec.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { Kubectl } from "../kube/kubectl.ts";

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { execa, type ResultPromise } from "execa";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError, tail } from "../core/errors.ts";
 import { findPython } from "../core/locate.ts";
 import { freePort } from "../core/net.ts";

@@ -1,5 +1,5 @@
 import { appIdentity, renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { issueCredential, type IssuedCredential } from "../postgres/apply-statements.ts";
 import type { PgConnection } from "../postgres/client.ts";
 import { startLocalPostgres, type LocalPostgres } from "../postgres/local-server.ts";

@@ -1,5 +1,5 @@
-import { APP, NS } from "../cluster/names.ts";
-import { formatMs } from "../core/duration.ts";
+import { APP, NS } from "../../clusters/names.ts";
+import { formatMs } from "../../clusters/duration.ts";
 
 /**
  * After each pod sync the kubelet requeues the pod for its next periodic sync

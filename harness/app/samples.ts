@@ -1,6 +1,27 @@
-import type { AppSample, PodSample } from "../claims/dynamic-types.ts";
 import { waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
+
+/** One GET of the app's page. */
+export interface AppSample {
+  /** When the request started (harness clock). */
+  at: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+  /** The database user the app reported for this request. */
+  identity?: string;
+  /** How long the request took, when known. */
+  durationMs?: number;
+  /** Why no usable answer arrived (connection refused, bad JSON, …). */
+  error?: string;
+}
+
+/** One look at the app's pod. */
+export interface PodSample {
+  at: string;
+  name: string;
+  uid: string;
+  restartCount: number;
+}
 
 /**
  * The app's JSON answer on `/` (fixtures/app/app.py): `db_user` is the

@@ -1,17 +1,9 @@
+import { APP, NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import type { ExecResult } from "../core/exec.ts";
 import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "./attempt.ts";
-
-/** The article's app: Deployment secure-test-app, container web, Service secure-test-app-svc (80 -> 8080). */
-export const APP = {
-  namespace: "test-dynamic",
-  deployment: "secure-test-app",
-  container: "web",
-  service: "secure-test-app-svc",
-  servicePort: 80,
-} as const;
 
 export interface PodJson {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -35,7 +27,7 @@ function toState(p: PodJson): AppPodState {
   const st = p.status.containerStatuses?.find((c) => c.name === APP.container);
   if (!spec || !st?.containerID) throw new Error(`pod ${p.metadata.name} has no running container ${APP.container}`);
   return {
-    namespace: APP.namespace,
+    namespace: NS.app,
     name: p.metadata.name,
     uid: p.metadata.uid,
     container: APP.container,
@@ -51,12 +43,12 @@ function toState(p: PodJson): AppPodState {
 /** The one live pod of the app Deployment, found through the Deployment's own selector. */
 export async function findAppPod(kube: Kubectl): Promise<AppPodState> {
   const deploy = await kube.json<{ spec: { selector: { matchLabels?: Record<string, string> } } }>([
-    "-n", APP.namespace, "get", "deployment", APP.deployment,
+    "-n", NS.app, "get", "deployment", APP.deployment,
   ]);
   const labels = deploy.spec.selector.matchLabels ?? {};
   const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
   if (!selector) throw new PermanentError(`deployment ${APP.deployment} has no matchLabels selector`);
-  const pods = await kube.json<{ items: PodJson[] }>(["-n", APP.namespace, "get", "pods", "-l", selector]);
+  const pods = await kube.json<{ items: PodJson[] }>(["-n", NS.app, "get", "pods", "-l", selector]);
   const live = pods.items.filter((p) => !p.metadata.deletionTimestamp && p.status.phase === "Running");
   if (live.length !== 1) {
     throw new Error(`expected exactly one running pod of ${APP.deployment} (selector ${selector}), found ${live.map((p) => p.metadata.name).join(", ") || "none"}`);
@@ -66,7 +58,7 @@ export async function findAppPod(kube: Kubectl): Promise<AppPodState> {
 
 /** The current state of a known pod (for restart and identity checks). */
 export async function podState(kube: Kubectl, name: string): Promise<AppPodState> {
-  return toState(await kube.json<PodJson>(["-n", APP.namespace, "get", "pod", name]));
+  return toState(await kube.json<PodJson>(["-n", NS.app, "get", "pod", name]));
 }
 
 export const PTRACE_SCOPE_PATH = "/proc/sys/kernel/yama/ptrace_scope";

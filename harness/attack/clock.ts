@@ -1,3 +1,5 @@
+import { FALCO_CLOCK_FIX } from "../falco/alert.ts";
+
 /**
  * The offset between the node's clock (Falco's and Tetragon's event times)
  * and this machine's (attempt windows), measured from marker execs rather
@@ -63,17 +65,8 @@ export function clockSlackMs(barriers: readonly MarkerTiming[], streams: readonl
 
 const STREAM_CLOCKS: Readonly<Record<string, string>> = { falco: "Falco's event clock", tetragon: "Tetragon's event clock" };
 
-/**
- * What resets a stream's clock offset, where it is known. Falco's modern eBPF
- * engine stamps events on the boot clock plus a base it reads once when it
- * opens, CLOCK_REALTIME minus CLOCK_BOOTTIME (falcosecurity/libs 0.25.4
- * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276,
- * userspace/libscap/scap_engine_util.c:33-44): once NTP slews or steps the
- * wall clock after Falco started, its event times keep the old offset.
- */
-export const STREAM_CLOCK_FIXES: Readonly<Record<string, string>> = {
-  falco: "Falco's boot-time clock offset is fixed when Falco starts: restart Falco (kubectl -n falco rollout restart ds/falco)",
-};
+/** What resets a stream's clock offset, where it is known (harness/falco/alert.ts FALCO_CLOCK_FIX). */
+export const STREAM_CLOCK_FIXES: Readonly<Record<string, string>> = { falco: FALCO_CLOCK_FIX };
 
 /** `message`, with what resets the stream's clock offset when that is known. */
 export function withClockFix(message: string, stream: string): string {

@@ -1,12 +1,14 @@
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
+import { APP, NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
+import { eventDrops } from "../falco/alert.ts";
 import { startFalcoCollector, type FalcoCollector } from "../falco/collector.ts";
-import { confirmFalcoLive } from "../falco/liveness.ts";
+import { confirmFalcoLive } from "./falco-liveness.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { portForward, type PortForward } from "../kube/port-forward.ts";
 import type { Profile } from "../profile.ts";
-import { APP, findAppPod, observeEnvironment, type AppPodState } from "./app-pod.ts";
+import { findAppPod, observeEnvironment, type AppPodState } from "./app-pod.ts";
 import { startAppTraffic, type AppTraffic } from "./app-probe.ts";
 import type { AttemptRecord } from "./attempt.ts";
 import { barrier, type BarrierRecord, type MarkerStream } from "./barrier.ts";
@@ -59,7 +61,7 @@ export class AttackSession {
     try {
       const live = await confirmFalcoLive(falco, deps.kube, pod, w);
       assertClockOffset([live], "falco", deps.profile, pod);
-      forward = await portForward(deps.kube.context, APP.namespace, `svc/${APP.service}`, APP.servicePort, toMs(w.command));
+      forward = await portForward(deps.kube.context, NS.app, `svc/${APP.service}`, APP.servicePort, toMs(w.command));
       // The traffic stops, naming the port-forward, once kubectl stops forwarding: no "connection refused" samples after it.
       const traffic = startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command), forward.signal);
       const s = new AttackSession(deps, phase, pod, env, forward, falco, traffic);
@@ -136,7 +138,7 @@ export class AttackSession {
 
   /** Falco internal event-drop alerts seen so far: absence of an alert is then unproven. */
   falcoDrops(): number {
-    return this.falco.internal().filter((a) => /event drop/i.test(a.rule)).length;
+    return eventDrops(this.falco.internal());
   }
 
   /** Stops the traffic, the port-forward and the Falco stream, each whatever the others did; rethrows the first failure. */

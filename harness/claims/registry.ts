@@ -1,9 +1,3 @@
-import { a1EncryptionFamily } from "./encryption-family.ts";
-import { a2NoSecretsFamily } from "./a2-family.ts";
-import { detectionFamily } from "./detection.ts";
-import { dynamicFamily } from "./dynamic-family.ts";
-import { enforcementFamily } from "./enforcement.ts";
-import type { MatrixRow } from "../report/matrix.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**
@@ -16,6 +10,32 @@ export interface BundleView {
   bytes(path: string): Buffer;
   text(path: string): string;
   json<T>(path: string): T;
+}
+
+/**
+ * One attack attempt as the report's matrix shows it. Each suite records the
+ * fields it observed (detection: the Falco ones; enforcement: the Tetragon
+ * ones and the exit code) in its own file; rows with the same `attack` merge.
+ * `null` means "observed: none" (no alert, no kill time); an absent field
+ * means "not observed by this run".
+ */
+export interface MatrixRow {
+  /** Attack catalogue id, e.g. "cat", "python3-open". */
+  attack: string;
+  /** The read method as a person would write it, e.g. `python3 -c "open(…)"`. */
+  method: string;
+  /** The Falco rule that fired (or was expected to), e.g. "[READ] …". */
+  falcoRule?: string | null;
+  falcoFired?: boolean;
+  tetragonKilled?: boolean;
+  /** Exit code of the attempt (137 = SIGKILL). */
+  exitCode?: number | null;
+  /** From the attempt's start to the Falco alert's evt.time. */
+  timeToDetectMs?: number | null;
+  /** From the attempt's start to Tetragon's SIGKILL event. */
+  timeToKillMs?: number | null;
+  /** Bundle paths of the raw evidence behind the row. */
+  evidence?: string[];
 }
 
 /** An AES key from a cluster's EncryptionConfiguration, as an auditor supplies it. */
@@ -47,11 +67,7 @@ export interface ClaimFamily {
   matrix?(bundle: BundleView): MatrixRow[];
 }
 
-/** Every family, in claim-table order. Each suite's family adds itself here. */
-export const FAMILIES: readonly ClaimFamily[] = [
-  a1EncryptionFamily,
-  a2NoSecretsFamily,
-  dynamicFamily,
-  detectionFamily,
-  enforcementFamily,
-];
+/** The lines of a JSONL artifact, each parsed as JSON; blank lines are skipped. */
+export function jsonl<T>(text: string): T[] {
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as T);
+}

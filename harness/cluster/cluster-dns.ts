@@ -1,7 +1,7 @@
 import type { ProbeResult } from "../core/wait.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import { CLUSTER_DNS, NS, POSTGRES } from "./names.ts";
+import { CLUSTER_DNS, NS, POSTGRES } from "../../clusters/names.ts";
 
 /**
  * Vault verifies a database connection when it is written (`verify_connection`,

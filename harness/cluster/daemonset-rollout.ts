@@ -1,5 +1,5 @@
 import type { V1DaemonSet } from "@kubernetes/client-node";
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import type { ExecError } from "../core/exec.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { Kubectl } from "../kube/kubectl.ts";

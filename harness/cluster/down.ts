@@ -1,4 +1,4 @@
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { StepLog } from "../core/log.ts";
 import type { ArtifactWriter, EvidenceRecorder } from "../evidence/recorder.ts";
 import { redactor } from "../evidence/redact.ts";
@@ -7,7 +7,7 @@ import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import { PermanentError } from "../core/errors.ts";
 import type { Profile } from "../profile.ts";
 import { removeState } from "./local-state.ts";
-import { clusterName as defaultClusterName } from "./names.ts";
+import { clusterName as defaultClusterName } from "../../clusters/names.ts";
 import { loadSecrets, registerSecrets, stateDir } from "./state.ts";
 
 export interface DownOptions {

@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { VaultBinding } from "../../fixtures/manifests/app.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { PermanentError } from "../core/errors.ts";
+import { RULES_PATH } from "../falco/rules-file.ts";
 import type { configureVault } from "../vault/configure.ts";
 
 /**
@@ -14,7 +16,6 @@ import type { configureVault } from "../vault/configure.ts";
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export const EXTERNAL = {
-  falcoRules: "fixtures/falco/secretproof-rules.yaml",
   appDir: "fixtures/app",
 } as const;
 
@@ -27,10 +28,9 @@ export function vaultBinding(): VaultBinding {
 }
 
 export async function loadFalcoRules(): Promise<string> {
-  const path = `${REPO_ROOT}${EXTERNAL.falcoRules}`;
   try {
-    return await readFile(path, "utf8");
+    return await readFile(RULES_PATH, "utf8");
   } catch (err) {
-    throw new PermanentError(`cannot read the Falco rules at ${EXTERNAL.falcoRules}`, { cause: err });
+    throw new PermanentError(`cannot read the Falco rules at ${relative(REPO_ROOT, fileURLToPath(RULES_PATH))}`, { cause: err });
   }
 }

@@ -12,7 +12,7 @@ import { renderNamespaces } from "../../fixtures/manifests/namespaces.ts";
 import { renderPostgresService, renderPostgresStatefulSet } from "../../fixtures/manifests/postgres.ts";
 import type { Profile } from "../profile.ts";
 import type { ConfigureVaultOptions } from "./external.ts";
-import { POSTGRES, VAULT } from "./names.ts";
+import { POSTGRES, VAULT } from "../../clusters/names.ts";
 import type { ClusterSecrets } from "./state.ts";
 
 /** Everything the stack is rendered from. Live secrets or placeholders: the renderers cannot tell. */

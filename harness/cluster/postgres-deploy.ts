@@ -2,7 +2,7 @@ import { waitFor } from "../core/wait.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodSummary } from "../kube/pod-summary.ts";
-import { NS, POSTGRES } from "./names.ts";
+import { NS, POSTGRES } from "../../clusters/names.ts";
 import type { StackPlan } from "./plan.ts";
 import { toYamlDocuments } from "./render.ts";
 

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import { versions } from "../../clusters/versions.ts";
 import type { Profile } from "../profile.ts";
-import { planProblems } from "../schemas/check-plan.ts";
+import { planProblems } from "./check-plan.ts";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
 import { loadFalcoRules, vaultBinding } from "./external.ts";
 import { topoOrder } from "./graph.ts";
 import { encryptionHostDir } from "./local-state.ts";
-import { clusterName as defaultClusterName } from "./names.ts";
+import { clusterName as defaultClusterName } from "../../clusters/names.ts";
 import { planStack } from "./plan.ts";
 import { renderFiles, writeFiles } from "./render.ts";
 import { PLACEHOLDER_SECRETS } from "./secrets.ts";

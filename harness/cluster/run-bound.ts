@@ -1,4 +1,4 @@
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import type { Profile } from "../profile.ts";
 
 /** The profile's waits in milliseconds. */

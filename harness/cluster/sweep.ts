@@ -1,4 +1,4 @@
-import { MANAGED_BY, RUN_ID_LABEL } from "../../fixtures/manifests/labels.ts";
+import { MANAGED_BY, RUN_ID_LABEL } from "../../clusters/names.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { POLICY_RESOURCE } from "../tetragon/policy.ts";
 

@@ -1,6 +1,6 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import type { Kubectl } from "../kube/kubectl.ts";
-import { APP, TETRAGON } from "./names.ts";
+import { APP, TETRAGON } from "../../clusters/names.ts";
 
 /**
  * Why the app must start after the Tetragon agent has loaded its exec

@@ -1,8 +1,7 @@
 import { versions } from "../../clusters/versions.ts";
 import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
-import { APP_SELECTOR } from "../../fixtures/manifests/labels.ts";
-import { toMs } from "../core/duration.ts";
-import { APP, NS } from "./names.ts";
+import { toMs } from "../../clusters/duration.ts";
+import { APP, APP_SELECTOR, NS } from "../../clusters/names.ts";
 import { APP_MANIFEST, appManifest, STACK_DIR } from "./render.ts";
 import { appStarts, decideAppRestart } from "./tetragon-ready.ts";
 import { tetragonScanned } from "./up-stack.ts";

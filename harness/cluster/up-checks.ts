@@ -1,10 +1,10 @@
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { kubeletSyncProblem } from "../app/rotation-cadence.ts";
-import { toMs, toSeconds } from "../core/duration.ts";
+import { toMs, toSeconds } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { portForward } from "../kube/port-forward.ts";
 import { inPodPostgres, kubectlShell, podAddress } from "../postgres/in-pod.ts";
-import { controlPlaneNode, NS, POSTGRES, VAULT } from "./names.ts";
+import { controlPlaneNode, NS, POSTGRES, VAULT } from "../../clusters/names.ts";
 import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules } from "./postgres-hba.ts";
 import { Reforward } from "./reforward.ts";
 import { need, type UpContext } from "./up-context.ts";

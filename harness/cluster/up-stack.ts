@@ -1,10 +1,10 @@
 import type { ReleaseName } from "../../clusters/helm/releases.ts";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { portForward } from "../kube/port-forward.ts";
 import { probeApp } from "./app-check.ts";
 import { coreDnsRolledOut, probePostgresName } from "./cluster-dns.ts";
+import { APP, CLUSTER_DNS, NS, POSTGRES, TETRAGON, VAULT } from "../../clusters/names.ts";
 import { daemonSetsRolledOut } from "./daemonset-rollout.ts";
-import { APP, CLUSTER_DNS, NS, POSTGRES, TETRAGON, VAULT } from "./names.ts";
 import { deployPostgres, resetAdminPassword } from "./postgres-deploy.ts";
 import { Reforward } from "./reforward.ts";
 import { tetragonProcScanDoneAt } from "./tetragon-ready.ts";

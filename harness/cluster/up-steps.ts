@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { versions } from "../../clusters/versions.ts";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { run } from "../core/exec.ts";
 import { waitFor } from "../core/wait.ts";
@@ -10,7 +10,7 @@ import { clusterExists, createOrReuseCluster } from "../kind/kind.ts";
 import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
 import { connectKube } from "../kube/client.ts";
 import { kubectl } from "../kube/kubectl.ts";
-import { planProblems } from "../schemas/check-plan.ts";
+import { planProblems } from "./check-plan.ts";
 import { configureVault } from "../vault/configure.ts";
 import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
 import { kindReuseProblem } from "./kind-reuse.ts";

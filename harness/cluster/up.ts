@@ -7,7 +7,7 @@ import { requireTier } from "../preflight.ts";
 import type { Profile } from "../profile.ts";
 import { collectDiagnostics } from "./diagnostics.ts";
 import { runGraph, StepFailedError } from "./graph.ts";
-import { clusterName as defaultClusterName, kindContext } from "./names.ts";
+import { clusterName as defaultClusterName, kindContext } from "../../clusters/names.ts";
 import { stateDir as defaultStateDir } from "./state.ts";
 import { UP_STEPS } from "./steps.ts";
 import type { UpContext } from "./up-context.ts";

@@ -2,7 +2,7 @@ import type { V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import type { ProbeResult } from "../core/wait.ts";
 import type { KubeClient } from "../kube/client.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import { NS, VAULT } from "./names.ts";
+import { NS, VAULT } from "../../clusters/names.ts";
 
 /**
  * Why `helm --wait` does not wait for Vault: vault-helm 0.34.1 sets the

@@ -1,6 +1,7 @@
 import { constants } from "node:os";
 import { execa } from "execa";
-import { formatMs } from "./duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
+import { describeCommand } from "./command-line.ts";
 import { PermanentError, tail } from "./errors.ts";
 import { redactError, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 
@@ -41,11 +42,6 @@ export class ExecError extends Error {
   ) {
     super(message, options);
   }
-}
-
-/** Renders argv as a shell-like line for messages (never executed). */
-export function describeCommand(file: string, args: readonly string[]): string {
-  return [file, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
 }
 
 /**

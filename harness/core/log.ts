@@ -1,4 +1,4 @@
-import { formatMs } from "./duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
 

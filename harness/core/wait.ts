@@ -1,4 +1,4 @@
-import { formatMs } from "./duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { isPermanent } from "./errors.ts";
 
 /** What a probe reports each attempt: done with a value, or not yet with what it saw. */

@@ -1,4 +1,4 @@
-import { managedLabels } from "../../fixtures/manifests/labels.ts";
+import { managedLabels } from "../../clusters/names.ts";
 
 /**
  * Objects the A1/A2 suites plant in the cluster. Every one carries the

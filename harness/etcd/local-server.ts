@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError, tail } from "../core/errors.ts";
 import { run } from "../core/exec.ts";
 import { waitFor } from "../core/wait.ts";

@@ -160,3 +160,40 @@ export function parseFalcoStream(text: string, rulePrefix?: string): { alerts: F
   }
   return { alerts, internal, counts: p.counts };
 }
+
+/** The rule our marker execs raise (fixtures/falco/secretproof-rules.yaml): a barrier in the alert stream. */
+export const MARKER_RULE = "SecretProof - Stream Liveness Marker";
+
+/** The pod an alert is attributed to (harness/attack/attempt.ts PodIdentity has these). */
+export interface AlertPod {
+  containerId: string;
+  name: string;
+  namespace: string;
+}
+
+/** True when the alert came from the pod's container (by container id, or by pod name and namespace). */
+export function fromPod(a: FalcoAlert, pod: AlertPod): boolean {
+  const f = a.fields;
+  if (f["container.id"] === pod.containerId.slice(0, 12)) return true;
+  return f["k8s.pod.name"] === pod.name && f["k8s.ns.name"] === pod.namespace;
+}
+
+/** True for the marker alert of the exec that carried `nonce` on its command line. */
+export function isMarker(a: FalcoAlert, nonce: string): boolean {
+  return a.rule === MARKER_RULE && String(a.fields["proc.cmdline"] ?? "").includes(nonce);
+}
+
+/** Falco's internal "syscall event drop" alerts among its internal alerts: while any occurred, a missing alert is unproven. */
+export function eventDrops(internal: readonly FalcoAlert[]): number {
+  return internal.filter((a) => /event drop/i.test(a.rule)).length;
+}
+
+/**
+ * What resets Falco's event clock offset. Falco's modern eBPF engine stamps
+ * events on the boot clock plus a base it reads once when it opens,
+ * CLOCK_REALTIME minus CLOCK_BOOTTIME (falcosecurity/libs 0.25.4
+ * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276,
+ * userspace/libscap/scap_engine_util.c:33-44): once NTP slews or steps the
+ * wall clock after Falco started, its event times keep the old offset.
+ */
+export const FALCO_CLOCK_FIX = "Falco's boot-time clock offset is fixed when Falco starts: restart Falco (kubectl -n falco rollout restart ds/falco)";

@@ -1,8 +1,5 @@
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import type { PodIdentity } from "../attack/attempt.ts";
-import { STREAM_CLOCK_FIXES } from "../attack/clock.ts";
-import { fromPod, isMarker } from "../claims/falco.ts";
-import { FalcoLineParser, type FalcoAlert, type LineCounts } from "./alert.ts";
+import { FALCO_CLOCK_FIX, FalcoLineParser, fromPod, isMarker, type AlertPod, type FalcoAlert, type LineCounts } from "./alert.ts";
 
 export interface FalcoCollectorOptions {
   kubeContext: string;
@@ -40,7 +37,7 @@ export class FalcoCollector {
     this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, {
       startMs,
       timeOf: (a) => a.timeMs,
-      clockFix: STREAM_CLOCK_FIXES.falco,
+      clockFix: FALCO_CLOCK_FIX,
     });
   }
 
@@ -75,7 +72,7 @@ export class FalcoCollector {
    * (by container id, or by pod name when Falco resolved it); returns it. The
    * marker rule matches in any container, so the pod is checked here.
    */
-  waitForMarker(nonce: string, pod: PodIdentity, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
+  waitForMarker(nonce: string, pod: AlertPod, timeoutMs: number, intervalMs: number): Promise<FalcoAlert> {
     return this.waitForAlert(`Falco marker alert for ${nonce} from pod ${pod.namespace}/${pod.name}`, (a) => isMarker(a, nonce) && fromPod(a, pod), timeoutMs, intervalMs);
   }
 

@@ -1,4 +1,4 @@
-import { NS } from "../cluster/names.ts";
+import { NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { parseFalcoRuleConfig, ruleMatchingProblems } from "./rule-matching.ts";

@@ -3,7 +3,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { ReleaseSpec } from "../../clusters/helm/releases.ts";
-import { toSeconds } from "../core/duration.ts";
+import { toSeconds } from "../../clusters/duration.ts";
 import { run, type ExecResult } from "../core/exec.ts";
 import { redactError, redactor } from "../evidence/redact.ts";
 import { canonicalJson, releaseState, type DeployedRelease, type ReleaseState } from "./release-state.ts";

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { run } from "../core/exec.ts";
-import { kindContext } from "../cluster/names.ts";
+import { kindContext } from "../../clusters/names.ts";
 
 export interface KindCluster {
   readonly name: string;

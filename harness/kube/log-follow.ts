@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { describeCommand } from "../core/exec.ts";
+import { describeCommand } from "../core/command-line.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";

@@ -1,7 +1,7 @@
 import { execa } from "execa";
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { PermanentError, tail } from "../core/errors.ts";
-import { describeCommand } from "../core/exec.ts";
+import { describeCommand } from "../core/command-line.ts";
 import { redactor } from "../evidence/redact.ts";
 
 /** How a port-forward ended on its own. */

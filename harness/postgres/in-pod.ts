@@ -1,10 +1,10 @@
-import type { LoginAttempt, PgRolesSnapshot } from "../claims/dynamic-types.ts";
+import type { LoginAttempt } from "./login-attempt.ts";
 import { PermanentError, tail } from "../core/errors.ts";
-import { describeCommand } from "../core/exec.ts";
+import { describeCommand } from "../core/command-line.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import { parseRolesSnapshot, quoteIdent, ROLES_SNAPSHOT_PSQL } from "./roles.ts";
+import { parseRolesSnapshot, quoteIdent, ROLES_SNAPSHOT_PSQL, type PgRolesSnapshot } from "./roles.ts";
 
 /**
  * Postgres as seen from inside its own pod: queries go to the local socket

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { chown, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError, tail } from "../core/errors.ts";
 import { run } from "../core/exec.ts";
 import { findPgBindir } from "../core/locate.ts";

@@ -14,6 +14,15 @@ export interface RoleRow {
   rolcanlogin: boolean;
 }
 
+/** One query of `pg_roles` taken inside the Postgres pod over its local socket. */
+export interface PgRolesSnapshot {
+  /** When the query was sent (harness clock). */
+  at: string;
+  /** Postgres's own `now()` in that query. */
+  pgNow: string;
+  rows: RoleRow[];
+}
+
 const SELECT = (prefixExpr: string) =>
   `SELECT coalesce(json_agg(json_build_object(
     'rolname', rolname,

@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { versions } from "../../clusters/versions.ts";
-import { readEncryptionKeyFile } from "../etcd/a1-key-file.ts";
+import { readEncryptionKeyFile } from "../claims/a1-encryption/key-file.ts";
 import { redactor } from "../evidence/redact.ts";
 import { loadBundle } from "./bundle.ts";
 import { readClusterSecretsFile } from "./known-secrets.ts";

@@ -1,5 +1,5 @@
-import { formatMs } from "../core/duration.ts";
-import type { MatrixRow } from "./matrix.ts";
+import { formatMs } from "../../clusters/duration.ts";
+import type { MatrixRow } from "../claims/registry.ts";
 import type { ShownVerdict } from "./model.ts";
 
 /** Verdict with a symbol that survives monochrome rendering. */

@@ -1,9 +1,9 @@
-import type { BundleView } from "../claims/registry.ts";
+import type { BundleView, MatrixRow } from "../claims/registry.ts";
 import { CLAIM_IDS, type ClaimId, type Verdict, type VerdictValue, worst } from "../claims/verdict.ts";
 import type { RunRecord, StepTiming } from "../evidence/recorder.ts";
 import { CLAIM_TITLES } from "./claim-titles.ts";
 import { flatten } from "./flatten.ts";
-import { type MatrixRow, readMatrix } from "./matrix.ts";
+import { readMatrix } from "../claims/matrix.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 

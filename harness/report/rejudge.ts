@@ -1,7 +1,7 @@
 import type { BundleView, ClaimFamily, RejudgeOptions } from "../claims/registry.ts";
 import type { ClaimId, Verdict } from "../claims/verdict.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";
-import { matrixMismatches } from "./matrix.ts";
+import { matrixMismatches } from "../claims/matrix.ts";
 import { parseVerdicts } from "./run-record.ts";
 
 /** What re-judging one family's recorded evidence found. */

@@ -1,4 +1,4 @@
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
 import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
 import type { ClaimRow, ReportModel } from "./model.ts";

@@ -1,4 +1,5 @@
-import { FAMILIES, type ClaimFamily, type RejudgeOptions } from "../claims/registry.ts";
+import type { ClaimFamily, RejudgeOptions } from "../claims/registry.ts";
+import { FAMILIES } from "./families.ts";
 import { CLAIM_IDS, type ClaimId, type Verdict, worst } from "../claims/verdict.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";

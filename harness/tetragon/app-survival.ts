@@ -1,8 +1,7 @@
 import { podState, type AppPodState, type PodJson } from "../attack/app-pod.ts";
 import { probeApp, type AppProbe } from "../attack/app-probe.ts";
-import { sigkilledExits } from "../claims/tetragon.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import type { TetragonEvent } from "./event.ts";
+import { sigkilledExits, type TetragonEvent } from "./event.ts";
 
 /**
  * Right after the policy is proven enforcing, the app must still answer 200

@@ -1,7 +1,6 @@
 import type { PodIdentity } from "../attack/attempt.ts";
-import { fromPodProcess } from "../claims/tetragon.ts";
+import { fromPodProcess, TetragonLineParser, type TetragonCounts, type TetragonEvent } from "./event.ts";
 import { ParsedLog, sinceArgs, type FollowedStats } from "../kube/log-follow.ts";
-import { TetragonLineParser, type TetragonCounts, type TetragonEvent } from "./event.ts";
 
 export interface TetragonCollectorOptions {
   kubeContext: string;

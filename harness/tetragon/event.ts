@@ -1,3 +1,5 @@
+import type { PodIdentity } from "../attack/attempt.ts";
+
 /**
  * Tetragon's JSON events (`tetra getevents -o json` and the export file the
  * chart's export-stdout container prints): protojson with proto field names
@@ -151,4 +153,19 @@ export function parseTetragonStream(text: string, namespace: string): { events: 
     if (e) events.push(e);
   }
   return { events, counts: p.counts };
+}
+
+/** True when the process ran in the pod's container (by container id, or by pod name and namespace). */
+export function fromPodProcess(p: TetragonProcess, pod: PodIdentity): boolean {
+  const cid = p.pod?.container?.id?.replace(/^[a-z]+:\/\//, "");
+  if (cid && cid === pod.containerId) return true;
+  return p.pod?.name === pod.name && p.pod?.namespace === pod.namespace;
+}
+
+/** Any process of the pod killed with SIGKILL in [fromMs, toMs] (e.g. the app itself, container pid 1). */
+export function sigkilledExits(events: readonly TetragonEvent[], pod: PodIdentity, fromMs: number, toMs: number): Extract<TetragonEvent, { kind: "exit" }>[] {
+  return events.filter(
+    (e): e is Extract<TetragonEvent, { kind: "exit" }> =>
+      e.kind === "exit" && e.signal === "SIGKILL" && e.timeMs >= fromMs && e.timeMs <= toMs && fromPodProcess(e.process, pod),
+  );
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { fetch, fs } from "zx";
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 

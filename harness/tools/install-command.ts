@@ -1,4 +1,4 @@
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { loadProfile } from "../profile.ts";
 import { pinnedTools, platformOf } from "./catalog.ts";
 import { installTools } from "./install.ts";

@@ -1,5 +1,5 @@
 import { renderVaultDefinitions, type VaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { Profile } from "../profile.ts";

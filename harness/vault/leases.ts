@@ -1,7 +1,67 @@
-import type { IrrevocableLeases, LeaseLookup, LeaseRecord, LingeringEvidence, PgRoleRow } from "../claims/dynamic-types.ts";
-import { revokeFailureLines } from "../claims/dynamic-vault-log.ts";
+import type { RoleRow } from "../postgres/roles.ts";
+import { revokeFailureLines } from "./revoke-log.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { VaultApi } from "./client.ts";
+
+/** The `data` of `PUT sys/leases/lookup` (vault/logical_system.go handleLeaseLookup). */
+export interface LeaseLookup {
+  id: string;
+  issue_time: string;
+  /** null when the lease has no expiry. */
+  expire_time: string | null;
+  /**
+   * Whole seconds from Vault's clock, rounded to the second, to expire_time,
+   * converted toward zero: negative once the lease is past its expiry and
+   * still held (vault/expiration.go:3082-3084; see vaultNowAtLookup).
+   */
+  ttl: number;
+  renewable?: boolean;
+  last_renewal?: string | null;
+}
+
+/** A lease lookup and when the harness made it. */
+export interface LeaseRecord {
+  /** When the lookup was sent (harness clock). */
+  at: string;
+  lookup: LeaseLookup;
+}
+
+/** One entry of GET sys/leases?type=irrevocable (vault/expiration.go leaseResponse, :2937-2942 at 6fd972499f). */
+export interface IrrevocableLease {
+  lease_id: string;
+  /** The mount's accessor. */
+  mount_id: string;
+  /** The revocation error Vault kept when it gave up (at most 240 characters, "unknown" when empty: :2829-2840). */
+  error: string;
+}
+
+/** The `data` of GET sys/leases?type=irrevocable (vault/logical_system.go handleLeaseList; expiration.go listIrrevocableLeases). */
+export interface IrrevocableLeases {
+  lease_count: number;
+  leases: IrrevocableLease[];
+}
+
+/** A source the suite could not read, and why: recorded in its place. */
+export interface Unreadable {
+  unreadable: string;
+}
+
+/**
+ * What the suite gathers when D3 (TTL expiry) does not pass, to tell why
+ * Vault dropped app identities late, or not at all.
+ */
+export interface LingeringEvidence {
+  /** When gathering started (harness clock). */
+  at: string;
+  /** The pg_roles rows of the app identities that outlived their deadline in any snapshot, or were still listed when the drop wait ran out. */
+  roles: RoleRow[];
+  /** Every lease Vault still holds under database/creds/<role>/, looked up after the drop wait. */
+  leases: LeaseRecord[] | Unreadable;
+  /** GET sys/leases?type=irrevocable. */
+  irrevocable: IrrevocableLeases | Unreadable;
+  /** The lines of Vault's log that report failed revocations (revoke-log.ts). */
+  vaultLog: string[] | Unreadable;
+}
 
 /** A credential issued from `database/creds/<role>`; the password is registered for redaction before it is returned. */
 export interface IssuedCreds {
@@ -107,14 +167,14 @@ export async function withLease(vault: VaultApi, leaseId: string, fn: (revoke: (
 
 /**
  * What Vault says about `roles`, still in pg_roles after their leases
- * expired (judged by harness/claims/dynamic-lingering.ts): every lease it
+ * expired (judged by harness/claims/dynamic/lingering.ts): every lease it
  * still holds under `prefix`, its irrevocable leases, and the last
  * `maxLogReports` failed-revocation reports in its log. A source that cannot
  * be read is recorded as unreadable, with the reason; this never throws.
  */
 export async function gatherLingering(
   vault: VaultApi,
-  roles: PgRoleRow[],
+  roles: RoleRow[],
   prefix: string,
   readVaultLog: () => Promise<string>,
   maxLogReports = 50,

@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import type { E2EContext } from "../cluster/context.ts";
 import { loadSecrets, registerSecrets, type ClusterSecrets } from "../cluster/state.ts";
-import { toMs } from "../core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { ArtifactWriter } from "../evidence/recorder.ts";
 import { kubectl, type Kubectl } from "../kube/kubectl.ts";
 import { loadProfile, type Profile } from "../profile.ts";

@@ -2,8 +2,7 @@
  * The only bridge between the harness library and vitest. Suites import test
  * helpers from here; nothing else under harness/ knows vitest exists.
  */
-import { toMs } from "../core/duration.ts";
-import { loadProfile, type Profile } from "../profile.ts";
+import { loadProfile } from "../profile.ts";
 import { requireTier, type Tier } from "../preflight.ts";
 
 export { loadProfile };
@@ -16,9 +15,4 @@ export function tierGlobalSetup(tier: Tier): () => Promise<void> {
   return async () => {
     await requireTier(tier);
   };
-}
-
-/** A vitest timeout for a step that may take `d` plus a margin for setup. */
-export function timeoutFor(profile: Profile, pick: (p: Profile) => string, marginMs = 30_000): number {
-  return toMs(pick(profile)) + marginMs;
 }

@@ -1,4 +1,4 @@
-import { formatMs } from "../core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 
 /** Work passed its deadline (and may still be running). */
 export class DeadlineError extends Error {

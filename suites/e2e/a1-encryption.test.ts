@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { judgeA1 } from "../../harness/claims/encryption.ts";
-import { a1EncryptionFamily } from "../../harness/claims/encryption-family.ts";
-import { collectA1, deleteA1Canaries } from "../../harness/etcd/a1-collect.ts";
-import { writeA1Evidence } from "../../harness/etcd/a1-evidence.ts";
+import { judgeA1 } from "../../harness/claims/a1-encryption/judge.ts";
+import { a1EncryptionFamily } from "../../harness/claims/a1-encryption/family.ts";
+import { collectA1, deleteA1Canaries } from "../../harness/claims/a1-encryption/collect.ts";
+import { writeA1Evidence } from "../../harness/claims/a1-encryption/evidence.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 
 let e2e: E2E;

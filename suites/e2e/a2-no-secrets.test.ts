@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectAppCredentials } from "../../harness/app/identities.ts";
-import { a2NoSecretsFamily } from "../../harness/claims/a2-family.ts";
-import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf } from "../../harness/claims/a2-no-secrets.ts";
-import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary } from "../../harness/etcd/a2-collect.ts";
-import { writeA2Evidence } from "../../harness/etcd/a2-evidence.ts";
+import { a2NoSecretsFamily } from "../../harness/claims/a2-no-secrets/family.ts";
+import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf } from "../../harness/claims/a2-no-secrets/judge.ts";
+import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary } from "../../harness/claims/a2-no-secrets/collect.ts";
+import { writeA2Evidence } from "../../harness/claims/a2-no-secrets/evidence.ts";
 import { redactor } from "../../harness/evidence/redact.ts";
 import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
 

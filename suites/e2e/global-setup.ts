@@ -5,7 +5,7 @@ import { afterSetupFailure } from "../../harness/cluster/setup-failure.ts";
 import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
 import { sweepLeftovers } from "../../harness/cluster/sweep.ts";
 import { up } from "../../harness/cluster/up.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { kubectl } from "../../harness/kube/kubectl.ts";
 import { StepLog } from "../../harness/core/log.ts";
 import { relative } from "node:path";
@@ -14,7 +14,7 @@ import { deriveReports } from "../../harness/report/write-report.ts";
 import { requireTier } from "../../harness/preflight.ts";
 import { loadProfile, type Profile } from "../../harness/profile.ts";
 import { describeRunBound, e2eRunBound } from "../../harness/cluster/run-bound.ts";
-import { formatMs } from "../../harness/core/duration.ts";
+import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalAppStack, type LocalAppStack } from "../../harness/app/local-stack.ts";
 import { sampleApp } from "../../harness/app/samples.ts";
-import { identitySequence } from "../../harness/claims/dynamic.ts";
+import { identitySequence } from "../../harness/claims/dynamic/index.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
 
 /** The e2e suite's app sampler, read against the real fixture app and a real PostgreSQL. */

@@ -7,7 +7,7 @@ import { createSecretsVolume, type SecretsVolume } from "../../harness/app/secre
 import { loadCatalogue } from "../../harness/attack/catalogue.ts";
 import { run } from "../../harness/core/exec.ts";
 import { findPython } from "../../harness/core/locate.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { ruleNames } from "../../harness/falco/rules-file.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
 

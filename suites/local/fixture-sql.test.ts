@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { toMs } from "../../harness/core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { run } from "../../harness/core/exec.ts";
 import { issueCredential, revokeCredential, type IssuedCredential } from "../../harness/postgres/apply-statements.ts";
 import { redactor } from "../../harness/evidence/redact.ts";

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyLogin, judgeD4 } from "../../harness/claims/dynamic.ts";
+import { classifyLogin, judgeD4 } from "../../harness/claims/dynamic/index.ts";
 import { run } from "../../harness/core/exec.ts";
 import { passfileLine } from "../../harness/postgres/in-pod.ts";
 import { inPodPostgres, type InPodPostgres, type PodShell } from "../../harness/postgres/in-pod.ts";

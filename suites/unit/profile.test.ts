@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toMs } from "../../harness/core/duration.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { PROFILES, type Profile, enforcementSetupMs, loadProfile, profileProblems, remountModelOf, spareRecheckMs, suiteWindowsMs } from "../../harness/profile.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
 

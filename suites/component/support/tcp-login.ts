@@ -1,4 +1,4 @@
-import type { LoginAttempt } from "../../../harness/claims/dynamic-types.ts";
+import type { LoginAttempt } from "../../../harness/claims/dynamic/types.ts";
 import { redactor } from "../../../harness/evidence/redact.ts";
 import { connectPostgres, type PgEndpoint } from "../../../harness/postgres/client.ts";
 

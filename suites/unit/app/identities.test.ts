@@ -4,7 +4,7 @@ import { APP_ENV } from "../../../fixtures/manifests/app.ts";
 import { MOUNTED_PASSWORD, identityWindowMs, readMountedPassword } from "../../../harness/app/identities.ts";
 import { ExecError } from "../../../harness/core/exec.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
-import { toMs } from "../../../harness/core/duration.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 
 describe("the window A2 collects the app's DB identities in", () => {

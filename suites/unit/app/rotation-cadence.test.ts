@@ -6,7 +6,7 @@ import {
   providerTokenProblem,
   remountModel,
 } from "../../../harness/app/rotation-cadence.ts";
-import type { AppSample } from "../../../harness/claims/dynamic-types.ts";
+import type { AppSample } from "../../../harness/claims/dynamic/types.ts";
 
 const T0 = Date.parse("2026-12-01T10:00:00.000Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

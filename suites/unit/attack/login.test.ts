@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loginProblems, parseLoginOutput } from "../../../harness/attack/login.ts";
-import { judgeLogin } from "../../../harness/claims/detection.ts";
+import { judgeLogin } from "../../../harness/claims/detection/judge.ts";
 
 const AT = "2026-11-26T10:23:10.000Z";
 const run = (exitCode: number, stdout: string, stderr: string) => ({ command: "kubectl exec python3 -c …", exitCode, stdout, stderr });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf, type A2Input } from "../../../harness/claims/a2-no-secrets.ts";
+import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf, type A2Input } from "../../../harness/claims/a2-no-secrets/judge.ts";
 import { redactionMarker } from "../../../harness/evidence/redact.ts";
 
 const USER = "v-kubernet-dynamic-Xk2Lw9QmZr7TyPb4NcHd-1795000000";

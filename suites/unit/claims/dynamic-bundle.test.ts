@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DYNAMIC_PATHS as P, dynamicFamily, judgeDynamic, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { readDynamicEvidence, recordLine, recordPart, type DynamicEvidence } from "../../../harness/claims/dynamic/evidence.ts";
+import { dynamicFamily, judgeDynamic } from "../../../harness/claims/dynamic/family.ts";
+import { LAYOUT as P } from "../../../harness/claims/dynamic/layout.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { loadBundle } from "../../../harness/report/bundle.ts";
@@ -19,16 +21,19 @@ afterEach(async () => {
 
 const BOOTSTRAP = "bootstrap-admin-Pw-4c1e9a";
 
-/** Writes the evidence the way the e2e suite does: JSONL lines appended one by one, documents whole. */
-async function record(rec: EvidenceRecorder, e: DynamicEvidence): Promise<void> {
-  await rec.write(P.params, e.params);
-  for (const [path, items] of [[P.appSamples, e.appSamples], [P.podSamples, e.podSamples], [P.pgRoles, e.pgRoles], [P.leases, e.leases]] as const) {
-    for (const item of items ?? []) await rec.appendLine(path, JSON.stringify(item));
-  }
-  if (e.d1) await rec.write(P.d1, e.d1);
-  if (e.revocation) await rec.write(P.revocation, e.revocation);
-  if (e.logins) await rec.write(P.logins, e.logins);
-  await rec.verdicts("dynamic", judgeDynamic(e));
+/** Writes the evidence through the suite's writer (JSONL lines appended one by one, documents whole); returns what it kept. */
+async function record(rec: EvidenceRecorder, e: DynamicEvidence): Promise<DynamicEvidence> {
+  const kept: DynamicEvidence = { params: e.params };
+  await recordPart(rec, kept, "params", e.params);
+  for (const s of e.appSamples ?? []) await recordLine(rec, kept, "appSamples", s);
+  for (const s of e.podSamples ?? []) await recordLine(rec, kept, "podSamples", s);
+  for (const s of e.pgRoles ?? []) await recordLine(rec, kept, "pgRoles", s);
+  for (const l of e.leases ?? []) await recordLine(rec, kept, "leases", l);
+  if (e.d1) await recordPart(rec, kept, "d1", e.d1);
+  if (e.revocation) await recordPart(rec, kept, "revocation", e.revocation);
+  if (e.logins) await recordPart(rec, kept, "logins", e.logins);
+  await rec.verdicts(dynamicFamily.id, judgeDynamic(kept));
+  return kept;
 }
 
 describe("a dynamic-credentials bundle written by the recorder", () => {
@@ -51,6 +56,15 @@ describe("a dynamic-credentials bundle written by the recorder", () => {
       "D3/revocation:pass",
       "D4:pass",
     ]);
+  });
+
+  it("reads back exactly the evidence the writer kept and the suite judged", async () => {
+    const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0", node: process.version }, profile: "ci", versions: {} }, new Redactor());
+    const kept = await record(rec, evidence());
+    await rec.finalize("passed");
+    const b = await loadBundle(rec.dir);
+    expect(readDynamicEvidence(b.view)).toEqual({ ...kept, lingering: undefined, remountCadence: undefined });
+    expect(kept.appSamples).toEqual(evidence().appSamples);
   });
 
   it("is caught when a snapshot is edited to hide a lingering role", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lookSpacing, remountCadenceEvidence, withDriverLog } from "../../../harness/claims/dynamic-cadence.ts";
+import { lookSpacing, remountCadenceEvidence, withDriverLog } from "../../../harness/claims/dynamic/cadence.ts";
 import { remountModelOf, PROFILES } from "../../../harness/profile.ts";
 import { T0, appTimeline, cred, iso, ok } from "./dynamic-fixtures.ts";
 

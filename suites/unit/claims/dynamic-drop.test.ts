@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeD3Expiry, type D3Input } from "../../../harness/claims/dynamic.ts";
+import { judgeD3Expiry, type D3Input } from "../../../harness/claims/dynamic/index.ts";
 import { T0, TTL_MS, appTimeline, cred, lease, ok, params, snapshot, type Cred } from "./dynamic-fixtures.ts";
 
 const EV = ["dynamic/pg-roles.jsonl"];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { judgeD1, parseTime, usernameUnixTime, vaultClockOffset } from "../../../harness/claims/dynamic.ts";
-import { toMs } from "../../../harness/core/duration.ts";
+import { judgeD1, parseTime, usernameUnixTime, vaultClockOffset } from "../../../harness/claims/dynamic/index.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { T0, TTL_MS, adminRow, cred, lease, ok, params, snapshot, type Cred } from "./dynamic-fixtures.ts";
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { remountCadenceEvidence } from "../../../harness/claims/dynamic-cadence.ts";
-import { DYNAMIC_PATHS, dynamicFamily, judgeDynamic, readDynamicEvidence, type DynamicEvidence } from "../../../harness/claims/dynamic-family.ts";
+import { remountCadenceEvidence } from "../../../harness/claims/dynamic/cadence.ts";
+import { readDynamicEvidence, type DynamicEvidence } from "../../../harness/claims/dynamic/evidence.ts";
+import { dynamicFamily, judgeDynamic } from "../../../harness/claims/dynamic/family.ts";
+import { LAYOUT } from "../../../harness/claims/dynamic/layout.ts";
 import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
-import { FAMILIES, type BundleView } from "../../../harness/claims/registry.ts";
+import type { BundleView } from "../../../harness/claims/registry.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
 import { TTL_MS, cred, iso, lease, passingEvidence as evidence, row, snapshot } from "./dynamic-fixtures.ts";
 import { irrevocableList } from "./dynamic-lingering-fixtures.ts";
 
@@ -23,7 +26,7 @@ function bundle(files: Record<string, string>): BundleView {
 const lines = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).join("\n") + "\n";
 
 function files(e: DynamicEvidence): Record<string, string> {
-  const P = DYNAMIC_PATHS;
+  const P = LAYOUT;
   return {
     [P.params]: JSON.stringify(e.params),
     [P.appSamples]: lines(e.appSamples ?? []),
@@ -59,8 +62,8 @@ describe("the dynamic claim family re-judges a saved bundle", () => {
 
   it("calls a claim inconclusive, never passed, when its evidence file is missing", () => {
     const f = files(evidence());
-    delete f[DYNAMIC_PATHS.logins];
-    delete f[DYNAMIC_PATHS.revocation];
+    delete f[LAYOUT.logins];
+    delete f[LAYOUT.revocation];
     const v = dynamicFamily.rejudge(bundle(f));
     expect(v.filter((x) => x.verdict === "inconclusive").map((x) => x.claim)).toEqual(["D3", "D4"]);
     expect(dynamicFamily.rejudge(bundle({})).every((x) => x.verdict === "inconclusive")).toBe(true);
@@ -84,7 +87,7 @@ describe("the dynamic claim family re-judges a saved bundle", () => {
     const v = dynamicFamily.rejudge(bundle(files(e))).find((x) => x.subject === "ttl-expiry");
     expect(v?.verdict).toBe("fail");
     expect(v?.reasons[0]).toMatch(new RegExp(`^Vault gave up revoking lease ${stale.leaseId} .*Vault's error: ${error.replace(/[()*]/g, "\\$&")}$`));
-    expect(v?.evidence).toContain(DYNAMIC_PATHS.lingering);
+    expect(v?.evidence).toContain(LAYOUT.lingering);
     expect(dynamicFamily.rejudge(bundle(files(e)))).toEqual(judgeDynamic(e));
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { judgeD3Expiry, overdueRoles, rolesToExplain } from "../../../harness/claims/dynamic-drop.ts";
-import { revocationProblems } from "../../../harness/claims/dynamic-lingering.ts";
-import type { LingeringEvidence, PgRolesSnapshot } from "../../../harness/claims/dynamic-types.ts";
-import { revokeFailureLines } from "../../../harness/claims/dynamic-vault-log.ts";
+import { judgeD3Expiry, overdueRoles, rolesToExplain } from "../../../harness/claims/dynamic/drop.ts";
+import { revocationProblems } from "../../../harness/claims/dynamic/lingering.ts";
+import type { LingeringEvidence, PgRolesSnapshot } from "../../../harness/claims/dynamic/types.ts";
+import { revokeFailureLines } from "../../../harness/vault/revoke-log.ts";
 import { T0, TTL_MS, appTimeline, cred, iso, lease, params, row, snapshot } from "./dynamic-fixtures.ts";
 import { VAULT_LOG_MULTI_LINE, VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "./dynamic-lingering-fixtures.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyLogin, judgeD3Revocation, judgeD4, type D4Input, type RevocationTrial } from "../../../harness/claims/dynamic.ts";
+import { classifyLogin, judgeD3Revocation, judgeD4, type D4Input, type RevocationTrial } from "../../../harness/claims/dynamic/index.ts";
 import { CONTROL, T0, cred, iso, login, snapshot } from "./dynamic-fixtures.ts";
 
 const EV = ["dynamic/d4-logins.json"];

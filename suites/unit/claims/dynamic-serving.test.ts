@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeD2, judgeServing } from "../../../harness/claims/dynamic.ts";
+import { judgeD2, judgeServing } from "../../../harness/claims/dynamic/index.ts";
 import { T0, appTimeline, cred, iso, ok, pod } from "./dynamic-fixtures.ts";
 
 const EV = ["dynamic/app-samples.jsonl", "dynamic/pod-samples.jsonl"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { revokeFailureLines, revokeFailures } from "../../../harness/claims/dynamic-vault-log.ts";
+import { revokeFailureLines, revokeFailures } from "../../../harness/vault/revoke-log.ts";
 import { VAULT_LOG_ONE_LINE, VAULT_LOG_MULTI_LINE, VAULT_LOG_OTHER } from "./dynamic-lingering-fixtures.ts";
 
 describe("Vault's log lines about failed lease revocations", () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { describeStoredValue, judgeA1, judgeEncryptedCanary, judgePlaintextControl, judgeSecretsScan, type A1Evidence } from "../../../harness/claims/encryption.ts";
-import { decryptStored } from "../../../harness/claims/encryption-stored.ts";
+import { describeStoredValue, judgeA1, judgeEncryptedCanary, judgePlaintextControl, judgeSecretsScan, type A1Evidence } from "../../../harness/claims/a1-encryption/judge.ts";
+import { decryptStored } from "../../../harness/claims/a1-encryption/stored.ts";
 import type { Provider } from "../../../harness/etcd/envelope.ts";
 import { aescbcValue, aesgcmValue, configMapYamlValue, secretJsonValue, secretValue, secretYamlValue } from "../etcd/k8s-values.ts";
 

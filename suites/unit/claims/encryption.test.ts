@@ -7,8 +7,8 @@ import {
   judgePlaintextControl,
   judgeSecretsScan,
   type A1Evidence,
-} from "../../../harness/claims/encryption.ts";
-import { decryptStored } from "../../../harness/claims/encryption-stored.ts";
+} from "../../../harness/claims/a1-encryption/judge.ts";
+import { decryptStored } from "../../../harness/claims/a1-encryption/stored.ts";
 import { aescbcValue, configMapValue, secretJsonValue, secretValue } from "../etcd/k8s-values.ts";
 
 const KEY = randomBytes(32);

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { a1EncryptionFamily, pickKey } from "../../../harness/claims/encryption-family.ts";
-import { FAMILIES } from "../../../harness/claims/registry.ts";
-import { A1_PATHS } from "../../../harness/etcd/a1-evidence.ts";
-import { parseEncryptionKeyFile } from "../../../harness/etcd/a1-key-file.ts";
+import { a1EncryptionFamily, pickKey } from "../../../harness/claims/a1-encryption/family.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
+import { LAYOUT } from "../../../harness/claims/a1-encryption/layout.ts";
+import { parseEncryptionKeyFile } from "../../../harness/claims/a1-encryption/key-file.ts";
 import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
@@ -35,9 +35,9 @@ describe("A1 family: secretproof verify re-judges A1 from the recorded evidence"
     const r = await verify(dir);
     expect(r).toMatchObject({ integrity: [], leaks: [], mismatches: [], rejudged: ["a1-encryption"], failedClaims: [], ok: true });
     expect(r.verdicts[0]?.reasons.join("\n")).toMatch(/decrypts under the configured key when collected \(recorded; the key is not\) to v1\/Secret secretproof-a1\/a1-canary/);
-    const written = JSON.parse(await readFile(join(dir, A1_PATHS.secret), "utf8"));
+    const written = JSON.parse(await readFile(join(dir, LAYOUT.secret), "utf8"));
     expect(Buffer.from(written.decrypted.base64, "base64")).toEqual(canarySecret);
-    const text = (await Promise.all(Object.values(A1_PATHS).map((p) => readFile(join(dir, p), "latin1")))).join("\n");
+    const text = (await Promise.all(Object.values(LAYOUT).map((p) => readFile(join(dir, p), "latin1")))).join("\n");
     const checker = new Redactor();
     checker.register(KEY, "k");
     checker.register(KEY.toString("base64"), "k64");
@@ -56,7 +56,7 @@ describe("A1 family: secretproof verify re-judges A1 from the recorded evidence"
 
   it("catches a ciphertext file swapped for plaintext bytes with matching hashes and a recomputed manifest", async () => {
     const { dir } = await recordA1(root, healthyCluster());
-    await forge(dir, A1_PATHS.secret, (d) => {
+    await forge(dir, LAYOUT.secret, (d) => {
       d.base64 = canarySecret.toString("base64");
       d.sha256 = createHashHex(canarySecret);
     });
@@ -68,25 +68,25 @@ describe("A1 family: secretproof verify re-judges A1 from the recorded evidence"
 
   it("cannot re-judge a ciphertext edited without its hash, or a Secret's description edited to plaintext", async () => {
     const { dir } = await recordA1(root, healthyCluster());
-    await forge(dir, A1_PATHS.secret, (d) => {
+    await forge(dir, LAYOUT.secret, (d) => {
       d.base64 = aescbcValue(canarySecret, "key1", KEY).toString("base64");
     });
     expect((await verify(dir)).mismatches.join("\n")).toMatch(/could not re-judge.*canary-secret\.etcd\.json: sha256 does not match its base64 bytes/);
     const second = await recordA1(root, healthyCluster());
-    const rows = JSON.parse(await readFile(join(second.dir, A1_PATHS.scan), "utf8")) as Record<string, unknown>[];
+    const rows = JSON.parse(await readFile(join(second.dir, LAYOUT.scan), "utf8")) as Record<string, unknown>[];
     (rows[0] as Record<string, unknown>).format = "plaintext-json";
-    await writeFile(join(second.dir, A1_PATHS.scan), JSON.stringify(rows));
+    await writeFile(join(second.dir, LAYOUT.scan), JSON.stringify(rows));
     await writeFile(join(second.dir, MANIFEST), await buildManifest(second.dir));
     expect((await verify(second.dir)).mismatches).toEqual(["family a1-encryption: A1 was recorded as pass; the evidence now judges fail"]);
   });
 
   it("reads each stored Secret's recorded decryption: an edit to rejected re-judges to fail, an unknown outcome cannot be re-judged", async () => {
     const { dir } = await recordA1(root, healthyCluster());
-    const rows = JSON.parse(await readFile(join(dir, A1_PATHS.scan), "utf8")) as Record<string, unknown>[];
+    const rows = JSON.parse(await readFile(join(dir, LAYOUT.scan), "utf8")) as Record<string, unknown>[];
     expect(rows.map((r) => r.decryption)).toEqual(["ok", "ok"]);
     const edit = async (value: string) => {
       (rows[0] as Record<string, unknown>).decryption = value;
-      await writeFile(join(dir, A1_PATHS.scan), JSON.stringify(rows));
+      await writeFile(join(dir, LAYOUT.scan), JSON.stringify(rows));
       await writeFile(join(dir, MANIFEST), await buildManifest(dir));
       return verify(dir);
     };
@@ -99,7 +99,7 @@ describe("A1 family: secretproof verify re-judges A1 from the recorded evidence"
     expect(await verify(dir, KEY_CONFIG)).toMatchObject({ mismatches: [], ok: true });
     expect((await verify(dir, KEY_CONFIG)).verdicts[0]?.reasons.join("\n")).toMatch(/decrypts with the configured key to v1\/Secret/);
     const other = secretValue("a1-canary", NS, { value: CANARY, note: "not what was stored" });
-    await forge(dir, A1_PATHS.secret, (d) => {
+    await forge(dir, LAYOUT.secret, (d) => {
       d.decrypted = { status: "ok", bytes: other.length, sha256: createHashHex(other), base64: other.toString("base64") };
     });
     expect((await verify(dir)).ok).toBe(true);

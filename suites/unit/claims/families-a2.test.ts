@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
-import { a2NoSecretsFamily } from "../../../harness/claims/a2-family.ts";
-import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets.ts";
-import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { a2NoSecretsFamily } from "../../../harness/claims/a2-no-secrets/family.ts";
+import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets/judge.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
 import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
-import { A2_PLANT } from "../../../harness/etcd/a2-collect.ts";
-import { A2_PATHS, writeA2Evidence } from "../../../harness/etcd/a2-evidence.ts";
+import { A2_PLANT } from "../../../harness/claims/a2-no-secrets/collect.ts";
+import { writeA2Evidence } from "../../../harness/claims/a2-no-secrets/evidence.ts";
+import { LAYOUT } from "../../../harness/claims/a2-no-secrets/layout.ts";
 import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
@@ -85,7 +86,7 @@ describe("A2 family: secretproof verify re-judges A2 from the recorded scan", ()
     const r = await verify(dir);
     expect(r).toMatchObject({ integrity: [], leaks: [], mismatches: [], rejudged: ["a2-no-secrets"], ok: true });
     expect(r.verdicts[0]?.negativeControl?.verdict).toBe("pass");
-    const text = (await Promise.all(Object.values(A2_PATHS).map((p) => readFile(join(dir, p), "utf8")))).join("\n");
+    const text = (await Promise.all(Object.values(LAYOUT).map((p) => readFile(join(dir, p), "utf8")))).join("\n");
     for (const value of [USER, PLANT, PASSWORD, b64(USER), b64(PLANT), b64(PASSWORD)]) expect(text).not.toContain(value);
   });
 
@@ -100,9 +101,9 @@ describe("A2 family: secretproof verify re-judges A2 from the recorded scan", ()
 
   it("catches a recorded hit deleted from the scan, with a recomputed manifest", async () => {
     const { dir } = await recordA2([configMap("default", "app-config", { DB_USER: USER })]);
-    const findings = JSON.parse(await readFile(join(dir, A2_PATHS.findings), "utf8")) as { hits: { needle: { label: string } }[] };
+    const findings = JSON.parse(await readFile(join(dir, LAYOUT.findings), "utf8")) as { hits: { needle: { label: string } }[] };
     findings.hits = findings.hits.filter((h) => h.needle.label !== "app DB identity #1");
-    await writeFile(join(dir, A2_PATHS.findings), JSON.stringify(findings));
+    await writeFile(join(dir, LAYOUT.findings), JSON.stringify(findings));
     await writeFile(join(dir, MANIFEST), await buildManifest(dir));
     const r = await verify(dir);
     expect(r.integrity).toEqual([]);
@@ -114,7 +115,7 @@ describe("A2 family: secretproof verify re-judges A2 from the recorded scan", ()
     const { dir, verdict } = await recordA2([], { kind: "Status", status: "Failure" });
     expect(verdict.verdict).toBe("inconclusive");
     expect((await verify(dir)).mismatches).toEqual([]);
-    await writeFile(join(dir, A2_PATHS.inventory), JSON.stringify([{ kind: "Secret", name: 7 }]));
+    await writeFile(join(dir, LAYOUT.inventory), JSON.stringify([{ kind: "Secret", name: 7 }]));
     await writeFile(join(dir, MANIFEST), await buildManifest(dir));
     expect((await verify(dir)).mismatches.join("\n")).toMatch(/could not re-judge its evidence: A2\/inventory\.json is not what A2 records: .*name must be string/);
   });

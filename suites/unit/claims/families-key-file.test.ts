@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { stringify } from "yaml";
 import { renderEncryptionConfig } from "../../../clusters/kind/encryption.ts";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseEncryptionKeyFile, readEncryptionKeyFile } from "../../../harness/etcd/a1-key-file.ts";
+import { parseEncryptionKeyFile, readEncryptionKeyFile } from "../../../harness/claims/a1-encryption/key-file.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { KEY, KEY_CONFIG, healthyCluster, recordA1 } from "./families-a1-bundle.ts";
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { FILES, SLACK_MS, detectionFamily, judgeDetection, type DetectionEvidence } from "../../../harness/claims/detection.ts";
-import { detectionMatrix, detectionMatrixFiles } from "../../../harness/claims/detection-matrix.ts";
+import { detectionFamily } from "../../../harness/claims/detection/family.ts";
+import { SLACK_MS, judgeDetection, type DetectionEvidence } from "../../../harness/claims/detection/judge.ts";
+import { LAYOUT } from "../../../harness/claims/detection/layout.ts";
+import { detectionMatrix, detectionMatrixFiles } from "../../../harness/claims/detection/matrix.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { matrixMismatches, readMatrix } from "../../../harness/report/matrix.ts";
+import { matrixMismatches, readMatrix } from "../../../harness/claims/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
@@ -41,7 +43,7 @@ describe("detection matrix rows are derived from the judged attempt", () => {
       falcoRule: READ,
       falcoFired: true,
       timeToDetectMs: 140,
-      evidence: [FILES.attempts, FILES.alerts],
+      evidence: [LAYOUT.attempts, LAYOUT.alerts],
     });
   });
 
@@ -77,11 +79,11 @@ describe("detection matrix rows are derived from the judged attempt", () => {
 function recordedBundle(edit: (files: Record<string, string | object>) => void = () => undefined) {
   const ev = evidence(baseLines, [cat]);
   const files: Record<string, string | object> = {
-    [FILES.catalogue]: ev.catalogue,
-    [FILES.rules]: priorities,
-    [FILES.pod]: POD,
-    [FILES.attempts]: `${JSON.stringify(cat)}\n`,
-    [FILES.alerts]: `${baseLines.join("\n")}\n`,
+    [LAYOUT.catalogue]: ev.catalogue,
+    [LAYOUT.rules]: priorities,
+    [LAYOUT.pod]: POD,
+    [LAYOUT.attempts]: `${JSON.stringify(cat)}\n`,
+    [LAYOUT.alerts]: `${baseLines.join("\n")}\n`,
     "verdicts/detection.json": judgeDetection(ev),
     ...Object.fromEntries(detectionMatrixFiles(ev)),
   };

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { SLACK_MS, type DetectionEvidence } from "../../../harness/claims/detection.ts";
-import { detectionMatrixFiles } from "../../../harness/claims/detection-matrix.ts";
-import { ENF_FILES, enforcementFamily, judgeEnforcement, type EnforcementEvidence } from "../../../harness/claims/enforcement.ts";
-import { enforcementMatrix, enforcementMatrixFiles } from "../../../harness/claims/enforcement-matrix.ts";
+import { SLACK_MS, type DetectionEvidence } from "../../../harness/claims/detection/judge.ts";
+import { detectionMatrixFiles } from "../../../harness/claims/detection/matrix.ts";
+import { enforcementFamily, judgeEnforcement } from "../../../harness/claims/enforcement/family.ts";
+import type { EnforcementEvidence } from "../../../harness/claims/enforcement/judge.ts";
+import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
+import { enforcementMatrix, enforcementMatrixFiles } from "../../../harness/claims/enforcement/matrix.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
-import { readMatrix } from "../../../harness/report/matrix.ts";
+import { readMatrix } from "../../../harness/claims/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
@@ -44,7 +46,7 @@ describe("enforcement matrix rows are derived from the judged attempt", () => {
       tetragonKilled: true,
       exitCode: 137,
       timeToKillMs: 95,
-      evidence: [ENF_FILES.attempts, ENF_FILES.events],
+      evidence: [LAYOUT.attempts, LAYOUT.events],
     });
   });
 
@@ -77,15 +79,15 @@ describe("`secretproof verify` derives the enforcement rows again", () => {
   function recorded(lines: string[], rows: EnforcementEvidence) {
     const ev = evidence(lines);
     return memoryBundle({
-      [ENF_FILES.catalogue]: ev.catalogue,
-      [ENF_FILES.rules]: priorities,
-      [ENF_FILES.podBefore]: POD_STATE,
-      [ENF_FILES.podAfter]: POD_STATE,
-      [ENF_FILES.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
-      [ENF_FILES.alerts]: alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
-      [ENF_FILES.events]: lines.join("\n"),
-      [ENF_FILES.barriers]: ev.barriers,
-      [ENF_FILES.phase]: ev.phase,
+      [LAYOUT.catalogue]: ev.catalogue,
+      [LAYOUT.rules]: priorities,
+      [LAYOUT.podBefore]: POD_STATE,
+      [LAYOUT.podAfter]: POD_STATE,
+      [LAYOUT.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
+      [LAYOUT.alerts]: alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
+      [LAYOUT.events]: lines.join("\n"),
+      [LAYOUT.barriers]: ev.barriers,
+      [LAYOUT.phase]: ev.phase,
       "verdicts/enforcement.json": judgeEnforcement(ev),
       ...Object.fromEntries(enforcementMatrixFiles(rows)),
     });

@@ -1,6 +1,6 @@
 import { basename, dirname } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clusterName, DEFAULT_CLUSTER_NAME } from "../../../harness/cluster/names.ts";
+import { clusterName, DEFAULT_CLUSTER_NAME } from "../../../clusters/names.ts";
 import { stateDir } from "../../../harness/cluster/state.ts";
 import { toolsBinDir } from "../../../harness/tools/paths.ts";
 

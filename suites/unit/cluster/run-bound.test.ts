@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toMs } from "../../../harness/core/duration.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 import { e2eRunBound } from "../../../harness/cluster/run-bound.ts";
 import { PROFILES, profileProblems, type Profile } from "../../../harness/profile.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sweepCommands } from "../../../harness/cluster/sweep.ts";
-import { managedLabels } from "../../../fixtures/manifests/labels.ts";
+import { managedLabels } from "../../../clusters/names.ts";
 import { configMapObject, namespaceObject, secretObject } from "../../../harness/etcd/canary.ts";
 import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
 import { loadPolicy } from "../../../harness/tetragon/policy.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMs, toMs, toSeconds } from "../../../harness/core/duration.ts";
+import { formatMs, toMs, toSeconds } from "../../../clusters/duration.ts";
 
 describe("durations", () => {
   it("reads the spellings the profile uses", () => {

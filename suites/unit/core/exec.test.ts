@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../../../harness/core/errors.ts";
-import { ExecError, describeCommand, run } from "../../../harness/core/exec.ts";
+import { describeCommand } from "../../../harness/core/command-line.ts";
+import { ExecError, run } from "../../../harness/core/exec.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 
 describe("exec", () => {

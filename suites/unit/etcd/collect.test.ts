@@ -3,12 +3,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets.ts";
-import { judgeA1 } from "../../../harness/claims/encryption.ts";
+import { VAULT_CSI_HMAC_KEY, judgeA2, scopeOf } from "../../../harness/claims/a2-no-secrets/judge.ts";
+import { judgeA1 } from "../../../harness/claims/a1-encryption/judge.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
-import { collectA1, deleteA1Canaries } from "../../../harness/etcd/a1-collect.ts";
-import { A2_PLANT } from "../../../harness/etcd/a2-collect.ts";
-import { A2_PATHS, writeA2Evidence } from "../../../harness/etcd/a2-evidence.ts";
+import { collectA1, deleteA1Canaries } from "../../../harness/claims/a1-encryption/collect.ts";
+import { A2_PLANT } from "../../../harness/claims/a2-no-secrets/collect.ts";
+import { writeA2Evidence } from "../../../harness/claims/a2-no-secrets/evidence.ts";
+import { LAYOUT } from "../../../harness/claims/a2-no-secrets/layout.ts";
 import { deleteArgs, etcdKey } from "../../../harness/etcd/canary.ts";
 import { listFiles } from "../../../harness/evidence/manifest.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
@@ -87,7 +88,7 @@ describe("A2 evidence", () => {
     const dir = await mkdtemp(join(tmpdir(), "secretproof-a2-"));
     try {
       const paths = await writeA2Evidence(new ArtifactWriter(dir, new Redactor()), scopeOf(scope), result);
-      expect(paths.sort()).toEqual(Object.values(A2_PATHS).sort());
+      expect(paths.sort()).toEqual(Object.values(LAYOUT).sort());
       const text = (await Promise.all((await listFiles(dir)).map((f) => readFile(join(dir, f), "latin1")))).join("\n");
       const checker = new Redactor();
       checker.register(user, "u");

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { FILES, detectionFamily, missingDetectionAttempts } from "../../../harness/claims/detection.ts";
-import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { detectionFamily } from "../../../harness/claims/detection/family.ts";
+import { missingDetectionAttempts } from "../../../harness/claims/detection/judge.ts";
+import { LAYOUT } from "../../../harness/claims/detection/layout.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "./catalogue-fixture.ts";
 import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
@@ -24,14 +26,14 @@ function bundle(over: { extraAlerts?: string[]; catStdoutBytes?: number; previou
   ];
   const probes = [T0 + 6000, T0 + 7000].map((ms) => ({ at: new Date(ms).toISOString(), ms, durationMs: 30, status: 200, dbUser: "v-k-dyn-a", pid: 1 }));
   return memoryBundle({
-    [FILES.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
-    [FILES.rules]: priorities,
-    [FILES.pod]: POD,
-    [FILES.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
-    [FILES.alerts]: alerts.join("\n") + "\n",
-    [FILES.probes]: probes.map((p) => JSON.stringify(p)).join("\n") + "\n",
-    [FILES.quiet]: { startMs: T0 + 5000, endMs: T0 + 8000, barrier: "secretproof-marker-q", previousBarrier: over.previousBarrier },
-    [FILES.login]: {
+    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [LAYOUT.rules]: priorities,
+    [LAYOUT.pod]: POD,
+    [LAYOUT.attempts]: [cat, mem].map((a) => JSON.stringify(a)).join("\n") + "\n",
+    [LAYOUT.alerts]: alerts.join("\n") + "\n",
+    [LAYOUT.probes]: probes.map((p) => JSON.stringify(p)).join("\n") + "\n",
+    [LAYOUT.quiet]: { startMs: T0 + 5000, endMs: T0 + 8000, barrier: "secretproof-marker-q", previousBarrier: over.previousBarrier },
+    [LAYOUT.login]: {
       at: new Date(T0).toISOString(), attack: "cat",
       attempts: [{ user: "v-k-dyn-a", ok: true, current_user: "v-k-dyn-a" }],
       wrongPassword: { user: "v-k-dyn-a", ok: false, reason: "password authentication failed" },

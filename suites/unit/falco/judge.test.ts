@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/falco.ts";
+import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/detection/alerts.ts";
+import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
 import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
 
 const READ = "SecretProof - Secret File Read";
 const SHELL = "SecretProof - Interactive Shell Spawned";
 const EXFIL = "SecretProof - Exfiltration Tool Spawned";
-const opts = { slackMs: 50, priorities: { [READ]: "Critical", [SHELL]: "Warning", [EXFIL]: "Critical" } };
+const opts = { slackMs: SLACK_MS, priorities: { [READ]: "Critical", [SHELL]: "Warning", [EXFIL]: "Critical" } };
 const expectCat: FalcoExpectation = {
   fires: [{ rule: READ, cmdline: "cat /mnt/secrets/db-password", file: "/mnt/secrets/db-password" }],
   silent: [SHELL, EXFIL],
@@ -118,7 +119,7 @@ describe("Falco judge", () => {
 
 describe("attempt windows", () => {
   it("finds the attempt a time falls in, with slack, and none between attempts", async () => {
-    const { attemptIndexAt } = await import("../../../harness/claims/falco.ts");
+    const { attemptIndexAt } = await import("../../../harness/claims/detection/alerts.ts");
     const w = [{ startMs: 100, endMs: 200 }, { startMs: 500, endMs: 600 }, { startMs: 900, endMs: 950 }];
     expect(attemptIndexAt(w, 150, 0)).toBe(0);
     expect(attemptIndexAt(w, 205, 10)).toBe(0);

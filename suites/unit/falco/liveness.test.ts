@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { markerMetadataProblem } from "../../../harness/falco/liveness.ts";
+import { markerMetadataProblem } from "../../../harness/attack/falco-liveness.ts";
 import { loadRulesFile, conditionSymbols, outputFields } from "../../../harness/falco/rules-file.ts";
 import { POD, T0, alertLine } from "./samples.ts";
 

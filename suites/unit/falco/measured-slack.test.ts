@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SLACK_MS, detectionSlackMs, judgeAppQuiet, type DetectionEvidence } from "../../../harness/claims/detection.ts";
+import { SLACK_MS, detectionSlackMs, judgeAppQuiet, type DetectionEvidence } from "../../../harness/claims/detection/judge.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { POD, T0, alertLine, markerLine } from "./samples.ts";
 

@@ -13,7 +13,7 @@ import { generateSecrets, PLACEHOLDER_SECRETS } from "../../../harness/cluster/s
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { knownClusterSecrets } from "../../../harness/report/known-secrets.ts";
 import { scanForKnown, scanForSecrets } from "../../../harness/report/secret-scan.ts";
-import { planProblems } from "../../../harness/schemas/check-plan.ts";
+import { planProblems } from "../../../harness/cluster/check-plan.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 
 describe("render (what up would apply, for review)", () => {

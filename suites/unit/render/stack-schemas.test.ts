@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { planStack } from "../../../harness/cluster/plan.ts";
 import { CHART_KEYS, unknownValuesKeys } from "../../../harness/schemas/chart-keys.ts";
-import { planProblems } from "../../../harness/schemas/check-plan.ts";
+import { planProblems } from "../../../harness/cluster/check-plan.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 

@@ -1,6 +1,5 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { APP, NS, POSTGRES } from "../../../harness/cluster/names.ts";
 import { planStack } from "../../../harness/cluster/plan.ts";
 import { appIdentity, credsPath, postgresTarget, renderVaultDefinitions, vaultNames } from "../../../fixtures/vault/definitions.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
@@ -22,13 +21,13 @@ describe("the cluster and the Vault definitions name the same things", () => {
 
   it("object names, mount path, namespace and SecretProviderClass name agree", () => {
     expect(objects.map((o) => o.objectName)).toEqual([appIdentity.objects.username, appIdentity.objects.password]);
-    expect(APP.mountPath).toBe(appIdentity.mountPath);
-    expect(NS.app).toBe(appIdentity.namespace);
+    const pod = plan.app.deployment.spec!.template.spec!;
+    expect(pod.containers[0]!.volumeMounts!.map((m) => m.mountPath)).toEqual([appIdentity.mountPath]);
+    expect(plan.app.deployment.metadata!.namespace).toBe(appIdentity.namespace);
     expect(spc.metadata.name).toBe(appIdentity.secretProviderClass);
   });
 
   it("Vault connects to the Postgres the cluster runs", () => {
-    expect({ host: POSTGRES.host, port: POSTGRES.port, database: POSTGRES.database }).toEqual(postgresTarget);
     expect(plan.configureVault.postgres).toMatchObject(postgresTarget);
     expect(vaultNames.databaseMount).toBe("database");
   });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { toMs } from "../../../harness/core/duration.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { run, which } from "../../../harness/core/exec.ts";
 import { loadProfile } from "../../../harness/vitest/index.ts";
 

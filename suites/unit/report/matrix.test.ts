@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bundleView } from "../../../harness/report/bundle.ts";
-import { matrixArtifactPath, readMatrix } from "../../../harness/report/matrix.ts";
+import { matrixArtifactPath, readMatrix } from "../../../harness/claims/matrix.ts";
 
 const view = (files: Record<string, object | string>) =>
   bundleView(new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(typeof v === "string" ? v : JSON.stringify(v))])));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { ENF_FILES, enforcementFamily } from "../../../harness/claims/enforcement.ts";
+import { enforcementFamily } from "../../../harness/claims/enforcement/family.ts";
+import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
 import type { CanaryRead, RemovalProof } from "../../../harness/tetragon/enforcing.ts";
-import { FAMILIES } from "../../../harness/claims/registry.ts";
+import { FAMILIES } from "../../../harness/report/families.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
 import { T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
@@ -26,30 +27,30 @@ function bundle(o: Opts = {}) {
   const users = o.identities ?? ["v-k-dyn-a", "v-k-dyn-a", "v-k-dyn-b"];
   const probes = users.map((u, i) => ({ at: "", ms: T0 + 1000 + i * 5000, durationMs: 20, status: 200, dbUser: u, pid: 1 }));
   return memoryBundle({
-    [ENF_FILES.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
-    [ENF_FILES.rules]: priorities,
-    [ENF_FILES.podBefore]: POD_STATE,
-    [ENF_FILES.podAfter]: { ...POD_STATE, restartCount: o.restartAfter ?? 0 },
-    [ENF_FILES.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
-    [ENF_FILES.alerts]: [
+    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [LAYOUT.rules]: priorities,
+    [LAYOUT.podBefore]: POD_STATE,
+    [LAYOUT.podAfter]: { ...POD_STATE, restartCount: o.restartAfter ?? 0 },
+    [LAYOUT.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
+    [LAYOUT.alerts]: [
       alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
       markerLine(T0 + 900, "m1"),
       alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 2100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" }),
       markerLine(T0 + 2900, "m2"),
     ].join("\n"),
-    [ENF_FILES.events]: [
+    [LAYOUT.events]: [
       kprobeLine(T0 + 90, CAT_PROC),
       exitLine(T0 + 95, CAT_PROC, o.catExitSignal ?? "SIGKILL"),
       markerExec(T0 + 900, "m1"),
       markerExec(T0 + 2900, "m2"),
     ].join("\n"),
-    [ENF_FILES.barriers]: [
+    [LAYOUT.barriers]: [
       { nonce: "m1", requestedMs: T0 + 850, seen: { falco: T0 + 900, tetragon: T0 + 900 } },
       { nonce: "m2", requestedMs: T0 + 2850, seen: { falco: T0 + 2900, tetragon: T0 + 2900 } },
     ],
-    [ENF_FILES.probes]: probes.map((p) => JSON.stringify(p)).join("\n"),
-    [ENF_FILES.phase]: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000, removedAtMs: T0 + 30_000 },
-    ...(o.removal ? { [ENF_FILES.policyRemoved]: o.removal } : {}),
+    [LAYOUT.probes]: probes.map((p) => JSON.stringify(p)).join("\n"),
+    [LAYOUT.phase]: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000, removedAtMs: T0 + 30_000 },
+    ...(o.removal ? { [LAYOUT.policyRemoved]: o.removal } : {}),
   });
 }
 

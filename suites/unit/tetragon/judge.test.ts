@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { judgeKill, sigkilledExits, tetragonArguments } from "../../../harness/claims/tetragon.ts";
-import { parseProtoTime, parseTetragonStream } from "../../../harness/tetragon/event.ts";
+import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
+import { judgeKill, tetragonArguments } from "../../../harness/claims/enforcement/kill.ts";
+import { parseProtoTime, parseTetragonStream, sigkilledExits } from "../../../harness/tetragon/event.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
 import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";
 
-const opts = { policy: POLICY, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: 50 };
+const opts = { policy: POLICY, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: SLACK_MS };
 const cat: ProcSpec = { execId: "c2VjcmV0cHJvb2Y6NDgyMTE6Y2F0", pid: 48211, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 80 };
 const run = (lines: string[]) => parseTetragonStream(lines.join("\n"), POD.namespace).events;
 

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
-import { SLACK_MS } from "../../../harness/claims/detection.ts";
-import { ENF_FILES, judgeT1, loadEnforcementEvidence, recheckProblem, spareKills, type EnforcementEvidence } from "../../../harness/claims/enforcement.ts";
+import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
+import { loadEnforcementEvidence } from "../../../harness/claims/enforcement/evidence.ts";
+import { judgeT1, recheckProblem, spareKills, type EnforcementEvidence } from "../../../harness/claims/enforcement/judge.ts";
+import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../../harness/tetragon/event-cache.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { memoryBundle } from "../support/bundle.ts";
 import { pick, priorities } from "../falco/catalogue-fixture.ts";
 import { POD, T0, attempt } from "../falco/samples.ts";
-import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "../tetragon/samples.ts";
+import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "./samples.ts";
 
 // proc-mem and tamper-write are spared: each exits on its own. Each has its own barrier right after it (m2, m4);
 // one re-check barrier m3 follows the event-delay wait after the last of them.
@@ -97,9 +99,9 @@ describe("T1 for a spared attempt: a Tetragon marker is no proof that no SIGKILL
   it("reads the slack back from the recorded markers", () => {
     const ev = evidence({ barriers: [{ nonce: "m2", requestedMs: T0 + 2320, execEndMs: T0 + 2420, seen: { tetragon: T0 + 2400 } }] });
     const b = memoryBundle({
-      [ENF_FILES.catalogue]: ev.catalogue, [ENF_FILES.rules]: priorities, [ENF_FILES.podBefore]: ev.podBefore,
-      [ENF_FILES.attempts]: `${JSON.stringify(mem)}\n`, [ENF_FILES.alerts]: "", [ENF_FILES.events]: "",
-      [ENF_FILES.barriers]: ev.barriers, [ENF_FILES.phase]: ev.phase,
+      [LAYOUT.catalogue]: ev.catalogue, [LAYOUT.rules]: priorities, [LAYOUT.podBefore]: ev.podBefore,
+      [LAYOUT.attempts]: `${JSON.stringify(mem)}\n`, [LAYOUT.alerts]: "", [LAYOUT.events]: "",
+      [LAYOUT.barriers]: ev.barriers, [LAYOUT.phase]: ev.phase,
     });
     // The marker's event came 80 ms after its exec started and 20 ms before it returned: |offset| <= 80.
     expect(loadEnforcementEvidence(b).slackMs).toBe(80);

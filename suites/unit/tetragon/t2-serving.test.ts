@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AppProbe } from "../../../harness/attack/app-probe.ts";
-import { judgeT2 } from "../../../harness/claims/enforcement-app.ts";
-import type { EnforcementEvidence, ObservedPod } from "../../../harness/claims/enforcement.ts";
+import { judgeT2 } from "../../../harness/claims/enforcement/app.ts";
+import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
+import type { EnforcementEvidence, ObservedPod } from "../../../harness/claims/enforcement/judge.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { POD, T0 } from "../falco/samples.ts";
 import { POLICY, exitLine } from "./samples.ts";
@@ -19,7 +20,7 @@ function t2(over: Partial<EnforcementEvidence> = {}) {
     catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [] },
     priorities: {}, podBefore: pod, podAfter: after, attempts: [], alerts: [], events: [], barriers: [], probes: rotating,
     phase: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 20_000, removedAtMs: T0 + 30_000 },
-    slackMs: 50,
+    slackMs: SLACK_MS,
     ...over,
   };
   return judgeT2(ev);

@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ToolDownload } from "../../../harness/tools/catalog.ts";
 import { installTool, installTools, type InstallOptions } from "../../../harness/tools/install.ts";
-import { toMs } from "../../../harness/core/duration.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { loadProfile } from "../../../harness/vitest/index.ts";
 import { body, firstThen, serve, status, truncated, type Served } from "./serve.ts";
 

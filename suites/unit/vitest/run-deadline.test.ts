@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toMs } from "../../../harness/core/duration.ts";
+import { toMs } from "../../../clusters/duration.ts";
 import { loadProfile } from "../../../harness/vitest/index.ts";
 import { DeadlineError, withDeadline } from "../../../harness/vitest/run-deadline.ts";
 

@@ -1,0 +1,13 @@
+import type { ClaimFamily } from "../registry.ts";
+import { loadDetectionEvidence } from "./evidence.ts";
+import { judgeDetection } from "./judge.ts";
+import { ID } from "./layout.ts";
+import { detectionMatrix } from "./matrix.ts";
+
+/** F1/F2 re-judged from the detection bundle, and its attack-matrix rows derived again. */
+export const detectionFamily: ClaimFamily = {
+  id: ID,
+  claims: ["F1", "F2"],
+  rejudge: (bundle) => judgeDetection(loadDetectionEvidence(bundle)),
+  matrix: (bundle) => detectionMatrix(loadDetectionEvidence(bundle)),
+};

@@ -1,0 +1,85 @@
+import type { AppProbe } from "../../attack/app-probe.ts";
+import { judgeServing } from "../dynamic/serving.ts";
+import type { AppSample, PodSample } from "../dynamic/types.ts";
+import { sigkilledExits } from "../../tetragon/event.ts";
+import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
+import type { EnforcementEvidence, ObservedPod, PhaseWindow } from "./judge.ts";
+import { LAYOUT } from "./layout.ts";
+
+/** The enforcing phase: from the proof of the first kill to the policy's removal (or the attacks' end). */
+function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {
+  return { from: phase.enforcingFromMs, to: phase.removedAtMs ?? phase.attacksEndMs };
+}
+
+/** An app probe as the serving judge reads it; the time comes from `ms`, which `at` only spells out. */
+function probeSample(p: AppProbe): AppSample {
+  return { at: new Date(p.ms).toISOString(), status: p.status, identity: p.dbUser, durationMs: p.durationMs, error: p.error };
+}
+
+/**
+ * The pod before and after the phase, as pod samples. A state recorded
+ * without `at` is placed where the suite takes it: before the policy is
+ * applied (the phase start), and after the phase (its end).
+ */
+function podSamples(before: ObservedPod, after: ObservedPod | undefined, w: { from: number; to: number }): PodSample[] {
+  const sample = (p: ObservedPod, ms: number): PodSample => ({ at: p.at ?? new Date(ms).toISOString(), name: p.name, uid: p.uid, restartCount: p.restartCount });
+  return after ? [sample(before, w.from), sample(after, w.to)] : [sample(before, w.from)];
+}
+
+/**
+ * The restart half of T2: the container did not restart during the phase
+ * (restartCount after equals before). A restart before the phase (a reused
+ * cluster) is no harm done by the policy: it is reported, not failed.
+ */
+export function restartCheck(before: Pick<ObservedPod, "restartCount">, after: Pick<ObservedPod, "restartCount"> | undefined): { problem?: string; fact: string } {
+  const earlier = before.restartCount ? ` (${before.restartCount} restart(s) before the phase, not caused by it)` : "";
+  if (!after) return { problem: "the pod was not observed after the phase", fact: "" };
+  if (after.restartCount !== before.restartCount) {
+    return { problem: `restartCount ${before.restartCount} -> ${after.restartCount}: the app container restarted during the phase${earlier}`, fact: "" };
+  }
+  return { fact: `restartCount ${before.restartCount} unchanged${earlier}` };
+}
+
+/** What only T2 asks beyond "the app served throughout": answers from PID 1, no kill of PID 1, no restart during the phase. */
+function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { from: number; to: number }): string[] {
+  const problems: string[] = [];
+  const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1);
+  const appKills = sigkilledExits(ev.events, ev.podBefore, w.from, w.to).filter((e) => e.process.pod?.container?.pid === 1);
+  if (probes.length === 0) problems.push("no request reached the app while the policy was enforcing");
+  if (notPid1.length) problems.push(`${notPid1.length} answers came from a process other than PID 1`);
+  if (appKills.length) problems.push(`Tetragon killed the app's PID 1 at ${appKills[0]?.time}`);
+  const r = restartCheck(ev.podBefore, ev.podAfter);
+  if (r.problem) problems.push(r.problem);
+  return problems;
+}
+
+/**
+ * T2: throughout the enforcing phase the app served (judgeServing: every
+ * response 200 with a dynamic identity, the pod neither replaced nor
+ * restarted, pod samples before and after), at least two identities rotated
+ * through, every answer came from PID 1, Tetragon never killed PID 1, and
+ * restartCount did not change (restartCheck).
+ */
+export function judgeT2(ev: EnforcementEvidence): Verdict {
+  const w = enforcingWindow(ev.phase);
+  const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
+  const s = judgeServing(probes.map(probeSample), podSamples(ev.podBefore, ev.podAfter, w));
+  const problems = t2Problems(ev, probes, w);
+  const n = s.identities.length;
+  if (n < 2) problems.push(`the app reported ${n} DB identit${n === 1 ? "y" : "ies"}: rotation was not observed under enforcement`);
+  const value: VerdictValue = problems.length ? "fail" : s.verdict;
+  const facts = problems.length ? [] : [`every answer came from PID 1; ${n} DB identities: ${s.identities.join(" → ")}; ${restartCheck(ev.podBefore, ev.podAfter).fact}`];
+  const v = worst([value, s.verdict]);
+  return verdict("T2", v === "inconclusive" ? v : v === "pass", [...problems, ...s.reasons, ...facts], [LAYOUT.probes, LAYOUT.podBefore, LAYOUT.podAfter], { subject: "app-unharmed" });
+}
+
+/** T1's other negative control: the policy spares the app's own reads (PID 1) throughout. */
+export function judgeAppReads(ev: EnforcementEvidence): Verdict {
+  const w = enforcingWindow(ev.phase);
+  const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
+  const ok = probes.length > 0 && probes.every((p) => p.status === 200);
+  const reasons = ok
+    ? [`all ${probes.length} app requests under enforcement read both secret files and answered 200`]
+    : [`${probes.filter((p) => p.status !== 200).length} of ${probes.length} app requests under enforcement failed`];
+  return verdict("T1", ok, reasons, [LAYOUT.probes], { subject: "app-own-reads-succeed" });
+}

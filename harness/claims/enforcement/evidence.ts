@@ -1,0 +1,92 @@
+import type { AppProbe } from "../../attack/app-probe.ts";
+import type { AppPodState } from "../../attack/app-pod.ts";
+import type { AttemptRecord } from "../../attack/attempt.ts";
+import type { AttackSession } from "../../attack/session.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import { parseFalcoStream } from "../../falco/alert.ts";
+import type { TetragonCollector } from "../../tetragon/collector.ts";
+import type { EnforcingProof, RemovalProof } from "../../tetragon/enforcing.ts";
+import { parseTetragonStream } from "../../tetragon/event.ts";
+import type { RunCatalogue } from "../detection/judge.ts";
+import { jsonl, type BundleView } from "../registry.ts";
+import { enforcementSlackMs, timeToKill, type BarrierSeen, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "./judge.ts";
+import { LAYOUT } from "./layout.ts";
+import { enforcementMatrixFiles } from "./matrix.ts";
+
+export interface EnforcementExtras {
+  catalogue: RunCatalogue;
+  priorities: Record<string, string>;
+  tetragon: TetragonCollector;
+  /** The TracingPolicyNamespaced as applied (fixtures/tetragon/). */
+  policy: string;
+  podBefore: AppPodState;
+  podAfter?: AppPodState;
+  proof?: EnforcingProof;
+  /** Proof the policy was unloaded before the read after removal. */
+  removal?: RemovalProof;
+  phase: PhaseWindow;
+}
+
+const lines = (xs: readonly unknown[]) => xs.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join("\n") + (xs.length ? "\n" : "");
+
+/** The enforcement evidence of a live session, parsed from the raw lines exactly as a bundle would be. */
+export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtras): EnforcementEvidence {
+  return {
+    catalogue: x.catalogue,
+    priorities: x.priorities,
+    podBefore: x.podBefore,
+    podAfter: x.podAfter,
+    attempts: s.attempts,
+    alerts: parseFalcoStream(lines(s.falco.rawLines())).alerts,
+    events: parseTetragonStream(lines(x.tetragon.rawLines()), x.podBefore.namespace).events,
+    barriers: s.barriers,
+    probes: s.traffic.probes(),
+    phase: x.phase,
+    slackMs: enforcementSlackMs(s.barriers),
+    removal: x.removal,
+  };
+}
+
+/** Writes the enforcement evidence (layout.ts) and returns it as judged. */
+export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSession, x: EnforcementExtras): Promise<EnforcementEvidence> {
+  const ev = sessionEnforcementEvidence(s, x);
+  await w.write(LAYOUT.catalogue, x.catalogue);
+  await w.write(LAYOUT.rules, x.priorities);
+  await w.write(LAYOUT.policy, x.policy);
+  if (x.proof) await w.write(LAYOUT.policyStatus, x.proof);
+  if (x.removal) await w.write(LAYOUT.policyRemoved, x.removal);
+  await w.write(LAYOUT.podBefore, x.podBefore);
+  if (x.podAfter) await w.write(LAYOUT.podAfter, x.podAfter);
+  await w.write(LAYOUT.attempts, lines(s.attempts));
+  await w.write(LAYOUT.alerts, lines(s.falco.rawLines()));
+  await w.write(LAYOUT.falcoStream, s.falco.stats());
+  await w.write(LAYOUT.events, lines(x.tetragon.rawLines()));
+  await w.write(LAYOUT.tetragonStream, x.tetragon.stats());
+  await w.write(LAYOUT.barriers, s.barriers);
+  await w.write(LAYOUT.probes, lines(s.traffic.probes()));
+  await w.write(LAYOUT.phase, x.phase);
+  await w.write(LAYOUT.timeToKill, timeToKill(ev));
+  for (const [path, row] of enforcementMatrixFiles(ev)) await w.write(path, row);
+  return ev;
+}
+
+/** Reads the enforcement evidence back from a bundle (pure: the view is already loaded). */
+export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
+  const catalogue = b.json<RunCatalogue>(LAYOUT.catalogue);
+  const podBefore = b.json<ObservedPod>(LAYOUT.podBefore);
+  const barriers = b.json<BarrierSeen[]>(LAYOUT.barriers);
+  return {
+    catalogue,
+    priorities: b.json<Record<string, string>>(LAYOUT.rules),
+    podBefore,
+    podAfter: b.has(LAYOUT.podAfter) ? b.json<ObservedPod>(LAYOUT.podAfter) : undefined,
+    attempts: jsonl<AttemptRecord>(b.text(LAYOUT.attempts)),
+    alerts: parseFalcoStream(b.text(LAYOUT.alerts)).alerts,
+    events: parseTetragonStream(b.text(LAYOUT.events), podBefore.namespace).events,
+    barriers,
+    probes: b.has(LAYOUT.probes) ? jsonl<AppProbe>(b.text(LAYOUT.probes)) : [],
+    phase: b.json<PhaseWindow>(LAYOUT.phase),
+    slackMs: enforcementSlackMs(barriers),
+    removal: b.has(LAYOUT.policyRemoved) ? b.json<RemovalProof>(LAYOUT.policyRemoved) : undefined,
+  };
+}
