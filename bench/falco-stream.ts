@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import type { AttemptRecord, PodIdentity } from "../harness/attack/attempt.ts";
 import type { FalcoExpectation } from "../harness/attack/catalogue.ts";
-import { POD as SAMPLE_POD } from "../suites/unit/falco/samples.ts";
+import { POD as SAMPLE_POD } from "../suites/support/falco-samples.ts";
 
 /**
  * A synthetic Falco stream in Falco's exact JSON form: mostly alerts of stock

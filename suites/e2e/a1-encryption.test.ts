@@ -1,22 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { judgeA1 } from "../../harness/claims/a1-encryption/judge.ts";
 import { a1EncryptionFamily } from "../../harness/claims/a1-encryption/family.ts";
 import { collectA1, deleteA1Canaries } from "../../harness/claims/a1-encryption/collect.ts";
 import { writeA1Evidence } from "../../harness/claims/a1-encryption/evidence.ts";
-import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
+import { e2eTest } from "../../harness/vitest/fixtures.ts";
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await useE2E();
-});
-afterAll(async () => {
-  if (e2e) await deleteA1Canaries(e2e.kube);
+/** Whatever a test planted is deleted after the file, pass or fail. */
+const test = e2eTest.extend("planted", { scope: "file", auto: true }, async ({ e2e, teardown }) => {
+  teardown.defer(() => deleteA1Canaries(e2e.kube));
 });
 
 describe("A1: Secrets are ciphertext in etcd", () => {
-  it("a canary Secret is aescbc ciphertext under the configured key that decrypts to the canary, every stored Secret is encrypted, and a canary ConfigMap is plaintext", async () => {
+  test("a canary Secret is aescbc ciphertext under the configured key that decrypts to the canary, every stored Secret is encrypted, and a canary ConfigMap is plaintext", async ({ e2e }) => {
     const canary = `a1-canary-${randomBytes(16).toString("hex")}`;
     const expected = {
       provider: "aescbc" as const,

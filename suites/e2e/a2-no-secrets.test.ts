@@ -1,27 +1,24 @@
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { collectAppCredentials } from "../../harness/app/identities.ts";
 import { a2NoSecretsFamily } from "../../harness/claims/a2-no-secrets/family.ts";
 import { VAULT_CSI_HMAC_KEY, credentialNeedles, judgeA2, scopeOf } from "../../harness/claims/a2-no-secrets/judge.ts";
 import { A2_PLANT, collectA2, deleteA2Canary, plantA2Canary } from "../../harness/claims/a2-no-secrets/collect.ts";
 import { writeA2Evidence } from "../../harness/claims/a2-no-secrets/evidence.ts";
 import { redactor } from "../../harness/evidence/redact.ts";
-import { useE2E, type E2E } from "../../harness/vitest/e2e.ts";
+import { e2eTest } from "../../harness/vitest/fixtures.ts";
 
 const APP_NAMESPACE = "test-dynamic";
 const VAULT_NAMESPACE = "vault";
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await useE2E();
-});
-afterAll(async () => {
-  if (e2e) await deleteA2Canary(e2e.kube);
+/** Whatever a test planted is deleted after the file, pass or fail. */
+const test = e2eTest.extend("planted", { scope: "file", auto: true }, async ({ e2e, teardown }) => {
+  teardown.defer(() => deleteA2Canary(e2e.kube));
 });
 
 describe("A2: no Kubernetes Secret holds the app credential", () => {
-  it("test-dynamic holds no Secret and no Secret, ConfigMap or pod env holds the app's DB password or a DB identity it reported, while a planted canary Secret is found", async () => {
+  test("test-dynamic holds no Secret and no Secret, ConfigMap or pod env holds the app's DB password or a DB identity it reported, while a planted canary Secret is found", async ({ e2e }) => {
     // The password is registered with the redactor as it is read; the usernames here, before anything is written.
     const found = await collectAppCredentials(e2e.kube, e2e.profile);
     const identities = credentialNeedles(found);

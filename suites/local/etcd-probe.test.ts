@@ -11,7 +11,7 @@ import { listFiles } from "../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../harness/evidence/recorder.ts";
 import { Redactor } from "../../harness/evidence/redact.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
-import { aescbcValue, aesgcmValue, configMapValue, configMapYamlValue, secretJsonValue, secretValue, secretYamlValue } from "../unit/etcd/k8s-values.ts";
+import { aescbcValue, aesgcmValue, configMapValue, configMapYamlValue, secretJsonValue, secretValue, secretYamlValue } from "../support/k8s-values.ts";
 
 const KEY = randomBytes(32);
 const CANARY = `canary-${randomBytes(16).toString("hex")}`;

@@ -3,7 +3,7 @@ import { outcomeProblems, normaliseCmdline } from "../../../harness/attack/attem
 import { exitCodeOf } from "../../../harness/attack/tty-exec.ts";
 import { loginProblems } from "../../../harness/attack/login.ts";
 import { Ring } from "../../../harness/kube/log-follow.ts";
-import { attempt } from "../falco/samples.ts";
+import { attempt } from "../../support/falco-samples.ts";
 
 describe("attack runner parts", () => {
   it("reads the exit code from the exec status channel, including a SIGKILL's 137", () => {

@@ -6,7 +6,7 @@ import { AttemptFailed, runAttack } from "../../../harness/attack/runner.ts";
 import { ExecError, type ExecResult } from "../../../harness/core/exec.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
-import { POD } from "../falco/samples.ts";
+import { POD } from "../../support/falco-samples.ts";
 
 const CREDENTIAL = "A1a-stolenPasswordXy9";
 const CAT: Attack = {

@@ -6,7 +6,7 @@ import { AttackSession } from "../../../harness/attack/session.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
 import { PROFILES } from "../../../harness/profile.ts";
-import { POD } from "../falco/samples.ts";
+import { POD } from "../../support/falco-samples.ts";
 
 const MEM: Attack = {
   id: "proc-mem", source: "test", command: ["cat", "/proc/1/mem"], claims: ["F2"],

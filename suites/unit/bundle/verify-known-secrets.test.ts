@@ -9,8 +9,8 @@ import { redactor } from "../../../harness/evidence/redact.ts";
 import { readClusterSecretsFile } from "../../../harness/report/known-secrets.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
 import { formatVerify, verifyExitCode } from "../../../harness/report/verify-format.ts";
-import { buildBundle, rewriteManifest } from "./build-bundle.ts";
-import { fixtureFamily } from "./fixture-family.ts";
+import { buildBundle, rewriteManifest } from "../../support/build-bundle.ts";
+import { fixtureFamily } from "../../support/fixture-family.ts";
 
 let root: string;
 beforeEach(async () => {

@@ -11,8 +11,8 @@ import { Redactor } from "../../../harness/evidence/redact.ts";
 import { readClusterSecretsFile } from "../../../harness/report/known-secrets.ts";
 import { scanForSecrets } from "../../../harness/report/secret-scan.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
-import { buildBundle, rewriteManifest } from "./build-bundle.ts";
-import { fixtureFamily } from "./fixture-family.ts";
+import { buildBundle, rewriteManifest } from "../../support/build-bundle.ts";
+import { fixtureFamily } from "../../support/fixture-family.ts";
 
 let root: string;
 beforeEach(async () => {

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClaimId } from "../../../harness/claims/verdict.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
 import { formatVerify, verifyExitCode } from "../../../harness/report/verify-format.ts";
-import { PASSWORD, buildBundle, rewriteManifest } from "./build-bundle.ts";
-import { fixtureFamily } from "./fixture-family.ts";
+import { PASSWORD, buildBundle, rewriteManifest } from "../../support/build-bundle.ts";
+import { fixtureFamily } from "../../support/fixture-family.ts";
 
 let root: string;
 beforeEach(async () => {

@@ -9,7 +9,7 @@ import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { loadBundle } from "../../../harness/report/bundle.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
-import { T0, cred, passingEvidence as evidence, snapshot } from "./dynamic-fixtures.ts";
+import { T0, cred, passingEvidence as evidence, snapshot } from "../../support/dynamic-fixtures.ts";
 
 let root: string;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lookSpacing, remountCadenceEvidence, withDriverLog } from "../../../harness/claims/dynamic/cadence.ts";
 import { remountModelOf, PROFILES } from "../../../harness/profile.ts";
-import { T0, appTimeline, cred, iso, ok } from "./dynamic-fixtures.ts";
+import { T0, appTimeline, cred, iso, ok } from "../../support/dynamic-fixtures.ts";
 
 const CI = remountModelOf(PROFILES.ci);
 

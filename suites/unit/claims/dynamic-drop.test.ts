@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judgeD3Expiry, type D3Input } from "../../../harness/claims/dynamic/index.ts";
-import { T0, TTL_MS, appTimeline, cred, lease, ok, params, snapshot, type Cred } from "./dynamic-fixtures.ts";
+import { T0, TTL_MS, appTimeline, cred, lease, ok, params, snapshot, type Cred } from "../../support/dynamic-fixtures.ts";
 
 const EV = ["dynamic/pg-roles.jsonl"];
 const WINDOW = 50_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { judgeD1, parseTime, usernameUnixTime, vaultClockOffset } from "../../../harness/claims/dynamic/index.ts";
 import { toMs } from "../../../clusters/duration.ts";
 import { PROFILES } from "../../../harness/profile.ts";
-import { T0, TTL_MS, adminRow, cred, lease, ok, params, snapshot, type Cred } from "./dynamic-fixtures.ts";
+import { T0, TTL_MS, adminRow, cred, lease, ok, params, snapshot, type Cred } from "../../support/dynamic-fixtures.ts";
 
 const EV = ["dynamic/d1.json"];
 const c1 = cred(1);

@@ -6,8 +6,8 @@ import { LAYOUT } from "../../../harness/claims/dynamic/layout.ts";
 import { PROFILES, remountModelOf } from "../../../harness/profile.ts";
 import type { BundleView } from "../../../harness/claims/registry.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
-import { TTL_MS, cred, iso, lease, passingEvidence as evidence, row, snapshot } from "./dynamic-fixtures.ts";
-import { irrevocableList } from "./dynamic-lingering-fixtures.ts";
+import { TTL_MS, cred, iso, lease, passingEvidence as evidence, row, snapshot } from "../../support/dynamic-fixtures.ts";
+import { irrevocableList } from "../../support/dynamic-lingering-fixtures.ts";
 
 function bundle(files: Record<string, string>): BundleView {
   return {

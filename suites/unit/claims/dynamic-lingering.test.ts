@@ -3,8 +3,8 @@ import { judgeD3Expiry, overdueRoles, rolesToExplain } from "../../../harness/cl
 import { revocationProblems } from "../../../harness/claims/dynamic/lingering.ts";
 import type { LingeringEvidence, PgRolesSnapshot } from "../../../harness/claims/dynamic/types.ts";
 import { revokeFailureLines } from "../../../harness/vault/revoke-log.ts";
-import { T0, TTL_MS, appTimeline, cred, iso, lease, params, row, snapshot } from "./dynamic-fixtures.ts";
-import { VAULT_LOG_MULTI_LINE, VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "./dynamic-lingering-fixtures.ts";
+import { T0, TTL_MS, appTimeline, cred, iso, lease, params, row, snapshot } from "../../support/dynamic-fixtures.ts";
+import { VAULT_LOG_MULTI_LINE, VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "../../support/dynamic-lingering-fixtures.ts";
 
 const c0 = cred(0);
 const c1 = cred(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyLogin, judgeD3Revocation, judgeD4, type D4Input, type RevocationTrial } from "../../../harness/claims/dynamic/index.ts";
-import { CONTROL, T0, cred, iso, login, snapshot } from "./dynamic-fixtures.ts";
+import { CONTROL, T0, cred, iso, login, snapshot } from "../../support/dynamic-fixtures.ts";
 
 const EV = ["dynamic/d4-logins.json"];
 const live = cred(5);

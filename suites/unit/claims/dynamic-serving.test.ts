@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judgeD2, judgeServing } from "../../../harness/claims/dynamic/index.ts";
-import { T0, appTimeline, cred, iso, ok, pod } from "./dynamic-fixtures.ts";
+import { T0, appTimeline, cred, iso, ok, pod } from "../../support/dynamic-fixtures.ts";
 
 const EV = ["dynamic/app-samples.jsonl", "dynamic/pod-samples.jsonl"];
 const WINDOW = 50_000;

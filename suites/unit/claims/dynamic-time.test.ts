@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { vaultClockOffset, vaultNowAtLookup } from "../../../harness/claims/dynamic/time.ts";
-import { T0, cred, iso, lease, vaultLeaseTtl, vaultTime } from "./dynamic-fixtures.ts";
+import { T0, cred, iso, lease, vaultLeaseTtl, vaultTime } from "../../support/dynamic-fixtures.ts";
 
 const EXPIRE = T0 + 60_000 + 123;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { revokeFailureLines, revokeFailures } from "../../../harness/vault/revoke-log.ts";
-import { VAULT_LOG_ONE_LINE, VAULT_LOG_MULTI_LINE, VAULT_LOG_OTHER } from "./dynamic-lingering-fixtures.ts";
+import { VAULT_LOG_ONE_LINE, VAULT_LOG_MULTI_LINE, VAULT_LOG_OTHER } from "../../support/dynamic-lingering-fixtures.ts";
 
 describe("Vault's log lines about failed lease revocations", () => {
   it("reads lease, error (quotes unescaped), attempt and time from go-hclog's one-line form", () => {

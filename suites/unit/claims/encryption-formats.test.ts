@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { describeStoredValue, judgeA1, judgeEncryptedCanary, judgePlaintextControl, judgeSecretsScan, type A1Evidence } from "../../../harness/claims/a1-encryption/judge.ts";
 import { decryptStored } from "../../../harness/claims/a1-encryption/stored.ts";
 import type { Provider } from "../../../harness/etcd/envelope.ts";
-import { aescbcValue, aesgcmValue, configMapYamlValue, secretJsonValue, secretValue, secretYamlValue } from "../etcd/k8s-values.ts";
+import { aescbcValue, aesgcmValue, configMapYamlValue, secretJsonValue, secretValue, secretYamlValue } from "../../support/k8s-values.ts";
 
 /** A1 on the configurations kube-apiserver accepts: any non-empty key name, and JSON or YAML storage as well as protobuf. */
 

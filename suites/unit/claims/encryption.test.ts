@@ -9,7 +9,7 @@ import {
   type A1Evidence,
 } from "../../../harness/claims/a1-encryption/judge.ts";
 import { decryptStored } from "../../../harness/claims/a1-encryption/stored.ts";
-import { aescbcValue, configMapValue, secretJsonValue, secretValue } from "../etcd/k8s-values.ts";
+import { aescbcValue, configMapValue, secretJsonValue, secretValue } from "../../support/k8s-values.ts";
 
 const KEY = randomBytes(32);
 const CANARY = `canary-${randomBytes(16).toString("hex")}`;

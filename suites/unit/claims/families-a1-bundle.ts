@@ -13,7 +13,7 @@ import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { PROFILES } from "../../../harness/profile.ts";
-import { aescbcValue, configMapValue, secretValue } from "../etcd/k8s-values.ts";
+import { aescbcValue, configMapValue, secretValue } from "../../support/k8s-values.ts";
 
 export const KEY = randomBytes(32);
 export const CANARY = `a1-canary-${randomBytes(16).toString("hex")}`;

@@ -9,7 +9,7 @@ import { parseEncryptionKeyFile } from "../../../harness/claims/a1-encryption/ke
 import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
-import { aescbcValue, configMapYamlValue, secretValue, secretYamlValue } from "../etcd/k8s-values.ts";
+import { aescbcValue, configMapYamlValue, secretValue, secretYamlValue } from "../../support/k8s-values.ts";
 import { CANARY, CKEY, KEY, KEY_CONFIG, NS, SKEY, canarySecret, createHashHex, forge, healthyCluster, recordA1 } from "./families-a1-bundle.ts";
 
 let root: string;

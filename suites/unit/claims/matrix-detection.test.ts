@@ -7,9 +7,9 @@ import { detectionMatrix, detectionMatrixFiles } from "../../../harness/claims/d
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { matrixMismatches, readMatrix } from "../../../harness/claims/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
-import { memoryBundle } from "../support/bundle.ts";
-import { pick, priorities } from "../falco/catalogue-fixture.ts";
-import { POD, T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
+import { memoryBundle } from "../../support/bundle.ts";
+import { pick, priorities } from "../../support/falco-catalogue.ts";
+import { POD, T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
 
 const READ = "SecretProof - Secret File Read";
 const EXFIL = "SecretProof - Exfiltration Tool Spawned";

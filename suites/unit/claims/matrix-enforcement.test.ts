@@ -10,10 +10,10 @@ import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { readMatrix } from "../../../harness/claims/matrix.ts";
 import { rejudgeFamily } from "../../../harness/report/rejudge.ts";
-import { memoryBundle } from "../support/bundle.ts";
-import { pick, priorities } from "../falco/catalogue-fixture.ts";
-import { POD, T0, alertLine, attempt } from "../falco/samples.ts";
-import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "../tetragon/samples.ts";
+import { memoryBundle } from "../../support/bundle.ts";
+import { pick, priorities } from "../../support/falco-catalogue.ts";
+import { POD, T0, alertLine, attempt } from "../../support/falco-samples.ts";
+import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "../../support/tetragon-samples.ts";
 
 
 const cat = attempt({ id: "enforcement/cat", phase: "enforcement", exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m1" });

@@ -5,7 +5,7 @@ import { bootstrapPhase } from "../../../harness/cluster/postgres-deploy.ts";
 import { vaultConfigState } from "../../../harness/cluster/vault-check.ts";
 import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
 import { PROFILES } from "../../../harness/profile.ts";
-import { heldAsRendered } from "../support/vault-answers.ts";
+import { heldAsRendered } from "../../support/vault-answers.ts";
 import { summarizePod } from "../../../harness/kube/pod-summary.ts";
 import { parseForwardedPort } from "../../../harness/kube/port-forward.ts";
 

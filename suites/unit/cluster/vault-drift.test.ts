@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
 import { decideRestartAfterVault, vaultDrift } from "../../../harness/cluster/vault-drift.ts";
 import { PROFILES } from "../../../harness/profile.ts";
-import { heldAsRendered } from "../support/vault-answers.ts";
+import { heldAsRendered } from "../../support/vault-answers.ts";
 
 const ci = renderVaultDefinitions(PROFILES.ci);
 const faithful = renderVaultDefinitions(PROFILES.faithful);

@@ -14,7 +14,7 @@ import { deleteArgs, etcdKey } from "../../../harness/etcd/canary.ts";
 import { listFiles } from "../../../harness/evidence/manifest.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
-import { aescbcValue, configMapValue, secretValue } from "./k8s-values.ts";
+import { aescbcValue, configMapValue, secretValue } from "../../support/k8s-values.ts";
 
 const ok = (stdout: string): ExecResult => ({ command: "kubectl", exitCode: 0, stdout, stderr: "", startedAt: "", durationMs: 1 });
 const range = (kvs: [string, Buffer][]) =>

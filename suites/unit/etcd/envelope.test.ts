@@ -13,7 +13,7 @@ import {
   secretValue,
   secretYamlValue,
   unknownEnvelope,
-} from "./k8s-values.ts";
+} from "../../support/k8s-values.ts";
 
 const KEY = randomBytes(32);
 const ETCD_KEY = "/registry/secrets/a1/canary";

@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decrypt, decryptAescbc } from "../../../harness/etcd/decrypt.ts";
 import { classify, describeKeyName, keyNamesMatching, underKey, type Encrypted } from "../../../harness/etcd/envelope.ts";
-import { aescbcValue, aesgcmValue, secretValue } from "./k8s-values.ts";
+import { aescbcValue, aesgcmValue, secretValue } from "../../support/k8s-values.ts";
 
 const ETCD_KEY = "/registry/secrets/a1/canary";
 const plain = secretValue("canary", "a1", { value: "canary-7f3a" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ProtoError, bytesField, decodeMessage, readVarint, stringField } from "../../../harness/etcd/protobuf.ts";
-import { lenField, varint, varintField } from "./k8s-values.ts";
+import { lenField, varint, varintField } from "../../support/k8s-values.ts";
 
 describe("protobuf wire reader", () => {
   it("reads varints of every width the encoder writes", () => {

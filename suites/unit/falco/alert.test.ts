@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FalcoLineParser, FalcoTimeParser, parseFalcoStream, parseFalcoTime } from "../../../harness/falco/alert.ts";
-import { T0, alertLine } from "./samples.ts";
+import { T0, alertLine } from "../../support/falco-samples.ts";
 
 const ours = alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 100.5, cmdline: "cat /mnt/secrets/db-password" });
 

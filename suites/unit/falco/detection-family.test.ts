@@ -4,9 +4,9 @@ import { detectionFamily } from "../../../harness/claims/detection/family.ts";
 import { missingDetectionAttempts } from "../../../harness/claims/detection/judge.ts";
 import { LAYOUT } from "../../../harness/claims/detection/layout.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
-import { memoryBundle } from "../support/bundle.ts";
-import { pick, priorities } from "./catalogue-fixture.ts";
-import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
+import { memoryBundle } from "../../support/bundle.ts";
+import { pick, priorities } from "../../support/falco-catalogue.ts";
+import { POD, T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
 
 
 /** A run of `cat` and `proc-mem` with their alerts, a quiet window and a login proof. */

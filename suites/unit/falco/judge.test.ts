@@ -3,7 +3,7 @@ import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/detection/alerts.ts";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
-import { POD, T0, alertLine, attempt, markerLine } from "./samples.ts";
+import { POD, T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
 
 const READ = "SecretProof - Secret File Read";
 const SHELL = "SecretProof - Interactive Shell Spawned";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { markerMetadataProblem } from "../../../harness/attack/falco-liveness.ts";
 import { loadRulesFile, conditionSymbols, outputFields } from "../../../harness/falco/rules-file.ts";
-import { POD, T0, alertLine } from "./samples.ts";
+import { POD, T0, alertLine } from "../../support/falco-samples.ts";
 
 const MARKER = "SecretProof - Stream Liveness Marker";
 const marker = (over: { pod?: string | null; ns?: string | null } = {}) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SLACK_MS, detectionSlackMs, judgeAppQuiet, type DetectionEvidence } from "../../../harness/claims/detection/judge.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
-import { POD, T0, alertLine, markerLine } from "./samples.ts";
+import { POD, T0, alertLine, markerLine } from "../../support/falco-samples.ts";
 
 // The node's clock runs 400 ms behind this machine's: the quiet-window marker exec ran at
 // T0+9000..9150 here and Falco stamped its event T0+8650.

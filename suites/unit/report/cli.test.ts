@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildBundle, rewriteManifest } from "../bundle/build-bundle.ts";
+import { buildBundle, rewriteManifest } from "../../support/build-bundle.ts";
 
 const cli = (...args: string[]) => execa("node", ["bin/secretproof.js", ...args], { reject: false });
 

@@ -7,7 +7,7 @@ import type { RunRecord } from "../../../harness/evidence/recorder.ts";
 import { bundleView } from "../../../harness/report/bundle.ts";
 import { buildReportModel } from "../../../harness/report/model.ts";
 import { renderHtml } from "../../../harness/report/render-html.ts";
-import { buildBundle } from "../bundle/build-bundle.ts";
+import { buildBundle } from "../../support/build-bundle.ts";
 import { renderHeadless } from "./headless.ts";
 
 let root: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
-import { fileCycles, folderCycles, importsOf, reachedModule, readGraph, type Graph } from "../support/import-graph.ts";
+import { fileCycles, folderCycles, importsOf, reachedModule, readGraph, type Graph } from "../../support/import-graph.ts";
 
 const graph = readGraph(process.cwd(), ["clusters", "fixtures", "harness", "suites", "bench"]);
 const claimFiles = [...graph.keys()].filter((f) => f.startsWith("harness/claims/"));

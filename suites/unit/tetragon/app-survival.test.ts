@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AppPodState } from "../../../harness/attack/app-pod.ts";
 import type { AppProbe } from "../../../harness/attack/app-probe.ts";
 import { policyLoadMessage, policyLoadProblems, type PolicyLoadObservation } from "../../../harness/tetragon/app-survival.ts";
-import { POD, T0 } from "../falco/samples.ts";
+import { POD, T0 } from "../../support/falco-samples.ts";
 
 const before: AppPodState = { ...POD, restartCount: 0, labels: {}, startedAt: "2026-11-26T10:00:00Z", nodeName: "secretproof-control-plane" };
 const ok: AppProbe = { at: new Date(T0).toISOString(), ms: T0, durationMs: 12, status: 200, dbUser: "v-kubernet-app-role-abc-1", pid: 1 };

@@ -4,10 +4,10 @@ import { enforcementFamily } from "../../../harness/claims/enforcement/family.ts
 import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
 import type { CanaryRead, RemovalProof } from "../../../harness/tetragon/enforcing.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
-import { memoryBundle } from "../support/bundle.ts";
-import { pick, priorities } from "../falco/catalogue-fixture.ts";
-import { T0, alertLine, attempt, markerLine } from "../falco/samples.ts";
-import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "./samples.ts";
+import { memoryBundle } from "../../support/bundle.ts";
+import { pick, priorities } from "../../support/falco-catalogue.ts";
+import { T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
+import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "../../support/tetragon-samples.ts";
 
 
 interface Opts {

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
 import { judgeKill, tetragonArguments } from "../../../harness/claims/enforcement/kill.ts";
 import { parseProtoTime, parseTetragonStream, sigkilledExits } from "../../../harness/tetragon/event.ts";
-import { POD, T0, attempt } from "../falco/samples.ts";
-import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "./samples.ts";
+import { POD, T0, attempt } from "../../support/falco-samples.ts";
+import { POLICY, execLine, exitLine, kprobeLine, type ProcSpec } from "../../support/tetragon-samples.ts";
 
 const opts = { policy: POLICY, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: SLACK_MS };
 const cat: ProcSpec = { execId: "c2VjcmV0cHJvb2Y6NDgyMTE6Y2F0", pid: 48211, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 80 };

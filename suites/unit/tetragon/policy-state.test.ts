@@ -3,7 +3,7 @@ import type { ExecResult } from "../../../harness/core/exec.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
 import { policyFailure, removalCanaryState, waitEnforcing, waitRemoved } from "../../../harness/tetragon/enforcing.ts";
 import { findStatus, loadPolicy, parsePolicyList } from "../../../harness/tetragon/policy.ts";
-import { POD } from "../falco/samples.ts";
+import { POD } from "../../support/falco-samples.ts";
 
 /**
  * `tetra tracingpolicy list -o json` as Tetragon 1.7.0 prints it: protojson

@@ -6,10 +6,10 @@ import { judgeT1, recheckProblem, spareKills, type EnforcementEvidence } from ".
 import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../../harness/tetragon/event-cache.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
-import { memoryBundle } from "../support/bundle.ts";
-import { pick, priorities } from "../falco/catalogue-fixture.ts";
-import { POD, T0, attempt } from "../falco/samples.ts";
-import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "./samples.ts";
+import { memoryBundle } from "../../support/bundle.ts";
+import { pick, priorities } from "../../support/falco-catalogue.ts";
+import { POD, T0, attempt } from "../../support/falco-samples.ts";
+import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "../../support/tetragon-samples.ts";
 
 // proc-mem and tamper-write are spared: each exits on its own. Each has its own barrier right after it (m2, m4);
 // one re-check barrier m3 follows the event-delay wait after the last of them.

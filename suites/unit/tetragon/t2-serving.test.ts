@@ -4,8 +4,8 @@ import { judgeT2 } from "../../../harness/claims/enforcement/app.ts";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
 import type { EnforcementEvidence, ObservedPod } from "../../../harness/claims/enforcement/judge.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
-import { POD, T0 } from "../falco/samples.ts";
-import { POLICY, exitLine } from "./samples.ts";
+import { POD, T0 } from "../../support/falco-samples.ts";
+import { POLICY, exitLine } from "../../support/tetragon-samples.ts";
 
 const pod: ObservedPod = { ...POD, restartCount: 0, labels: { app: "secure-test-app" }, at: new Date(T0 - 1000).toISOString() };
 const after: ObservedPod = { ...pod, at: new Date(T0 + 31_000).toISOString() };

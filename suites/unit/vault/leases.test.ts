@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { connectVault, gatherLingering, withLease } from "../../../harness/vault/index.ts";
-import { VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "../claims/dynamic-lingering-fixtures.ts";
+import { VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "../../support/dynamic-lingering-fixtures.ts";
 
 /**
  * The lease helpers driven through the real node-vault client against a

@@ -4,8 +4,8 @@
  * real formats: `kubectl get secrets -A -o json` for A2, exec results and
  * Tetragon `process_kprobe` events for T1.
  */
-import type { BundleView, ClaimFamily } from "../../../harness/claims/registry.ts";
-import { type Verdict, verdict } from "../../../harness/claims/verdict.ts";
+import type { BundleView, ClaimFamily } from "../../harness/claims/registry.ts";
+import { type Verdict, verdict } from "../../harness/claims/verdict.ts";
 
 export type { Verdict };
 

@@ -7,7 +7,7 @@
  * list is the `data` of GET sys/leases?type=irrevocable (expiration.go
  * listIrrevocableLeases, leaseResponse); mount_id is the mount's accessor.
  */
-import type { IrrevocableLeases } from "../../../harness/claims/dynamic/types.ts";
+import type { IrrevocableLeases } from "../../harness/claims/dynamic/types.ts";
 
 export const VAULT_LOG_ONE_LINE =
   '2026-11-26T10:01:17.312Z [ERROR] expiration: failed to revoke lease: lease_id=database/creds/secure-app-dynamic/Q2w3E4r5T6y7U8i9O0pA0 ' +

@@ -5,8 +5,8 @@
  * "2026-11-26T10:00:50+00:00" and "infinity"; psql's stderr lines below were
  * captured from PostgreSQL 15 with scram-sha-256 host auth.
  */
-import type { DynamicEvidence } from "../../../harness/claims/dynamic/evidence.ts";
-import type { AppSample, DynamicParams, LeaseRecord, LoginAttempt, PgRoleRow, PgRolesSnapshot, PodSample } from "../../../harness/claims/dynamic/types.ts";
+import type { DynamicEvidence } from "../../harness/claims/dynamic/evidence.ts";
+import type { AppSample, DynamicParams, LeaseRecord, LoginAttempt, PgRoleRow, PgRolesSnapshot, PodSample } from "../../harness/claims/dynamic/types.ts";
 
 export const T0 = Date.parse("2026-11-26T10:00:00Z");
 export const TTL_MS = 45_000;

@@ -1,4 +1,4 @@
-import { POD, T0 } from "../falco/samples.ts";
+import { POD, T0 } from "./falco-samples.ts";
 
 /**
  * Tetragon events in the exact upstream shape (protojson with proto names,

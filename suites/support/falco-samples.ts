@@ -1,4 +1,4 @@
-import type { AttemptRecord, PodIdentity } from "../../../harness/attack/attempt.ts";
+import type { AttemptRecord, PodIdentity } from "../../harness/attack/attempt.ts";
 
 /**
  * Alerts in Falco's exact JSON form (falco userspace/engine/formats.cpp):

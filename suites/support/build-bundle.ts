@@ -2,14 +2,14 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
-import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
-import { Redactor } from "../../../harness/evidence/redact.ts";
-import { matrixArtifactPath } from "../../../harness/claims/matrix.ts";
-import type { MatrixRow } from "../../../harness/claims/registry.ts";
-import { deriveReports } from "../../../harness/report/write-report.ts";
-import { versions } from "../../../clusters/versions.ts";
-import { PROFILES } from "../../../harness/profile.ts";
+import { EvidenceRecorder } from "../../harness/evidence/recorder.ts";
+import { MANIFEST, buildManifest } from "../../harness/evidence/manifest.ts";
+import { Redactor } from "../../harness/evidence/redact.ts";
+import { matrixArtifactPath } from "../../harness/claims/matrix.ts";
+import type { MatrixRow } from "../../harness/claims/registry.ts";
+import { deriveReports } from "../../harness/report/write-report.ts";
+import { versions } from "../../clusters/versions.ts";
+import { PROFILES } from "../../harness/profile.ts";
 import * as F from "./fixture-family.ts";
 
 export const PASSWORD = "gXH2tx-vLIQ5AcFL7gPD";

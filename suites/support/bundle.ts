@@ -1,4 +1,4 @@
-import type { BundleView } from "../../../harness/claims/registry.ts";
+import type { BundleView } from "../../harness/claims/registry.ts";
 
 /** An in-memory evidence bundle for judging tests. */
 export function memoryBundle(files: Record<string, string | object>): BundleView {
