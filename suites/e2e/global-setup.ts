@@ -1,10 +1,10 @@
 import type { TestProject } from "vitest/node";
-import type { E2EContext } from "../../harness/cluster/context.ts";
-import { downForRun } from "../../harness/cluster/down.ts";
-import { afterSetupFailure } from "../../harness/cluster/setup-failure.ts";
-import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
-import { sweepLeftovers } from "../../harness/cluster/sweep.ts";
-import { up } from "../../harness/cluster/up.ts";
+import type { E2EContext } from "../../harness/cluster/run/context.ts";
+import { downForRun } from "../../harness/cluster/run/down.ts";
+import { afterSetupFailure } from "../../harness/cluster/run/setup-failure.ts";
+import { createRun, recordedVerdicts } from "../../harness/cluster/run/run-dir.ts";
+import { sweepLeftovers } from "../../harness/cluster/run/sweep.ts";
+import { up } from "../../harness/cluster/up/up.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { kubectl } from "../../harness/kube/kubectl.ts";
 import { StepLog } from "../../harness/core/log.ts";
@@ -13,7 +13,7 @@ import type { EvidenceRecorder, RunRecord } from "../../harness/evidence/recorde
 import { deriveReports } from "../../harness/report/write-report.ts";
 import { requireTier } from "../../harness/preflight.ts";
 import { loadProfile, type Profile } from "../../harness/profile.ts";
-import { describeRunBound, e2eRunBound } from "../../harness/cluster/run-bound.ts";
+import { describeRunBound, e2eRunBound } from "../../harness/cluster/run/run-bound.ts";
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";

@@ -6,14 +6,14 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { execa } from "execa";
-import { StepLog } from "../core/log.ts";
-import { loadProfile } from "../profile.ts";
-import { ArtifactWriter } from "../evidence/recorder.ts";
-import { down, exportClusterLogs } from "./down.ts";
-import { REPO_ROOT } from "./external.ts";
+import { StepLog } from "../../core/log.ts";
+import { loadProfile } from "../../profile.ts";
+import { ArtifactWriter } from "../../evidence/recorder.ts";
+import { down, exportClusterLogs } from "../run/down.ts";
+import { REPO_ROOT } from "../render/external.ts";
 import { describeSteps, renderStack } from "./render-command.ts";
-import { createRun } from "./run-dir.ts";
-import { up } from "./up.ts";
+import { createRun } from "../run/run-dir.ts";
+import { up } from "../up/up.ts";
 
 export async function renderTo(out: string): Promise<void> {
   const files = await renderStack(out, loadProfile());

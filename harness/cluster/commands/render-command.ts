@@ -1,17 +1,17 @@
 import { resolve } from "node:path";
-import { versions } from "../../clusters/versions.ts";
-import type { Profile } from "../profile.ts";
-import { planProblems } from "./check-plan.ts";
-import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { loadFalcoRules, vaultBinding } from "./external.ts";
-import { topoOrder } from "./graph.ts";
-import { encryptionHostDir } from "./local-state.ts";
-import { clusterName as defaultClusterName } from "../../clusters/names.ts";
-import { planStack } from "./plan.ts";
-import { renderFiles, writeFiles } from "./render.ts";
-import { PLACEHOLDER_SECRETS } from "./secrets.ts";
-import { stateDir } from "./state.ts";
-import { UP_STEPS } from "./steps.ts";
+import { versions } from "../../../clusters/versions.ts";
+import type { Profile } from "../../profile.ts";
+import { planProblems } from "../render/check-plan.ts";
+import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
+import { loadFalcoRules, vaultBinding } from "../render/external.ts";
+import { topoOrder } from "../up/graph.ts";
+import { encryptionHostDir } from "../state/local-state.ts";
+import { clusterName as defaultClusterName } from "../../../clusters/names.ts";
+import { planStack } from "../render/plan.ts";
+import { renderFiles, writeFiles } from "../render/render.ts";
+import { PLACEHOLDER_SECRETS } from "../state/secrets.ts";
+import { stateDir } from "../state/state.ts";
+import { UP_STEPS } from "../up/steps.ts";
 
 /** The step graph as text: order, dependencies, what each step does. */
 export function describeSteps(): string {

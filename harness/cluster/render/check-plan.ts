@@ -1,16 +1,16 @@
 import { parse } from "yaml";
 import type { AnySchema } from "ajv";
-import { KUBELET_CONFIG_API } from "../../clusters/kind/config.ts";
-import type { Versions } from "../../clusters/versions.ts";
+import { KUBELET_CONFIG_API } from "../../../clusters/kind/config.ts";
+import type { Versions } from "../../../clusters/versions.ts";
 import type { StackPlan } from "./plan.ts";
-import { isPlaceholder } from "./secrets.ts";
-import { CHART_KEYS, unknownValuesKeys } from "../schemas/chart-keys.ts";
-import { encryptionConfigurationSchema } from "../schemas/encryption-config.ts";
-import { kindClusterSchema } from "../schemas/kind-config.ts";
-import { kubeadmClusterConfigurationPatchSchema } from "../schemas/kubeadm.ts";
-import { kubeletConfigurationPatchSchema } from "../schemas/kubelet.ts";
-import { secretProviderClassSchema, vaultProviderObjectsSchema, vaultProviderParametersSchema } from "../schemas/secret-provider-class.ts";
-import { schemaProblems } from "../schemas/validate.ts";
+import { isPlaceholder } from "../state/secrets.ts";
+import { CHART_KEYS, unknownValuesKeys } from "../../schemas/chart-keys.ts";
+import { encryptionConfigurationSchema } from "../../schemas/encryption-config.ts";
+import { kindClusterSchema } from "../../schemas/kind-config.ts";
+import { kubeadmClusterConfigurationPatchSchema } from "../../schemas/kubeadm.ts";
+import { kubeletConfigurationPatchSchema } from "../../schemas/kubelet.ts";
+import { secretProviderClassSchema, vaultProviderObjectsSchema, vaultProviderParametersSchema } from "../../schemas/secret-provider-class.ts";
+import { schemaProblems } from "../../schemas/validate.ts";
 
 const prefixed = (where: string, problems: string[]) => problems.map((p) => `${where}${p}`);
 

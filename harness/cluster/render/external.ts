@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { VaultBinding } from "../../fixtures/manifests/app.ts";
-import { vaultNames } from "../../fixtures/vault/definitions.ts";
-import { PermanentError } from "../core/errors.ts";
-import { RULES_PATH } from "../falco/rules-file.ts";
-import type { configureVault } from "../vault/configure.ts";
+import type { VaultBinding } from "../../../fixtures/manifests/app.ts";
+import { vaultNames } from "../../../fixtures/vault/definitions.ts";
+import { PermanentError } from "../../core/errors.ts";
+import { RULES_PATH } from "../../falco/rules-file.ts";
+import type { configureVault } from "../../vault/configure.ts";
 
 /**
  * The parts of the stack other modules define: the Vault definitions
@@ -13,13 +13,13 @@ import type { configureVault } from "../vault/configure.ts";
  * missing file is named), the Vault configuration (harness/vault) and the app
  * image (fixtures/app).
  */
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export const EXTERNAL = {
   appDir: "fixtures/app",
 } as const;
 
-export type { ConfigureVaultOptions } from "../vault/configure.ts";
+export type { ConfigureVaultOptions } from "../../vault/configure.ts";
 export type ConfigureVault = typeof configureVault;
 
 /** The Vault role the SecretProviderClass logs in with and reads from, and the audience its auth role requires. */

@@ -2,18 +2,18 @@ import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { INamespace } from "kubernetes-models/v1/Namespace";
 import type { IService } from "kubernetes-models/v1/Service";
-import { renderKindConfig, type KindClusterConfig } from "../../clusters/kind/config.ts";
-import { renderEncryptionConfig, type EncryptionConfiguration } from "../../clusters/kind/encryption.ts";
-import { renderReleases, type ReleaseName, type ReleaseSpec } from "../../clusters/helm/releases.ts";
-import type { Versions } from "../../clusters/versions.ts";
-import { renderAppService, renderSecretProviderClass, type SecretProviderClass, type VaultBinding } from "../../fixtures/manifests/app.ts";
-import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
-import { renderNamespaces } from "../../fixtures/manifests/namespaces.ts";
-import { renderPostgresService, renderPostgresStatefulSet } from "../../fixtures/manifests/postgres.ts";
-import type { Profile } from "../profile.ts";
+import { renderKindConfig, type KindClusterConfig } from "../../../clusters/kind/config.ts";
+import { renderEncryptionConfig, type EncryptionConfiguration } from "../../../clusters/kind/encryption.ts";
+import { renderReleases, type ReleaseName, type ReleaseSpec } from "../../../clusters/helm/releases.ts";
+import type { Versions } from "../../../clusters/versions.ts";
+import { renderAppService, renderSecretProviderClass, type SecretProviderClass, type VaultBinding } from "../../../fixtures/manifests/app.ts";
+import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
+import { renderNamespaces } from "../../../fixtures/manifests/namespaces.ts";
+import { renderPostgresService, renderPostgresStatefulSet } from "../../../fixtures/manifests/postgres.ts";
+import type { Profile } from "../../profile.ts";
 import type { ConfigureVaultOptions } from "./external.ts";
-import { POSTGRES, VAULT } from "../../clusters/names.ts";
-import type { ClusterSecrets } from "./state.ts";
+import { POSTGRES, VAULT } from "../../../clusters/names.ts";
+import type { ClusterSecrets } from "../state/state.ts";
 
 /** Everything the stack is rendered from. Live secrets or placeholders: the renderers cannot tell. */
 export interface StackInputs {

@@ -1,4 +1,4 @@
-import type { ProfileName } from "../profile.ts";
+import type { ProfileName } from "../../profile.ts";
 
 /**
  * What the e2e global setup hands every suite (through vitest's provide/inject).

@@ -1,14 +1,14 @@
-import { toMs } from "../../clusters/duration.ts";
-import { StepLog } from "../core/log.ts";
-import type { ArtifactWriter, EvidenceRecorder } from "../evidence/recorder.ts";
-import { redactor } from "../evidence/redact.ts";
-import { attachCluster, clusterExists } from "../kind/kind.ts";
-import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
-import { PermanentError } from "../core/errors.ts";
-import type { Profile } from "../profile.ts";
-import { removeState } from "./local-state.ts";
-import { clusterName as defaultClusterName } from "../../clusters/names.ts";
-import { loadSecrets, registerSecrets, stateDir } from "./state.ts";
+import { toMs } from "../../../clusters/duration.ts";
+import { StepLog } from "../../core/log.ts";
+import type { ArtifactWriter, EvidenceRecorder } from "../../evidence/recorder.ts";
+import { redactor } from "../../evidence/redact.ts";
+import { attachCluster, clusterExists } from "../../kind/kind.ts";
+import { clusterLogsWriter, exportLogsRedacted } from "../../kind/logs.ts";
+import { PermanentError } from "../../core/errors.ts";
+import type { Profile } from "../../profile.ts";
+import { removeState } from "../state/local-state.ts";
+import { clusterName as defaultClusterName } from "../../../clusters/names.ts";
+import { loadSecrets, registerSecrets, stateDir } from "../state/state.ts";
 
 export interface DownOptions {
   profile: Profile;

@@ -1,5 +1,5 @@
-import { toMs } from "../../clusters/duration.ts";
-import type { Profile } from "../profile.ts";
+import { toMs } from "../../../clusters/duration.ts";
+import type { Profile } from "../../profile.ts";
 
 /** The profile's waits in milliseconds. */
 export type WaitsMs = Record<keyof Profile["waits"], number>;
@@ -33,7 +33,7 @@ export function e2eRunBound(p: Profile, o: { teardown: boolean }): E2eRunBound {
     suitesDeadlineMs: toMs(p.budget),
     graceMs: w.command,
     stopMs: w.command,
-    // kind calls in `down` are bounded by clusterCreate (harness/cluster/down.ts)
+    // kind calls in `down` are bounded by clusterCreate (harness/cluster/run/down.ts)
     teardownMs: w.command + (o.teardown ? 3 * w.clusterCreate : 0),
   };
   return { ...b, totalMs: b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.teardownMs };
@@ -58,7 +58,7 @@ export function describeRunBound(p: Profile, b: E2eRunBound): string {
  * waits.command for node and tsx to start): `tools install` (three
  * downloads, each bounded by waits.command, and helm's extraction),
  * `preflight` (its checks run in parallel) and `logs` (`kind export logs`,
- * bounded by waits.clusterCreate as in harness/cluster/down.ts, then every
+ * bounded by waits.clusterCreate as in harness/cluster/run/down.ts, then every
  * file through the redaction layer).
  */
 export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; exportLogs: number } {

@@ -1,11 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { versions } from "../../clusters/versions.ts";
-import { TOOL_NAME, TOOL_VERSION } from "../core/tool.ts";
-import type { Verdict } from "../claims/verdict.ts";
-import { EvidenceRecorder, VERDICTS_DIR } from "../evidence/recorder.ts";
-import type { Profile } from "../profile.ts";
-import { REPO_ROOT } from "./external.ts";
+import { versions } from "../../../clusters/versions.ts";
+import { TOOL_NAME, TOOL_VERSION } from "../../core/tool.ts";
+import type { Verdict } from "../../claims/verdict.ts";
+import { EvidenceRecorder, VERDICTS_DIR } from "../../evidence/recorder.ts";
+import type { Profile } from "../../profile.ts";
+import { REPO_ROOT } from "../render/external.ts";
 
 /** Where run directories go: $SECRETPROOF_RUNS_DIR or runs/ in the repository. */
 export function runsRoot(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,13 +1,13 @@
-import { toMs } from "../../clusters/duration.ts";
-import type { StepLog } from "../core/log.ts";
-import type { ArtifactWriter, EvidenceRecorder, StepTiming } from "../evidence/recorder.ts";
-import { helm } from "../helm/helm.ts";
-import { kubectl, type Kubectl } from "../kube/kubectl.ts";
-import type { Profile } from "../profile.ts";
-import { collectDiagnostics, STEP_TARGETS } from "./diagnostics.ts";
+import { toMs } from "../../../clusters/duration.ts";
+import type { StepLog } from "../../core/log.ts";
+import type { ArtifactWriter, EvidenceRecorder, StepTiming } from "../../evidence/recorder.ts";
+import { helm } from "../../helm/helm.ts";
+import { kubectl, type Kubectl } from "../../kube/kubectl.ts";
+import type { Profile } from "../../profile.ts";
+import { collectDiagnostics, STEP_TARGETS } from "../up/diagnostics.ts";
 import { downForRun } from "./down.ts";
-import { clusterName as defaultClusterName, kindContext } from "../../clusters/names.ts";
-import { stateDir } from "./state.ts";
+import { clusterName as defaultClusterName, kindContext } from "../../../clusters/names.ts";
+import { stateDir } from "../state/state.ts";
 
 /** Steps that ended in failure, each with the first line of its error. */
 export function failedSteps(timings: readonly StepTiming[]): string[] {

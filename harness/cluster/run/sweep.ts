@@ -1,6 +1,6 @@
-import { MANAGED_BY, RUN_ID_LABEL } from "../../clusters/names.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import { POLICY_RESOURCE } from "../tetragon/policy.ts";
+import { MANAGED_BY, RUN_ID_LABEL } from "../../../clusters/names.ts";
+import type { Kubectl } from "../../kube/kubectl.ts";
+import { POLICY_RESOURCE } from "../../tetragon/policy.ts";
 
 const managedBy = Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(",");
 

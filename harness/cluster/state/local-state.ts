@@ -1,9 +1,9 @@
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { renderEncryptionConfig } from "../../clusters/kind/encryption.ts";
-import { PermanentError } from "../core/errors.ts";
-import { ENCRYPTION } from "../../clusters/names.ts";
+import { renderEncryptionConfig } from "../../../clusters/kind/encryption.ts";
+import { PermanentError } from "../../core/errors.ts";
+import { ENCRYPTION } from "../../../clusters/names.ts";
 import { generateSecrets, secretProblems } from "./secrets.ts";
 import { loadSecrets, saveSecrets, SECRETS_FILE, type ClusterSecrets } from "./state.ts";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ClusterSecrets } from "./state.ts";
-import { ENCRYPTION } from "../../clusters/names.ts";
+import { ENCRYPTION } from "../../../clusters/names.ts";
 import { generateVaultRootToken, vaultRootTokenProblems } from "./vault-root-token.ts";
 
 /**

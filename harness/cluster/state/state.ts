@@ -1,8 +1,8 @@
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { PermanentError } from "../core/errors.ts";
-import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
+import { PermanentError } from "../../core/errors.ts";
+import { redactor as defaultRedactor, type Redactor } from "../../evidence/redact.ts";
 
 /**
  * Secrets generated per cluster. They live outside the repository, in a

@@ -1,14 +1,14 @@
-import type { VaultBinding } from "../../fixtures/manifests/app.ts";
-import type { StepLog } from "../core/log.ts";
-import type { ArtifactWriter } from "../evidence/recorder.ts";
-import type { Helm } from "../helm/helm.ts";
-import type { KindCluster } from "../kind/kind.ts";
-import type { KubeClient } from "../kube/client.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import type { Profile } from "../profile.ts";
-import type { ConfigureVault } from "./external.ts";
-import type { StackPlan } from "./plan.ts";
-import type { ClusterSecrets } from "./state.ts";
+import type { VaultBinding } from "../../../fixtures/manifests/app.ts";
+import type { StepLog } from "../../core/log.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import type { Helm } from "../../helm/helm.ts";
+import type { KindCluster } from "../../kind/kind.ts";
+import type { KubeClient } from "../../kube/client.ts";
+import type { Kubectl } from "../../kube/kubectl.ts";
+import type { Profile } from "../../profile.ts";
+import type { ConfigureVault } from "../render/external.ts";
+import type { StackPlan } from "../render/plan.ts";
+import type { ClusterSecrets } from "../state/state.ts";
 
 /** What the steps of `up` share. Fields are filled in as steps complete; `need` reads one that must be there. */
 export interface UpContext {

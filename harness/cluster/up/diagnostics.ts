@@ -1,6 +1,6 @@
-import type { ArtifactWriter } from "../evidence/recorder.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import { NS } from "../../clusters/names.ts";
+import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import type { Kubectl } from "../../kube/kubectl.ts";
+import { NS } from "../../../clusters/names.ts";
 
 export interface DiagnosticTarget {
   namespace: string;

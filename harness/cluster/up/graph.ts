@@ -1,4 +1,4 @@
-import type { StepLog } from "../core/log.ts";
+import type { StepLog } from "../../core/log.ts";
 
 export interface StepSpec {
   name: string;

@@ -1,4 +1,4 @@
-import type { PortForward, PortForwardExit } from "../kube/port-forward.ts";
+import type { PortForward, PortForwardExit } from "../../kube/port-forward.ts";
 
 /**
  * A port-forward for bring-up waits, where the other end is still starting:

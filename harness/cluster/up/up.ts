@@ -1,20 +1,20 @@
 import { resolve } from "node:path";
-import { StepLog } from "../core/log.ts";
-import { ArtifactWriter } from "../evidence/recorder.ts";
-import { redactor } from "../evidence/redact.ts";
-import type { StepTiming } from "../evidence/recorder.ts";
-import { requireTier } from "../preflight.ts";
-import type { Profile } from "../profile.ts";
+import { StepLog } from "../../core/log.ts";
+import { ArtifactWriter } from "../../evidence/recorder.ts";
+import { redactor } from "../../evidence/redact.ts";
+import type { StepTiming } from "../../evidence/recorder.ts";
+import { requireTier } from "../../preflight.ts";
+import type { Profile } from "../../profile.ts";
 import { collectDiagnostics } from "./diagnostics.ts";
 import { runGraph, StepFailedError } from "./graph.ts";
-import { clusterName as defaultClusterName, kindContext } from "../../clusters/names.ts";
-import { stateDir as defaultStateDir } from "./state.ts";
+import { clusterName as defaultClusterName, kindContext } from "../../../clusters/names.ts";
+import { stateDir as defaultStateDir } from "../state/state.ts";
 import { UP_STEPS } from "./steps.ts";
-import type { UpContext } from "./up-context.ts";
-import { appStep } from "./up-app.ts";
-import { kubeletConfigStep, postgresHbaStep, vaultLoginStep } from "./up-checks.ts";
-import { appReadyStep, ciliumStep, clusterDnsStep, configureVaultStep, postgresStep, releaseStep, tetragonStep, vaultStep } from "./up-stack.ts";
-import { appImageLoadStep, appImageStep, fixturesStep, kindStep, namespacesStep, stateStep } from "./up-steps.ts";
+import type { UpContext } from "./context.ts";
+import { appStep } from "./steps/app.ts";
+import { kubeletConfigStep, postgresHbaStep, vaultLoginStep } from "./steps/checks.ts";
+import { appReadyStep, ciliumStep, clusterDnsStep, configureVaultStep, postgresStep, releaseStep, tetragonStep, vaultStep } from "./steps/stack.ts";
+import { appImageLoadStep, appImageStep, fixturesStep, kindStep, namespacesStep, stateStep } from "./steps/local.ts";
 
 export interface UpOptions {
   profile: Profile;

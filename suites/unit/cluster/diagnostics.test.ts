@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectDiagnostics, STEP_TARGETS } from "../../../harness/cluster/diagnostics.ts";
-import { UP_STEPS } from "../../../harness/cluster/steps.ts";
+import { collectDiagnostics, STEP_TARGETS } from "../../../harness/cluster/up/diagnostics.ts";
+import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 
 const TOKEN = generateVaultRootToken();
 

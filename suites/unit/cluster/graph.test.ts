@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GraphStoppedError, graphProblems, runGraph, StepFailedError, topoOrder, type StepSpec } from "../../../harness/cluster/graph.ts";
-import { UP_STEPS } from "../../../harness/cluster/steps.ts";
+import { GraphStoppedError, graphProblems, runGraph, StepFailedError, topoOrder, type StepSpec } from "../../../harness/cluster/up/graph.ts";
+import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 
 const quietLog = () => new StepLog({ write: () => undefined });

@@ -1,4 +1,7 @@
-import { isIPv4 } from "node:net";
+/** A dotted-quad IPv4 address, as node:net isIPv4 accepts it (no leading zeros). */
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)";
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const isIPv4 = (s: string): boolean => IPV4.test(s);
 
 /**
  * One row of PostgreSQL 15's pg_hba_file_rules as to_json prints it:

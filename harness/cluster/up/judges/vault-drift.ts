@@ -1,5 +1,5 @@
-import type { VaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import type { AppRestartDecision, AppStart } from "./tetragon-ready.ts";
+import type { VaultDefinitions } from "../../../../fixtures/vault/definitions.ts";
+import type { AppRestartDecision, AppStart } from "./tetragon-scan.ts";
 
 /** The `data` of what Vault answered for each object the profile renders; undefined where Vault holds none. */
 export interface VaultHeld {

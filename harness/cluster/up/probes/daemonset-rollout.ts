@@ -1,9 +1,9 @@
 import type { V1DaemonSet } from "@kubernetes/client-node";
-import { formatMs } from "../../clusters/duration.ts";
-import type { ExecError } from "../core/exec.ts";
-import type { KubeClient } from "../kube/client.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import type { ContainerSummary, PodSummary } from "../kube/pod-summary.ts";
+import { formatMs } from "../../../../clusters/duration.ts";
+import type { ExecError } from "../../../core/exec.ts";
+import type { KubeClient } from "../../../kube/client.ts";
+import type { Kubectl } from "../../../kube/kubectl.ts";
+import type { ContainerSummary, PodSummary } from "../../../kube/pod-summary.ts";
 
 /**
  * Why bring-up waits for DaemonSets itself: `helm --wait` counts a

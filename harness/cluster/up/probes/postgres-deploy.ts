@@ -1,31 +1,11 @@
-import { waitFor } from "../core/wait.ts";
-import type { KubeClient } from "../kube/client.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import type { PodSummary } from "../kube/pod-summary.ts";
-import { NS, POSTGRES } from "../../clusters/names.ts";
-import type { StackPlan } from "./plan.ts";
-import { toYamlDocuments } from "./render.ts";
-
-export type BootstrapPhase = "absent" | "awaiting-password" | "starting" | "ready";
-
-/** Where postgres-0 is in its first start: the init container waits for the password, then Postgres starts. */
-export function bootstrapPhase(pod: PodSummary | undefined): BootstrapPhase {
-  if (!pod || pod.deleting) return "absent";
-  if (pod.ready) return "ready";
-  const init = pod.initContainers.find((c) => c.name === POSTGRES.bootstrapContainer);
-  if (init?.state === "running") return "awaiting-password";
-  return init?.state.startsWith("terminated:Completed") ? "starting" : "absent";
-}
-
-/**
- * After streaming the password failed: go on when the init container has
- * finished meanwhile (it let the pod through at once because the data
- * directory exists, or it got the password before the exec reported an
- * error), fail when it still waits or the pod is gone.
- */
-export function afterPasswordStreamFailed(now: BootstrapPhase): "continue" | "fail" {
-  return now === "starting" || now === "ready" ? "continue" : "fail";
-}
+import { waitFor } from "../../../core/wait.ts";
+import type { KubeClient } from "../../../kube/client.ts";
+import type { Kubectl } from "../../../kube/kubectl.ts";
+import type { PodSummary } from "../../../kube/pod-summary.ts";
+import { NS, POSTGRES } from "../../../../clusters/names.ts";
+import type { StackPlan } from "../../render/plan.ts";
+import { toYamlDocuments } from "../../render/render.ts";
+import { afterPasswordStreamFailed, bootstrapPhase, type BootstrapPhase } from "../judges/postgres-bootstrap.ts";
 
 export interface PostgresDeps {
   kubectl: Kubectl;

@@ -1,7 +1,7 @@
-import { PermanentError } from "../core/errors.ts";
-import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
-import type { Kubectl } from "../kube/kubectl.ts";
-import { clientTokenOf, judgeAudienceRefused, judgeVaultLogin, type LoginExpectation, type LoginJudgement } from "./vault-login.ts";
+import { PermanentError } from "../../../core/errors.ts";
+import { redactor as defaultRedactor, type Redactor } from "../../../evidence/redact.ts";
+import type { Kubectl } from "../../../kube/kubectl.ts";
+import { clientTokenOf, judgeAudienceRefused, judgeVaultLogin, type LoginExpectation, type LoginJudgement } from "../judges/vault-login.ts";
 
 /** The audience of the negative control: one no Vault role of ours requires. */
 export const WRONG_AUDIENCE = "not-vault";

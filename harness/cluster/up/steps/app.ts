@@ -1,12 +1,13 @@
-import { versions } from "../../clusters/versions.ts";
-import { renderAppDeployment } from "../../fixtures/manifests/app-deployment.ts";
-import { toMs } from "../../clusters/duration.ts";
-import { APP, APP_SELECTOR, NS } from "../../clusters/names.ts";
-import { APP_MANIFEST, appManifest, STACK_DIR } from "./render.ts";
-import { appStarts, decideAppRestart } from "./tetragon-ready.ts";
-import { tetragonScanned } from "./up-stack.ts";
-import { decideRestartAfterVault } from "./vault-drift.ts";
-import { need, type UpContext } from "./up-context.ts";
+import { versions } from "../../../../clusters/versions.ts";
+import { renderAppDeployment } from "../../../../fixtures/manifests/app-deployment.ts";
+import { toMs } from "../../../../clusters/duration.ts";
+import { APP, APP_SELECTOR, NS } from "../../../../clusters/names.ts";
+import { APP_MANIFEST, appManifest, STACK_DIR } from "../../render/render.ts";
+import { decideAppRestart } from "../judges/tetragon-scan.ts";
+import { appStarts } from "../probes/tetragon-ready.ts";
+import { tetragonScanned } from "./stack.ts";
+import { decideRestartAfterVault } from "../judges/vault-drift.ts";
+import { need, type UpContext } from "../context.ts";
 
 const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
 

@@ -1,16 +1,16 @@
-import { vaultNames } from "../../fixtures/vault/definitions.ts";
-import { kubeletSyncProblem } from "../app/rotation-cadence.ts";
-import { toMs, toSeconds } from "../../clusters/duration.ts";
-import { PermanentError } from "../core/errors.ts";
-import { portForward } from "../kube/port-forward.ts";
-import { inPodPostgres, kubectlShell, podAddress } from "../postgres/in-pod.ts";
-import { controlPlaneNode, NS, POSTGRES, VAULT } from "../../clusters/names.ts";
-import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules } from "./postgres-hba.ts";
-import { Reforward } from "./reforward.ts";
-import { need, type UpContext } from "./up-context.ts";
-import { poll } from "./up-steps.ts";
-import { checkVaultLogin } from "./vault-login-check.ts";
-import type { LoginExpectation } from "./vault-login.ts";
+import { vaultNames } from "../../../../fixtures/vault/definitions.ts";
+import { kubeletSyncProblem } from "../../../app/rotation-cadence.ts";
+import { toMs, toSeconds } from "../../../../clusters/duration.ts";
+import { PermanentError } from "../../../core/errors.ts";
+import { portForward } from "../../../kube/port-forward.ts";
+import { inPodPostgres, kubectlShell, podAddress } from "../../../postgres/in-pod.ts";
+import { controlPlaneNode, NS, POSTGRES, VAULT } from "../../../../clusters/names.ts";
+import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules } from "../judges/postgres-hba.ts";
+import { Reforward } from "../reforward.ts";
+import { need, type UpContext } from "../context.ts";
+import { poll } from "./local.ts";
+import { checkVaultLogin } from "../probes/vault-login-check.ts";
+import type { LoginExpectation } from "../judges/vault-login.ts";
 
 /**
  * Upstream behaviours the suites stand on, checked where bring-up first can,

@@ -1,19 +1,19 @@
 import { stringify } from "yaml";
-import { versions } from "../../clusters/versions.ts";
-import { toMs } from "../../clusters/duration.ts";
-import { PermanentError } from "../core/errors.ts";
-import { run } from "../core/exec.ts";
-import { waitFor } from "../core/wait.ts";
-import { registerSecrets } from "./state.ts";
-import { helm } from "../helm/helm.ts";
-import { clusterExists, createOrReuseCluster } from "../kind/kind.ts";
-import { clusterLogsWriter, exportLogsRedacted } from "../kind/logs.ts";
-import { connectKube } from "../kube/client.ts";
-import { kubectl } from "../kube/kubectl.ts";
-import { planProblems } from "./check-plan.ts";
-import { configureVault } from "../vault/configure.ts";
-import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "./external.ts";
-import { kindReuseProblem } from "./kind-reuse.ts";
+import { versions } from "../../../../clusters/versions.ts";
+import { toMs } from "../../../../clusters/duration.ts";
+import { PermanentError } from "../../../core/errors.ts";
+import { run } from "../../../core/exec.ts";
+import { waitFor } from "../../../core/wait.ts";
+import { registerSecrets } from "../../state/state.ts";
+import { helm } from "../../../helm/helm.ts";
+import { clusterExists, createOrReuseCluster } from "../../../kind/kind.ts";
+import { clusterLogsWriter, exportLogsRedacted } from "../../../kind/logs.ts";
+import { connectKube } from "../../../kube/client.ts";
+import { kubectl } from "../../../kube/kubectl.ts";
+import { planProblems } from "../../render/check-plan.ts";
+import { configureVault } from "../../../vault/configure.ts";
+import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "../../render/external.ts";
+import { kindReuseProblem } from "../judges/kind-reuse.ts";
 import {
   encryptionHostDir,
   ensureSecrets,
@@ -21,10 +21,10 @@ import {
   recordCreatedKindConfig,
   writeEncryptionConfig,
   writeKindConfig,
-} from "./local-state.ts";
-import { planStack } from "./plan.ts";
-import { renderFiles, STACK_DIR, toYamlDocuments } from "./render.ts";
-import { need, type UpContext } from "./up-context.ts";
+} from "../../state/local-state.ts";
+import { planStack } from "../../render/plan.ts";
+import { renderFiles, STACK_DIR, toYamlDocuments } from "../../render/render.ts";
+import { need, type UpContext } from "../context.ts";
 
 const ms = (ctx: UpContext, pick: (w: UpContext["profile"]["waits"]) => string) => toMs(pick(ctx.profile.waits));
 

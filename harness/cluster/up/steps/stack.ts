@@ -1,20 +1,20 @@
-import type { ReleaseName } from "../../clusters/helm/releases.ts";
-import { toMs } from "../../clusters/duration.ts";
-import { portForward } from "../kube/port-forward.ts";
-import { probeApp } from "./app-check.ts";
-import { coreDnsRolledOut, probePostgresName } from "./cluster-dns.ts";
-import { APP, CLUSTER_DNS, NS, POSTGRES, TETRAGON, VAULT } from "../../clusters/names.ts";
-import { daemonSetsRolledOut } from "./daemonset-rollout.ts";
-import { deployPostgres, resetAdminPassword } from "./postgres-deploy.ts";
-import { Reforward } from "./reforward.ts";
-import { tetragonProcScanDoneAt } from "./tetragon-ready.ts";
-import { poll } from "./up-steps.ts";
-import { need, type UpContext } from "./up-context.ts";
-import { readVaultConfigState, vaultHealthy } from "./vault-check.ts";
-import { probeVaultPod } from "./vault-pod.ts";
-import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { PermanentError } from "../core/errors.ts";
-import { POLICY_RESOURCE } from "../tetragon/policy.ts";
+import type { ReleaseName } from "../../../../clusters/helm/releases.ts";
+import { toMs } from "../../../../clusters/duration.ts";
+import { portForward } from "../../../kube/port-forward.ts";
+import { probeApp } from "../probes/app-check.ts";
+import { coreDnsRolledOut, probePostgresName } from "../probes/cluster-dns.ts";
+import { APP, CLUSTER_DNS, NS, POSTGRES, TETRAGON, VAULT } from "../../../../clusters/names.ts";
+import { daemonSetsRolledOut } from "../probes/daemonset-rollout.ts";
+import { deployPostgres, resetAdminPassword } from "../probes/postgres-deploy.ts";
+import { Reforward } from "../reforward.ts";
+import { tetragonProcScanDoneAt } from "../probes/tetragon-ready.ts";
+import { poll } from "./local.ts";
+import { need, type UpContext } from "../context.ts";
+import { readVaultConfigState, vaultHealthy } from "../probes/vault-check.ts";
+import { probeVaultPod } from "../probes/vault-pod.ts";
+import { renderVaultDefinitions } from "../../../../fixtures/vault/definitions.ts";
+import { PermanentError } from "../../../core/errors.ts";
+import { POLICY_RESOURCE } from "../../../tetragon/policy.ts";
 
 const w = (ctx: UpContext) => ({
   command: toMs(ctx.profile.waits.command),
