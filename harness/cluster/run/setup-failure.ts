@@ -4,7 +4,8 @@ import type { ArtifactWriter, EvidenceRecorder, StepTiming } from "../../evidenc
 import { helm } from "../../helm/helm.ts";
 import { kubectl, type Kubectl } from "../../kube/kubectl.ts";
 import type { Profile } from "../../profile.ts";
-import { collectDiagnostics, STEP_TARGETS } from "../up/diagnostics.ts";
+import { collectDiagnostics } from "../up/diagnostics.ts";
+import { upStep } from "../up/steps.ts";
 import { downForRun } from "./down.ts";
 import { clusterName as defaultClusterName, kindContext } from "../../../clusters/names.ts";
 import { stateDir } from "../state/state.ts";
@@ -14,9 +15,9 @@ export function failedSteps(timings: readonly StepTiming[]): string[] {
   return timings.filter((t) => !t.ok).map((t) => `${t.name} (${(t.error ?? "no error recorded").split("\n")[0]})`);
 }
 
-/** Of the steps still running, those with components to collect diagnostics from (diagnostics.ts STEP_TARGETS). */
+/** Of the steps still running, those with components to collect diagnostics from (their spec's `diagnose`). */
 export function stepsToDiagnose(running: readonly string[]): string[] {
-  return running.filter((s) => (STEP_TARGETS[s]?.length ?? 0) > 0);
+  return running.filter((s) => (upStep(s)?.diagnose?.length ?? 0) > 0);
 }
 
 /** Why bring-up failed when it passed its deadline: what was running (in `late`), what had failed already, where the diagnostics are. */
@@ -33,7 +34,7 @@ export async function diagnoseSteps(
 ): Promise<string[]> {
   const each = await Promise.all(
     steps.map(async (step) => {
-      const d = await collectDiagnostics(step, o.kubectl, o.out, o.helmStatus);
+      const d = await collectDiagnostics(upStep(step) ?? { name: step }, o.kubectl, o.out, o.helmStatus);
       d.summary.forEach((l) => o.log(`${step}: ${l}`));
       return d.files.length ? [`${o.out.dir}/diagnostics/${step}/`] : [];
     }),

@@ -9,6 +9,8 @@ import type { Profile } from "../../profile.ts";
 import type { ConfigureVault } from "../render/external.ts";
 import type { StackPlan } from "../render/plan.ts";
 import type { ClusterSecrets } from "../state/state.ts";
+import type { DiagnosticTarget } from "./diagnostics.ts";
+import type { StepSpec } from "./graph.ts";
 
 /** What the steps of `up` share. Fields are filled in as steps complete; `need` reads one that must be there. */
 export interface UpContext {
@@ -39,4 +41,13 @@ export function need<K extends keyof UpContext>(ctx: UpContext, key: K): NonNull
   const v = ctx[key];
   if (v === undefined || v === null) throw new Error(`internal: ${String(key)} is not ready (a step ran before its dependency)`);
   return v as NonNullable<UpContext[K]>;
+}
+
+/**
+ * One step of `up`, defined beside its body: its place in the graph, what it
+ * does, its body, and which components diagnostics.ts looks at when it fails
+ * (none for a step that acts on no pod: the kubelet's config is in its error).
+ */
+export interface UpStep extends StepSpec<UpContext> {
+  diagnose?: readonly DiagnosticTarget[];
 }

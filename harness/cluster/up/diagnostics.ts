@@ -9,7 +9,8 @@ export interface DiagnosticTarget {
   release?: string;
 }
 
-const T = {
+/** The components a step's `diagnose` names. */
+export const TARGETS = {
   cilium: { namespace: NS.system, selector: "k8s-app=cilium", release: "cilium" },
   ciliumOperator: { namespace: NS.system, selector: "io.cilium/app=operator" },
   tetragon: { namespace: NS.system, selector: "app.kubernetes.io/name in (tetragon, tetragon-operator)", release: "tetragon" },
@@ -21,25 +22,6 @@ const T = {
   coredns: { namespace: NS.system, selector: "k8s-app=kube-dns" },
   app: { namespace: NS.app, selector: "app.kubernetes.io/name=secure-test-app" },
 } satisfies Record<string, DiagnosticTarget>;
-
-/** Which components to look at when a step fails (its own, and what it depends on at run time). */
-export const STEP_TARGETS: Readonly<Record<string, readonly DiagnosticTarget[]>> = {
-  // the kubelet is no pod: its config is in the step's error
-  "kubelet-config": [],
-  cilium: [T.cilium, T.ciliumOperator],
-  namespaces: [],
-  tetragon: [T.tetragon],
-  falco: [T.falco],
-  "csi-driver": [T.csi],
-  vault: [T.vault],
-  postgres: [T.postgres],
-  "postgres-hba": [T.postgres],
-  "cluster-dns": [T.coredns, T.postgres],
-  "configure-vault": [T.vault, T.postgres],
-  "vault-login": [T.vault],
-  app: [T.app, T.csi, T.vault, T.tetragon],
-  "app-ready": [T.app, T.postgres, T.csi, T.vault],
-};
 
 export interface Diagnostics {
   /** Bundle paths written. */
@@ -58,22 +40,23 @@ async function capture(k: Kubectl, args: string[]): Promise<string> {
 }
 
 /**
- * The one failure reporter: for the failed step's components it records pod
+ * The one failure reporter: for the failed step's components (its spec's
+ * `diagnose`: its own, and what it depends on at run time) it records pod
  * state (wide and described), namespace events, container logs (previous
  * ones too) and helm status into diagnostics/<step>/ in the run directory.
  * Everything passes the writer's redaction. Never throws.
  */
 export async function collectDiagnostics(
-  step: string,
+  step: { name: string; diagnose?: readonly DiagnosticTarget[] },
   k: Kubectl,
   out: ArtifactWriter,
   helmStatus?: (release: string, namespace: string) => Promise<string>,
 ): Promise<Diagnostics> {
   const files: string[] = [];
   const summary: string[] = [];
-  const targets = STEP_TARGETS[step] ?? [];
+  const targets = step.diagnose ?? [];
   for (const [i, t] of targets.entries()) {
-    const base = `diagnostics/${step}/${i}-${t.namespace}`;
+    const base = `diagnostics/${step.name}/${i}-${t.namespace}`;
     const sel = ["-n", t.namespace, "-l", t.selector];
     const [pods, describe, events, logs, previous] = await Promise.all([
       capture(k, ["get", "pods", ...sel, "-o", "wide"]),

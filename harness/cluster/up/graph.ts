@@ -1,10 +1,16 @@
 import type { StepLog } from "../../core/log.ts";
 
-export interface StepSpec {
+/** A step's place in the graph. */
+export interface StepNode {
   name: string;
   deps: readonly string[];
+}
+
+/** One step: its place in the graph, what it does, and its body. */
+export interface StepSpec<C = unknown> extends StepNode {
   /** One line on what the step does (for `render` and `up --dry-run`). */
   what: string;
+  run(ctx: C): Promise<unknown>;
 }
 
 /** A step failed; `step` names it, `cause` is what it threw. */
@@ -21,7 +27,7 @@ export class StepFailedError extends Error {
 class Skipped extends Error {}
 
 /** Problems with a step graph: unknown dependencies, cycles. */
-export function graphProblems(specs: readonly StepSpec[]): string[] {
+export function graphProblems(specs: readonly StepNode[]): string[] {
   const names = new Set(specs.map((s) => s.name));
   const out = specs.flatMap((s) => s.deps.filter((d) => !names.has(d)).map((d) => `${s.name} depends on unknown step ${d}`));
   const state = new Map<string, "visiting" | "done">();
@@ -41,7 +47,7 @@ export function graphProblems(specs: readonly StepSpec[]): string[] {
 }
 
 /** Steps in an order that respects dependencies (stable for equal rank). */
-export function topoOrder(specs: readonly StepSpec[]): string[] {
+export function topoOrder(specs: readonly StepNode[]): string[] {
   const done = new Set<string>();
   const order: string[] = [];
   while (order.length < specs.length) {
@@ -74,9 +80,9 @@ export class GraphStoppedError extends Error {
  * StepFailedError for the first step that failed by itself, else a
  * GraphStoppedError naming the steps that never started.
  */
-export async function runGraph(
-  specs: readonly StepSpec[],
-  bodies: Readonly<Record<string, () => Promise<unknown>>>,
+export async function runGraph<C>(
+  specs: readonly StepSpec<C>[],
+  ctx: C,
   log: StepLog,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -85,17 +91,15 @@ export async function runGraph(
   const started = new Map<string, Promise<unknown>>();
   const failures: StepFailedError[] = [];
   const ran = new Set<string>();
-  const start = (s: StepSpec): Promise<unknown> => {
+  const start = (s: StepSpec<C>): Promise<unknown> => {
     const existing = started.get(s.name);
     if (existing) return existing;
     const p = Promise.all(s.deps.map((d) => start(specs.find((x) => x.name === d)!))).then(
       async () => {
         if (signal?.aborted) throw new Skipped(s.name);
         ran.add(s.name);
-        const body = bodies[s.name];
-        if (!body) throw new Error(`no body for step ${s.name}`);
         try {
-          return await log.step(s.name, body);
+          return await log.step(s.name, () => s.run(ctx));
         } catch (err) {
           failures.push(new StepFailedError(s.name, err));
           throw err;

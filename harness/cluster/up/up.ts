@@ -9,12 +9,8 @@ import { collectDiagnostics } from "./diagnostics.ts";
 import { runGraph, StepFailedError } from "./graph.ts";
 import { clusterName as defaultClusterName, kindContext } from "../../../clusters/names.ts";
 import { stateDir as defaultStateDir } from "../state/state.ts";
-import { UP_STEPS } from "./steps.ts";
+import { upStep, UP_STEPS } from "./steps.ts";
 import type { UpContext } from "./context.ts";
-import { appStep } from "./steps/app.ts";
-import { kubeletConfigStep, postgresHbaStep, vaultLoginStep } from "./steps/checks.ts";
-import { appReadyStep, ciliumStep, clusterDnsStep, configureVaultStep, postgresStep, releaseStep, tetragonStep, vaultStep } from "./steps/stack.ts";
-import { appImageLoadStep, appImageStep, fixturesStep, kindStep, namespacesStep, stateStep } from "./steps/local.ts";
 
 export interface UpOptions {
   profile: Profile;
@@ -38,34 +34,10 @@ export interface UpResult {
   timings: StepTiming[];
 }
 
-function bodies(ctx: UpContext): Record<string, () => Promise<unknown>> {
-  return {
-    state: () => stateStep(ctx),
-    fixtures: () => fixturesStep(ctx),
-    "kind-cluster": () => kindStep(ctx),
-    "kubelet-config": () => kubeletConfigStep(ctx),
-    "app-image": () => appImageStep(ctx),
-    cilium: () => ciliumStep(ctx),
-    namespaces: () => namespacesStep(ctx),
-    tetragon: () => tetragonStep(ctx),
-    falco: () => releaseStep(ctx, "falco"),
-    "csi-driver": () => releaseStep(ctx, "secrets-store-csi-driver"),
-    vault: () => vaultStep(ctx),
-    postgres: () => postgresStep(ctx),
-    "postgres-hba": () => postgresHbaStep(ctx),
-    "cluster-dns": () => clusterDnsStep(ctx),
-    "app-image-load": () => appImageLoadStep(ctx),
-    "configure-vault": () => configureVaultStep(ctx),
-    "vault-login": () => vaultLoginStep(ctx),
-    app: () => appStep(ctx),
-    "app-ready": () => appReadyStep(ctx),
-  };
-}
-
 /** On failure: which step, what it waited for and saw last (in the error), and the failing component's pods, events and logs. */
 async function report(ctx: UpContext, err: StepFailedError): Promise<string> {
   if (!ctx.kubectl) return "";
-  const d = await collectDiagnostics(err.step, ctx.kubectl, ctx.evidence, ctx.helm ? (r, ns) => ctx.helm!.status(r, ns) : undefined);
+  const d = await collectDiagnostics(upStep(err.step) ?? { name: err.step }, ctx.kubectl, ctx.evidence, ctx.helm ? (r, ns) => ctx.helm!.status(r, ns) : undefined);
   for (const line of d.summary) ctx.log.info(line);
   return d.files.length ? `; diagnostics in ${ctx.evidence.dir}/diagnostics/${err.step}/` : "";
 }
@@ -91,7 +63,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   };
   if (!o.skipPreflight) await log.step("preflight", () => requireTier("e2e"));
   try {
-    await runGraph(UP_STEPS, bodies(ctx), log, o.signal);
+    await runGraph(UP_STEPS, ctx, log, o.signal);
   } catch (err) {
     // A stopped graph's caller has collected diagnostics already, into a run it may have finalized since.
     if (!(err instanceof StepFailedError) || o.signal?.aborted) throw err;

@@ -1,11 +1,10 @@
 import { waitFor } from "../../../core/wait.ts";
 import type { KubeClient } from "../../../kube/client.ts";
 import type { Kubectl } from "../../../kube/kubectl.ts";
-import type { PodSummary } from "../../../kube/pod-summary.ts";
 import { NS, POSTGRES } from "../../../../clusters/names.ts";
 import type { StackPlan } from "../../render/plan.ts";
 import { toYamlDocuments } from "../../render/render.ts";
-import { afterPasswordStreamFailed, bootstrapPhase, type BootstrapPhase } from "../judges/postgres-bootstrap.ts";
+import { afterPasswordStreamFailed, bootstrapPhase } from "../judges/postgres-bootstrap.ts";
 
 export interface PostgresDeps {
   kubectl: Kubectl;

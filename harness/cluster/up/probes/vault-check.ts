@@ -1,6 +1,6 @@
 import { PermanentError } from "../../../core/errors.ts";
 import type { VaultDefinitions } from "../../../../fixtures/vault/definitions.ts";
-import { vaultConfigState, type VaultAnswers, type VaultConfigState } from "../judges/vault-config.ts";
+import { vaultConfigState, type VaultConfigState } from "../judges/vault-config.ts";
 
 async function vaultGet(addr: string, token: string, path: string, timeoutMs: number): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${addr}/v1/${path}`, { headers: { "X-Vault-Token": token }, signal: AbortSignal.timeout(timeoutMs) });

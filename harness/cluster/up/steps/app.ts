@@ -7,7 +7,8 @@ import { decideAppRestart } from "../judges/tetragon-scan.ts";
 import { appStarts } from "../probes/tetragon-ready.ts";
 import { tetragonScanned } from "./stack.ts";
 import { decideRestartAfterVault } from "../judges/vault-drift.ts";
-import { need, type UpContext } from "../context.ts";
+import { need, type UpContext, type UpStep } from "../context.ts";
+import { TARGETS } from "../diagnostics.ts";
 
 const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
 
@@ -40,3 +41,11 @@ export async function appStep(ctx: UpContext): Promise<void> {
   await k.run(["-n", NS.app, "rollout", "restart", ref]);
   await k.rolloutStatus(NS.app, ref, rollout);
 }
+
+export const appSpec: UpStep = {
+  name: "app",
+  deps: ["configure-vault", "vault-login", "csi-driver", "app-image-load", "tetragon", "falco"],
+  what: "apply SecretProviderClass, Deployment, Service; wait for the rollout; restart the app if Tetragon's agent scanned /proc after it started",
+  run: appStep,
+  diagnose: [TARGETS.app, TARGETS.csi, TARGETS.vault, TARGETS.tetragon],
+};

@@ -7,7 +7,8 @@ import { inPodPostgres, kubectlShell, podAddress } from "../../../postgres/in-po
 import { controlPlaneNode, NS, POSTGRES, VAULT } from "../../../../clusters/names.ts";
 import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules } from "../judges/postgres-hba.ts";
 import { Reforward } from "../reforward.ts";
-import { need, type UpContext } from "../context.ts";
+import { need, type UpContext, type UpStep } from "../context.ts";
+import { TARGETS } from "../diagnostics.ts";
 import { poll } from "./local.ts";
 import { checkVaultLogin } from "../probes/vault-login-check.ts";
 import type { LoginExpectation } from "../judges/vault-login.ts";
@@ -86,3 +87,27 @@ export async function vaultLoginStep(ctx: UpContext): Promise<void> {
   );
   for (const l of lines) ctx.log.info(`vault-login: ${l}`);
 }
+
+export const kubeletConfigSpec: UpStep = {
+  name: "kubelet-config",
+  deps: ["kind-cluster"],
+  what: "the kubelet's running config (/configz through the API server) resyncs pods at the profile's syncFrequency (no CNI needed)",
+  run: kubeletConfigStep,
+  diagnose: [],
+};
+
+export const postgresHbaSpec: UpStep = {
+  name: "postgres-hba",
+  deps: ["postgres"],
+  what: "pg_hba_file_rules: the superuser trusted on postgres-0's socket, passwords checked over the pod IP",
+  run: postgresHbaStep,
+  diagnose: [TARGETS.postgres],
+};
+
+export const vaultLoginSpec: UpStep = {
+  name: "vault-login",
+  deps: ["configure-vault"],
+  what: "log in as the app's service account with a token for the SecretProviderClass audience (policy, token TTL), and be refused for another audience",
+  run: vaultLoginStep,
+  diagnose: [TARGETS.vault],
+};

@@ -24,7 +24,7 @@ import {
 } from "../../state/local-state.ts";
 import { planStack } from "../../render/plan.ts";
 import { renderFiles, STACK_DIR, toYamlDocuments } from "../../render/render.ts";
-import { need, type UpContext } from "../context.ts";
+import { need, type UpContext, type UpStep } from "../context.ts";
 
 const ms = (ctx: UpContext, pick: (w: UpContext["profile"]["waits"]) => string) => toMs(pick(ctx.profile.waits));
 
@@ -117,3 +117,46 @@ export async function namespacesStep(ctx: UpContext): Promise<void> {
 export function poll<T>(ctx: UpContext, what: string, timeoutMs: number, probe: Parameters<typeof waitFor<T>>[1]): Promise<T> {
   return waitFor(what, probe, { timeoutMs, intervalMs: ms(ctx, (w) => w.poll) });
 }
+
+export const stateSpec: UpStep = {
+  name: "state",
+  deps: [],
+  what: "load or generate the cluster secrets (0600, outside the repository), write the EncryptionConfiguration",
+  run: stateStep,
+};
+
+export const fixturesSpec: UpStep = {
+  name: "fixtures",
+  deps: [],
+  what: "load the Falco rules and the Vault configuration module",
+  run: fixturesStep,
+};
+
+export const kindClusterSpec: UpStep = {
+  name: "kind-cluster",
+  deps: ["state", "fixtures"],
+  what: "render and check every object (recorded in the run, redacted); create the single-node kind cluster, or reuse it",
+  run: kindStep,
+};
+
+export const appImageSpec: UpStep = {
+  name: "app-image",
+  deps: ["fixtures"],
+  what: "docker build fixtures/app",
+  run: appImageStep,
+};
+
+export const namespacesSpec: UpStep = {
+  name: "namespaces",
+  deps: ["cilium"],
+  what: "apply the labelled namespaces",
+  run: namespacesStep,
+  diagnose: [],
+};
+
+export const appImageLoadSpec: UpStep = {
+  name: "app-image-load",
+  deps: ["kind-cluster", "app-image"],
+  what: "kind load docker-image (no CNI needed)",
+  run: appImageLoadStep,
+};

@@ -9,7 +9,8 @@ import { deployPostgres, resetAdminPassword } from "../probes/postgres-deploy.ts
 import { Reforward } from "../reforward.ts";
 import { tetragonProcScanDoneAt } from "../probes/tetragon-ready.ts";
 import { poll } from "./local.ts";
-import { need, type UpContext } from "../context.ts";
+import { need, type UpContext, type UpStep } from "../context.ts";
+import { TARGETS } from "../diagnostics.ts";
 import { readVaultConfigState, vaultHealthy } from "../probes/vault-check.ts";
 import { probeVaultPod } from "../probes/vault-pod.ts";
 import { renderVaultDefinitions } from "../../../../fixtures/vault/definitions.ts";
@@ -163,3 +164,75 @@ export async function appReadyStep(ctx: UpContext): Promise<void> {
   ctx.appIdentity = id.dbUser;
   ctx.log.info(`app-ready: ${APP.deployment} answers as ${id.dbUser}`);
 }
+
+export const ciliumSpec: UpStep = {
+  name: "cilium",
+  deps: ["kind-cluster", "kubelet-config"],
+  what: "helm cilium (CNI, kube-proxy replacement); wait for the node to be Ready",
+  run: ciliumStep,
+  diagnose: [TARGETS.cilium, TARGETS.ciliumOperator],
+};
+
+export const tetragonSpec: UpStep = {
+  name: "tetragon",
+  deps: ["cilium"],
+  what: "helm tetragon; its DaemonSet rolled out; wait for the TracingPolicy CRDs (cluster-wide and namespaced) and for the agent to finish its /proc scan",
+  run: tetragonStep,
+  diagnose: [TARGETS.tetragon],
+};
+
+export const falcoSpec: UpStep = {
+  name: "falco",
+  deps: ["namespaces"],
+  what: "helm falco (modern_ebpf, JSON, project rules); its DaemonSet rolled out, every pod available",
+  run: (ctx) => releaseStep(ctx, "falco"),
+  diagnose: [TARGETS.falco],
+};
+
+export const csiDriverSpec: UpStep = {
+  name: "csi-driver",
+  deps: ["cilium"],
+  what: "helm secrets-store-csi-driver (rotation on, no Secret sync); its DaemonSet rolled out, every pod available",
+  run: (ctx) => releaseStep(ctx, "secrets-store-csi-driver"),
+  diagnose: [TARGETS.csi],
+};
+
+export const vaultSpec: UpStep = {
+  name: "vault",
+  deps: ["namespaces"],
+  what: "helm vault (dev mode, generated root token, CSI provider); the CSI provider DaemonSet rolled out; vault-0 replaced if on an old revision (OnDelete), then Ready (read through the API)",
+  run: vaultStep,
+  diagnose: [TARGETS.vault],
+};
+
+export const postgresSpec: UpStep = {
+  name: "postgres",
+  deps: ["namespaces"],
+  what: "apply Postgres; stream the bootstrap password in; wait Ready",
+  run: postgresStep,
+  diagnose: [TARGETS.postgres],
+};
+
+export const clusterDnsSpec: UpStep = {
+  name: "cluster-dns",
+  deps: ["cilium", "postgres"],
+  what: "CoreDNS rolled out; postgres.postgres.svc resolves to its Service IP inside postgres-0 (Vault verifies its DB connection by that name)",
+  run: clusterDnsStep,
+  diagnose: [TARGETS.coredns, TARGETS.postgres],
+};
+
+export const configureVaultSpec: UpStep = {
+  name: "configure-vault",
+  deps: ["vault", "postgres", "postgres-hba", "cluster-dns"],
+  what: "configure Vault through harness/vault (skipped when Vault holds what the profile renders; re-applied, naming what drifted, otherwise)",
+  run: configureVaultStep,
+  diagnose: [TARGETS.vault, TARGETS.postgres],
+};
+
+export const appReadySpec: UpStep = {
+  name: "app-ready",
+  deps: ["app"],
+  what: "GET / through secure-test-app-svc until 200 with a v-… identity",
+  run: appReadyStep,
+  diagnose: [TARGETS.app, TARGETS.postgres, TARGETS.csi, TARGETS.vault],
+};
