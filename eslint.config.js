@@ -31,9 +31,10 @@ const IO_MODULES = [
  * its collectors (collect*.ts), which plant objects and read the live
  * cluster, and A1's key-file reader. Judges, layouts, evidence readers and
  * writers and matrix rows do no I/O of their own (a writer is handed its
- * ArtifactWriter); suites/unit/structure/ also checks what they reach.
+ * ArtifactWriter); suites/unit/structure/ also checks what they reach. Bring-up's
+ * decisions (harness/cluster/up/judges/) are judges too: probes read the cluster.
  */
-const JUDGE_FILES = ["harness/claims/**/*.ts"];
+const JUDGE_FILES = ["harness/claims/**/*.ts", "harness/cluster/up/judges/*.ts"];
 const JUDGE_IO_EXCEPTIONS = ["harness/claims/*/collect*.ts", "harness/claims/*/key-file.ts"];
 
 export default tseslint.config(

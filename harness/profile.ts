@@ -99,7 +99,7 @@ export interface Profile {
     /** Interval between readiness probes of a local server. */
     pollInterval: Duration;
   };
-  /** The e2e suites, after bring-up: their deadline and each test's timeout (harness/cluster/run-bound.ts bounds the whole run). */
+  /** The e2e suites, after bring-up: their deadline and each test's timeout (harness/cluster/run/run-bound.ts bounds the whole run). */
   budget: Duration;
 }
 

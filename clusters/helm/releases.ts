@@ -16,7 +16,7 @@ export interface ReleaseSpec {
   /**
    * Where the component's pods run and how to select them (diagnostics), and
    * the DaemonSets the chart creates there, whose rollout bring-up waits for
-   * after helm (harness/cluster/daemonset-rollout.ts: helm --wait does not
+   * after helm (harness/cluster/up/probes/daemonset-rollout.ts: helm --wait does not
    * wait for a one-node DaemonSet's pod).
    */
   pods: { namespace: string; selector: string; daemonSets: readonly string[] };
@@ -43,7 +43,7 @@ export interface ReleaseInput {
   /** The profile (harness/profile.ts): what the charts' values take from it. */
   profile: Parameters<typeof csiDriverValues>[0];
   versions: Versions;
-  /** The cluster's secrets (harness/cluster/state.ts): Vault's dev root token. */
+  /** The cluster's secrets (harness/cluster/state/state.ts): Vault's dev root token. */
   secrets: { vaultRootToken: string };
   /** Contents of fixtures/falco/secretproof-rules.yaml. */
   falcoRules: string;

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
 import { redactor } from "../evidence/redact.ts";
-import { registerClusterCommands } from "../cluster/cli.ts";
+import { registerClusterCommands } from "../cluster/commands/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
 import { registerToolsCommands } from "../tools/cli.ts";
 import { usePinnedTools } from "../tools/paths.ts";

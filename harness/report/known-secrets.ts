@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import { SECRETS_FILE, loadSecrets, registerSecrets, type ClusterSecrets } from "../cluster/state.ts";
+import { SECRETS_FILE, loadSecrets, registerSecrets, type ClusterSecrets } from "../cluster/state/state.ts";
 import type { KnownSecret } from "./secret-scan.ts";
 
 /** The values of a cluster's secrets that the scan searches for, labelled (never printed). */

@@ -1,6 +1,6 @@
 import { inject } from "vitest";
-import type { E2EContext } from "../cluster/context.ts";
-import { loadSecrets, registerSecrets, type ClusterSecrets } from "../cluster/state.ts";
+import type { E2EContext } from "../cluster/run/context.ts";
+import { loadSecrets, registerSecrets, type ClusterSecrets } from "../cluster/state/state.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { ArtifactWriter } from "../evidence/recorder.ts";
 import { kubectl, type Kubectl } from "../kube/kubectl.ts";

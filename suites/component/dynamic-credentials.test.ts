@@ -5,7 +5,7 @@ import { Network, type StartedNetwork } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { versions } from "../../clusters/versions.ts";
 import { renderVaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import { generateVaultRootToken } from "../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../harness/cluster/state/vault-root-token.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "../../harness/vault/expiration.ts";
 import { classifyLogin, judgeD1, judgeD3Expiry, judgeD3Revocation, judgeD4, type LoginAttempt, type PgRolesSnapshot } from "../../harness/claims/dynamic/index.ts";
 import { toMs } from "../../clusters/duration.ts";

@@ -1,10 +1,10 @@
 import type { TestProject } from "vitest/node";
-import type { E2EContext } from "../../harness/cluster/context.ts";
-import { downForRun } from "../../harness/cluster/down.ts";
-import { afterSetupFailure } from "../../harness/cluster/setup-failure.ts";
-import { createRun, recordedVerdicts } from "../../harness/cluster/run-dir.ts";
-import { sweepLeftovers } from "../../harness/cluster/sweep.ts";
-import { up } from "../../harness/cluster/up.ts";
+import type { E2EContext } from "../../harness/cluster/run/context.ts";
+import { downForRun } from "../../harness/cluster/run/down.ts";
+import { afterSetupFailure } from "../../harness/cluster/run/setup-failure.ts";
+import { createRun, recordedVerdicts } from "../../harness/cluster/run/run-dir.ts";
+import { sweepLeftovers } from "../../harness/cluster/run/sweep.ts";
+import { up } from "../../harness/cluster/up/up.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { kubectl } from "../../harness/kube/kubectl.ts";
 import { StepLog } from "../../harness/core/log.ts";
@@ -13,7 +13,7 @@ import type { EvidenceRecorder, RunRecord } from "../../harness/evidence/recorde
 import { deriveReports } from "../../harness/report/write-report.ts";
 import { requireTier } from "../../harness/preflight.ts";
 import { loadProfile, type Profile } from "../../harness/profile.ts";
-import { describeRunBound, e2eRunBound } from "../../harness/cluster/run-bound.ts";
+import { describeRunBound, e2eRunBound } from "../../harness/cluster/run/run-bound.ts";
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
@@ -55,9 +55,9 @@ async function bringUp(project: TestProject, profile: Profile, rec: EvidenceReco
  * for the evidence, and the context every suite injects. Teardown writes
  * run.json and SHA256SUMS on every run, pass or fail, and deletes the cluster
  * only when SECRETPROOF_TEARDOWN=1 (otherwise it stays for inspection), after
- * a failed setup too (harness/cluster/setup-failure.ts).
+ * a failed setup too (harness/cluster/run/setup-failure.ts).
  * The setup (waits.bringUp) and the suites (budget) each have a deadline from
- * the profile (harness/cluster/run-bound.ts), so the whole run, teardown
+ * the profile (harness/cluster/run/run-bound.ts), so the whole run, teardown
  * included, ends within the bound the workflow's step timeout is checked against.
  * When the setup's deadline passes, `up` starts no further step, the running
  * ones get diagnostics (within the suites' budget, unused then).

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules } from "../../harness/cluster/postgres-hba.ts";
+import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules } from "../../harness/cluster/up/judges/postgres-hba.ts";
 import { run } from "../../harness/core/exec.ts";
 import { inPodPostgres, passfileLine, type InPodPostgres } from "../../harness/postgres/in-pod.ts";
 import { startLocalPostgres, type LocalPostgres } from "../../harness/postgres/local-server.ts";

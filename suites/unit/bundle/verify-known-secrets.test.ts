@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { saveSecrets, type ClusterSecrets } from "../../../harness/cluster/state.ts";
+import { saveSecrets, type ClusterSecrets } from "../../../harness/cluster/state/state.ts";
 import type { ClaimId } from "../../../harness/claims/verdict.ts";
 import { redactor } from "../../../harness/evidence/redact.ts";
 import { readClusterSecretsFile } from "../../../harness/report/known-secrets.ts";

@@ -3,10 +3,11 @@ import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { renderKindConfig } from "../../../clusters/kind/config.ts";
-import { judgeResolution } from "../../../harness/cluster/cluster-dns.ts";
-import { kindReuseProblem } from "../../../harness/cluster/kind-reuse.ts";
-import { afterPasswordStreamFailed } from "../../../harness/cluster/postgres-deploy.ts";
-import { vaultPodStep, vaultPodView } from "../../../harness/cluster/vault-pod.ts";
+import { judgeResolution } from "../../../harness/cluster/up/judges/cluster-dns.ts";
+import { kindReuseProblem } from "../../../harness/cluster/up/judges/kind-reuse.ts";
+import { afterPasswordStreamFailed } from "../../../harness/cluster/up/judges/postgres-bootstrap.ts";
+import { vaultPodStep } from "../../../harness/cluster/up/judges/vault-pod.ts";
+import { vaultPodView } from "../../../harness/cluster/up/probes/vault-pod.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 
 const sts = (updateRevision: string, observedGeneration = 2): V1StatefulSet => ({

@@ -1,7 +1,7 @@
 import { basename, dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clusterName, DEFAULT_CLUSTER_NAME } from "../../../clusters/names.ts";
-import { stateDir } from "../../../harness/cluster/state.ts";
+import { stateDir } from "../../../harness/cluster/state/state.ts";
 import { toolsBinDir } from "../../../harness/tools/paths.ts";
 
 describe("the cluster name", () => {

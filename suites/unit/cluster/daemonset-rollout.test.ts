@@ -8,8 +8,8 @@ import {
   daemonSetsRolledOut,
   describeDaemonSetStatus,
   describePodState,
-} from "../../../harness/cluster/daemonset-rollout.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+} from "../../../harness/cluster/up/probes/daemonset-rollout.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 import { ExecError } from "../../../harness/core/exec.ts";
 import type { KubeClient } from "../../../harness/kube/client.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";

@@ -2,13 +2,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectDiagnostics, STEP_TARGETS } from "../../../harness/cluster/diagnostics.ts";
-import { UP_STEPS } from "../../../harness/cluster/steps.ts";
+import { collectDiagnostics, TARGETS, type DiagnosticTarget } from "../../../harness/cluster/up/diagnostics.ts";
+import { upStep, UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 
 const TOKEN = generateVaultRootToken();
 
@@ -45,14 +45,26 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 describe("failure diagnostics", () => {
   it("cover every step that acts on a component", () => {
     const offCluster = ["state", "fixtures", "kind-cluster", "app-image", "app-image-load"];
-    for (const s of UP_STEPS.filter((x) => !offCluster.includes(x.name))) expect(STEP_TARGETS[s.name], s.name).toBeDefined();
+    for (const s of UP_STEPS.filter((x) => !offCluster.includes(x.name))) expect(s.diagnose, s.name).toBeDefined();
+    for (const s of UP_STEPS.filter((x) => offCluster.includes(x.name))) expect(s.diagnose, s.name).toBeUndefined();
+  });
+
+  it("name only known components, each with a namespace and a label selector, a helm release only where one is installed", () => {
+    const known = new Set<DiagnosticTarget>(Object.values(TARGETS));
+    for (const s of UP_STEPS) for (const t of s.diagnose ?? []) expect(known.has(t), `${s.name}: ${t.selector}`).toBe(true);
+    for (const t of Object.values(TARGETS)) {
+      expect(t.namespace).toMatch(/^[a-z0-9-]+$/);
+      expect(t.selector).toMatch(/^[a-z0-9./-]+(=| in \()/);
+    }
+    const releases = new Set(UP_STEPS.flatMap((s) => (s.diagnose ?? []).flatMap((t) => ("release" in t ? [t.release] : []))));
+    expect([...releases].sort()).toEqual(["cilium", "falco", "secrets-store-csi-driver", "tetragon", "vault"]);
   });
 
   it("record pods, events, logs and helm status of the failing component, with live secrets redacted", async () => {
     const red = new Redactor();
     red.register(TOKEN, "vault root token");
     const calls: string[][] = [];
-    const d = await collectDiagnostics("vault", recordingKubectl(calls), new ArtifactWriter(dir, red), async () => "STATUS: deployed");
+    const d = await collectDiagnostics(upStep("vault")!, recordingKubectl(calls), new ArtifactWriter(dir, red), async () => "STATUS: deployed");
     expect(d.files.sort()).toEqual(
       ["describe", "events", "helm-status", "logs", "logs-previous", "pods"].map((f) => `diagnostics/vault/0-vault/${f}.txt`).sort(),
     );

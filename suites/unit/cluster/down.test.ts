@@ -2,9 +2,9 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { down, downForRun } from "../../../harness/cluster/down.ts";
-import { generateSecrets } from "../../../harness/cluster/secrets.ts";
-import { saveSecrets, stateDir } from "../../../harness/cluster/state.ts";
+import { down, downForRun } from "../../../harness/cluster/run/down.ts";
+import { generateSecrets } from "../../../harness/cluster/state/secrets.ts";
+import { saveSecrets, stateDir } from "../../../harness/cluster/state/state.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 import { ArtifactWriter, EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { loadProfile } from "../../../harness/profile.ts";

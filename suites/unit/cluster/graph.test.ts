@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { GraphStoppedError, graphProblems, runGraph, StepFailedError, topoOrder, type StepSpec } from "../../../harness/cluster/graph.ts";
-import { UP_STEPS } from "../../../harness/cluster/steps.ts";
+import { GraphStoppedError, graphProblems, runGraph, StepFailedError, topoOrder, type StepNode, type StepSpec } from "../../../harness/cluster/up/graph.ts";
+import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 
 const quietLog = () => new StepLog({ write: () => undefined });
+/** Specs from graph nodes and a body per name. */
+const withBodies = (nodes: StepNode[], bodies: Record<string, () => Promise<unknown>>): StepSpec[] =>
+  nodes.map((n) => ({ ...n, what: "", run: () => bodies[n.name]!() }));
 const deferred = () => {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
@@ -57,11 +60,29 @@ describe("the up step graph", () => {
     expect([...deps("app")]).toContain("vault-login");
   });
 
+  it("gives every step a body, a line on what it does, and a unique name", () => {
+    for (const s of UP_STEPS) {
+      expect(typeof s.run, s.name).toBe("function");
+      expect(s.what.length, s.name).toBeGreaterThan(10);
+    }
+    expect(new Set(UP_STEPS.map((s) => s.name)).size).toBe(UP_STEPS.length);
+  });
+
+  it("runs each step's own body with the context it is given", async () => {
+    const ctx = { seen: [] as string[] };
+    const specs: StepSpec<typeof ctx>[] = [
+      { name: "a", deps: [], what: "", run: async (c) => c.seen.push("a") },
+      { name: "b", deps: ["a"], what: "", run: async (c) => c.seen.push("b") },
+    ];
+    await runGraph(specs, ctx, quietLog());
+    expect(ctx.seen).toEqual(["a", "b"]);
+  });
+
   it("rejects unknown dependencies and cycles", () => {
-    const bad: StepSpec[] = [
-      { name: "a", deps: ["b"], what: "" },
-      { name: "b", deps: ["a"], what: "" },
-      { name: "c", deps: ["x"], what: "" },
+    const bad: StepNode[] = [
+      { name: "a", deps: ["b"] },
+      { name: "b", deps: ["a"] },
+      { name: "c", deps: ["x"] },
     ];
     const problems = graphProblems(bad);
     expect(problems).toContain("c depends on unknown step x");
@@ -73,16 +94,15 @@ describe("runGraph", () => {
   it("runs independent steps in parallel and each after its dependencies", async () => {
     const gate = deferred();
     const events: string[] = [];
-    const specs: StepSpec[] = [
-      { name: "root", deps: [], what: "" },
-      { name: "left", deps: ["root"], what: "" },
-      { name: "right", deps: ["root"], what: "" },
-      { name: "join", deps: ["left", "right"], what: "" },
+    const specs: StepNode[] = [
+      { name: "root", deps: [] },
+      { name: "left", deps: ["root"] },
+      { name: "right", deps: ["root"] },
+      { name: "join", deps: ["left", "right"] },
     ];
     const log = quietLog();
     await runGraph(
-      specs,
-      {
+      withBodies(specs, {
         root: async () => events.push("root"),
         // left waits for right to start: only possible if both run at once.
         left: async () => {
@@ -95,7 +115,8 @@ describe("runGraph", () => {
           gate.resolve();
         },
         join: async () => events.push("join"),
-      },
+      }),
+      undefined,
       log,
     );
     expect(events).toEqual(["root", "left:start", "right", "left:end", "join"]);
@@ -104,20 +125,20 @@ describe("runGraph", () => {
 
   it("names the failed step, never starts its dependents, and lets running steps finish", async () => {
     const ran: string[] = [];
-    const specs: StepSpec[] = [
-      { name: "cilium", deps: [], what: "" },
-      { name: "falco", deps: ["cilium"], what: "" },
-      { name: "image", deps: [], what: "" },
+    const specs: StepNode[] = [
+      { name: "cilium", deps: [] },
+      { name: "falco", deps: ["cilium"] },
+      { name: "image", deps: [] },
     ];
     const err = await runGraph(
-      specs,
-      {
+      withBodies(specs, {
         cilium: async () => {
           throw new Error("rollout timed out");
         },
         falco: async () => ran.push("falco"),
         image: async () => ran.push("image"),
-      },
+      }),
+      undefined,
       quietLog(),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepFailedError);
@@ -131,14 +152,13 @@ describe("runGraph", () => {
     const helmStarted = deferred();
     const ran: string[] = [];
     const abort = new AbortController();
-    const specs: StepSpec[] = [
-      { name: "helm", deps: [], what: "" },
-      { name: "configure", deps: ["helm"], what: "" },
-      { name: "app", deps: ["configure"], what: "" },
+    const specs: StepNode[] = [
+      { name: "helm", deps: [] },
+      { name: "configure", deps: ["helm"] },
+      { name: "app", deps: ["configure"] },
     ];
     const graph = runGraph(
-      specs,
-      {
+      withBodies(specs, {
         helm: async () => {
           ran.push("helm:start");
           helmStarted.resolve();
@@ -147,7 +167,8 @@ describe("runGraph", () => {
         },
         configure: async () => ran.push("configure"),
         app: async () => ran.push("app"),
-      },
+      }),
+      undefined,
       quietLog(),
       abort.signal,
     ).catch((e: unknown) => e);
@@ -163,11 +184,11 @@ describe("runGraph", () => {
 
   it("runs every step when its signal never aborts", async () => {
     const ran: string[] = [];
-    const specs: StepSpec[] = [
-      { name: "a", deps: [], what: "" },
-      { name: "b", deps: ["a"], what: "" },
+    const specs: StepNode[] = [
+      { name: "a", deps: [] },
+      { name: "b", deps: ["a"] },
     ];
-    await runGraph(specs, { a: async () => ran.push("a"), b: async () => ran.push("b") }, quietLog(), new AbortController().signal);
+    await runGraph(withBodies(specs, { a: async () => ran.push("a"), b: async () => ran.push("b") }), undefined, quietLog(), new AbortController().signal);
     expect(ran).toEqual(["a", "b"]);
   });
 });

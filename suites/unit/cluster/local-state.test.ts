@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { encryptionHostDir, ensureSecrets, writeEncryptionConfig } from "../../../harness/cluster/local-state.ts";
-import { generateSecrets, secretProblems } from "../../../harness/cluster/secrets.ts";
-import { saveSecrets } from "../../../harness/cluster/state.ts";
+import { encryptionHostDir, ensureSecrets, writeEncryptionConfig } from "../../../harness/cluster/state/local-state.ts";
+import { generateSecrets, secretProblems } from "../../../harness/cluster/state/secrets.ts";
+import { saveSecrets } from "../../../harness/cluster/state/state.ts";
 
 let root: string;
 let dir: string;

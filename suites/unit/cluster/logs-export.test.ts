@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { exportClusterLogs } from "../../../harness/cluster/down.ts";
+import { exportClusterLogs } from "../../../harness/cluster/run/down.ts";
 import { ArtifactWriter } from "../../../harness/evidence/recorder.ts";
 import { loadProfile } from "../../../harness/profile.ts";
 

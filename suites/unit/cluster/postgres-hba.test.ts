@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules, type HbaRule } from "../../../harness/cluster/postgres-hba.ts";
+import { HBA_RULES_SQL, judgeHbaRules, parseHbaRules, type HbaRule } from "../../../harness/cluster/up/judges/postgres-hba.ts";
 
 /**
  * psql's output of HBA_RULES_SQL on PostgreSQL 15.18 after `initdb` with its

@@ -1,8 +1,8 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { judgeAppAnswer } from "../../../harness/cluster/app-check.ts";
-import { bootstrapPhase } from "../../../harness/cluster/postgres-deploy.ts";
-import { vaultConfigState } from "../../../harness/cluster/vault-check.ts";
+import { judgeAppAnswer } from "../../../harness/cluster/up/judges/app-answer.ts";
+import { bootstrapPhase } from "../../../harness/cluster/up/judges/postgres-bootstrap.ts";
+import { vaultConfigState } from "../../../harness/cluster/up/judges/vault-config.ts";
 import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { heldAsRendered } from "../../support/vault-answers.ts";

@@ -3,7 +3,7 @@ import { renderReleases } from "../../../clusters/helm/releases.ts";
 import { versions } from "../../../clusters/versions.ts";
 import { canonicalJson, releaseState, valuesDigest, type DeployedRelease } from "../../../harness/helm/release-state.ts";
 import { loadProfile } from "../../../harness/profile.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 
 const ROOT_TOKEN = generateVaultRootToken();
 const releases = renderReleases({

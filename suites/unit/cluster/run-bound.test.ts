@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toMs } from "../../../clusters/duration.ts";
 import { StepLog } from "../../../harness/core/log.ts";
-import { e2eRunBound } from "../../../harness/cluster/run-bound.ts";
+import { e2eRunBound } from "../../../harness/cluster/run/run-bound.ts";
 import { PROFILES, profileProblems, type Profile } from "../../../harness/profile.ts";
 import { withDeadline } from "../../../harness/vitest/run-deadline.ts";
 

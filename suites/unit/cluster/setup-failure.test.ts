@@ -2,9 +2,9 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateSecrets } from "../../../harness/cluster/secrets.ts";
-import { afterSetupFailure, failedSteps, lateSetupMessage, stepsToDiagnose } from "../../../harness/cluster/setup-failure.ts";
-import { saveSecrets, stateDir } from "../../../harness/cluster/state.ts";
+import { generateSecrets } from "../../../harness/cluster/state/secrets.ts";
+import { afterSetupFailure, failedSteps, lateSetupMessage, stepsToDiagnose } from "../../../harness/cluster/run/setup-failure.ts";
+import { saveSecrets, stateDir } from "../../../harness/cluster/state/state.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { loadProfile } from "../../../harness/profile.ts";

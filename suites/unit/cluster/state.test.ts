@@ -3,9 +3,9 @@ import { chmod, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadSecrets, registerSecrets, saveSecrets, stateDir, type ClusterSecrets } from "../../../harness/cluster/state.ts";
+import { loadSecrets, registerSecrets, saveSecrets, stateDir, type ClusterSecrets } from "../../../harness/cluster/state/state.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 
 let dir: string;
 const secrets: ClusterSecrets = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sweepCommands } from "../../../harness/cluster/sweep.ts";
+import { sweepCommands } from "../../../harness/cluster/run/sweep.ts";
 import { managedLabels } from "../../../clusters/names.ts";
 import { configMapObject, namespaceObject, secretObject } from "../../../harness/etcd/canary.ts";
 import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";

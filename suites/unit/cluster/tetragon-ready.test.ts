@@ -1,7 +1,8 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { appStarts, decideAppRestart, procScanDoneAt } from "../../../harness/cluster/tetragon-ready.ts";
-import { TETRAGON_CRDS } from "../../../harness/cluster/up-stack.ts";
+import { decideAppRestart, procScanDoneAt } from "../../../harness/cluster/up/judges/tetragon-scan.ts";
+import { appStarts } from "../../../harness/cluster/up/probes/tetragon-ready.ts";
+import { TETRAGON_CRDS } from "../../../harness/cluster/up/steps/stack.ts";
 import { loadPolicy, POLICY_RESOURCE } from "../../../harness/tetragon/policy.ts";
 
 // `kubectl logs --timestamps` of the agent container: the kubelet's RFC 3339 nanosecond stamp, then

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
-import { decideRestartAfterVault, vaultDrift } from "../../../harness/cluster/vault-drift.ts";
+import { decideRestartAfterVault, vaultDrift } from "../../../harness/cluster/up/judges/vault-drift.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { heldAsRendered } from "../../support/vault-answers.ts";
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkVaultLogin } from "../../../harness/cluster/vault-login-check.ts";
-import type { LoginExpectation } from "../../../harness/cluster/vault-login.ts";
+import { checkVaultLogin } from "../../../harness/cluster/up/probes/vault-login-check.ts";
+import type { LoginExpectation } from "../../../harness/cluster/up/judges/vault-login.ts";
 import { isPermanent } from "../../../harness/core/errors.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";

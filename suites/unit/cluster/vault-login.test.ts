@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientTokenOf, judgeAudienceRefused, judgeVaultLogin, type LoginExpectation } from "../../../harness/cluster/vault-login.ts";
+import { clientTokenOf, judgeAudienceRefused, judgeVaultLogin, type LoginExpectation } from "../../../harness/cluster/up/judges/vault-login.ts";
 
 const e: LoginExpectation = {
   mount: "kubernetes",

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { generateSecrets, secretProblems } from "../../../harness/cluster/secrets.ts";
-import { generateVaultRootToken, VAULT_ROOT_TOKEN_LENGTH, vaultRootTokenProblems } from "../../../harness/cluster/vault-root-token.ts";
+import { generateSecrets, secretProblems } from "../../../harness/cluster/state/secrets.ts";
+import { generateVaultRootToken, VAULT_ROOT_TOKEN_LENGTH, vaultRootTokenProblems } from "../../../harness/cluster/state/vault-root-token.ts";
 
 const DRAWS = 10_000;
 const draws = Array.from({ length: DRAWS }, () => generateVaultRootToken());

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ArtifactWriter, EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { checkManifest, listFiles, parseManifest } from "../../../harness/evidence/manifest.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 
 let root: string;
 beforeEach(async () => {

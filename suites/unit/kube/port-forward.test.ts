@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reforward } from "../../../harness/cluster/reforward.ts";
+import { Reforward } from "../../../harness/cluster/up/reforward.ts";
 import { isPermanent } from "../../../harness/core/errors.ts";
 import { waitFor } from "../../../harness/core/wait.ts";
 import { PortForwardExitedError, startPortForward, type PortForward } from "../../../harness/kube/port-forward.ts";

@@ -1,7 +1,7 @@
 import { versions } from "../../../clusters/versions.ts";
-import { vaultBinding } from "../../../harness/cluster/external.ts";
-import { generateSecrets } from "../../../harness/cluster/secrets.ts";
-import type { StackInputs } from "../../../harness/cluster/plan.ts";
+import { vaultBinding } from "../../../harness/cluster/render/external.ts";
+import { generateSecrets } from "../../../harness/cluster/state/secrets.ts";
+import type { StackInputs } from "../../../harness/cluster/render/plan.ts";
 import { loadProfile } from "../../../harness/profile.ts";
 
 /** Small stand-in for the Falco rules file (its content is validated by the detect suites, not here). */

@@ -5,12 +5,12 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { renderKubeletPatch, type KindClusterConfig } from "../../../clusters/kind/config.ts";
 import { versions } from "../../../clusters/versions.ts";
-import { planStack } from "../../../harness/cluster/plan.ts";
+import { planStack } from "../../../harness/cluster/render/plan.ts";
 import { toSeconds } from "../../../clusters/duration.ts";
-import { renderStack } from "../../../harness/cluster/render-command.ts";
+import { renderStack } from "../../../harness/cluster/commands/render-command.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { kubeletConfigurationPatchSchema } from "../../../harness/schemas/kubelet.ts";
-import { planProblems } from "../../../harness/cluster/check-plan.ts";
+import { planProblems } from "../../../harness/cluster/render/check-plan.ts";
 import { schemaProblems } from "../../../harness/schemas/validate.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 

@@ -4,16 +4,16 @@ import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
-import { planStack } from "../../../harness/cluster/plan.ts";
-import { describeSteps } from "../../../harness/cluster/render-command.ts";
-import { APP_MANIFEST, appManifest, renderFiles, writeFiles } from "../../../harness/cluster/render.ts";
+import { planStack } from "../../../harness/cluster/render/plan.ts";
+import { describeSteps } from "../../../harness/cluster/commands/render-command.ts";
+import { APP_MANIFEST, appManifest, renderFiles, writeFiles } from "../../../harness/cluster/render/render.ts";
 import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
 import { IMAGE_ID_ANNOTATION } from "../../../fixtures/manifests/app.ts";
-import { generateSecrets, PLACEHOLDER_SECRETS } from "../../../harness/cluster/secrets.ts";
+import { generateSecrets, PLACEHOLDER_SECRETS } from "../../../harness/cluster/state/secrets.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { knownClusterSecrets } from "../../../harness/report/known-secrets.ts";
 import { scanForKnown, scanForSecrets } from "../../../harness/report/secret-scan.ts";
-import { planProblems } from "../../../harness/cluster/check-plan.ts";
+import { planProblems } from "../../../harness/cluster/render/check-plan.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 
 describe("render (what up would apply, for review)", () => {

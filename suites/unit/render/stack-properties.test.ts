@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
 import { APP, ENCRYPTION, POSTGRES } from "../../../clusters/names.ts";
-import { planStack } from "../../../harness/cluster/plan.ts";
+import { planStack } from "../../../harness/cluster/render/plan.ts";
 import { loadProfile } from "../../../harness/profile.ts";
 import { MANAGED_BY } from "../../../clusters/names.ts";
 import { SAMPLE_RULES, sampleInputs } from "./fixture-inputs.ts";

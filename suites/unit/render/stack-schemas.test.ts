@@ -2,9 +2,9 @@ import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { Namespace, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { versions } from "../../../clusters/versions.ts";
-import { planStack } from "../../../harness/cluster/plan.ts";
+import { planStack } from "../../../harness/cluster/render/plan.ts";
 import { CHART_KEYS, unknownValuesKeys } from "../../../harness/schemas/chart-keys.ts";
-import { planProblems } from "../../../harness/cluster/check-plan.ts";
+import { planProblems } from "../../../harness/cluster/render/check-plan.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { planStack } from "../../../harness/cluster/plan.ts";
+import { planStack } from "../../../harness/cluster/render/plan.ts";
 import { appIdentity, credsPath, postgresTarget, renderVaultDefinitions, vaultNames } from "../../../fixtures/vault/definitions.ts";
 import { sampleInputs } from "./fixture-inputs.ts";
 

@@ -5,6 +5,7 @@ import { fileCycles, folderCycles, importsOf, reachedModule, readGraph, type Gra
 
 const graph = readGraph(process.cwd(), ["clusters", "fixtures", "harness", "suites", "bench"]);
 const claimFiles = [...graph.keys()].filter((f) => f.startsWith("harness/claims/"));
+const bringUpJudges = [...graph.keys()].filter((f) => f.startsWith("harness/cluster/up/judges/"));
 
 /** The modules the lint forbids in a file, as the project's ESLint configuration says for that path. */
 async function forbiddenIn(file: string): Promise<string[]> {
@@ -47,6 +48,17 @@ describe("the import graph: clusters/ and fixtures/ below the harness, no cycles
     for (const f of claimFiles) if ((await forbiddenIn(f)).length > 0) guarded.push(f);
     expect(guarded.length).toBeGreaterThan(30);
     expect(guarded.flatMap((f) => reachedModule(graph, f, io)?.join(" -> ") ?? [])).toEqual([]);
+  });
+
+  it("bring-up's decisions live in harness/cluster/up/judges/, every file there guarded by the judge rule and reaching no I/O module", async () => {
+    const io = new Set(await forbiddenIn("harness/claims/verdict.ts"));
+    expect(bringUpJudges.length).toBeGreaterThan(8);
+    for (const f of bringUpJudges) expect(await forbiddenIn(f), f).toEqual([...io]);
+    expect(bringUpJudges.flatMap((f) => reachedModule(graph, f, io)?.join(" -> ") ?? [])).toEqual([]);
+    const decides = /export function (judge|decide)\w*|export function \w+Problems?\(/;
+    const elsewhere = [...graph.keys()].filter((f) => f.startsWith("harness/cluster/") && !bringUpJudges.includes(f) && decides.test(readFileSync(f, "utf8")));
+    // the others are checks of what is rendered or generated here, not of what a live system answered
+    expect(elsewhere.sort()).toEqual(["harness/cluster/render/check-plan.ts", "harness/cluster/state/secrets.ts", "harness/cluster/state/vault-root-token.ts", "harness/cluster/up/graph.ts"]);
   });
 
   it("the checks find what they look for: a folder cycle, a file cycle, an I/O module two imports away", () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPermanent } from "../../../harness/core/errors.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { connectVault, irrevocableLeases, listLeases, lookupLease, revokeLease, vaultError, vaultStatus } from "../../../harness/vault/index.ts";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 
 /**
  * node-vault does not export its error classes, so the adapter reads the

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateVaultRootToken } from "../../../harness/cluster/vault-root-token.ts";
+import { generateVaultRootToken } from "../../../harness/cluster/state/vault-root-token.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { connectVault, gatherLingering, withLease } from "../../../harness/vault/index.ts";
 import { VAULT_LOG_ONE_LINE, VAULT_LOG_OTHER, irrevocableList } from "../../support/dynamic-lingering-fixtures.ts";

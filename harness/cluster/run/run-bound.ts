@@ -1,0 +1,71 @@
+import { toMs } from "../../../clusters/duration.ts";
+import type { Profile } from "../../profile.ts";
+
+/** The profile's waits in milliseconds. */
+export type WaitsMs = Record<keyof Profile["waits"], number>;
+
+export function waitsMs(p: Profile): WaitsMs {
+  return Object.fromEntries(Object.entries(p.waits).map(([k, v]) => [k, toMs(v)])) as WaitsMs;
+}
+
+/** How `npm test` (vitest --project e2e) is bounded, phase by phase; the global setup enforces setup and suites as deadlines. */
+export interface E2eRunBound {
+  /** vitest starting and loading its config, before the global setup runs. */
+  startMs: number;
+  /** The global setup (preflight, `up`, the sweep of leftovers): the profile's waits.bringUp, enforced as a deadline. */
+  setupMs: number;
+  /** From the end of the setup: the profile's budget, then the remaining tests are cancelled. */
+  suitesDeadlineMs: number;
+  /** After the cancel, the running file's hooks may finish; then its worker is stopped. */
+  graceMs: number;
+  /** vitest stopping the stopped worker and closing. */
+  stopMs: number;
+  /** The teardown: run.json, reports and SHA256SUMS; with SECRETPROOF_TEARDOWN=1 also find, export logs from and delete the cluster. */
+  teardownMs: number;
+  totalMs: number;
+}
+
+export function e2eRunBound(p: Profile, o: { teardown: boolean }): E2eRunBound {
+  const w = waitsMs(p);
+  const b = {
+    startMs: w.command,
+    setupMs: w.bringUp,
+    suitesDeadlineMs: toMs(p.budget),
+    graceMs: w.command,
+    stopMs: w.command,
+    // kind calls in `down` are bounded by clusterCreate (harness/cluster/run/down.ts)
+    teardownMs: w.command + (o.teardown ? 3 * w.clusterCreate : 0),
+  };
+  return { ...b, totalMs: b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.teardownMs };
+}
+
+/** Whole minutes, rounded up, as `timeout-minutes` takes them. */
+export function wholeMinutes(ms: number): number {
+  return Math.ceil(ms / 60_000);
+}
+
+export function describeRunBound(p: Profile, b: E2eRunBound): string {
+  const m = (ms: number) => `${Math.round((ms / 60_000) * 10) / 10}m`;
+  return (
+    `profile ${p.name}: start ${m(b.startMs)} + setup ${m(b.setupMs)} (preflight, up, sweep: waits.bringUp) + ` +
+    `suites ${m(b.suitesDeadlineMs)} (budget) + cancel grace ${m(b.graceMs)} + stop ${m(b.stopMs)} + teardown ${m(b.teardownMs)} = ` +
+    `${m(b.totalMs)}, ${wholeMinutes(b.totalMs)} whole minutes`
+  );
+}
+
+/**
+ * The other secretproof commands a workflow runs, bounded the same way (one
+ * waits.command for node and tsx to start): `tools install` (three
+ * downloads, each bounded by waits.command, and helm's extraction),
+ * `preflight` (its checks run in parallel) and `logs` (`kind export logs`,
+ * bounded by waits.clusterCreate as in harness/cluster/run/down.ts, then every
+ * file through the redaction layer).
+ */
+export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; exportLogs: number } {
+  const w = waitsMs(p);
+  return {
+    toolsInstall: w.command + 3 * w.command + w.command,
+    preflight: w.command + w.command,
+    exportLogs: w.command + w.clusterCreate + w.command,
+  };
+}

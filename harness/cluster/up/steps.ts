@@ -1,0 +1,45 @@
+import type { UpStep } from "./context.ts";
+import { appSpec } from "./steps/app.ts";
+import { kubeletConfigSpec, postgresHbaSpec, vaultLoginSpec } from "./steps/checks.ts";
+import { appImageLoadSpec, appImageSpec, fixturesSpec, kindClusterSpec, namespacesSpec, stateSpec } from "./steps/local.ts";
+import { appReadySpec, ciliumSpec, clusterDnsSpec, configureVaultSpec, csiDriverSpec, falcoSpec, postgresSpec, tetragonSpec, vaultSpec } from "./steps/stack.ts";
+
+/**
+ * What `up` does, in dependency order. The kubelet's resync period is checked
+ * first, then Cilium goes on (nothing schedules without a CNI); the other
+ * charts, Postgres and the image load then run in parallel; Vault is
+ * configured once Vault, Postgres (its pg_hba checked) and cluster DNS are up,
+ * and the app's login through it is checked; the app goes last, after
+ * Tetragon and Falco watch (Tetragon must see the app start:
+ * tetragon-ready.ts), and `up` ends when it answers through its Service. The
+ * image build runs alongside cluster creation.
+ *
+ * Each step is one spec beside its body (steps/*.ts): name, dependencies,
+ * what it does, its body and what to diagnose when it fails.
+ */
+export const UP_STEPS: readonly UpStep[] = [
+  stateSpec,
+  fixturesSpec,
+  kindClusterSpec,
+  kubeletConfigSpec,
+  appImageSpec,
+  ciliumSpec,
+  namespacesSpec,
+  tetragonSpec,
+  falcoSpec,
+  csiDriverSpec,
+  vaultSpec,
+  postgresSpec,
+  postgresHbaSpec,
+  appImageLoadSpec,
+  clusterDnsSpec,
+  configureVaultSpec,
+  vaultLoginSpec,
+  appSpec,
+  appReadySpec,
+];
+
+/** The step of that name, if `up` has one. */
+export function upStep(name: string): UpStep | undefined {
+  return UP_STEPS.find((s) => s.name === name);
+}
