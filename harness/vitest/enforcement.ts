@@ -82,9 +82,11 @@ async function recordEnforcement(e2e: E2E, run: EnforcementRun): Promise<void> {
 }
 
 /**
- * Phase 2's fixtures, file-scoped. Cleanup, in this order whatever failed:
- * the Tetragon stream stops, the session closes, the policy is removed (the
- * cluster is left without it), then the evidence and verdicts are recorded.
+ * Phase 2's fixtures, file-scoped, set up from the suite's beforeAll (a
+ * cancelled run lets a hook finish; it aborts a running test, its fixture
+ * setup included). Cleanup, in this order whatever failed: the policy is
+ * removed (the cluster is left without it), the Tetragon stream stops, the
+ * session closes, then the evidence and verdicts are recorded.
  */
 export const enforcementTest = e2eTest
   .extend("run", { scope: "file" }, (): EnforcementRun => ({ phase: { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 } }))
@@ -110,8 +112,10 @@ export const enforcementTest = e2eTest
     s.assertClock("tetragon");
     return tetragon;
   })
-  .extend("enforcing", { scope: "file", auto: true }, async ({ e2e, run, s, tetragon }) => {
+  .extend("enforcing", { scope: "file", auto: true }, async ({ e2e, teardown, run, s, tetragon }) => {
     const appliedAtMs = Date.now();
+    // Removed first at cleanup (newest first), before the stream stops and the session closes: a slow close cannot keep the policy on the cluster.
+    teardown.defer(() => removePolicy(e2e));
     await applyPolicy(e2e.kube);
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
     const proof = (run.proof = await waitEnforcing(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command)));

@@ -79,6 +79,11 @@ async function judged(e2e: E2E, s: AttackSession, found: Found, a: Attack) {
 }
 
 describe("F1/F2: Falco sees every in-pod read of the credential, and the article's other attacks", () => {
+  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish, then skips the tests and cleans up in order.
+  test.beforeAll(({ s, found }) => {
+    void [s, found];
+  });
+
   for (const a of catalogue.attacks) {
     test(title(a), async ({ e2e, s, found }) => {
       const v = await judged(e2e, s, found, a);
@@ -86,7 +91,8 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
     });
   }
 
-  test("F1 threat is real: the first stolen password logs in to Postgres, and a wrong one is refused", ({ found }) => {
+  test("F1 threat is real: the first stolen password logs in to Postgres, and a wrong one is refused", ({ s, found }) => {
+    void s; // a failed session reports its own error here, not a missing login
     const v = judgeLogin(found.login);
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
   });
