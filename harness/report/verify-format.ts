@@ -24,20 +24,19 @@ function verdictLines(r: VerifyResult): string[] {
     const nc = v.negativeControl ? `; negative control ${v.negativeControl.verdict}` : "";
     lines.push(`  ${id.padEnd(24)} ${v.verdict.padEnd(12)} ${v.reasons.join("; ")}${nc}`);
   }
-  const seen = new Set(r.verdicts.map((v) => v.claim));
-  for (const c of CLAIM_IDS) if (!seen.has(c)) lines.push(`  ${c.padEnd(24)} ${"not run".padEnd(12)} no verdict recorded`);
-  return lines;
+  for (const g of r.notProven) lines.push(`  ${g.claim.padEnd(24)} ${"not proven".padEnd(12)} ${g.why}`);
+  return CLAIM_IDS.flatMap((c) => lines.filter((l) => l.startsWith(`  ${c} `)));
 }
 
 function outcome(r: VerifyResult): string {
-  if (!r.trusted) return "UNTRUSTED: the bundle is not intact or leaks a secret; its verdicts prove nothing";
+  if (!r.trusted) return "UNTRUSTED: the bundle is not intact, leaks a secret, or records verdicts its evidence does not give; its verdicts prove nothing";
   if (!r.ok) return `FAIL: not proven: ${r.failedClaims.join(", ")}`;
   return "PASS: the bundle is intact and every claim passed";
 }
 
 /** Human-readable verify output; never prints a secret (findings show redaction markers). */
 export function formatVerify(r: VerifyResult): string {
-  const claims = overallVerdicts(r.verdicts).map((o) => `${o.claim} ${o.verdict}`).join(" · ");
+  const claims = overallVerdicts(r.verdicts).map((o) => `${o.claim} ${o.verdict === "not run" ? "not proven" : o.verdict}`).join(" · ");
   return [
     `bundle ${r.dir}${r.runId ? ` (run ${r.runId})` : ""}`,
     ...section("integrity", r.integrity, "every file matches SHA256SUMS; run.json is valid"),
@@ -47,6 +46,7 @@ export function formatVerify(r: VerifyResult): string {
       r.mismatches,
       r.rejudged.length ? `${r.rejudged.join(", ")}: the evidence gives the recorded verdicts` : "no claim family to re-run",
     ),
+    ...section("recorded without evidence", r.untrustworthy, "every recorded verdict has evidence that was re-judged"),
     ...r.notes.map((n) => `note: ${n}`),
     "verdicts:",
     ...verdictLines(r),

@@ -4,6 +4,7 @@ import { CLAIM_IDS, type ClaimId, type Verdict, worst } from "../claims/verdict.
 import { TOOL_VERSION } from "../core/tool.ts";
 import { VERDICTS_DIR } from "../evidence/recorder.ts";
 import { DERIVED_FILES, type LoadedBundle, loadBundle } from "./bundle.ts";
+import { type ClaimGap, claimCoverage } from "./coverage.ts";
 import { type FamilyRejudge, rejudgeFamily } from "./rejudge.ts";
 import { type KnownSecret, type SecretFinding, scanForKnown, scanForSecrets } from "./secret-scan.ts";
 import { renderReports } from "./write-report.ts";
@@ -31,11 +32,15 @@ export interface VerifyResult {
   notes: string[];
   /** Families whose verdicts were re-judged from the evidence. */
   rejudged: string[];
-  /** The verdicts verify stands behind: re-judged where a family exists, recorded otherwise. */
+  /** The verdicts verify stands behind: only those re-judged from the bundle's evidence. */
   verdicts: Verdict[];
-  /** Required claims that did not pass (failed, inconclusive, or not run). */
+  /** Claims no re-judged evidence proves, and why. */
+  notProven: ClaimGap[];
+  /** Verdicts the run recorded for claims whose evidence the bundle does not hold. */
+  untrustworthy: string[];
+  /** Required claims that did not pass (failed, inconclusive, or not proven). */
   failedClaims: ClaimId[];
-  /** No integrity problem, no leak, no mismatch. */
+  /** No integrity problem, no leak, no mismatch, no verdict recorded without its evidence. */
   trusted: boolean;
   /** Trusted, and every required claim passed. */
   ok: boolean;
@@ -59,17 +64,9 @@ function rejudgeAll(bundle: LoadedBundle, families: readonly ClaimFamily[], note
   if (!run) return [];
   const known = new Set(families.map((f) => `${VERDICTS_DIR}/${f.id}.json`));
   for (const f of bundle.view.files.filter((p) => p.startsWith(`${VERDICTS_DIR}/`) && !known.has(p))) {
-    notes.push(`${f} belongs to no claim family this secretproof knows: its verdicts are shown as recorded`);
+    notes.push(`${f} belongs to no claim family this secretproof knows: its verdicts are not re-judged and do not stand`);
   }
-  return families
-    .filter((f) => bundle.view.has(`${VERDICTS_DIR}/${f.id}.json`))
-    .map((f) => rejudgeFamily(f, bundle.view, run.verdicts, opts));
-}
-
-function standingVerdicts(recorded: readonly Verdict[], results: FamilyRejudge[]): Verdict[] {
-  const owned = new Set(results.filter((r) => r.verdicts).flatMap((r) => r.claims));
-  const all = [...recorded.filter((v) => !owned.has(v.claim)), ...results.flatMap((r) => r.verdicts ?? [])];
-  return CLAIM_IDS.flatMap((c) => all.filter((v) => v.claim === c));
+  return families.map((f) => rejudgeFamily(f, bundle.view, run.verdicts, opts));
 }
 
 /** Checks a bundle offline: manifest, run.json, secret shapes, and every judge re-run on the evidence. */
@@ -93,10 +90,12 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     notes.push(`reports could not be rendered for comparison: ${err instanceof Error ? err.message : String(err)}`);
   }
   const mismatches = results.flatMap((r) => r.mismatches);
-  const verdicts = standingVerdicts(bundle.run?.verdicts ?? [], results);
+  const coverage = claimCoverage(CLAIM_IDS, families, results, bundle.run?.verdicts ?? [], (p) => bundle.view.has(p));
+  notes.push(...coverage.notes);
+  const { verdicts, notProven, untrustworthy } = coverage;
   const failedClaims = required.filter((c) => worst(verdicts.filter((v) => v.claim === c).map((v) => v.verdict)) !== "pass");
   if (bundle.run && bundle.run.status === "running") integrity.push("run.json status is still \"running\": the run never finalized");
-  const trusted = integrity.length === 0 && leaks.length === 0 && mismatches.length === 0;
+  const trusted = integrity.length === 0 && leaks.length === 0 && mismatches.length === 0 && untrustworthy.length === 0;
   return {
     dir,
     ...(bundle.run ? { runId: bundle.run.runId } : {}),
@@ -104,8 +103,10 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     leaks,
     mismatches,
     notes,
-    rejudged: results.filter((r) => r.verdicts).map((r) => r.family),
+    rejudged: coverage.rejudged,
     verdicts,
+    notProven,
+    untrustworthy,
     failedClaims,
     trusted,
     ok: trusted && failedClaims.length === 0,

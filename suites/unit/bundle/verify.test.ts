@@ -172,7 +172,7 @@ describe("secretproof verify", () => {
     expect(r.trusted).toBe(true);
     expect(r.failedClaims).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T2", "T3"]);
     expect(verifyExitCode(r)).toBe(1);
-    expect(formatVerify(r)).toMatch(/D1\s+not run\s+no verdict recorded/);
+    expect(formatVerify(r)).toMatch(/D1\s+not proven\s+no claim family here re-judges it/);
   });
 
   it("refuses a directory that is not a bundle", async () => {

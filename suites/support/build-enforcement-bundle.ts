@@ -1,0 +1,58 @@
+/** A finalized bundle of the enforcement family (T1–T3), recorded through the real recorder, judge and matrix. */
+import type { AttemptRecord } from "../../harness/attack/attempt.ts";
+import { enforcementFamily } from "../../harness/claims/enforcement/family.ts";
+import { loadEnforcementEvidence } from "../../harness/claims/enforcement/evidence.ts";
+import { ID, LAYOUT } from "../../harness/claims/enforcement/layout.ts";
+import { enforcementMatrixFiles } from "../../harness/claims/enforcement/matrix.ts";
+import { EvidenceRecorder } from "../../harness/evidence/recorder.ts";
+import { PROFILES } from "../../harness/profile.ts";
+import { deriveReports } from "../../harness/report/write-report.ts";
+import { versions } from "../../clusters/versions.ts";
+import { memoryBundle } from "./bundle.ts";
+import { pick, priorities } from "./falco-catalogue.ts";
+import { T0, alertLine, attempt, markerLine } from "./falco-samples.ts";
+import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "./tetragon-samples.ts";
+
+/** The enforcement suite's files for one killed `cat`, one spared /proc/<pid>/mem read and a read after removal. */
+export function enforcementFiles(): Record<string, string | object> {
+  const cat = attempt({ id: "enforcement/cat", phase: "enforcement", exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m1" });
+  const mem: AttemptRecord = attempt({
+    id: "enforcement/proc-mem", attack: "proc-mem", phase: "enforcement", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
+    exitCode: 1, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m2",
+  });
+  const restored = attempt({ id: "restored/cat", phase: "restored", startMs: T0 + 40_000, endMs: T0 + 40_400, barrier: "m3" });
+  const probes = ["v-k-dyn-a", "v-k-dyn-a", "v-k-dyn-b"].map((u, i) => ({ at: "", ms: T0 + 1000 + i * 5000, durationMs: 20, status: 200, dbUser: u, pid: 1 }));
+  return {
+    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [LAYOUT.rules]: priorities,
+    [LAYOUT.podBefore]: POD_STATE,
+    [LAYOUT.podAfter]: POD_STATE,
+    [LAYOUT.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
+    [LAYOUT.alerts]: [
+      alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
+      markerLine(T0 + 900, "m1"),
+      alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 2100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" }),
+      markerLine(T0 + 2900, "m2"),
+    ].join("\n"),
+    [LAYOUT.events]: [kprobeLine(T0 + 90, CAT_PROC), exitLine(T0 + 95, CAT_PROC, "SIGKILL"), markerExec(T0 + 900, "m1"), markerExec(T0 + 2900, "m2")].join("\n"),
+    [LAYOUT.barriers]: [
+      { nonce: "m1", requestedMs: T0 + 850, seen: { falco: T0 + 900, tetragon: T0 + 900 } },
+      { nonce: "m2", requestedMs: T0 + 2850, seen: { falco: T0 + 2900, tetragon: T0 + 2900 } },
+    ],
+    [LAYOUT.probes]: probes.map((p) => JSON.stringify(p)).join("\n"),
+    [LAYOUT.phase]: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000, removedAtMs: T0 + 30_000 },
+  };
+}
+
+/** Records the files, the verdicts the judge gives on them and the matrix rows, then finalizes (run.json, SHA256SUMS, reports). */
+export async function buildEnforcementBundle(root: string): Promise<string> {
+  const files = enforcementFiles();
+  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions });
+  for (const [path, content] of Object.entries(files)) await rec.write(path, content);
+  const view = memoryBundle(files);
+  for (const [path, row] of enforcementMatrixFiles(loadEnforcementEvidence(view))) await rec.write(path, row);
+  const verdicts = enforcementFamily.rejudge(view);
+  await rec.verdicts(ID, verdicts);
+  await rec.finalize(verdicts.every((v) => v.verdict === "pass") ? "passed" : "failed", { derive: deriveReports });
+  return rec.dir;
+}
