@@ -9,10 +9,19 @@ import { formatVerify, verifyExitCode } from "./verify-format.ts";
 import { versionsEnv } from "./versions-env.ts";
 import { renderBundleSummary, writeReports } from "./write-report.ts";
 
-async function verifyAction(dir: string, opts: { json?: boolean; encryptionKeyFile?: string; secretsFile?: string }): Promise<void> {
+interface VerifyFlags {
+  json?: boolean;
+  encryptionKeyFile?: string;
+  secretsFile?: string;
+  catalogue?: string;
+  profile?: string;
+}
+
+async function verifyAction(dir: string, opts: VerifyFlags): Promise<void> {
   const keys = opts.encryptionKeyFile ? await readEncryptionKeyFile(opts.encryptionKeyFile) : undefined;
   const knownSecrets = opts.secretsFile ? await readClusterSecretsFile(opts.secretsFile) : [];
-  const result = await verifyBundle(dir, { ...(keys ? { rejudge: { encryptionKeys: keys } } : {}), knownSecrets });
+  const custom = { ...(opts.catalogue ? { catalogueFile: opts.catalogue } : {}), ...(opts.profile ? { profileFile: opts.profile } : {}) };
+  const result = await verifyBundle(dir, { ...(keys ? { rejudge: { encryptionKeys: keys } } : {}), knownSecrets, custom });
   const text = opts.json ? JSON.stringify(result, null, 2) : formatVerify(result);
   process.stdout.write(`${redactor.redact(text)}\n`);
   process.exitCode = verifyExitCode(result);
@@ -50,6 +59,12 @@ export function registerReportCommands(program: Command): void {
       "a cluster's secrets (its state directory, or the secrets.json in it, mode 0600): any bundle file holding the " +
         "Vault root token, the Postgres bootstrap password or the encryption key, in any spelling, fails the secret scan",
     )
+    .option(
+      "--catalogue <file>",
+      "judge against this attack catalogue instead of this secretproof's own (a deliberately custom one): the bundle " +
+        "must record its digest, and the output names it",
+    )
+    .option("--profile <file>", "compare with this profile (YAML or JSON) instead of the one this secretproof names: the bundle must record its digest")
     .action(verifyAction);
 
   program

@@ -72,7 +72,7 @@ export function rejudgeFamily(
   if (foreign.length) out.mismatches.push(`family ${family.id} judged claims it does not own: ${foreign.join(", ")}`);
   out.mismatches.push(...compareVerdicts(recorded, out.verdicts, `family ${family.id}`));
   try {
-    if (family.matrix) out.mismatches.push(...matrixMismatches(view, family.id, family.matrix(view)));
+    if (family.matrix) out.mismatches.push(...matrixMismatches(view, family.id, family.matrix(view, opts)));
   } catch (err) {
     out.mismatches.push(`family ${family.id} could not derive its matrix rows: ${err instanceof Error ? err.message : String(err)}`);
   }
