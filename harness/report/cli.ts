@@ -3,6 +3,7 @@ import { versions } from "../../clusters/versions.ts";
 import { readEncryptionKeyFile } from "../claims/a1-encryption/key-file.ts";
 import { redactor } from "../evidence/redact.ts";
 import { loadBundle } from "./bundle.ts";
+import { verifierExpectations } from "./own-expectations.ts";
 import { readClusterSecretsFile } from "./known-secrets.ts";
 import { verifyBundle } from "./verify.ts";
 import { formatVerify, verifyExitCode } from "./verify-format.ts";
@@ -27,13 +28,17 @@ async function verifyAction(dir: string, opts: VerifyFlags): Promise<void> {
   process.exitCode = verifyExitCode(result);
 }
 
-async function reportAction(dir: string, opts: { out?: string; summary?: boolean }): Promise<void> {
+async function reportAction(dir: string, opts: { out?: string; summary?: boolean; catalogue?: string; profile?: string }): Promise<void> {
   const bundle = await loadBundle(dir);
   if (bundle.integrity.length > 0) {
     const list = bundle.integrity.map((p) => `  - ${p}`).join("\n");
     throw new Error(`refusing to report on a bundle that is not intact (run \`secretproof verify ${dir}\`):\n${list}`);
   }
-  const paths = await writeReports(bundle, opts.out);
+  const name = (bundle.run?.profile as { name?: unknown } | undefined)?.name;
+  const custom = opts.catalogue || opts.profile
+    ? verifierExpectations(typeof name === "string" ? name : undefined, { ...(opts.catalogue ? { catalogueFile: opts.catalogue } : {}), ...(opts.profile ? { profileFile: opts.profile } : {}) }).custom
+    : [];
+  const paths = await writeReports(bundle, opts.out, custom);
   if (opts.summary) process.stdout.write(renderBundleSummary(bundle));
   else process.stdout.write(`${paths.join("\n")}\n`);
 }
@@ -73,6 +78,8 @@ export function registerReportCommands(program: Command): void {
     .argument("<dir>", "the run directory (runs/<run-id>)")
     .option("--out <dir>", "where to write the reports (default: the run directory)")
     .option("--summary", "also print the claim table and attack matrix as markdown (for $GITHUB_STEP_SUMMARY)")
+    .option("--catalogue <file>", "the custom attack catalogue the bundle was verified against: the report names it with its digest")
+    .option("--profile <file>", "the custom profile the bundle was verified against: the report names it with its digest")
     .action(reportAction);
 
   program

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Attack } from "../../../harness/attack/catalogue.ts";
 import { detectionFamily } from "../../../harness/claims/detection/family.ts";
@@ -9,6 +10,8 @@ import { PROFILES } from "../../../harness/profile.ts";
 import { canonicalJson, sha256 } from "../../../harness/report/expectations.ts";
 import { verifierExpectations } from "../../../harness/report/own-expectations.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
+import { loadBundle } from "../../../harness/report/bundle.ts";
+import { renderReports } from "../../../harness/report/write-report.ts";
 import { formatVerify, verifyExitCode } from "../../../harness/report/verify-format.ts";
 import { buildDetectionBundle, smallCatalogue, writeCatalogueFile } from "../../support/build-detection-bundle.ts";
 
@@ -71,6 +74,9 @@ describe("verify owns every expectation: the bundle's are compared with its own"
     const digest = sha256(canonicalJson(dropped())).slice(0, 12);
     expect(r.custom).toEqual([`custom catalogue (sha256 ${digest}…) from ${file}`]);
     expect(formatVerify(r)).toContain(`verified against a custom catalogue (sha256 ${digest}…)`);
+    const report = renderReports(await loadBundle(dir), r.custom)["report.md"];
+    expect(report).toContain(`**custom catalogue (sha256 ${digest}…) from`);
+    expect(report).toMatch(/expectations: attack catalogue sha256 [0-9a-f]{12}…, Falco rules sha256 [0-9a-f]{12}…/);
   });
 
   it("refuses a bundle that records no expectations digests", async () => {
@@ -100,5 +106,17 @@ describe("verify owns every expectation: the bundle's are compared with its own"
     await writeFile(join(dir, "run.json"), JSON.stringify(run));
     const r = await verifyAsOwn(dir);
     expect(r.integrity.join("\n")).toMatch(/run\.json's profile \(sha256 [0-9a-f]{12}…\) is not the profile its expectations record/);
+  });
+
+  it("`secretproof verify` exits 2 naming the catalogue, and accepts it with --catalogue FILE, naming it custom", async () => {
+    const dir = await buildDetectionBundle(root, { catalogue: dropped() });
+    const file = await writeCatalogueFile(root, "custom.yaml", dropped());
+    const cli = (...args: string[]) => execa("node", ["bin/secretproof.js", "verify", dir, ...args], { reject: false });
+    const refused = await cli();
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stdout).toMatch(/the bundle's attack catalogue \(sha256 [0-9a-f]{12}…\) is not this verifier's .*pass --catalogue FILE/);
+    const custom = await cli("--catalogue", file);
+    expect(custom.stdout).toMatch(/^verified against a custom catalogue \(sha256 [0-9a-f]{12}…\) from .*custom\.yaml/m);
+    expect(custom.stdout).not.toMatch(/attack catalogue \(sha256/);
   });
 });
