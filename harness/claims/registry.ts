@@ -1,3 +1,4 @@
+import type { RunCatalogue } from "./detection/run-catalogue.ts";
 import type { ClaimId, Verdict } from "./verdict.ts";
 
 /**
@@ -51,6 +52,14 @@ export interface EncryptionKey {
 export interface RejudgeOptions {
   /** Lets A1 decrypt the recorded ciphertext itself instead of trusting the recorded decryption. */
   encryptionKeys?: readonly EncryptionKey[];
+  /**
+   * The verifier's own attack catalogue, resolved with the environment the
+   * bundle's catalogue recorded (an observation): the detection and
+   * enforcement families judge against it instead of the bundle's.
+   */
+  expectedCatalogue?: (recorded: RunCatalogue) => RunCatalogue;
+  /** The verifier's own Falco rule priorities (rule name → JSON priority), instead of the bundle's. */
+  priorities?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -64,7 +73,7 @@ export interface ClaimFamily {
   claims: readonly ClaimId[];
   rejudge(bundle: BundleView, opts?: RejudgeOptions): Verdict[];
   /** The attack-matrix rows the evidence derives, when the family records matrix/<id>/*.json. */
-  matrix?(bundle: BundleView): MatrixRow[];
+  matrix?(bundle: BundleView, opts?: RejudgeOptions): MatrixRow[];
 }
 
 /** The lines of a JSONL artifact, each parsed as JSON; blank lines are skipped. */

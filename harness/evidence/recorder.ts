@@ -17,6 +17,22 @@ export interface StepTiming {
   error?: string;
 }
 
+/** sha256 digests of what parametrizes the judges, as the run's secretproof had them (harness/report/expectations.ts). */
+export interface RunExpectations {
+  /** The attack catalogue as loaded (canonical JSON). */
+  catalogue: string;
+  /** The Falco rules file, as bytes. */
+  falcoRules: string;
+  /** The Tetragon policy file, as bytes. */
+  tetragonPolicy: string;
+  /** The profile the run used (canonical JSON). */
+  profile: string;
+  /** The claim list: ids and titles (canonical JSON). */
+  claims: string;
+  /** The git commit of the suite, when known. */
+  commit?: string;
+}
+
 export interface RunRecord {
   schemaVersion: number;
   runId: string;
@@ -27,6 +43,8 @@ export interface RunRecord {
   profile: unknown;
   environment: Record<string, string>;
   versions: unknown;
+  /** Absent in bundles of older secretproof versions; `verify` refuses those. */
+  expectations?: RunExpectations;
   steps: StepTiming[];
   suites: StepTiming[];
   verdicts: Verdict[];
@@ -104,7 +122,7 @@ export class EvidenceRecorder extends ArtifactWriter {
 
   static async create(
     root: string,
-    init: Pick<RunRecord, "tool" | "profile" | "versions"> & { runId?: string; environment?: Record<string, string> },
+    init: Pick<RunRecord, "tool" | "profile" | "versions" | "expectations"> & { runId?: string; environment?: Record<string, string> },
     red: Redactor = defaultRedactor,
   ): Promise<EvidenceRecorder> {
     const runId = init.runId ?? newRunId();
@@ -121,6 +139,7 @@ export class EvidenceRecorder extends ArtifactWriter {
         profile: init.profile,
         environment: { ...collectEnvironment(), ...init.environment },
         versions: init.versions,
+        ...(init.expectations ? { expectations: init.expectations } : {}),
         steps: [],
         suites: [],
         verdicts: [],

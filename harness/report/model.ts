@@ -27,6 +27,10 @@ export interface ReportModel {
   durationMs?: number;
   tool: RunRecord["tool"];
   profileName: string;
+  /** The digests of what parametrized the judges, as run.json records them, in one line. */
+  expectations: string;
+  /** "custom catalogue (sha256 …)" lines: what replaced this secretproof's own expectations. */
+  custom: string[];
   /** Worst verdict per claim, in claim-table order. */
   overall: { claim: ClaimId; title: string; verdict: ShownVerdict }[];
   claims: ClaimRow[];
@@ -67,8 +71,17 @@ function matrixOf(view: BundleView): Pick<ReportModel, "matrix" | "matrixError">
   }
 }
 
+const SHOWN_DIGESTS = [["catalogue", "attack catalogue"], ["falcoRules", "Falco rules"], ["tetragonPolicy", "Tetragon policy"], ["profile", "profile"], ["claims", "claim list"]] as const;
+
+/** run.json's expectations digests in words, or that it records none. */
+export function expectationsLine(e: RunRecord["expectations"]): string {
+  if (!e) return "the run recorded no expectations digests (an older secretproof)";
+  const digests = SHOWN_DIGESTS.map(([k, what]) => `${what} sha256 ${e[k].slice(0, 12)}…`).join(", ");
+  return `expectations: ${digests}; suite commit ${e.commit ?? "unknown"}`;
+}
+
 /** Builds the report from a run record, its verdicts, and the bundle's matrix rows. */
-export function buildReportModel(run: RunRecord, view: BundleView, verdicts: readonly Verdict[] = run.verdicts): ReportModel {
+export function buildReportModel(run: RunRecord, view: BundleView, verdicts: readonly Verdict[] = run.verdicts, custom: readonly string[] = []): ReportModel {
   const start = Date.parse(run.startedAt);
   const end = run.finishedAt ? Date.parse(run.finishedAt) : NaN;
   const profile = run.profile as { name?: unknown } | null;
@@ -80,6 +93,8 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     ...(Number.isFinite(end - start) ? { durationMs: end - start } : {}),
     tool: run.tool,
     profileName: typeof profile?.name === "string" ? profile.name : "unknown",
+    expectations: expectationsLine(run.expectations),
+    custom: [...custom],
     overall: overallVerdicts(verdicts),
     claims: claimRows(verdicts),
     ...matrixOf(view),

@@ -93,7 +93,7 @@ export function rejudgeFamily(
   const label = recorded.inFile ? `family ${family.id}` : `family ${family.id} (against run.json: ${path} is absent)`;
   if (holdsRecord(recorded) || view.has(path)) out.mismatches.push(...compareVerdicts(recorded.inFile ?? recorded.inRun, out.verdicts, label));
   try {
-    if (family.matrix) out.mismatches.push(...matrixMismatches(view, family.id, family.matrix(view)));
+    if (family.matrix) out.mismatches.push(...matrixMismatches(view, family.id, family.matrix(view, opts)));
   } catch (err) {
     out.mismatches.push(`family ${family.id} could not derive its matrix rows: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -71,7 +71,8 @@ function headline(m: ReportModel): string {
     `<header><h1>secretproof evidence report</h1><p class="run">run <code>${esc(m.runId)}</code></p>` +
     `<p class="verdict ${failing.length ? "v-fail" : "v-pass"}">${esc(verdict)}</p><p class="chips">${chips}</p>` +
     `<p class="meta">run status ${esc(m.status)} · profile ${esc(m.profileName)} · started ${esc(m.startedAt)} · ` +
-    `duration ${esc(dur)} · ${esc(`${m.tool.name} ${m.tool.version}`)} on Node ${esc(m.tool.node)}</p></header>`
+    `duration ${esc(dur)} · ${esc(`${m.tool.name} ${m.tool.version}`)} on Node ${esc(m.tool.node)}</p>` +
+    `<p class="meta">${[...m.custom.map((c) => `<strong>${esc(c)}</strong>`), esc(m.expectations)].join(" · ")}</p></header>`
   );
 }
 

@@ -67,6 +67,8 @@ export function headlineMd(m: ReportModel): string {
     "",
     `**${verdict}** · run status ${m.status} · profile ${mdCell(m.profileName)} · started ${m.startedAt} · ` +
       `duration ${dur} · ${mdCell(m.tool.name)} ${mdCell(m.tool.version)} on Node ${mdCell(m.tool.node)}`,
+    "",
+    [...m.custom.map((c) => `**${mdCell(c)}**`), mdCell(m.expectations)].join(" · "),
   ].join("\n");
 }
 

@@ -58,6 +58,13 @@ export const runRecordSchema = {
     profile: {},
     environment: { type: "object", additionalProperties: { type: "string" } },
     versions: {},
+    expectations: {
+      type: "object",
+      required: ["catalogue", "falcoRules", "tetragonPolicy", "profile", "claims"],
+      properties: Object.fromEntries(
+        ["catalogue", "falcoRules", "tetragonPolicy", "profile", "claims", "commit"].map((k) => [k, { type: "string", pattern: k === "commit" ? "^[0-9a-f]{7,64}$" : "^[0-9a-f]{64}$" }]),
+      ),
+    },
     steps: { type: "array", items: timing },
     suites: { type: "array", items: timing },
     verdicts: { type: "array", items: verdictSchema },

@@ -39,6 +39,7 @@ export function formatVerify(r: VerifyResult): string {
   const claims = overallVerdicts(r.verdicts).map((o) => `${o.claim} ${o.verdict === "not run" ? "not proven" : o.verdict}`).join(" · ");
   return [
     `bundle ${r.dir}${r.runId ? ` (run ${r.runId})` : ""}`,
+    ...r.custom.map((c) => `verified against a ${c}, not this secretproof's own`),
     ...section("integrity", r.integrity, "every file matches SHA256SUMS; run.json is valid"),
     ...section("secrets", r.leaks.map(formatFinding), "no live-secret shape in any file"),
     ...section(

@@ -6,6 +6,8 @@ import { VERDICTS_DIR } from "../evidence/recorder.ts";
 import { DERIVED_FILES, type LoadedBundle, loadBundle } from "./bundle.ts";
 import { type ClaimGap, claimCoverage } from "./coverage.ts";
 import { type FamilyRejudge, rejudgeFamily } from "./rejudge.ts";
+import type { CustomExpectations, VerifierExpectations } from "./own-expectations.ts";
+import { checkExpectations } from "./verify-expectations.ts";
 import { type KnownSecret, type SecretFinding, scanForKnown, scanForSecrets } from "./secret-scan.ts";
 import { renderReports } from "./write-report.ts";
 
@@ -18,6 +20,10 @@ export interface VerifyOptions {
   rejudge?: RejudgeOptions;
   /** Live values no file may hold in any spelling (e.g. the cluster's secrets: they have no shape to scan for). */
   knownSecrets?: readonly KnownSecret[];
+  /** Files replacing this secretproof's own catalogue or profile (`--catalogue`, `--profile`). */
+  custom?: CustomExpectations;
+  /** Expectations standing in for this secretproof's own (tests). */
+  expectations?: VerifierExpectations;
 }
 
 export interface VerifyResult {
@@ -30,6 +36,8 @@ export interface VerifyResult {
   /** Where the evidence, judged again, disagrees with the recorded verdicts. */
   mismatches: string[];
   notes: string[];
+  /** "custom catalogue (sha256 …)" lines: what replaced the verifier's own expectations. */
+  custom: string[];
   /** Families whose verdicts were re-judged from the evidence. */
   rejudged: string[];
   /** The verdicts verify stands behind: only those re-judged from the bundle's evidence. */
@@ -82,7 +90,10 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   }));
   known.push(...(opts.knownSecrets ?? []));
   const leaks = bundle.view.files.flatMap((f) => [...scanForSecrets(f, bundle.view.bytes(f)), ...scanForKnown(f, bundle.view.bytes(f), known)]);
-  const results = rejudgeAll(bundle, families, notes, opts.rejudge);
+  const expected = checkExpectations(bundle, opts.custom, opts.expectations);
+  integrity.push(...expected.integrity);
+  notes.push(...expected.notes);
+  const results = rejudgeAll(bundle, families, notes, { ...opts.rejudge, ...expected.rejudge });
   integrity.push(...results.flatMap((r) => r.integrity));
   try {
     integrity.push(...checkDerived(bundle, notes));
@@ -103,6 +114,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     leaks,
     mismatches,
     notes,
+    custom: expected.custom,
     rejudged: coverage.rejudged,
     verdicts,
     notProven,

@@ -14,8 +14,9 @@ export interface Reports {
 }
 
 /** Renders the reports of a loaded bundle: a pure function of run.json and the matrix files. */
-export function renderReports(bundle: LoadedBundle): Reports {
-  const model = buildReportModel(requireRun(bundle), bundle.view);
+export function renderReports(bundle: LoadedBundle, custom: readonly string[] = []): Reports {
+  const run = requireRun(bundle);
+  const model = buildReportModel(run, bundle.view, run.verdicts, custom);
   return { "report.md": renderMarkdown(model), "report.html": renderHtml(model) };
 }
 
@@ -39,8 +40,8 @@ function listedInManifest(bundle: LoadedBundle): Set<string> {
  * paths. Inside the bundle it never replaces a report the manifest covers
  * with different content: that would break the bundle's integrity.
  */
-export async function writeReports(bundle: LoadedBundle, outDir: string = bundle.dir): Promise<string[]> {
-  const reports = renderReports(bundle);
+export async function writeReports(bundle: LoadedBundle, outDir: string = bundle.dir, custom: readonly string[] = []): Promise<string[]> {
+  const reports = renderReports(bundle, custom);
   const inBundle = resolve(outDir) === resolve(bundle.dir);
   const listed = inBundle ? listedInManifest(bundle) : new Set<string>();
   await mkdir(outDir, { recursive: true });

@@ -10,6 +10,7 @@ import type { MatrixRow } from "../../harness/claims/registry.ts";
 import { deriveReports } from "../../harness/report/write-report.ts";
 import { versions } from "../../clusters/versions.ts";
 import { PROFILES } from "../../harness/profile.ts";
+import { runExpectations } from "../../harness/report/own-expectations.ts";
 import * as F from "./fixture-family.ts";
 
 export const PASSWORD = "gXH2tx-vLIQ5AcFL7gPD";
@@ -108,7 +109,7 @@ export async function buildBundle(root: string, opts: { survivors?: string[] } =
   red.register(PASSWORD, "db password");
   const rec = await EvidenceRecorder.create(
     root,
-    { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions },
+    { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions, expectations: runExpectations(PROFILES.ci) },
     red,
   );
   rec.step({ name: "kind create cluster", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 61_200, ok: true });

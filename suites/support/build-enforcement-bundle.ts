@@ -7,6 +7,9 @@ import { enforcementMatrixFiles } from "../../harness/claims/enforcement/matrix.
 import { EvidenceRecorder } from "../../harness/evidence/recorder.ts";
 import { PROFILES } from "../../harness/profile.ts";
 import { deriveReports } from "../../harness/report/write-report.ts";
+import { canonicalJson, sha256 } from "../../harness/report/expectations.ts";
+import { verifierExpectations } from "../../harness/report/own-expectations.ts";
+import { smallCatalogue, writeCatalogueFile } from "./build-detection-bundle.ts";
 import { versions } from "../../clusters/versions.ts";
 import { memoryBundle } from "./bundle.ts";
 import { pick, priorities } from "./falco-catalogue.ts";
@@ -44,10 +47,17 @@ export function enforcementFiles(): Record<string, string | object> {
   };
 }
 
+/** The catalogue this bundle's run used: `cat` and `proc-mem`. */
+export const enforcementCatalogue = () => smallCatalogue(["cat", "proc-mem"]);
+
+/** That catalogue as a file, for `verify --catalogue FILE` (the verifier's own catalogue holds every entry). */
+export const enforcementCatalogueFile = (dir: string) => writeCatalogueFile(dir, "enforcement-catalogue.yaml", enforcementCatalogue());
+
 /** Records the files, the verdicts the judge gives on them and the matrix rows, then finalizes (run.json, SHA256SUMS, reports). */
 export async function buildEnforcementBundle(root: string): Promise<string> {
   const files = enforcementFiles();
-  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions });
+  const expectations = { ...verifierExpectations("ci").digests, catalogue: sha256(canonicalJson(enforcementCatalogue())) };
+  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions, expectations });
   for (const [path, content] of Object.entries(files)) await rec.write(path, content);
   const view = memoryBundle(files);
   for (const [path, row] of enforcementMatrixFiles(loadEnforcementEvidence(view))) await rec.write(path, row);

@@ -5,7 +5,7 @@ import type { LoginProof } from "../../attack/login.ts";
 import type { AttackSession } from "../../attack/session.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
 import { eventDrops, parseFalcoStream } from "../../falco/alert.ts";
-import { jsonl, type BundleView } from "../registry.ts";
+import { jsonl, type BundleView, type RejudgeOptions } from "../registry.ts";
 import { detectionSlackMs, type DetectionEvidence, type QuietWindow, type RunCatalogue } from "./judge.ts";
 import { LAYOUT } from "./layout.ts";
 import { detectionMatrixFiles } from "./matrix.ts";
@@ -63,12 +63,20 @@ export function sessionEvidence(
   };
 }
 
-/** Reads the detection evidence back from a bundle (pure: the view is already loaded). */
-export function loadDetectionEvidence(b: BundleView): DetectionEvidence {
+/** The catalogue and priorities a family judges with: the verifier's when given, else the bundle's. */
+export function expectedOf(
+  recorded: RunCatalogue,
+  priorities: Record<string, string>,
+  opts: RejudgeOptions = {},
+): { catalogue: RunCatalogue; priorities: Record<string, string> } {
+  return { catalogue: opts.expectedCatalogue?.(recorded) ?? recorded, priorities: opts.priorities ? { ...opts.priorities } : priorities };
+}
+
+/** Reads the detection evidence back from a bundle (pure: the view is already loaded); the verifier's expectations replace the recorded ones when given. */
+export function loadDetectionEvidence(b: BundleView, opts?: RejudgeOptions): DetectionEvidence {
   const stream = parseFalcoStream(b.text(LAYOUT.alerts));
   return {
-    catalogue: b.json<RunCatalogue>(LAYOUT.catalogue),
-    priorities: b.json<Record<string, string>>(LAYOUT.rules),
+    ...expectedOf(b.json<RunCatalogue>(LAYOUT.catalogue), b.json<Record<string, string>>(LAYOUT.rules), opts),
     pod: b.json<PodIdentity>(LAYOUT.pod),
     attempts: jsonl<AttemptRecord>(b.text(LAYOUT.attempts)),
     alerts: stream.alerts,

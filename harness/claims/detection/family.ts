@@ -8,6 +8,6 @@ import { detectionMatrix } from "./matrix.ts";
 export const detectionFamily: ClaimFamily = {
   id: ID,
   claims: ["F1", "F2"],
-  rejudge: (bundle) => judgeDetection(loadDetectionEvidence(bundle)),
-  matrix: (bundle) => detectionMatrix(loadDetectionEvidence(bundle)),
+  rejudge: (bundle, opts) => judgeDetection(loadDetectionEvidence(bundle, opts)),
+  matrix: (bundle, opts) => detectionMatrix(loadDetectionEvidence(bundle, opts)),
 };

@@ -5,6 +5,7 @@ import { clockSlackMs, type MarkerTiming } from "../../attack/clock.ts";
 import { loginProblems, type LoginProof } from "../../attack/login.ts";
 import { fromPod, type FalcoAlert } from "../../falco/alert.ts";
 import { jsonl } from "../registry.ts";
+import type { RunCatalogue } from "./run-catalogue.ts";
 import { verdict, type ClaimId, type Verdict } from "../verdict.ts";
 import { READ_RULE, barrierTime, inAttemptWindow, judgeFalcoAttempt, type FalcoJudgeOptions } from "./alerts.ts";
 import { LAYOUT } from "./layout.ts";
@@ -17,10 +18,7 @@ export interface QuietWindow {
   previousBarrier?: string;
 }
 
-export interface RunCatalogue {
-  environment: { ptraceScope: string; conditions: string[] };
-  attacks: Attack[];
-}
+export type { RunCatalogue };
 
 export interface DetectionEvidence {
   catalogue: RunCatalogue;

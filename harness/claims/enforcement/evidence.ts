@@ -8,7 +8,8 @@ import type { TetragonCollector } from "../../tetragon/collector.ts";
 import type { EnforcingProof, RemovalProof } from "../../tetragon/enforcing.ts";
 import { parseTetragonStream } from "../../tetragon/event.ts";
 import type { RunCatalogue } from "../detection/judge.ts";
-import { jsonl, type BundleView } from "../registry.ts";
+import { expectedOf } from "../detection/evidence.ts";
+import { jsonl, type BundleView, type RejudgeOptions } from "../registry.ts";
 import { enforcementSlackMs, timeToKill, type BarrierSeen, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "./judge.ts";
 import { LAYOUT } from "./layout.ts";
 import { enforcementMatrixFiles } from "./matrix.ts";
@@ -70,14 +71,12 @@ export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSessi
   return ev;
 }
 
-/** Reads the enforcement evidence back from a bundle (pure: the view is already loaded). */
-export function loadEnforcementEvidence(b: BundleView): EnforcementEvidence {
-  const catalogue = b.json<RunCatalogue>(LAYOUT.catalogue);
+/** Reads the enforcement evidence back from a bundle (pure: the view is already loaded); the verifier's expectations replace the recorded ones when given. */
+export function loadEnforcementEvidence(b: BundleView, opts?: RejudgeOptions): EnforcementEvidence {
   const podBefore = b.json<ObservedPod>(LAYOUT.podBefore);
   const barriers = b.json<BarrierSeen[]>(LAYOUT.barriers);
   return {
-    catalogue,
-    priorities: b.json<Record<string, string>>(LAYOUT.rules),
+    ...expectedOf(b.json<RunCatalogue>(LAYOUT.catalogue), b.json<Record<string, string>>(LAYOUT.rules), opts),
     podBefore,
     podAfter: b.has(LAYOUT.podAfter) ? b.json<ObservedPod>(LAYOUT.podAfter) : undefined,
     attempts: jsonl<AttemptRecord>(b.text(LAYOUT.attempts)),

@@ -23,6 +23,6 @@ export function judgeEnforcement(ev: EnforcementEvidence): Verdict[] {
 export const enforcementFamily: ClaimFamily = {
   id: ID,
   claims: ["T1", "T2", "T3"],
-  rejudge: (bundle) => judgeEnforcement(loadEnforcementEvidence(bundle)),
-  matrix: (bundle) => enforcementMatrix(loadEnforcementEvidence(bundle)),
+  rejudge: (bundle, opts) => judgeEnforcement(loadEnforcementEvidence(bundle, opts)),
+  matrix: (bundle, opts) => enforcementMatrix(loadEnforcementEvidence(bundle, opts)),
 };

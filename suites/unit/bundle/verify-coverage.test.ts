@@ -7,7 +7,8 @@ import { FAMILIES } from "../../../harness/report/families.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
 import { formatVerify, verifyExitCode } from "../../../harness/report/verify-format.ts";
 import { buildBundle, rewriteManifest } from "../../support/build-bundle.ts";
-import { buildEnforcementBundle } from "../../support/build-enforcement-bundle.ts";
+import { buildEnforcementBundle, enforcementCatalogueFile } from "../../support/build-enforcement-bundle.ts";
+import { verifierExpectations } from "../../../harness/report/own-expectations.ts";
 
 let root: string;
 beforeEach(async () => {
@@ -18,7 +19,9 @@ afterEach(async () => {
 });
 
 const T: ClaimId[] = ["T1", "T2", "T3"];
-const verify = (dir: string) => verifyBundle(dir, { requiredClaims: T });
+/** The verifier whose own catalogue is the run's (`cat`, `proc-mem`). */
+const own = async () => ({ expectations: verifierExpectations("ci", { catalogueFile: await enforcementCatalogueFile(root) }) });
+const verify = async (dir: string) => verifyBundle(dir, { requiredClaims: T, ...(await own()) });
 
 /** What a forger does after removing files: drop the reports that no longer render the same, recompute SHA256SUMS. */
 async function forge(dir: string, remove: string[], editRun?: (run: { verdicts: { claim: string }[] }) => void): Promise<void> {
@@ -44,7 +47,7 @@ describe("verify decides every claim of its list from re-judged evidence, never 
     expect(verifyExitCode(r)).toBe(0);
     expect(r.notProven.map((g) => g.claim)).toEqual(["A1", "A2", "D1", "D2", "D3", "D4", "F1", "F2"]);
     expect(formatVerify(r)).toMatch(/^\s+D1\s+not proven\s+the bundle holds no dynamic evidence to re-judge it \(no evidence recorded at dynamic\/params\.json\)/m);
-    expect(verifyExitCode(await verifyBundle(dir))).toBe(1);
+    expect(verifyExitCode(await verifyBundle(dir, await own()))).toBe(1);
   });
 
   it("run.json's T1–T3 pass with the enforcement evidence, verdicts and matrix rows deleted is untrustworthy (exit 2), naming each claim", async () => {
@@ -55,7 +58,7 @@ describe("verify decides every claim of its list from re-judged evidence, never 
     expect(r.untrustworthy).toEqual(T.map((c) => `run.json records ${c} pass, but the bundle holds no enforcement evidence to re-judge it: untrustworthy`));
     expect(r.verdicts).toEqual([]);
     expect(r.notProven.filter((g) => T.includes(g.claim)).map((g) => g.why)).toEqual(
-      T.map(() => expect.stringMatching(/^the bundle holds no enforcement evidence to re-judge it \(.*enforcement\/catalogue\.json/)),
+      T.map(() => expect.stringMatching(/^the bundle holds no enforcement evidence to re-judge it \(evidence file "enforcement\/[\w.-]+" is not in the bundle\)/)),
     );
     expect(verifyExitCode(r)).toBe(2);
     const text = formatVerify(r);
@@ -120,7 +123,7 @@ describe("verify decides every claim of its list from re-judged evidence, never 
 
   it("the fixture bundle, verified with every real family, is untrustworthy: run.json records A2 and T1, and matrix rows, the real families find no evidence for", async () => {
     const { dir } = await buildBundle(root);
-    const r = await verifyBundle(dir);
+    const r = await verifyBundle(dir, await own());
     expect(r.untrustworthy).toEqual([
       "run.json records A2 pass, but the bundle holds no a2-no-secrets evidence to re-judge it: untrustworthy",
       "run.json records T1 pass, but the bundle holds no enforcement evidence to re-judge it: untrustworthy",

@@ -13,6 +13,7 @@ import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { PROFILES } from "../../../harness/profile.ts";
+import { runExpectations } from "../../../harness/report/own-expectations.ts";
 import { aescbcValue, configMapValue, secretValue } from "../../support/k8s-values.ts";
 
 export const KEY = randomBytes(32);
@@ -60,7 +61,7 @@ export async function recordA1(root: string, stored: Map<string, Buffer>, expect
   const red = new Redactor();
   red.register(KEY, "etcd encryption key (raw)");
   red.register(KEY.toString("base64"), "etcd encryption key (base64)");
-  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions }, red);
+  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions, expectations: runExpectations(PROFILES.ci) }, red);
   const e = await collectA1({ kube: clusterWith(stored), clusterName: "secretproof", runId: "run-1" }, CANARY, expected);
   const v = judgeA1({ ...e, evidence: await writeA1Evidence(rec, e) });
   await rec.verdicts(a1EncryptionFamily.id, [v]);

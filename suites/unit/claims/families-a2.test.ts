@@ -15,6 +15,7 @@ import { MANIFEST, buildManifest } from "../../../harness/evidence/manifest.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { PROFILES } from "../../../harness/profile.ts";
+import { runExpectations } from "../../../harness/report/own-expectations.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
 
 const USER = "v-kubernet-dynamic-Xk2Lw9QmZr7TyPb4NcHd-1795000000";
@@ -47,7 +48,7 @@ async function recordA2(extra: object[] = [], pods: unknown = list([appPod])) {
   red.register(USER, "app DB identity #1");
   red.register(PASSWORD, "app DB password");
   red.register(PLANT, "A2 planted canary");
-  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions }, red);
+  const rec = await EvidenceRecorder.create(root, { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: PROFILES.ci, versions, expectations: runExpectations(PROFILES.ci) }, red);
   const scope = {
     identities: credentialNeedles({ usernames: [USER], password: PASSWORD, passwordReadAt: "2026-11-02T10:00:07.120Z" }),
     control: { needle: { label: "planted canary", value: PLANT }, ...A2_PLANT },

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildBundle, rewriteManifest } from "../../support/build-bundle.ts";
-import { buildEnforcementBundle } from "../../support/build-enforcement-bundle.ts";
+import { buildEnforcementBundle, enforcementCatalogueFile } from "../../support/build-enforcement-bundle.ts";
 
 const cli = (...args: string[]) => execa("node", ["bin/secretproof.js", ...args], { reject: false });
 
@@ -19,13 +19,14 @@ afterEach(async () => {
 describe("secretproof verify / report / versions", () => {
   it("verify exits 1 on an intact bundle that does not prove every claim, 2 once a file is changed", async () => {
     const dir = await buildEnforcementBundle(root);
-    let r = await cli("verify", dir);
+    const catalogue = await enforcementCatalogueFile(root);
+    let r = await cli("verify", "--catalogue", catalogue, dir);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain("integrity: every file matches SHA256SUMS; run.json is valid");
     expect(r.stdout).toMatch(/T1 \(cat\)\s+pass/);
     expect(r.stdout).toMatch(/^FAIL: not proven: A1, A2, D1/m);
     await writeFile(join(dir, "enforcement/rules.json"), "{}");
-    r = await cli("verify", "--json", dir);
+    r = await cli("verify", "--json", "--catalogue", catalogue, dir);
     expect(r.exitCode).toBe(2);
     expect(JSON.parse(r.stdout).integrity).toEqual(["changed file: enforcement/rules.json does not match its sha256 in SHA256SUMS"]);
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
+import type { Attack } from "../../../harness/attack/catalogue.ts";
+import type { RejudgeOptions } from "../../../harness/claims/registry.ts";
+import { resolveCatalogue } from "../../../harness/report/expectations.ts";
 import { enforcementFamily } from "../../../harness/claims/enforcement/family.ts";
 import { LAYOUT } from "../../../harness/claims/enforcement/layout.ts";
 import type { CanaryRead, RemovalProof } from "../../../harness/tetragon/enforcing.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
 import { memoryBundle } from "../../support/bundle.ts";
-import { pick, priorities } from "../../support/falco-catalogue.ts";
+import { catalogue, pick, priorities } from "../../support/falco-catalogue.ts";
 import { T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
 import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "../../support/tetragon-samples.ts";
 
@@ -15,10 +18,15 @@ interface Opts {
   restartAfter?: number;
   identities?: string[];
   removal?: RemovalProof;
+  /** The cat reader printed the password (exit 0, a credential) and no kill was seen. */
+  catSurvived?: boolean;
+  /** The cat entry as the bundle's catalogue records it. */
+  catEntry?: Attack;
 }
 
 function bundle(o: Opts = {}) {
-  const cat = attempt({ id: "enforcement/cat", phase: "enforcement", exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m1" });
+  const killed = { exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false };
+  const cat = attempt({ id: "enforcement/cat", phase: "enforcement", ...(o.catSurvived ? {} : killed), barrier: "m1" });
   const mem: AttemptRecord = attempt({
     id: "enforcement/proc-mem", attack: "proc-mem", phase: "enforcement", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
     exitCode: 1, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m2",
@@ -27,7 +35,7 @@ function bundle(o: Opts = {}) {
   const users = o.identities ?? ["v-k-dyn-a", "v-k-dyn-a", "v-k-dyn-b"];
   const probes = users.map((u, i) => ({ at: "", ms: T0 + 1000 + i * 5000, durationMs: 20, status: 200, dbUser: u, pid: 1 }));
   return memoryBundle({
-    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [o.catEntry ?? pick("cat"), pick("proc-mem")] },
     [LAYOUT.rules]: priorities,
     [LAYOUT.podBefore]: POD_STATE,
     [LAYOUT.podAfter]: { ...POD_STATE, restartCount: o.restartAfter ?? 0 },
@@ -39,8 +47,7 @@ function bundle(o: Opts = {}) {
       markerLine(T0 + 2900, "m2"),
     ].join("\n"),
     [LAYOUT.events]: [
-      kprobeLine(T0 + 90, CAT_PROC),
-      exitLine(T0 + 95, CAT_PROC, o.catExitSignal ?? "SIGKILL"),
+      ...(o.catSurvived ? [] : [kprobeLine(T0 + 90, CAT_PROC), exitLine(T0 + 95, CAT_PROC, o.catExitSignal ?? "SIGKILL")]),
       markerExec(T0 + 900, "m1"),
       markerExec(T0 + 2900, "m2"),
     ].join("\n"),
@@ -67,6 +74,16 @@ describe("enforcement claim family", () => {
       expect(v[k]?.verdict, `${k}: ${v[k]?.reasons.join("; ")}`).toBe("pass");
     }
     expect(v["T1/cat"]?.reasons.join()).toMatch(/time to kill: 95 ms/);
+  });
+
+  it("judges against the verifier's catalogue when given: an entry rewritten to spare a reader that printed the password fails T1", () => {
+    const forged = bundle({ catSurvived: true, catEntry: { ...pick("cat"), enforcement: { exitCode: 0, stdout: "credential", tetragon: "spare" } } });
+    const asRecorded = byKey(forged)["T1/cat"];
+    expect(asRecorded?.verdict, "judged against the bundle's own catalogue, the forgery passes").toBe("pass");
+    const mine = catalogue.attacks.filter((a) => ["cat", "proc-mem"].includes(a.id));
+    const own: RejudgeOptions = { expectedCatalogue: (rc) => resolveCatalogue(mine, rc.environment) };
+    const judged = Object.fromEntries(enforcementFamily.rejudge(forged, own).map((v) => [`${v.claim}/${v.subject}`, v]));
+    expect(judged["T1/cat"]?.verdict, judged["T1/cat"]?.reasons.join("; ")).toBe("fail");
   });
 
   it("fails T1 when the kill is only the kprobe's action (monitor mode: the process exited normally)", () => {

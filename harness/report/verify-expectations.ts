@@ -1,0 +1,54 @@
+import type { RejudgeOptions } from "../claims/registry.ts";
+import type { RunCatalogue } from "../claims/detection/judge.ts";
+import { LAYOUT as DETECTION } from "../claims/detection/layout.ts";
+import { LAYOUT as ENFORCEMENT } from "../claims/enforcement/layout.ts";
+import type { LoadedBundle } from "./bundle.ts";
+import { catalogueDifferences, digestProblems, recordedProfileProblem, resolveCatalogue } from "./expectations.ts";
+import { verifierExpectations, type CustomExpectations, type VerifierExpectations } from "./own-expectations.ts";
+
+/** What comparing a bundle with the verifier's expectations found, and how the families re-judge with them. */
+export interface ExpectationCheck {
+  /** Each expectation the bundle does not share with the verifier: the bundle is untrusted. */
+  integrity: string[];
+  notes: string[];
+  /** "custom catalogue (sha256 …)" lines, when a custom file replaced the verifier's own. */
+  custom: string[];
+  rejudge: RejudgeOptions;
+}
+
+const CATALOGUE_FILES = [DETECTION.catalogue, ENFORCEMENT.catalogue];
+
+function recordedCatalogue(bundle: LoadedBundle, path: string): RunCatalogue | string {
+  try {
+    const c = bundle.view.json<RunCatalogue>(path);
+    if (!Array.isArray(c?.attacks) || !Array.isArray(c?.environment?.conditions)) return `${path} is not a recorded catalogue (environment and attacks)`;
+    return c;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Compares the bundle's recorded expectations with the verifier's, `own` standing in for this secretproof's (tests, custom files). */
+export function checkExpectations(bundle: LoadedBundle, custom: CustomExpectations = {}, own?: VerifierExpectations): ExpectationCheck {
+  const out: ExpectationCheck = { integrity: [], notes: [], custom: [], rejudge: {} };
+  const run = bundle.run;
+  if (!run) return out;
+  const profileName = (run.profile as { name?: unknown } | null)?.name;
+  const mine = own ?? verifierExpectations(typeof profileName === "string" ? profileName : undefined, custom);
+  out.custom.push(...mine.custom);
+  const recorded = run.expectations;
+  out.integrity.push(...mine.problems, ...digestProblems(recorded, mine.digests));
+  const profileProblem = recordedProfileProblem(run.profile, recorded);
+  if (profileProblem) out.integrity.push(profileProblem);
+  if (recorded?.commit) out.notes.push(`the suite that made the bundle was at commit ${recorded.commit}`);
+  for (const path of CATALOGUE_FILES.filter((p) => bundle.view.has(p))) {
+    const rc = recordedCatalogue(bundle, path);
+    if (typeof rc === "string") out.integrity.push(rc);
+    else out.integrity.push(...catalogueDifferences(rc, resolveCatalogue(mine.catalogue.attacks, rc.environment), path));
+  }
+  out.rejudge = {
+    expectedCatalogue: (rc) => resolveCatalogue(mine.catalogue.attacks, rc.environment),
+    priorities: mine.priorities,
+  };
+  return out;
+}
