@@ -28,6 +28,11 @@ export interface VerifierExpectations {
 }
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A text file's bytes with CRLF line ends read as LF: a checkout with autocrlf (Git for Windows) verifies the same bundle. */
+export function textDigestInput(path: URL | string): Buffer {
+  return Buffer.from(readFileSync(path, "utf8").replaceAll("\r\n", "\n"), "utf8");
+}
 const claimList = () => CLAIM_IDS.map((id) => [id, CLAIM_TITLES[id]]);
 
 function readProfileFile(path: string): unknown {
@@ -51,8 +56,8 @@ export function verifierExpectations(profileName: string | undefined, custom: Cu
   }
   const digests = expectationDigests({
     catalogue,
-    falcoRules: readFileSync(RULES_PATH),
-    tetragonPolicy: readFileSync(POLICY_PATH),
+    falcoRules: textDigestInput(RULES_PATH),
+    tetragonPolicy: textDigestInput(POLICY_PATH),
     profile,
     claims: claimList(),
   });
