@@ -1,5 +1,7 @@
 /** A finalized bundle of the enforcement family (T1–T3), recorded through the real recorder, judge and matrix. */
 import type { AttemptRecord } from "../../harness/attack/attempt.ts";
+import type { Attack } from "../../harness/attack/catalogue.ts";
+import type { RemovalProof } from "../../harness/tetragon/enforcing.ts";
 import { enforcementFamily } from "../../harness/claims/enforcement/family.ts";
 import { loadEnforcementEvidence } from "../../harness/claims/enforcement/evidence.ts";
 import { ID, LAYOUT } from "../../harness/claims/enforcement/layout.ts";
@@ -16,20 +18,34 @@ import { pick, priorities } from "./falco-catalogue.ts";
 import { T0, alertLine, attempt, markerLine } from "./falco-samples.ts";
 import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "./tetragon-samples.ts";
 
+/** Variations of the enforcement files, for tests of the judges. */
+export interface EnforcementFilesOpts {
+  catExitSignal?: string;
+  restartAfter?: number;
+  identities?: string[];
+  removal?: RemovalProof;
+  /** The cat reader printed the password (exit 0, a credential) and no kill was seen. */
+  catSurvived?: boolean;
+  /** The cat entry as the bundle's catalogue records it. */
+  catEntry?: Attack;
+}
+
 /** The enforcement suite's files for one killed `cat`, one spared /proc/<pid>/mem read and a read after removal. */
-export function enforcementFiles(): Record<string, string | object> {
-  const cat = attempt({ id: "enforcement/cat", phase: "enforcement", exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m1" });
+export function enforcementFiles(o: EnforcementFilesOpts = {}): Record<string, string | object> {
+  const killed = { exitCode: 137, stdoutBytes: 0, stdout: "", credentialRegistered: false };
+  const cat = attempt({ id: "enforcement/cat", phase: "enforcement", ...(o.catSurvived ? {} : killed), barrier: "m1" });
   const mem: AttemptRecord = attempt({
     id: "enforcement/proc-mem", attack: "proc-mem", phase: "enforcement", command: ["cat", "/proc/1/mem"], startMs: T0 + 2000, endMs: T0 + 2300,
     exitCode: 1, stdoutBytes: 0, stdout: "", credentialRegistered: false, barrier: "m2",
   });
   const restored = attempt({ id: "restored/cat", phase: "restored", startMs: T0 + 40_000, endMs: T0 + 40_400, barrier: "m3" });
-  const probes = ["v-k-dyn-a", "v-k-dyn-a", "v-k-dyn-b"].map((u, i) => ({ at: "", ms: T0 + 1000 + i * 5000, durationMs: 20, status: 200, dbUser: u, pid: 1 }));
+  const users = o.identities ?? ["v-k-dyn-a", "v-k-dyn-a", "v-k-dyn-b"];
+  const probes = users.map((u, i) => ({ at: "", ms: T0 + 1000 + i * 5000, durationMs: 20, status: 200, dbUser: u, pid: 1 }));
   return {
-    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem")] },
+    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: [o.catEntry ?? pick("cat"), pick("proc-mem")] },
     [LAYOUT.rules]: priorities,
     [LAYOUT.podBefore]: POD_STATE,
-    [LAYOUT.podAfter]: POD_STATE,
+    [LAYOUT.podAfter]: { ...POD_STATE, restartCount: o.restartAfter ?? 0 },
     [LAYOUT.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
     [LAYOUT.alerts]: [
       alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
@@ -37,13 +53,18 @@ export function enforcementFiles(): Record<string, string | object> {
       alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 2100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" }),
       markerLine(T0 + 2900, "m2"),
     ].join("\n"),
-    [LAYOUT.events]: [kprobeLine(T0 + 90, CAT_PROC), exitLine(T0 + 95, CAT_PROC, "SIGKILL"), markerExec(T0 + 900, "m1"), markerExec(T0 + 2900, "m2")].join("\n"),
+    [LAYOUT.events]: [
+      ...(o.catSurvived ? [] : [kprobeLine(T0 + 90, CAT_PROC), exitLine(T0 + 95, CAT_PROC, o.catExitSignal ?? "SIGKILL")]),
+      markerExec(T0 + 900, "m1"),
+      markerExec(T0 + 2900, "m2"),
+    ].join("\n"),
     [LAYOUT.barriers]: [
       { nonce: "m1", requestedMs: T0 + 850, seen: { falco: T0 + 900, tetragon: T0 + 900 } },
       { nonce: "m2", requestedMs: T0 + 2850, seen: { falco: T0 + 2900, tetragon: T0 + 2900 } },
     ],
     [LAYOUT.probes]: probes.map((p) => JSON.stringify(p)).join("\n"),
     [LAYOUT.phase]: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000, removedAtMs: T0 + 30_000 },
+    ...(o.removal ? { [LAYOUT.policyRemoved]: o.removal } : {}),
   };
 }
 
