@@ -41,7 +41,9 @@ function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: st
 
 /** Preflight, `up` (reusing a live cluster), the sweep of leftovers; the context every suite injects. */
 async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<void> {
-  await log.step("preflight", () => requireTier("e2e"));
+  const pre = await log.step("preflight", () => requireTier("e2e"));
+  // The kernel kind runs on is the engine's (a VM's off Linux): run.json records what preflight found there.
+  for (const c of pre.results) if (c.found && (c.name.startsWith("engine") || c.name === "kind node image")) rec.record.environment[c.name] = c.found;
   const r = await up({ profile, log, evidence: rec, skipPreflight: true, signal });
   // every step had started when the deadline passed and `up` finished later: the setup has failed already
   signal.throwIfAborted();
