@@ -107,7 +107,7 @@ const docker: Check = async (env) => {
  * pinned kind node image and judges BTF, the kernel version and config,
  * cgroup v2, memory and CPUs (docs/platforms.md).
  */
-const engine: Check = (env) => engineChecks({ ...env, pullTimeoutMs: toMs(loadProfile().waits.clusterCreate) });
+const engine: Check = (env) => engineChecks({ ...env, budgetMs: toMs(loadProfile().waits.command) });
 
 const node =
   (floor: NodeFloor): Check =>

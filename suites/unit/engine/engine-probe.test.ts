@@ -3,6 +3,7 @@ import { execa } from "execa";
 import { PROBE_SCRIPT, parseProbeOutput, probeArgs } from "../../../harness/engine/probe-output.ts";
 import { CHART_CONTAINERS, manifestContainers, stackNeed } from "../../../harness/engine/stack-needs.ts";
 import { versions } from "../../../clusters/versions.ts";
+import { engineChecks } from "../../../harness/engine/collect.ts";
 import { probeOutput } from "../../support/engine-samples.ts";
 
 describe("the engine probe's output", () => {
@@ -54,5 +55,34 @@ describe("what the stack needs", () => {
     expect(need.memoryBytes).toBe(2760 * 1024 * 1024);
     expect(stackNeed([{ what: "x", count: 2, cpuRequestMilli: 600, memRequestMi: 100, source: "" }])).toMatchObject({ cpus: 2, memoryBytes: 200 * 1024 * 1024 });
     for (const c of CHART_CONTAINERS) expect(c.source, c.what).not.toBe("");
+  });
+});
+
+describe("the engine probe's commands", () => {
+  it("gives every docker call what is left of one budget, and names a pull that did not finish in it", async () => {
+    let t = 0;
+    const timeouts: [string, number | undefined][] = [];
+    const checks = await engineChecks({
+      platform: "linux",
+      which: async () => "/usr/bin/docker",
+      budgetMs: 120_000,
+      now: () => t,
+      run: async (_file, args, opts) => {
+        timeouts.push([args[0]!, opts?.timeoutMs]);
+        t += 30_000;
+        if (args[0] === "info") return { exitCode: 0, stdout: "{}", stderr: "" };
+        if (args[0] === "image") return { exitCode: 1, stdout: "", stderr: "Error: No such image" };
+        return { exitCode: undefined, stdout: "", stderr: "" };
+      },
+    });
+    expect(timeouts).toEqual([["info", 120_000], ["image", 90_000], ["pull", 60_000]]);
+    expect(checks).toEqual([
+      {
+        name: "engine kernel",
+        ok: false,
+        problem: `the pinned kind node image ${versions.kind.nodeImage} is not present locally and \`docker pull\` did not finish within the preflight's 120 s (waits.command)`,
+        fix: `docker pull ${versions.kind.nodeImage} (the image kind creates its node from; the engine probe runs on it), then run preflight again`,
+      },
+    ]);
   });
 });
