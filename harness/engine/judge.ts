@@ -71,11 +71,12 @@ const NEEDED_CONFIG = ["CONFIG_KPROBES", "CONFIG_BPF_EVENTS", "CONFIG_DEBUG_INFO
 function config(e: EngineEvidence): EngineCheck {
   const name = "engine kernel config";
   const k = e.kernel;
-  if (!k.configSource) return { name, ok: true, found: "kernel config not readable (no /proc/config.gz or /boot/config-*); BTF and the version are checked directly" };
+  const lsm = `active LSMs ${k.lsm?.join(",") ?? "unreadable"}`;
+  if (!k.configSource) return { name, ok: true, found: `kernel config not readable (no /proc/config.gz or /boot/config-*); BTF and the version are checked directly; ${lsm}` };
   const missing = NEEDED_CONFIG.filter((o) => k.config[o] !== "y");
   // Informational: block-secret-readers.yaml uses a kprobe with Sigkill only (no Override, no LSM hook).
   const extra = (["CONFIG_BPF_KPROBE_OVERRIDE", "CONFIG_FPROBE", "CONFIG_BPF_LSM"] as const).map((o) => `${o}=${k.config[o] ?? "not set"}`).join(", ");
-  if (missing.length === 0) return { name, ok: true, found: `${k.configSource}: ${NEEDED_CONFIG.join(", ")} set; ${extra}` };
+  if (missing.length === 0) return { name, ok: true, found: `${k.configSource}: ${NEEDED_CONFIG.join(", ")} set; ${extra}; ${lsm}` };
   return bad(e, name, "kernel", `${k.configSource} does not set ${missing.join(", ")}=y: the Tetragon policy's kprobe on security_file_open needs kprobes and BPF events`);
 }
 
