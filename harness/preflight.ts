@@ -6,6 +6,7 @@ import { findPgBindir, findPython } from "./core/locate.ts";
 import { which } from "./core/exec.ts";
 import { DOCKER_NODE, OFFLINE_NODE, nodeVerdict, type NodeFloor } from "./preflight-node.ts";
 import { loadProfile } from "./profile.ts";
+import { engineChecks } from "./engine/collect.ts";
 
 export type Tier = "unit" | "local" | "component" | "e2e";
 
@@ -23,8 +24,8 @@ export interface CheckResult {
 /** The I/O preflight needs, injectable so the report logic is testable. */
 export interface PreflightEnv {
   platform: NodeJS.Platform;
-  /** Runs a command; resolves with exit code and output, never throws. */
-  run(file: string, args: string[]): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
+  /** Runs a command (within the profile's waits.command unless timeoutMs says otherwise); resolves with exit code and output, never throws. */
+  run(file: string, args: string[], opts?: { timeoutMs?: number }): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
   exists(path: string): Promise<boolean>;
   which(file: string): Promise<string | undefined>;
   findPgBindir(): Promise<string | undefined>;
@@ -34,8 +35,8 @@ export interface PreflightEnv {
 
 export const realPreflightEnv: PreflightEnv = {
   platform: process.platform,
-  async run(file, args) {
-    const r = await execa(file, args, { reject: false, timeout: toMs(loadProfile().waits.command) });
+  async run(file, args, opts) {
+    const r = await execa(file, args, { reject: false, timeout: opts?.timeoutMs ?? toMs(loadProfile().waits.command) });
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   },
   async exists(path) {
@@ -52,7 +53,7 @@ export const realPreflightEnv: PreflightEnv = {
   nodeVersion: process.versions.node,
 };
 
-type Check = (env: PreflightEnv) => Promise<CheckResult>;
+type Check = (env: PreflightEnv) => Promise<CheckResult | CheckResult[]>;
 
 function firstLine(s: string): string {
   return s.trim().split("\n")[0] ?? "";
@@ -99,19 +100,14 @@ const docker: Check = async (env) => {
   return { name, ok: true, found: `server ${r.stdout.trim()}` };
 };
 
-const btf: Check = async (env) => {
-  const name = "kernel BTF";
-  if (env.platform !== "linux") {
-    return { name, ok: true, found: `not checked on ${env.platform}: kind runs in a Linux VM whose kernel must have BTF` };
-  }
-  if (await env.exists("/sys/kernel/btf/vmlinux")) return { name, ok: true, found: "/sys/kernel/btf/vmlinux" };
-  return {
-    name,
-    ok: false,
-    problem: "/sys/kernel/btf/vmlinux is missing: Tetragon and Falco modern_ebpf need a kernel built with CONFIG_DEBUG_INFO_BTF",
-    fix: "use a kernel with BTF (Ubuntu 22.04+/Debian 12+ stock kernels have it)",
-  };
-};
+/**
+ * The kernel kind, Tetragon and Falco run on is the container engine's: the
+ * host's on Linux with a native engine, a VM's under Docker Desktop, Colima,
+ * OrbStack, Rancher Desktop or WSL 2. harness/engine/ probes it from inside the
+ * pinned kind node image and judges BTF, the kernel version and config,
+ * cgroup v2, memory and CPUs (docs/platforms.md).
+ */
+const engine: Check = (env) => engineChecks({ ...env, budgetMs: toMs(loadProfile().waits.command) });
 
 const node =
   (floor: NodeFloor): Check =>
@@ -162,7 +158,7 @@ const CHECKS: Record<Tier, Check[]> = {
     cli("kind", ["version"], TOOLS_FIX, versions.kind.cli),
     cli("kubectl", ["version", "--client"], TOOLS_FIX, versions.kubectl.cli),
     cli("helm", ["version", "--short"], TOOLS_FIX, versions.helm.cli),
-    btf,
+    engine,
   ],
 };
 
@@ -173,7 +169,7 @@ export interface PreflightReport {
 }
 
 export async function preflight(tier: Tier, env: PreflightEnv = realPreflightEnv): Promise<PreflightReport> {
-  const results = await Promise.all(CHECKS[tier].map((c) => c(env)));
+  const results = (await Promise.all(CHECKS[tier].map((c) => c(env)))).flat();
   return { tier, ok: results.every((r) => r.ok), results };
 }
 

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import type { Verdict } from "../claims/verdict.ts";
 import { collectEnvironment } from "./environment.ts";
 import { MANIFEST, buildManifest } from "./manifest.ts";
+import type { RunMemory } from "./node-memory.ts";
 import { redactor as defaultRedactor, type Redactor } from "./redact.ts";
 
 export const RUN_JSON = "run.json";
@@ -47,6 +48,8 @@ export interface RunRecord {
   expectations?: RunExpectations;
   steps: StepTiming[];
   suites: StepTiming[];
+  /** The kind node's peak memory over the run and per step and suite (harness/evidence/node-memory.ts). */
+  memory?: RunMemory;
   verdicts: Verdict[];
   /** Labels of the secrets the redaction layer knew about (never values). */
   redacted: string[];

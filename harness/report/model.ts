@@ -39,6 +39,8 @@ export interface ReportModel {
   matrixError?: string;
   steps: StepTiming[];
   suites: StepTiming[];
+  /** The kind node's memory per step and suite, when the run sampled it. */
+  memory?: RunRecord["memory"];
   versions: [string, string][];
   profile: [string, string][];
   environment: [string, string][];
@@ -100,6 +102,7 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     ...matrixOf(view),
     steps: run.steps,
     suites: run.suites,
+    ...(run.memory ? { memory: run.memory } : {}),
     versions: flatten(run.versions),
     profile: flatten(run.profile),
     environment: Object.entries(run.environment),

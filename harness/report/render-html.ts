@@ -3,6 +3,7 @@ import type { StepTiming } from "../evidence/recorder.ts";
 import { MATRIX_COLUMNS } from "./format.ts";
 import type { ClaimRow, ReportModel, ShownVerdict } from "./model.ts";
 import { REPORT_CSS } from "./report-css.ts";
+import { memoryView } from "./render-memory.ts";
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function esc(text: string): string {
@@ -76,6 +77,12 @@ function headline(m: ReportModel): string {
   );
 }
 
+function memoryHtml(m: ReportModel): string {
+  const v = memoryView(m.memory, [...m.steps, ...m.suites]);
+  const rows = v.rows.map((r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="num"' : ""}>${esc(c)}</td>`).join("")}</tr>`);
+  return `<p>${esc(v.summary)}</p>${rows.length ? table("memory", v.header, rows) : ""}`;
+}
+
 /** The self-contained report.html: inline CSS, no script, no external resource. */
 export function renderHtml(m: ReportModel): string {
   const claimHeader = ["claim", "title", "verdict", "decided by", "evidence", "negative control"];
@@ -90,6 +97,7 @@ export function renderHtml(m: ReportModel): string {
     `<section><h2>Attack matrix</h2>${matrixHtml(m)}</section>`,
     `<section><h2>Timings</h2><h3>Steps</h3>${timingsHtml("steps", m.steps, "step")}`,
     `<h3>Suites</h3>${timingsHtml("suites", m.suites, "suite")}</section>`,
+    `<section><h2>Memory and time</h2>${memoryHtml(m)}</section>`,
     `<section><h2>Versions</h2>${pairsHtml("versions", m.versions, "component")}</section>`,
     `<section><h2>Profile</h2>${pairsHtml("profile", m.profile, "setting")}</section>`,
     `<section><h2>Environment</h2>${pairsHtml("environment", m.environment, "property")}</section>`,

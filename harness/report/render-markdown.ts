@@ -2,6 +2,7 @@ import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
 import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
 import type { ClaimRow, ReportModel } from "./model.ts";
+import { memoryView } from "./render-memory.ts";
 
 /**
  * Escapes text for a GitHub-flavoured markdown table cell: no formatting,
@@ -72,6 +73,11 @@ export function headlineMd(m: ReportModel): string {
   ].join("\n");
 }
 
+function memoryMd(m: ReportModel): string {
+  const v = memoryView(m.memory, [...m.steps, ...m.suites]);
+  return v.rows.length ? `${mdCell(v.summary)}\n\n${table(v.header, v.rows.map((r) => r.map(mdCell)))}` : mdCell(v.summary);
+}
+
 /** The full report.md. */
 export function renderMarkdown(m: ReportModel): string {
   return [
@@ -85,6 +91,8 @@ export function renderMarkdown(m: ReportModel): string {
     timingsMd(m.steps, "step"),
     "### Suites",
     timingsMd(m.suites, "suite"),
+    "## Memory and time",
+    memoryMd(m),
     "## Versions",
     pairsMd(m.versions, "component"),
     "## Profile",

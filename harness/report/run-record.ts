@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { CLAIM_IDS, type Verdict } from "../claims/verdict.ts";
 import { RUN_JSON, RUN_SCHEMA_VERSION, type RunRecord } from "../evidence/recorder.ts";
+import { runMemorySchema } from "./render-memory.ts";
 
 const ISO_TIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$";
 const VERDICT_VALUE = { enum: ["pass", "fail", "inconclusive"] };
@@ -67,6 +68,7 @@ export const runRecordSchema = {
     },
     steps: { type: "array", items: timing },
     suites: { type: "array", items: timing },
+    memory: runMemorySchema,
     verdicts: { type: "array", items: verdictSchema },
     redacted: STRINGS,
   },

@@ -17,6 +17,8 @@ import { describeRunBound, e2eRunBound } from "../../harness/cluster/run/run-bou
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
+import { NodeMemorySampler } from "../../harness/cluster/run/node-memory-sampler.ts";
+import { clusterName, controlPlaneNode } from "../../clusters/names.ts";
 
 /** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
 async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
@@ -39,7 +41,9 @@ function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: st
 
 /** Preflight, `up` (reusing a live cluster), the sweep of leftovers; the context every suite injects. */
 async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<void> {
-  await log.step("preflight", () => requireTier("e2e"));
+  const pre = await log.step("preflight", () => requireTier("e2e"));
+  // The kernel kind runs on is the engine's (a VM's off Linux): run.json records what preflight found there.
+  for (const c of pre.results) if (c.found && (c.name.startsWith("engine") || c.name === "kind node image")) rec.record.environment[c.name] = c.found;
   const r = await up({ profile, log, evidence: rec, skipPreflight: true, signal });
   // every step had started when the deadline passed and `up` finished later: the setup has failed already
   signal.throwIfAborted();
@@ -70,6 +74,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const rec = await createRun(profile, { command: "npm test" });
   const log = new StepLog();
   log.info(`bounds: ${describeRunBound(profile, bound)}`);
+  // The node's memory at the profile's poll interval, per step and suite, into run.json (memory).
+  const memory = new NodeMemorySampler(controlPlaneNode(clusterName()), toMs(profile.waits.poll), toMs(profile.waits.command)).start();
+  const recordMemory = () => {
+    memory.stop();
+    rec.record.memory = memory.result([...rec.record.steps, ...rec.record.suites]);
+  };
   let ok = false;
   const stop = new AbortController();
   try {
@@ -83,7 +93,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw await afterSetupFailure(err, { profile, rec, log, late: err instanceof DeadlineError, teardown });
   } finally {
     log.timings.forEach((t) => rec.step(t));
-    if (!ok) await rec.finalize("failed", { derive: deriveReports });
+    if (!ok) {
+      recordMemory();
+      await rec.finalize("failed", { derive: deriveReports });
+    }
   }
   const suitesStartedAt = new Date().toISOString();
   const deadline = armSuitesDeadline({
@@ -103,6 +116,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // A failed log export is printed and recorded as the export-logs step (downForRun); the bundle is finalized below regardless.
       if (teardown) await downForRun({ profile, rec });
     } finally {
+      recordMemory();
       // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
       await rec.finalize(status, { derive: deriveReports });
       process.stderr.write(`evidence: ${rec.dir} (${status}${deadline.fired ? `: ${deadline.fired}` : ""})\n`);

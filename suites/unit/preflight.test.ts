@@ -4,14 +4,27 @@ import { execa } from "execa";
 import { versions } from "../../clusters/versions.ts";
 import { formatPreflight, preflight, type PreflightEnv } from "../../harness/preflight.ts";
 import { compareVersions, DOCKER_NODE, enginesFloor, OFFLINE_NODE } from "../../harness/preflight-node.ts";
+import { DESKTOP_INFO, dockerInfo, LINUX_INFO, LINUX_RELEASE, probeOutput, UBUNTU_OPTIONS, type ProbeSample } from "../support/engine-samples.ts";
+
+const LINUX_PROBE: ProbeSample = { release: LINUX_RELEASE, btf: 6_180_000, config: `/boot/config-${LINUX_RELEASE}`, options: UBUNTU_OPTIONS };
+
+/** docker as the preflight calls it: the daemon version, its info JSON, the node image, the engine probe. */
+function docker(args: string[], info: string, probe: string, imagePresent = true) {
+  const ok = (stdout: string) => ({ exitCode: 0, stdout, stderr: "" });
+  if (args[0] === "info") return ok(args[2] === "{{json .}}" ? info : "27.3.1");
+  if (args[0] === "image") return imagePresent ? ok("sha256:07b2536e") : { exitCode: 1, stdout: "", stderr: "Error: No such image" };
+  if (args[0] === "pull") return ok("Status: Downloaded newer image");
+  if (args[0] === "run") return ok(probe);
+  return { exitCode: 1, stdout: "", stderr: `unexpected docker ${args.join(" ")}` };
+}
 
 function env(over: Partial<PreflightEnv> = {}): PreflightEnv {
   return {
     platform: "linux",
     nodeVersion: "22.22.0",
-    run: async (file) => {
+    run: async (file, args) => {
+      if (file === "docker") return docker(args, dockerInfo(LINUX_INFO), probeOutput(LINUX_PROBE));
       const out: Record<string, string> = {
-        docker: "27.3.1",
         kind: `kind ${versions.kind.cli} go1.25.3 linux/amd64`,
         kubectl: `Client Version: ${versions.kubectl.cli}\nKustomize Version: v5.7.1`,
         helm: `${versions.helm.cli}+g3d8990f`,
@@ -32,7 +45,10 @@ describe("preflight", () => {
   it("passes when every e2e prerequisite is present, reporting versions", async () => {
     const r = await preflight("e2e", env());
     expect(r.ok).toBe(true);
-    expect(r.results.map((c) => c.name)).toEqual(["Node.js", "Docker daemon", "kind", "kubectl", "helm", "kernel BTF"]);
+    expect(r.results.map((c) => c.name)).toEqual([
+      ...["Node.js", "Docker daemon", "kind", "kubectl", "helm", "kind node image"],
+      ...["engine kernel BTF", "engine kernel version", "engine kernel config", "engine cgroup v2", "engine memory", "engine CPUs"],
+    ]);
     expect(formatPreflight(r)).toContain(`kind ${versions.kind.cli} go1.25.3 linux/amd64 (/usr/bin/kind)`);
   });
 
@@ -51,21 +67,45 @@ describe("preflight", () => {
     const text = formatPreflight(r);
     expect(text).toMatch(/MISSING {2}Docker daemon: Docker daemon not reachable: Cannot connect/);
     expect(text).toContain("fix: install Docker");
-    expect(text).toMatch(/missing: Docker daemon$/);
+    expect(text).toContain("MISSING  engine kernel: not probed: docker info failed: Cannot connect");
+    expect(text).toMatch(/missing: Docker daemon, engine kernel$/);
   });
 
-  it("names each missing CLI and missing BTF together", async () => {
+  it("names each missing CLI and the engine kernel's missing BTF together", async () => {
+    const noBtf = probeOutput({ ...LINUX_PROBE, btf: undefined });
     const r = await preflight(
       "e2e",
-      env({ which: async (f) => (f === "helm" || f === "kind" ? undefined : `/usr/bin/${f}`), exists: async () => false }),
+      env({
+        which: async (f) => (f === "helm" || f === "kind" ? undefined : `/usr/bin/${f}`),
+        run: async (file, args) => (file === "docker" ? docker(args, dockerInfo(LINUX_INFO), noBtf) : env().run(file, args)),
+      }),
     );
-    expect(r.results.filter((c) => !c.ok).map((c) => c.name)).toEqual(["kind", "helm", "kernel BTF"]);
+    expect(r.results.filter((c) => !c.ok).map((c) => c.name)).toEqual(["kind", "helm", "engine kernel BTF"]);
     expect(formatPreflight(r)).toContain("CONFIG_DEBUG_INFO_BTF");
   });
 
-  it("does not demand BTF of a macOS host (kind runs in a Linux VM there)", async () => {
-    const r = await preflight("e2e", env({ platform: "darwin", exists: async () => false }));
+  it("on macOS checks the engine VM's kernel: Docker Desktop without BTF stops preflight naming the VM and the fix", async () => {
+    const probe = probeOutput({ release: "6.10.14-linuxkit" });
+    const r = await preflight("e2e", env({ platform: "darwin", run: async (file, args) => (file === "docker" ? docker(args, dockerInfo(DESKTOP_INFO), probe) : env().run(file, args)) }));
+    expect(r.ok).toBe(false);
+    const text = formatPreflight(r);
+    expect(text).toContain("MISSING  engine kernel BTF: /sys/kernel/btf/vmlinux is missing in kernel 6.10.14-linuxkit");
+    expect(text).toContain("Docker Desktop (its LinuxKit VM)");
+    expect(text).toContain("fix: update Docker Desktop");
+  });
+
+  it("pulls the pinned node image for the probe only when it is absent, and says so", async () => {
+    const calls: string[][] = [];
+    const run: PreflightEnv["run"] = async (file, args) => {
+      if (file !== "docker") return env().run(file, args);
+      calls.push(args);
+      return docker(args, dockerInfo(LINUX_INFO), probeOutput(LINUX_PROBE), false);
+    };
+    const r = await preflight("e2e", env({ run }));
     expect(r.ok).toBe(true);
+    expect(calls.filter((a) => a[0] === "pull")).toEqual([["pull", versions.kind.nodeImage]]);
+    expect(calls.find((a) => a[0] === "run")).toContain(versions.kind.nodeImage);
+    expect(formatPreflight(r)).toContain("absent locally, pulled");
   });
 
   it("names the local tier's servers and python modules", async () => {
@@ -86,10 +126,10 @@ describe("preflight", () => {
   });
 
   it("names the pinned version and `tools install` when a CLI on PATH is another version", async () => {
-    const run: PreflightEnv["run"] = async (file) =>
+    const run: PreflightEnv["run"] = async (file, args) =>
       file === "kind" || file === "helm"
         ? { exitCode: 0, stdout: file === "kind" ? "kind v0.30.0 go1.24 linux/amd64" : "v3.21.30+gabc", stderr: "" }
-        : env().run(file, []);
+        : env().run(file, args);
     const r = await preflight("e2e", env({ run }));
     expect(r.results.filter((c) => !c.ok).map((c) => c.name)).toEqual(["kind", "helm"]);
     const text = formatPreflight(r);

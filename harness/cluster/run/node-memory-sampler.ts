@@ -1,0 +1,64 @@
+import { run } from "../../core/exec.ts";
+import { aggregateMemory, parseStatsLine, type MemorySample, type RunMemory } from "../../evidence/node-memory.ts";
+import type { StepTiming } from "../../evidence/recorder.ts";
+
+/**
+ * Samples the kind node container's memory with `docker stats --no-stream`
+ * every `intervalMs` (the profile's waits.poll) while a run brings the stack
+ * up and the suites run. Before the node exists a sample fails and is skipped;
+ * the last failure is kept for the record. The arithmetic is in
+ * harness/evidence/node-memory.ts.
+ */
+export class NodeMemorySampler {
+  readonly #samples: MemorySample[] = [];
+  #limitBytes: number | undefined;
+  #error: string | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #busy = false;
+
+  constructor(
+    readonly container: string,
+    readonly intervalMs: number,
+    private readonly commandTimeoutMs: number,
+  ) {}
+
+  start(): this {
+    this.#timer = setInterval(() => void this.#sample(), this.intervalMs);
+    this.#timer.unref();
+    void this.#sample();
+    return this;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async #sample(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      const r = await run("docker", ["stats", "--no-stream", "--format", "{{json .}}", this.container], { timeoutMs: this.commandTimeoutMs });
+      const line = r.stdout.split("\n").find((l) => l.trim() !== "");
+      const s = line === undefined ? undefined : parseStatsLine(line);
+      if (s) {
+        this.#samples.push({ at: Date.now(), bytes: s.usageBytes });
+        this.#limitBytes = s.limitBytes;
+      }
+    } catch (err) {
+      this.#error = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Peak memory over the run and within each step or suite timing. */
+  result(steps: readonly StepTiming[]): RunMemory {
+    return aggregateMemory(this.#samples, steps, {
+      container: this.container,
+      intervalMs: this.intervalMs,
+      ...(this.#limitBytes === undefined ? {} : { limitBytes: this.#limitBytes }),
+      ...(this.#error === undefined ? {} : { error: this.#error }),
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { versions } from "../../clusters/versions.ts";
+import { judgeEngine, type EngineCheck } from "./judge.ts";
+import { identifyPlatform, parseDockerInfo } from "./platform.ts";
+import { parseProbeOutput, probeArgs } from "./probe-output.ts";
+import { preflightNeed } from "./stack-needs.ts";
+
+/** The slice of PreflightEnv the probe uses. */
+export interface EngineProbeEnv {
+  platform: NodeJS.Platform;
+  run(file: string, args: string[], opts?: { timeoutMs?: number }): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }>;
+  which(file: string): Promise<string | undefined>;
+  /**
+   * How long the whole probe may take (the profile's waits.command), so the
+   * preflight stays within the bound the workflows' step timeouts are checked
+   * against (harness/cluster/run/run-bound.ts cliBounds).
+   */
+  budgetMs: number;
+  now?: () => number;
+}
+
+/** Runs docker with what is left of the probe's budget as its timeout. */
+function budgeted(env: EngineProbeEnv): (args: string[]) => ReturnType<EngineProbeEnv["run"]> {
+  const now = env.now ?? Date.now;
+  const end = now() + env.budgetMs;
+  return (args) => env.run("docker", args, { timeoutMs: Math.max(1, end - now()) });
+}
+
+const NAME = "engine kernel";
+const firstLine = (s: string) => s.trim().split("\n")[0] ?? "";
+
+function notProbed(problem: string, fix: string): EngineCheck[] {
+  return [{ name: NAME, ok: false, problem, fix }];
+}
+
+/**
+ * The pinned kind node image, pulled only when absent: `kind create cluster`
+ * pulls the same image next, so the probe costs no extra download.
+ */
+async function ensureNodeImage(docker: ReturnType<typeof budgeted>, image: string, budgetMs: number): Promise<string | EngineCheck[]> {
+  const inspect = await docker(["image", "inspect", "--format", "{{.Id}}", image]);
+  if (inspect.exitCode === 0) return "present locally";
+  const pull = await docker(["pull", image]);
+  if (pull.exitCode === 0) return "absent locally, pulled (kind would pull it next)";
+  const why = pull.exitCode === undefined ? `did not finish within the preflight's ${Math.round(budgetMs / 1000)} s (waits.command)` : `failed: ${firstLine(pull.stderr) || `exit ${pull.exitCode}`}`;
+  return notProbed(
+    `the pinned kind node image ${image} is not present locally and \`docker pull\` ${why}`,
+    `docker pull ${image} (the image kind creates its node from; the engine probe runs on it), then run preflight again`,
+  );
+}
+
+/** Probes the container engine's kernel from inside the pinned node image and judges it. */
+export async function engineChecks(env: EngineProbeEnv, nodeImage: string = versions.kind.nodeImage): Promise<EngineCheck[]> {
+  if (!(await env.which("docker"))) return notProbed("not probed: the docker CLI is not on PATH", "install Docker (see the Docker daemon check)");
+  const docker = budgeted(env);
+  const info = await docker(["info", "--format", "{{json .}}"]);
+  if (info.exitCode !== 0) return notProbed(`not probed: docker info failed: ${firstLine(info.stderr)}`, "start the Docker daemon (see the Docker daemon check)");
+  const image = await ensureNodeImage(docker, nodeImage, env.budgetMs);
+  if (typeof image !== "string") return image;
+  const probe = await docker(probeArgs(nodeImage));
+  if (probe.exitCode !== 0) {
+    return notProbed(
+      `docker run --rm --privileged --pid=host --entrypoint sh ${nodeImage} -c <probe> ${probe.exitCode === undefined ? "did not finish" : `exited ${probe.exitCode}`}: ${firstLine(probe.stderr) || "(no stderr)"}`,
+      "the engine must run privileged containers: kind's node is one",
+    );
+  }
+  try {
+    const engine = parseDockerInfo(info.stdout);
+    const checks = judgeEngine({ kernel: parseProbeOutput(probe.stdout), info: engine, platform: identifyPlatform(engine, env.platform), need: preflightNeed() });
+    return [{ name: "kind node image", ok: true, found: `${nodeImage} (${image})` }, ...checks];
+  } catch (err) {
+    return notProbed((err as Error).message, "report this output: the probe or docker info printed something this secretproof cannot read");
+  }
+}
