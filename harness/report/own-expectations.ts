@@ -67,14 +67,14 @@ export function verifierExpectations(profileName: string | undefined, custom: Cu
   return { digests, catalogue, priorities, custom: lines, problems };
 }
 
-const git = (args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 
 /**
  * The suite's git commit, `<sha>-dirty` when tracked files differ from it
  * (untracked files are not counted, as `git describe --dirty` does not), and
  * undefined (unknown) when the suite is not in a git checkout.
  */
-export function suiteCommit(): string | undefined {
+export function suiteCommit(cwd: string = REPO_ROOT): string | undefined {
+  const git = (args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   let head: string;
   try {
     head = git(["rev-parse", "HEAD"]);

@@ -5,6 +5,8 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectionFamily } from "../../../harness/claims/detection/family.ts";
 import type { ClaimId } from "../../../harness/claims/verdict.ts";
+import { expectedIdentity, ownRepository } from "../../../harness/provenance/check.ts";
+import { repositoryFromPackage } from "../../../harness/provenance/identity.ts";
 import { packBundle } from "../../../harness/provenance/pack.ts";
 import { canonicalJson, sha256 } from "../../../harness/report/expectations.ts";
 import { verifierExpectations } from "../../../harness/report/own-expectations.ts";
@@ -115,16 +117,20 @@ describe("verify --attestation: the bundle's pack, signed by the expected workfl
     }
   });
 
-  it("`secretproof verify --attestation` exits 0 for the genuine attestation, 2 for another repository's, and asks for --repo when none is known", async () => {
+  it("`secretproof verify --attestation` wires every flag: exit 2 naming the repository another --repo expects", async () => {
     const file = await attestation(await instance.mint(digest, GENUINE));
-    const cli = (...args: string[]) => execa("node", ["bin/secretproof.js", "verify", dir, "--catalogue", genuineCatalogue, "--attestation", file, ...args], { reject: false });
-    const ok = await cli("--repo", GENUINE.repository, "--trusted-root", trustedRoot);
-    expect(ok.stdout).toMatch(/^provenance: .* attests this bundle/m);
-    const wrong = await cli("--repo", "acme/other", "--trusted-root", trustedRoot);
+    const args = ["bin/secretproof.js", "verify", dir, "--catalogue", genuineCatalogue, "--attestation", file, "--repo", "acme/other", "--workflow", "e2e-kind.yml", "--ref", "refs/heads/main", "--trusted-root", trustedRoot];
+    const wrong = await execa("node", args, { reject: false });
     expect(wrong.exitCode).toBe(2);
-    expect(wrong.stdout).toMatch(/attestation repository .*expected "https:\/\/github\.com\/acme\/other"/);
-    const none = await cli("--trusted-root", trustedRoot);
-    expect(none.exitCode).toBe(2);
-    expect(none.stderr).toMatch(/pass --repo owner\/name.*package\.json names no repository/);
+    expect(wrong.stdout).toMatch(/^ {2}- attestation repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\): the certificate names "https:\/\/github\.com\/acme\/secretproof", expected "https:\/\/github\.com\/acme\/other"$/m);
+    expect(wrong.stdout, "the workflow URI names the repository too; nothing else differs").not.toMatch(/attestation (ref|commit|subject|certificate|issuer)/);
+  });
+
+  it("asks for --repo when this secretproof's package.json names no repository", () => {
+    expect(ownRepository()).toBeUndefined();
+    expect(() => expectedIdentity({ file: "a.json" }, COMMIT, undefined)).toThrow(/^verify --attestation a\.json: pass --repo owner\/name, .*package\.json names no repository to expect/);
+    expect(expectedIdentity({ file: "a.json", workflow: "e2e-kind.yml" }, COMMIT, "acme/secretproof")).toEqual({ ...GENUINE, commit: COMMIT });
+    expect(repositoryFromPackage({ type: "git", url: "git+https://github.com/acme/secretproof.git" })).toBe("acme/secretproof");
+    expect(repositoryFromPackage("github:acme/secretproof")).toBe("acme/secretproof");
   });
 });

@@ -92,5 +92,6 @@ describe("secretproof pack: a deterministic archive of a bundle", () => {
     expect(r.integrity).toEqual([]);
     expect(verifyExitCode(r)).toBe(0);
     expect((await packBundle(unpacked)).sha256).toBe(sha256Hex(pack));
+    await expect(verifyBundle(out, opts), "verify reads a directory and says how to get one").rejects.toThrow(/is not a directory: .*unpack it first, `mkdir DIR && tar -xf .*evidence\.tar -C DIR`/);
   });
 });
