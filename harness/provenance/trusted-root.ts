@@ -48,9 +48,11 @@ export function parseTrustedRoot(text: string, where: string): TrustedRoot {
 /**
  * The public-good Sigstore trusted root (Fulcio CAs, Rekor and CT log keys,
  * the timestamp authority) as @sigstore/tuf ships it: its seeds.json holds
- * the TUF root and the trusted_root.json target for the public-good mirror
- * (sigstore/sigstore-js packages/tuf/seeds.json; @sigstore/tuf copies them
- * into its cache before any update, packages/tuf/src/client.ts seedCache).
+ * the TUF root and the trusted_root.json target for the public-good mirror,
+ * which it copies into its cache before any update (sigstore/sigstore-js
+ * packages/tuf/src/client.ts:110-150 at 769a53d8, seedCache; the published
+ * 5.0.1 dist/client.js does the same). Its client cannot refresh offline
+ * (tuf-js fetches timestamp.json), so the seeded target is read directly.
  * The package's version and integrity are pinned in package-lock.json, so
  * this is exactly the root that version shipped: a key rotated since needs
  * `--trusted-root`.

@@ -74,8 +74,12 @@ function causes(err: unknown): string[] {
  * certificate chains to a trusted Fulcio CA and was valid when the
  * transparency log (or timestamp authority) says the signature was made,
  * carries a trusted CT log's SCT, the log entry is included and matches, and
- * the DSSE signature verifies. A log or CT log the root does not list is not
- * required (GitHub's own instance signs with a timestamp authority only).
+ * the DSSE signature verifies. The library requires one of each by default
+ * (sigstore/sigstore-js packages/verify/src/verifier.ts:65-68 at 769a53d8);
+ * a log or CT log the root does not list is not required (GitHub's own
+ * instance signs with a timestamp authority only). Chain and validity
+ * failures read "Failed to verify certificate chain" with the cause
+ * (packages/verify/src/key/certificate.ts:50, 91, 137).
  */
 function signatureProblem(bundle: Bundle, root: TrustedRoot): string | undefined {
   const verifier = new Verifier(toTrustMaterial(root), {
