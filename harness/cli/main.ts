@@ -4,6 +4,7 @@ import { TOOL_VERSION } from "../core/tool.ts";
 import { redactor } from "../evidence/redact.ts";
 import { registerClusterCommands } from "../cluster/commands/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
+import { registerPackCommand } from "../provenance/cli.ts";
 import { registerToolsCommands } from "../tools/cli.ts";
 import { usePinnedTools } from "../tools/paths.ts";
 
@@ -38,6 +39,7 @@ export function buildCli(): Command {
 
   registerClusterCommands(program);
   registerReportCommands(program);
+  registerPackCommand(program);
   registerToolsCommands(program);
 
   return program;

@@ -30,7 +30,7 @@ export interface RunExpectations {
   profile: string;
   /** The claim list: ids and titles (canonical JSON). */
   claims: string;
-  /** The git commit of the suite, when known. */
+  /** The git commit of the suite, `<sha>-dirty` when its tracked files had changes; absent when unknown (no git checkout). */
   commit?: string;
 }
 

@@ -63,7 +63,10 @@ export async function loadBundle(dir: string): Promise<LoadedBundle> {
   const info = await stat(dir).catch((err: unknown) => {
     throw new Error(`${dir} is not readable: no evidence bundle there`, { cause: err });
   });
-  if (!info.isDirectory()) throw new Error(`${dir} is not a directory: an evidence bundle is a run directory`);
+  if (!info.isDirectory()) {
+    const unpack = /\.tar$/.test(dir) ? ` (a pack from \`secretproof pack\`: unpack it first, \`mkdir DIR && tar -xf ${dir} -C DIR\`)` : "";
+    throw new Error(`${dir} is not a directory: an evidence bundle is a run directory${unpack}`);
+  }
   const files = new Map<string, Buffer>();
   for (const f of await listFiles(dir)) files.set(f, await readFile(join(dir, f)));
   const integrity = await manifestProblems(dir);

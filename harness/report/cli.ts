@@ -6,6 +6,7 @@ import { loadBundle } from "./bundle.ts";
 import { verifierExpectations } from "./own-expectations.ts";
 import { readClusterSecretsFile } from "./known-secrets.ts";
 import { verifyBundle } from "./verify.ts";
+import { addAttestationOptions, attestationFlags } from "../provenance/cli.ts";
 import { formatVerify, verifyExitCode } from "./verify-format.ts";
 import { versionsEnv } from "./versions-env.ts";
 import { renderBundleSummary, writeReports } from "./write-report.ts";
@@ -16,13 +17,19 @@ interface VerifyFlags {
   secretsFile?: string;
   catalogue?: string;
   profile?: string;
+  attestation?: string;
+  repo?: string;
+  workflow?: string;
+  ref?: string;
+  trustedRoot?: string;
 }
 
 async function verifyAction(dir: string, opts: VerifyFlags): Promise<void> {
   const keys = opts.encryptionKeyFile ? await readEncryptionKeyFile(opts.encryptionKeyFile) : undefined;
   const knownSecrets = opts.secretsFile ? await readClusterSecretsFile(opts.secretsFile) : [];
   const custom = { ...(opts.catalogue ? { catalogueFile: opts.catalogue } : {}), ...(opts.profile ? { profileFile: opts.profile } : {}) };
-  const result = await verifyBundle(dir, { ...(keys ? { rejudge: { encryptionKeys: keys } } : {}), knownSecrets, custom });
+  const attestation = attestationFlags(opts);
+  const result = await verifyBundle(dir, { ...(keys ? { rejudge: { encryptionKeys: keys } } : {}), knownSecrets, custom, ...(attestation ? { attestation } : {}) });
   const text = opts.json ? JSON.stringify(result, null, 2) : formatVerify(result);
   process.stdout.write(`${redactor.redact(text)}\n`);
   process.exitCode = verifyExitCode(result);
@@ -45,7 +52,7 @@ async function reportAction(dir: string, opts: { out?: string; summary?: boolean
 
 /** The evidence commands: verify, report, versions. */
 export function registerReportCommands(program: Command): void {
-  program
+  const verify = program
     .command("verify")
     .description(
       "check an evidence bundle offline: SHA256SUMS, run.json, no live-secret shapes, and every judge re-run on the " +
@@ -69,8 +76,8 @@ export function registerReportCommands(program: Command): void {
       "judge against this attack catalogue instead of this secretproof's own (a deliberately custom one): the bundle " +
         "must record its digest, and the output names it",
     )
-    .option("--profile <file>", "compare with this profile (YAML or JSON) instead of the one this secretproof names: the bundle must record its digest")
-    .action(verifyAction);
+    .option("--profile <file>", "compare with this profile (YAML or JSON) instead of the one this secretproof names: the bundle must record its digest");
+  addAttestationOptions(verify).action(verifyAction);
 
   program
     .command("report")

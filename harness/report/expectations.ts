@@ -50,6 +50,13 @@ export function expectationDigests(s: ExpectationSources): Omit<ExpectationDiges
   };
 }
 
+/** Which secretproof to verify with instead: the commit the bundle records, if it names one that can be checked out. */
+function checkoutHint(commit: string | undefined): string {
+  if (!commit) return "";
+  if (commit.endsWith("-dirty")) return `check out ${commit.slice(0, -"-dirty".length)} of secretproof and verify again (the run's work tree had uncommitted changes on it, so even that may differ)`;
+  return `check out ${commit} of secretproof and verify again`;
+}
+
 /** Each digest the bundle records that is not the verifier's, in words; a bundle without digests is refused. */
 export function digestProblems(recorded: Partial<ExpectationDigests> | undefined, own: Omit<ExpectationDigests, "commit">): string[] {
   if (!recorded) return ["the bundle records no expectations digests: made by an older secretproof or edited"];
@@ -58,8 +65,8 @@ export function digestProblems(recorded: Partial<ExpectationDigests> | undefined
     const theirs = recorded[name];
     if (theirs === own[name]) continue;
     const was = typeof theirs === "string" ? shortDigest(theirs) : "no digest";
-    const hint = option ? `: pass ${option} to verify against a custom one` : "";
-    out.push(`the bundle's ${what} (${was}) is not this verifier's (${shortDigest(own[name])})${hint}`);
+    const hint = [option ? `pass ${option} to verify against a custom one` : "", checkoutHint(recorded.commit)].filter(Boolean).join(", or ");
+    out.push(`the bundle's ${what} (${was}) is not this verifier's (${shortDigest(own[name])})${hint ? `: ${hint}` : ""}`);
   }
   return out;
 }

@@ -67,13 +67,22 @@ export function verifierExpectations(profileName: string | undefined, custom: Cu
   return { digests, catalogue, priorities, custom: lines, problems };
 }
 
-/** The suite's git commit: `git rev-parse HEAD` in the repository, else $GITHUB_SHA; undefined when neither is known. */
-export function suiteCommit(env: NodeJS.ProcessEnv = process.env): string | undefined {
+
+/**
+ * The suite's git commit, `<sha>-dirty` when tracked files differ from it
+ * (untracked files are not counted, as `git describe --dirty` does not), and
+ * undefined (unknown) when the suite is not in a git checkout.
+ */
+export function suiteCommit(cwd: string = REPO_ROOT): string | undefined {
+  const git = (args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  let head: string;
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    head = git(["rev-parse", "HEAD"]);
   } catch {
-    return env.GITHUB_SHA || undefined;
+    return undefined;
   }
+  const dirty = git(["status", "--porcelain", "--untracked-files=no"]) !== "";
+  return dirty ? `${head}-dirty` : head;
 }
 
 /** The digests a new run records in run.json, with the suite's commit. */

@@ -63,7 +63,7 @@ export const runRecordSchema = {
       type: "object",
       required: ["catalogue", "falcoRules", "tetragonPolicy", "profile", "claims"],
       properties: Object.fromEntries(
-        ["catalogue", "falcoRules", "tetragonPolicy", "profile", "claims", "commit"].map((k) => [k, { type: "string", pattern: k === "commit" ? "^[0-9a-f]{7,64}$" : "^[0-9a-f]{64}$" }]),
+        ["catalogue", "falcoRules", "tetragonPolicy", "profile", "claims", "commit"].map((k) => [k, { type: "string", pattern: k === "commit" ? "^[0-9a-f]{7,64}(-dirty)?$" : "^[0-9a-f]{64}$" }]),
       ),
     },
     steps: { type: "array", items: timing },

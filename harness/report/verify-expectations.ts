@@ -3,7 +3,7 @@ import type { RunCatalogue } from "../claims/detection/judge.ts";
 import { LAYOUT as DETECTION } from "../claims/detection/layout.ts";
 import { LAYOUT as ENFORCEMENT } from "../claims/enforcement/layout.ts";
 import type { LoadedBundle } from "./bundle.ts";
-import { catalogueDifferences, digestProblems, recordedProfileProblem, resolveCatalogue } from "./expectations.ts";
+import { catalogueDifferences, digestProblems, recordedProfileProblem, resolveCatalogue, sha256, shortDigest } from "./expectations.ts";
 import { verifierExpectations, type CustomExpectations, type VerifierExpectations } from "./own-expectations.ts";
 
 /** What comparing a bundle with the verifier's expectations found, and how the families re-judge with them. */
@@ -28,6 +28,20 @@ function recordedCatalogue(bundle: LoadedBundle, path: string): RunCatalogue | s
   }
 }
 
+function commitNote(commit: string | undefined): string {
+  if (!commit) return "the bundle does not record the suite's commit: the suite that made it was not a git checkout";
+  if (commit.endsWith("-dirty")) return `the suite that made the bundle was at commit ${commit.slice(0, -"-dirty".length)} with uncommitted changes`;
+  return `the suite that made the bundle was at commit ${commit}`;
+}
+
+/** The TracingPolicy the run applied (enforcement/policy.yaml) must be the policy whose digest the run records. */
+function appliedPolicyProblem(bundle: LoadedBundle, recorded: string | undefined): string | undefined {
+  if (!recorded || !bundle.view.has(ENFORCEMENT.policy)) return undefined;
+  const applied = sha256(bundle.view.text(ENFORCEMENT.policy).replaceAll("\r\n", "\n"));
+  if (applied === recorded) return undefined;
+  return `${ENFORCEMENT.policy}, the TracingPolicy the run applied (${shortDigest(applied)}), is not the Tetragon policy its expectations record (${shortDigest(recorded)})`;
+}
+
 /** Compares the bundle's recorded expectations with the verifier's, `own` standing in for this secretproof's (tests, custom files). */
 export function checkExpectations(bundle: LoadedBundle, custom: CustomExpectations = {}, own?: VerifierExpectations): ExpectationCheck {
   const out: ExpectationCheck = { integrity: [], notes: [], custom: [], rejudge: {} };
@@ -40,7 +54,9 @@ export function checkExpectations(bundle: LoadedBundle, custom: CustomExpectatio
   out.integrity.push(...mine.problems, ...digestProblems(recorded, mine.digests));
   const profileProblem = recordedProfileProblem(run.profile, recorded);
   if (profileProblem) out.integrity.push(profileProblem);
-  if (recorded?.commit) out.notes.push(`the suite that made the bundle was at commit ${recorded.commit}`);
+  if (recorded) out.notes.push(commitNote(recorded.commit));
+  const policy = appliedPolicyProblem(bundle, recorded?.tetragonPolicy);
+  if (policy) out.integrity.push(policy);
   for (const path of CATALOGUE_FILES.filter((p) => bundle.view.has(p))) {
     const rc = recordedCatalogue(bundle, path);
     if (typeof rc === "string") out.integrity.push(rc);

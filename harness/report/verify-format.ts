@@ -28,8 +28,16 @@ function verdictLines(r: VerifyResult): string[] {
   return CLAIM_IDS.flatMap((c) => lines.filter((l) => l.startsWith(`  ${c} `)));
 }
 
+function provenanceLines(r: VerifyResult): string[] {
+  const p = r.provenance;
+  if (!p) return ["provenance: not checked (pass --attestation FILE to check who made the bundle)"];
+  const who = `${p.expected.repository} ${p.expected.workflow}@${p.expected.ref}, commit ${p.expected.commit ?? "unknown"}`;
+  const ok = `${p.attestation} attests this bundle (pack sha256 ${p.packSha256}), signed by ${who}; checked against ${p.trustedRoot}`;
+  return section("provenance", p.problems, ok);
+}
+
 function outcome(r: VerifyResult): string {
-  if (!r.trusted) return "UNTRUSTED: the bundle is not intact, leaks a secret, or records verdicts its evidence does not give; its verdicts prove nothing";
+  if (!r.trusted) return "UNTRUSTED: the bundle is not intact, leaks a secret, records verdicts its evidence does not give, or is not attested as expected; its verdicts prove nothing";
   if (!r.ok) return `FAIL: not proven: ${r.failedClaims.join(", ")}`;
   return "PASS: the bundle is intact and every claim passed";
 }
@@ -48,6 +56,7 @@ export function formatVerify(r: VerifyResult): string {
       r.rejudged.length ? `${r.rejudged.join(", ")}: the evidence gives the recorded verdicts` : "no claim family to re-run",
     ),
     ...section("recorded without evidence", r.untrustworthy, "every recorded verdict has evidence that was re-judged"),
+    ...provenanceLines(r),
     ...r.notes.map((n) => `note: ${n}`),
     "verdicts:",
     ...verdictLines(r),

