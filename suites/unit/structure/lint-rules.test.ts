@@ -14,7 +14,8 @@ describe("the lint rules fire on what they forbid", () => {
   it("import-x/no-cycle: a shared claim module importing a family's judge, which imports it back, is a cycle", async () => {
     const fired = await rulesFired("harness/claims/verdict.ts", 'import { judgeA1 } from "./a1-encryption/judge.ts";\nexport const planted = judgeA1;\n');
     expect(fired).toEqual([expect.stringMatching(/^import-x\/no-cycle: Dependency cycle/)]);
-  });
+    // the first lint builds the typed program for the whole project: seconds on an idle machine, more under load
+  }, 90_000);
 
   it("no-restricted-imports: a judge importing node:fs fails, a collector of the same family may", async () => {
     const planted = 'import { readFileSync } from "node:fs";\nexport const planted = readFileSync;\n';
