@@ -1,0 +1,97 @@
+import type { ClaimId } from "../claims/verdict.ts";
+import type { ClaimAccess, OutsideAccess } from "./access-plan.ts";
+import { describePermission, permissionKey, type Permission } from "./permissions.ts";
+
+/**
+ * A SelfSubjectAccessReview's status as the API server returns it
+ * (authorization.k8s.io/v1 SubjectAccessReviewStatus: `allowed` is required;
+ * `denied`, `reason` and `evaluationError` are optional). The RBAC authorizer
+ * gives "RBAC: allowed by …" when a rule matches and no opinion (allowed
+ * false, no `denied`) when none does (kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go,
+ * authorizingVisitor.visit and RBACAuthorizer.Authorize).
+ */
+export interface AccessStatus {
+  allowed: boolean;
+  denied?: boolean;
+  reason?: string;
+  evaluationError?: string;
+}
+
+/** The answer to one permission: the review's status, or why it could not be asked. */
+export interface AccessAnswer {
+  permission: Permission;
+  status?: AccessStatus;
+  error?: string;
+}
+
+/** Whether an access outside the Kubernetes API is there (a token read, a connection string found, a file readable). */
+export interface OutsideAnswer {
+  access: OutsideAccess;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ClaimReadiness {
+  claim: ClaimId;
+  status: "runnable" | "inconclusive";
+  /** Why it cannot run: each names the missing permission or access. */
+  reasons: string[];
+  /** What it runs without (from the plan). */
+  limits: string[];
+}
+
+function accessProblem(p: Permission, why: string, answer: AccessAnswer | undefined): string | undefined {
+  const what = `missing ${describePermission(p)} (to ${why})`;
+  if (!answer) return `${what}: it was not checked`;
+  if (answer.error !== undefined) return `${what}: the access review failed: ${answer.error}`;
+  const s = answer.status;
+  if (!s) return `${what}: the access review returned no status`;
+  if (s.allowed) return undefined;
+  const how = s.denied ? "denied" : "not allowed (no rule grants it)";
+  const detail = [s.reason, s.evaluationError && `evaluation error: ${s.evaluationError}`].filter(Boolean).join("; ");
+  return `${what}: ${how}${detail ? ` — ${detail}` : ""}`;
+}
+
+/** One claim: runnable when the target does not block it and every permission and outside access it needs is there. */
+function readiness(c: ClaimAccess, answers: ReadonlyMap<string, AccessAnswer>, outside: readonly OutsideAnswer[]): ClaimReadiness {
+  const reasons = [...c.blocked];
+  for (const { permission, why } of c.permissions) {
+    const problem = accessProblem(permission, why, answers.get(permissionKey(permission)));
+    if (problem) reasons.push(problem);
+  }
+  for (const { access, why } of c.outside) {
+    const a = outside.find((o) => o.access === access);
+    if (!a) reasons.push(`${access} (to ${why}) was not checked`);
+    else if (!a.ok) reasons.push(`${access} (to ${why}): ${a.detail}`);
+  }
+  return { claim: c.claim, status: reasons.length ? "inconclusive" : "runnable", reasons, limits: c.limits };
+}
+
+/** Judges the preflight: per claim of the plan, runnable or inconclusive with its reasons. Pure. */
+export function judgePreflight(plan: readonly ClaimAccess[], answers: readonly AccessAnswer[], outside: readonly OutsideAnswer[]): ClaimReadiness[] {
+  const byKey = new Map(answers.map((a) => [permissionKey(a.permission), a]));
+  return plan.map((c) => readiness(c, byKey, outside));
+}
+
+/** "A1: etcd not reachable: …", one line per reason; runnable claims as "A2: runnable", with their limits. */
+export function formatReadiness(list: readonly ClaimReadiness[]): string {
+  return list
+    .flatMap((r) => [
+      ...(r.status === "runnable" ? [`${r.claim}: runnable`] : r.reasons.map((why) => `${r.claim}: inconclusive: ${why}`)),
+      ...r.limits.map((l) => `${r.claim}: limit: ${l}`),
+    ])
+    .join("\n");
+}
+
+/** Every distinct permission of the plan, for the collector to review. */
+export function permissionsToCheck(plan: readonly ClaimAccess[]): Permission[] {
+  const seen = new Map<string, Permission>();
+  for (const c of plan) for (const { permission } of c.permissions) seen.set(permissionKey(permission), permission);
+  return [...seen.values()];
+}
+
+/** Whether every one of `permissions` was reviewed and allowed. Pure. */
+export function allAllowed(answers: readonly AccessAnswer[], permissions: readonly Permission[]): boolean {
+  const byKey = new Map(answers.map((a) => [permissionKey(a.permission), a]));
+  return permissions.every((p) => byKey.get(permissionKey(p))?.status?.allowed === true);
+}
