@@ -3,7 +3,7 @@ import { AuthenticationV1Api, AuthorizationV1Api, KubeConfig } from "@kubernetes
 import { PermanentError } from "../core/errors.ts";
 import { redactError, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import type { ClaimAccess } from "./access-plan.ts";
-import { type AccessAnswer, type OutsideAnswer, permissionsToCheck } from "./preflight-judge.ts";
+import { type AccessAnswer, answerOf, type OutsideAnswer, permissionsToCheck } from "./preflight-judge.ts";
 import type { Permission } from "./permissions.ts";
 import type { AuditTarget } from "./target.ts";
 
@@ -29,7 +29,7 @@ export async function reviewAccess(kc: KubeConfig, plan: readonly ClaimAccess[])
     const resourceAttributes = { group: p.group, resource: p.resource, verb: p.verb, ...(p.subresource ? { subresource: p.subresource } : {}), ...(p.namespace ? { namespace: p.namespace } : {}) };
     try {
       const r = await api.createSelfSubjectAccessReview({ body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes } } });
-      return { permission: p, ...(r.status ? { status: r.status } : {}) };
+      return answerOf(p, r);
     } catch (err) {
       return { permission: p, error: (redactError(err, defaultRedactor) as Error).message ?? String(err) };
     }

@@ -54,7 +54,9 @@ function accessProblem(p: Permission, why: string, answer: AccessAnswer | undefi
 
 /** One claim: runnable when the target does not block it and every permission and outside access it needs is there. */
 function readiness(c: ClaimAccess, answers: ReadonlyMap<string, AccessAnswer>, outside: readonly OutsideAnswer[]): ClaimReadiness {
-  const reasons = [...c.blocked];
+  // A claim the mode or the target blocks is not checked further: the role grants it nothing (harness/audit/rbac.ts).
+  if (c.blocked.length) return { claim: c.claim, status: "inconclusive", reasons: [...c.blocked], limits: c.limits };
+  const reasons: string[] = [];
   for (const { permission, why } of c.permissions) {
     const problem = accessProblem(permission, why, answers.get(permissionKey(permission)));
     if (problem) reasons.push(problem);
@@ -83,10 +85,10 @@ export function formatReadiness(list: readonly ClaimReadiness[]): string {
     .join("\n");
 }
 
-/** Every distinct permission of the plan, for the collector to review. */
+/** Every distinct permission of the claims the plan can run, for the collector to review. */
 export function permissionsToCheck(plan: readonly ClaimAccess[]): Permission[] {
   const seen = new Map<string, Permission>();
-  for (const c of plan) for (const { permission } of c.permissions) seen.set(permissionKey(permission), permission);
+  for (const c of plan.filter((x) => x.blocked.length === 0)) for (const { permission } of c.permissions) seen.set(permissionKey(permission), permission);
   return [...seen.values()];
 }
 
@@ -94,4 +96,26 @@ export function permissionsToCheck(plan: readonly ClaimAccess[]): Permission[] {
 export function allAllowed(answers: readonly AccessAnswer[], permissions: readonly Permission[]): boolean {
   const byKey = new Map(answers.map((a) => [permissionKey(a.permission), a]));
   return permissions.every((p) => byKey.get(permissionKey(p))?.status?.allowed === true);
+}
+
+interface ReviewJson {
+  spec?: { resourceAttributes?: { group?: string; resource?: string; subresource?: string; verb?: string; namespace?: string } };
+  status?: { allowed?: unknown; denied?: unknown; reason?: unknown; evaluationError?: unknown };
+}
+
+/** A SelfSubjectAccessReview response as an answer for `permission`; a response without `status.allowed` is an error, not a denial. Pure. */
+export function answerOf(permission: Permission, review: unknown): AccessAnswer {
+  const s = (review as ReviewJson | null)?.status;
+  if (!s || typeof s.allowed !== "boolean") return { permission, error: "the SelfSubjectAccessReview response has no status.allowed" };
+  const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+  const reason = str(s.reason);
+  const evaluationError = str(s.evaluationError);
+  return { permission, status: { allowed: s.allowed, ...(s.denied === true ? { denied: true } : {}), ...(reason ? { reason } : {}), ...(evaluationError ? { evaluationError } : {}) } };
+}
+
+/** The permission a recorded review asked about (its spec.resourceAttributes). Pure. */
+export function permissionOfReview(review: unknown): Permission {
+  const a = (review as ReviewJson | null)?.spec?.resourceAttributes;
+  if (!a?.resource || !a.verb) throw new Error("the SelfSubjectAccessReview has no spec.resourceAttributes resource and verb");
+  return { group: a.group ?? "", resource: a.resource, verb: a.verb, ...(a.subresource ? { subresource: a.subresource } : {}), ...(a.namespace ? { namespace: a.namespace } : {}) };
 }
