@@ -23,9 +23,9 @@ export function workloadPermissions(t: AuditTarget): Permission[] {
 /** What one claim needs, in one mode. */
 export interface ClaimAccess {
   claim: ClaimId;
-  /** Permissions it needs, each with why. */
-  permissions: { permission: Permission; why: string }[];
-  outside: { access: OutsideAccess; why: string }[];
+  /** Permissions it needs, each with why; an optional one missing only limits what the claim can show. */
+  permissions: { permission: Permission; why: string; optional?: boolean }[];
+  outside: { access: OutsideAccess; why: string; optional?: boolean }[];
   /** Why the claim cannot be run at all in this mode with this target (empty: it can, given the access). */
   blocked: string[];
   /** What the claim runs without, and so what it cannot show (e.g. A2 cannot pass without its negative control). */
@@ -142,8 +142,9 @@ function resolve(claim: ClaimId, parts: Part[], mode: AuditMode): ClaimAccess {
         (n.optional ? out.limits : out.blocked).push(`${n.why} needs ${what}, which only ${FLAG[n.consent]} allows`);
         continue;
       }
-      if (n.permission) out.permissions.push({ permission: n.permission, why: n.why });
-      if (n.outside) out.outside.push({ access: n.outside, why: n.why });
+      const optional = n.optional ? { optional: true } : {};
+      if (n.permission) out.permissions.push({ permission: n.permission, why: n.why, ...optional });
+      if (n.outside) out.outside.push({ access: n.outside, why: n.why, ...optional });
     }
   }
   return out;

@@ -57,16 +57,19 @@ function readiness(c: ClaimAccess, answers: ReadonlyMap<string, AccessAnswer>, o
   // A claim the mode or the target blocks is not checked further: the role grants it nothing (harness/audit/rbac.ts).
   if (c.blocked.length) return { claim: c.claim, status: "inconclusive", reasons: [...c.blocked], limits: c.limits };
   const reasons: string[] = [];
-  for (const { permission, why } of c.permissions) {
+  const limits = [...c.limits];
+  // An optional need that is missing only limits what the claim can show (e.g. A2 without the DB's usernames).
+  const note = (optional: boolean | undefined, why: string) => (optional ? limits : reasons).push(why);
+  for (const { permission, why, optional } of c.permissions) {
     const problem = accessProblem(permission, why, answers.get(permissionKey(permission)));
-    if (problem) reasons.push(problem);
+    if (problem) note(optional, problem);
   }
-  for (const { access, why } of c.outside) {
+  for (const { access, why, optional } of c.outside) {
     const a = outside.find((o) => o.access === access);
-    if (!a) reasons.push(`${access} (to ${why}) was not checked`);
-    else if (!a.ok) reasons.push(`${access} (to ${why}): ${a.detail}`);
+    if (!a) note(optional, `${access} (to ${why}) was not checked`);
+    else if (!a.ok) note(optional, `${access} (to ${why}): ${a.detail}`);
   }
-  return { claim: c.claim, status: reasons.length ? "inconclusive" : "runnable", reasons, limits: c.limits };
+  return { claim: c.claim, status: reasons.length ? "inconclusive" : "runnable", reasons, limits };
 }
 
 /** Judges the preflight: per claim of the plan, runnable or inconclusive with its reasons. Pure. */

@@ -176,8 +176,9 @@ export function judgeA2Scan(scan: A2Scan, scope: A2Scope, evidence: string[] = [
     reasons.unshift(...missing);
   } else if (ok && control.verdict !== "pass") {
     ok = "inconclusive";
-    reasons.push(...(scope.control.notPlanted === undefined ? [] : control.reasons), "the negative control failed, so finding nothing proves nothing");
+    reasons.push("the negative control failed, so finding nothing proves nothing");
   }
+  if (scope.control.notPlanted !== undefined) reasons.push(...control.reasons);
   const v = verdict("A2", ok, reasons, evidence, { negativeControl: control });
   return { verdict: v, findings, controlHits: hits.filter(isControl), hits, inventory };
 }
