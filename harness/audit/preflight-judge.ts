@@ -5,10 +5,12 @@ import { describePermission, permissionKey, type Permission } from "./permission
 /**
  * A SelfSubjectAccessReview's status as the API server returns it
  * (authorization.k8s.io/v1 SubjectAccessReviewStatus: `allowed` is required;
- * `denied`, `reason` and `evaluationError` are optional). The RBAC authorizer
+ * `denied`, `reason` and `evaluationError` are optional: @kubernetes/client-node
+ * 1.3.0 dist/gen/models/V1SubjectAccessReviewStatus.d.ts). The RBAC authorizer
  * gives "RBAC: allowed by …" when a rule matches and no opinion (allowed
- * false, no `denied`) when none does (kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go,
- * authorizingVisitor.visit and RBACAuthorizer.Authorize).
+ * false, no `denied`, a reason only when resolving a binding failed) when none
+ * does: kubernetes/kubernetes@01aa0f3f6052 plugin/pkg/auth/authorizer/rbac/rbac.go:63-73
+ * (visit) and :121-125 (Authorize's no-opinion return).
  */
 export interface AccessStatus {
   allowed: boolean;
