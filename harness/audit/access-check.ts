@@ -10,10 +10,14 @@ import type { AuditTarget } from "./target.ts";
 /** The kubeconfig pinned to the target's context; a context the kubeconfig lacks is refused naming the ones it has. */
 export function targetKubeConfig(t: AuditTarget, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromDefault();
+  const where = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : "~/.kube/config";
+  try {
+    kc.loadFromDefault();
+  } catch (err) {
+    throw new PermanentError(`cannot load the kubeconfig (${where}) to reach target.kubeContext ${JSON.stringify(t.kubeContext)}: ${(err as Error).message}`, { cause: err });
+  }
   const names = kc.getContexts().map((c) => c.name);
   if (!names.includes(t.kubeContext)) {
-    const where = env.KUBECONFIG ? `KUBECONFIG=${env.KUBECONFIG}` : "~/.kube/config";
     throw new PermanentError(
       `target.kubeContext: context ${JSON.stringify(t.kubeContext)} is not in the kubeconfig (${where}; it has ${names.length ? names.join(", ") : "no contexts"}); name one of them or point KUBECONFIG at the right file`,
     );

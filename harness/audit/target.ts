@@ -80,7 +80,7 @@ export function targetProblems(value: unknown): string[] {
   for (const e of validate.errors ?? []) {
     const { field, message } = describe(e);
     const top = field.split(/[.[]/)[0] ?? "";
-    if (ALTERNATIVES.includes(top)) out.add(`target.${top}: is not one of the accepted forms; ${TARGET_FIXES[top]}`);
+    if (ALTERNATIVES.includes(top) && !(e.keyword === "required" && e.instancePath === "")) out.add(`target.${top}: is not one of the accepted forms; ${TARGET_FIXES[top]}`);
     else out.add(`target.${field || "(top level)"}: ${message}; ${TARGET_FIXES[top] ?? "see fixtures/audit/target.example.yaml"}`);
   }
   return [...out];

@@ -82,3 +82,11 @@ describe("secretproof target (the kind cluster up built)", () => {
     expect(parseTarget(stringify(kindTarget("x")), "x")).toEqual(kindTarget("x"));
   });
 });
+
+describe("audit target file: a missing alternative field", () => {
+  it("is reported as missing, not as a wrong form", () => {
+    const t = parse(EXAMPLE) as Record<string, unknown>;
+    delete t.etcd;
+    expect(targetProblems(t)).toEqual(["target.etcd: is missing; give kubeadm-static-pod, none, or { endpoints: [https://host:2379], caFile, certFile, keyFile }"]);
+  });
+});
