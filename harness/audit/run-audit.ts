@@ -11,7 +11,7 @@ import { runAuditA2 } from "./a2-audit.ts";
 import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
 import type { AuditTarget } from "./target.ts";
-import { workloadChanges, workloadSampler } from "./workload.ts";
+import { workloadChanges, workloadSampler, type WorkloadSample } from "./workload.ts";
 
 /** Bundle paths the audit adds; `verify` carries them under the manifest like any file. */
 export const AUDIT_LAYOUT = {
@@ -58,13 +58,8 @@ export interface AuditRunOptions {
   now?: () => string;
 }
 
-/** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
-export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; record: AuditRecord; verdicts: Verdict[] }> {
-  const now = o.now ?? (() => new Date().toISOString());
-  const plan = accessPlan(o.target, READ_ONLY);
-  const [answers, outside, identity] = await Promise.all([o.io.reviewAccess(plan), o.io.checkOutside(), o.io.whoAmI()]);
-  const readiness = judgePreflight(plan, answers, outside);
-  const record: AuditRecord = { mode: "audit", access: "read-only", target: o.target, identity, claims: auditClaims(readiness) };
+/** The run directory, its run.json carrying the audit record (run.json allows fields beyond its schema's). */
+async function createAuditRun(o: AuditRunOptions, record: AuditRecord): Promise<EvidenceRecorder> {
   const rec = await EvidenceRecorder.create(
     o.root,
     {
@@ -77,27 +72,57 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
     o.redactor,
   );
   (rec.record as RunRecord & { audit?: AuditRecord }).audit = record;
+  return rec;
+}
+
+/** Runs one step, records its timing, and returns its error message (a failed step is recorded, not thrown). */
+async function timedStep(rec: EvidenceRecorder, now: () => string, name: string, fn: () => Promise<void>): Promise<string | undefined> {
+  const startedAt = now();
+  const t0 = Date.now();
+  try {
+    await fn();
+    rec.step({ name, startedAt, durationMs: Date.now() - t0, ok: true });
+    return undefined;
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    rec.step({ name, startedAt, durationMs: Date.now() - t0, ok: false, error });
+    return error;
+  }
+}
+
+/** A claim the audit set out to run but could not: inconclusive, with why. */
+function notRun(record: AuditRecord, claim: string, why: string): void {
+  const c = record.claims.find((x) => x.claim === claim);
+  if (c) Object.assign(c, { status: "inconclusive", reasons: [...c.reasons, why] });
+}
+
+/** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
+export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; record: AuditRecord; verdicts: Verdict[] }> {
+  const now = o.now ?? (() => new Date().toISOString());
+  const plan = accessPlan(o.target, READ_ONLY);
+  const [answers, outside, identity] = await Promise.all([o.io.reviewAccess(plan), o.io.checkOutside(), o.io.whoAmI()]);
+  const readiness = judgePreflight(plan, answers, outside);
+  const record: AuditRecord = { mode: "audit", access: "read-only", target: o.target, identity, claims: auditClaims(readiness) };
+  const rec = await createAuditRun(o, record);
   await rec.write(AUDIT_LAYOUT.preflight, { plan, answers, outside, readiness });
   const verdicts: Verdict[] = [];
-  const step = async (name: string, fn: () => Promise<void>) => {
-    const startedAt = now();
-    const t0 = Date.now();
-    try {
-      await fn();
-      rec.step({ name, startedAt, durationMs: Date.now() - t0, ok: true });
-    } catch (err) {
-      rec.step({ name, startedAt, durationMs: Date.now() - t0, ok: false, error: err instanceof Error ? err.message : String(err) });
-    }
-  };
+  const step = (name: string, fn: () => Promise<void>) => timedStep(rec, now, name, fn);
   const runs = (c: string) => record.claims.some((x) => x.claim === c && x.status === "run");
-  const canSample = allAllowed(answers, workloadPermissions(o.target));
-  let sample: Awaited<ReturnType<typeof workloadSampler>> | undefined;
-  let before: Awaited<ReturnType<NonNullable<typeof sample>>> | undefined;
-  if (canSample) await step("sample the workload's pods", async () => { sample = await workloadSampler(o.io.kube, o.target); before = await sample(now()); });
-  if (runs("A2")) await step("A2: scan Secrets, ConfigMaps and Pods", async () => { verdicts.push(await runAuditA2(o.io.kube, o.target, rec)); });
-  if (sample && before) {
-    const first = before;
-    const take = sample;
+  // The workload's pods are sampled before and after the collectors: a pod replaced or restarted meanwhile is recorded.
+  let sampler: ((at: string) => Promise<WorkloadSample>) | undefined;
+  let before: WorkloadSample | undefined;
+  if (allAllowed(answers, workloadPermissions(o.target))) {
+    await step("sample the workload's pods", async () => {
+      sampler = await workloadSampler(o.io.kube, o.target);
+      before = await sampler(now());
+    });
+  }
+  if (runs("A2")) {
+    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec)));
+    if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
+  }
+  if (sampler && before) {
+    const [take, first] = [sampler, before];
     await step("sample the workload's pods again", async () => {
       const after = await take(now());
       await rec.write(AUDIT_LAYOUT.workload, { samples: [first, after], changes: workloadChanges(first, after) });

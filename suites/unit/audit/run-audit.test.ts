@@ -134,3 +134,25 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     expect((await verifyBundle(result.dir)).leaks).toEqual([]);
   });
 });
+
+describe("secretproof audit when a collector fails", () => {
+  it("records the step's error and A2 as inconclusive with it, and verify lists A2 as not proven", async () => {
+    const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
+    const broken: AuditIo["kube"] = {
+      json: async <T>(args: readonly string[]) => {
+        if (args.includes("secrets,configmaps")) throw new Error("kubectl --context prod-eu-1 get secrets,configmaps --all-namespaces -o json exited 1: Unable to connect to the server");
+        return kube.json<T>(args);
+      },
+    };
+    const { result } = await audit(broken);
+    const a2 = result.record.claims.find((c) => c.claim === "A2")!;
+    expect(a2.status).toBe("inconclusive");
+    expect(a2.reasons).toEqual(["the A2 scan failed: kubectl --context prod-eu-1 get secrets,configmaps --all-namespaces -o json exited 1: Unable to connect to the server"]);
+    const run = JSON.parse(await readFile(join(result.dir, RUN_JSON), "utf8")) as { status: string; audit: { claims: { claim: string; status: string }[] } };
+    expect(run.status).toBe("failed");
+    expect(run.audit.claims.find((c) => c.claim === "A2")!.status).toBe("inconclusive");
+    const v = await verifyBundle(result.dir);
+    expect(v.trusted).toBe(true);
+    expect(v.notProven.map((g) => g.claim)).toContain("A2");
+  });
+});
