@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { formatPreflight, preflight, type Tier } from "../preflight.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
 import { redactor } from "../evidence/redact.ts";
+import { registerAuditCommands } from "../audit/cli.ts";
 import { registerClusterCommands } from "../cluster/commands/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
 import { registerPackCommand } from "../provenance/cli.ts";
@@ -41,6 +42,7 @@ export function buildCli(): Command {
   registerReportCommands(program);
   registerPackCommand(program);
   registerToolsCommands(program);
+  registerAuditCommands(program);
 
   return program;
 }

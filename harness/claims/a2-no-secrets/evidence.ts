@@ -28,7 +28,7 @@ const ref = { kind: str, namespace: str, name: str };
 
 const SCOPE = obj({
   identities: { type: "array", items: needle },
-  control: { allOf: [needle, obj({ namespace: str, name: str })] },
+  control: { allOf: [needle, obj({ namespace: str, name: str, notPlanted: str }, ["namespace", "name"])] },
   secretFreeNamespaces: strings,
   allowedSecrets: { type: "array", items: obj({ namespace: str, name: str, reason: str }) },
 });

@@ -29,7 +29,7 @@ export interface A2Input {
   /** The app's live credential: the DB usernames it reported (kind db-username) and the password mounted for it (kind db-password). */
   identities: Needle[];
   /** Negative control: a Secret the suite planted holding `needle`; the scan must find it there. */
-  control: { needle: Needle; namespace: string; name: string };
+  control: { needle: Needle; namespace: string; name: string; notPlanted?: string };
   /** Namespaces that must hold no Secret (helm release records and allowed Secrets aside). */
   secretFreeNamespaces: string[];
   allowedSecrets: AllowedSecret[];
@@ -50,7 +50,8 @@ export type NeedleRef = NeedleHit["needle"] & { kind?: NeedleKind };
 /** What the judge needs besides the scan: the needles by label, kind and hash, and the rules' parameters. */
 export interface A2Scope {
   identities: NeedleRef[];
-  control: NeedleHit["needle"] & { namespace: string; name: string };
+  /** `notPlanted`: why no canary was planted (an audit never writes), so the control cannot pass. */
+  control: NeedleHit["needle"] & { namespace: string; name: string; notPlanted?: string };
   secretFreeNamespaces: string[];
   allowedSecrets: AllowedSecret[];
 }
@@ -88,6 +89,7 @@ function secretRules(rows: InventoryRow[], input: A2Scope): A2Finding[] {
 }
 
 function controlCheck(hits: NeedleHit[], input: A2Scope): { verdict: VerdictValue; reasons: string[] } {
+  if (input.control.notPlanted !== undefined) return { verdict: "inconclusive", reasons: [`no canary was planted: ${input.control.notPlanted}`] };
   const inPlant = hits.filter((h) => h.object.kind === "Secret" && same(h.object, input.control));
   if (inPlant.length > 0) {
     return { verdict: "pass", reasons: [`the planted canary Secret ${show(input.control)} is found by the same scan (${inPlant.map((h) => h.where).join(", ")})`] };
@@ -145,10 +147,10 @@ function missingNeedles(needles: readonly NeedleRef[]): string[] {
 /** The scope of a scan, with needles shown by label, kind and redaction marker only. */
 export function scopeOf(input: Omit<A2Input, "secretsAndConfigMaps" | "pods">): A2Scope {
   const ref = (n: Needle) => ({ label: n.label, marker: redactionMarker(n.value), ...(n.kind ? { kind: n.kind } : {}) });
-  const { needle, namespace, name } = input.control;
+  const { needle, namespace, name, notPlanted } = input.control;
   return {
     identities: input.identities.map(ref),
-    control: { ...ref(needle), namespace, name },
+    control: { ...ref(needle), namespace, name, ...(notPlanted === undefined ? {} : { notPlanted }) },
     secretFreeNamespaces: input.secretFreeNamespaces,
     allowedSecrets: input.allowedSecrets,
   };
@@ -176,6 +178,7 @@ export function judgeA2Scan(scan: A2Scan, scope: A2Scope, evidence: string[] = [
     ok = "inconclusive";
     reasons.push("the negative control failed, so finding nothing proves nothing");
   }
+  if (scope.control.notPlanted !== undefined) reasons.push(...control.reasons);
   const v = verdict("A2", ok, reasons, evidence, { negativeControl: control });
   return { verdict: v, findings, controlHits: hits.filter(isControl), hits, inventory };
 }

@@ -1,0 +1,162 @@
+import { CLAIM_IDS, type ClaimId } from "../claims/verdict.ts";
+import { describePermission, get, isRead, list, podExec, podLogs, type Permission } from "./permissions.ts";
+import { type Agent, type AuditTarget, inPodDatabase, isPresent } from "./target.ts";
+
+/** What an auditor consents to beyond reading. */
+export interface AuditMode {
+  /** Run the catalogue's read methods in the workload's container (pods/exec create). */
+  attack: boolean;
+  /** Apply a TracingPolicy for the run and remove it afterwards. */
+  applyPolicy: boolean;
+}
+
+export const READ_ONLY: AuditMode = { attack: false, applyPolicy: false };
+
+/** Access outside the Kubernetes API. */
+export type OutsideAccess = "vault-token" | "database" | "etcd-client";
+
+/** What sampling the workload's pods (UID, restartCount) takes: read its object and list its pods. */
+export function workloadPermissions(t: AuditTarget): Permission[] {
+  return workloadNeeds(t).flatMap((n) => (n.permission ? [n.permission] : []));
+}
+
+/** What one claim needs, in one mode. */
+export interface ClaimAccess {
+  claim: ClaimId;
+  /** Permissions it needs, each with why; an optional one missing only limits what the claim can show. */
+  permissions: { permission: Permission; why: string; optional?: boolean }[];
+  outside: { access: OutsideAccess; why: string; optional?: boolean }[];
+  /** Why the claim cannot be run at all in this mode with this target (empty: it can, given the access). */
+  blocked: string[];
+  /** What the claim runs without, and so what it cannot show (e.g. A2 cannot pass without its negative control). */
+  limits: string[];
+}
+
+interface Need {
+  permission?: Permission;
+  outside?: OutsideAccess;
+  why: string;
+  /** The consent it takes: a need without it blocks the claim (or, if optional, limits it). */
+  consent?: keyof AuditMode;
+  optional?: boolean;
+}
+
+/** A claim's needs, or what the target alone settles: a block (it cannot run) or a limit (what it cannot show). */
+type Part = Need[] | { blocked: string } | { limit: string };
+
+const FLAG: Record<keyof AuditMode, string> = { attack: "--attack", applyPolicy: "--apply-policy" };
+
+function workloadNeeds(t: AuditTarget): Need[] {
+  const { namespace, kind, name } = t.workload;
+  const resource = kind === "Deployment" ? "deployments" : "statefulsets";
+  return [
+    { permission: get(resource, namespace, "apps"), why: `read ${kind} ${namespace}/${name} (its selector and replicas)` },
+    { permission: list("pods", namespace), why: `sample the UID and restartCount of ${namespace}/${name}'s pods` },
+  ];
+}
+
+function databaseNeeds(t: AuditTarget, optional = false): Need[] {
+  const d = t.database;
+  if (!inPodDatabase(d)) return [{ outside: "database", why: "query pg_roles over target.database.connection", optional }];
+  const ns = d.pod.namespace;
+  return [
+    { permission: list("pods", ns), why: `find the database pod in ${ns}`, optional },
+    { permission: podExec(ns), why: `run psql in the database pod in ${ns} (target.database.pod)`, consent: "attack", optional },
+  ];
+}
+
+function agentNeeds(agent: Agent, what: string, field: string): Part {
+  if (!isPresent(agent)) return { blocked: `${what} is absent (${field}.absent), so nothing can observe it` };
+  return [
+    { permission: list("pods", agent.namespace), why: `find the ${what} pods (${agent.selector}) in ${agent.namespace}` },
+    { permission: podLogs(agent.namespace), why: `read ${what}'s stream from container ${agent.container}` },
+  ];
+}
+
+function etcdNeeds(t: AuditTarget): Part {
+  if (t.etcd === "none") return { blocked: "etcd not reachable: target.etcd is none (managed control plane)" };
+  if (t.etcd === "kubeadm-static-pod") {
+    return [
+      { permission: list("pods", "kube-system"), why: "find the etcd static pod in kube-system" },
+      { permission: podExec("kube-system"), why: "run etcdctl in the etcd static pod (target.etcd is kubeadm-static-pod)", consent: "attack" },
+    ];
+  }
+  return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate` }];
+}
+
+const attackIn = (t: AuditTarget, what: string): Need => ({
+  permission: podExec(t.workload.namespace),
+  why: `run the catalogue's read methods in ${t.workload.namespace}/${t.workload.name} container ${t.workload.container} (${what})`,
+  consent: "attack",
+});
+
+const vault: Need = { outside: "vault-token", why: "look up the role's leases in Vault" };
+
+function policyNeeds(t: AuditTarget): Need[] {
+  const ns = t.workload.namespace;
+  const policy = (resource: string, verb: string, namespace?: string): Permission => ({ group: "cilium.io", resource, verb, ...(namespace ? { namespace } : {}) });
+  return [
+    { permission: policy("tracingpolicies", "list"), why: "find the TracingPolicies that select the workload" },
+    { permission: policy("tracingpoliciesnamespaced", "list", ns), why: `find the namespaced TracingPolicies in ${ns}` },
+    { permission: policy("tracingpoliciesnamespaced", "create", ns), why: `apply the given policy in ${ns} for the run`, consent: "applyPolicy", optional: true },
+    { permission: policy("tracingpoliciesnamespaced", "delete", ns), why: `remove the applied policy from ${ns} afterwards`, consent: "applyPolicy", optional: true },
+  ];
+}
+
+/** Each claim's needs, before the mode filters them. */
+function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
+  const falco = agentNeeds(t.falco, "Falco", "target.falco");
+  const tetragon = agentNeeds(t.tetragon, "Tetragon", "target.tetragon");
+  const a2: Need[] = [
+    { permission: list("secrets"), why: "scan every Secret for the credential" },
+    { permission: list("configmaps"), why: "scan every ConfigMap for the credential" },
+    { permission: list("pods"), why: "scan every pod's env for the credential" },
+    ...databaseNeeds(t, true),
+    { ...attackIn(t, `read the mounted ${t.secrets.files.join(", ")} to search for`), optional: true },
+  ];
+  return {
+    A1: [etcdNeeds(t)],
+    A2: [a2, { limit: "the negative control plants a canary Secret (create secrets), which an audit never does: A2 can fail but not pass" }],
+    D1: [[vault, ...databaseNeeds(t)]],
+    D2: [[vault, ...databaseNeeds(t), ...workloadNeeds(t)]],
+    D3: [[vault, ...databaseNeeds(t)]],
+    D4: [{ blocked: "the database's bootstrap admin password, which D4 tries over TCP, is not something an audit target carries" }],
+    F1: [[attackIn(t, "F1")], falco],
+    F2: [[attackIn(t, "F2")], falco],
+    T1: [[attackIn(t, "T1")], tetragon, policyNeeds(t)],
+    T2: [[attackIn(t, "T2"), ...workloadNeeds(t)]],
+    T3: [[attackIn(t, "T3")], falco, tetragon],
+  };
+}
+
+/** One claim's access in `mode`: needs without their consent become blocks, or limits when optional. Pure. */
+function resolve(claim: ClaimId, parts: Part[], mode: AuditMode): ClaimAccess {
+  const out: ClaimAccess = { claim, permissions: [], outside: [], blocked: [], limits: [] };
+  for (const part of parts) {
+    if ("blocked" in part) out.blocked.push(part.blocked);
+    if ("limit" in part) out.limits.push(part.limit);
+    if (!Array.isArray(part)) continue;
+    for (const n of part) {
+      if (n.consent && !mode[n.consent]) {
+        const what = n.permission ? describePermission(n.permission) : n.outside;
+        (n.optional ? out.limits : out.blocked).push(`${n.why} needs ${what}, which only ${FLAG[n.consent]} allows`);
+        continue;
+      }
+      const optional = n.optional ? { optional: true } : {};
+      if (n.permission) out.permissions.push({ permission: n.permission, why: n.why, ...optional });
+      if (n.outside) out.outside.push({ access: n.outside, why: n.why, ...optional });
+    }
+  }
+  return out;
+}
+
+/** The access plan: per claim, in claim-list order, what it needs in `mode`. Pure. */
+export function accessPlan(t: AuditTarget, mode: AuditMode = READ_ONLY): ClaimAccess[] {
+  const needs = claimNeeds(t);
+  return CLAIM_IDS.map((c) => resolve(c, needs[c], mode));
+}
+
+/** Every permission the plan uses that is not a read, as words; empty for a read-only plan. */
+export function writePermissions(plan: readonly ClaimAccess[]): string[] {
+  return plan.flatMap((c) => c.permissions.filter((p) => !isRead(p.permission)).map((p) => `${c.claim}: ${describePermission(p.permission)}`));
+}

@@ -1,0 +1,68 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { clusterName } from "../../clusters/names.ts";
+import { stateDir } from "../cluster/state/state.ts";
+import { runsRoot } from "../cluster/run/run-dir.ts";
+import { PermanentError } from "../core/errors.ts";
+import { kubectl } from "../kube/kubectl.ts";
+import { loadProfile } from "../profile.ts";
+import { toMs } from "../../clusters/duration.ts";
+import { checkOutside, reviewAccess, targetKubeConfig, whoAmI } from "./access-check.ts";
+import { accessPlan, type AuditMode } from "./access-plan.ts";
+import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
+import { renderRbac } from "./rbac.ts";
+import { runAudit } from "./run-audit.ts";
+import { renderKindTarget } from "./target-kind.ts";
+import { parseTarget, type AuditTarget } from "./target.ts";
+
+async function loadTarget(path: string): Promise<AuditTarget> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new PermanentError(`cannot read the audit target ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+  return parseTarget(text, path);
+}
+
+export async function rbacAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean }): Promise<void> {
+  const target = await loadTarget(opts.target);
+  const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) };
+  const flags = [mode.attack && "--attack", mode.applyPolicy && "--apply-policy"].filter(Boolean).join(" ") || "read-only";
+  const header = [
+    `What \`secretproof audit\` (${flags}) needs for the target ${opts.target} (context ${target.kubeContext}).`,
+    "Bind each role to the auditor's identity (a ClusterRoleBinding for the ClusterRole, a RoleBinding per Role).",
+  ];
+  process.stdout.write(renderRbac(accessPlan(target, mode), header));
+}
+
+export async function auditAction(opts: { target: string; out?: string }): Promise<void> {
+  const target = await loadTarget(opts.target);
+  const profile = loadProfile();
+  const kc = targetKubeConfig(target);
+  const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
+  const result = await runAudit({
+    target,
+    profile,
+    root: opts.out ? resolve(opts.out) : runsRoot(),
+    io: { kube, reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc) },
+  });
+  const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
+  const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
+  process.stdout.write(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`);
+  if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;
+}
+
+export async function preflightAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean }): Promise<void> {
+  const target = await loadTarget(opts.target);
+  const kc = targetKubeConfig(target);
+  const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });
+  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target));
+  process.stdout.write(`${formatReadiness(readiness)}\n`);
+}
+
+/** `secretproof target`: the kind cluster's target, from its name and state directory. */
+export function targetAction(): void {
+  const cluster = clusterName();
+  process.stdout.write(renderKindTarget(cluster, stateDir(cluster)));
+}

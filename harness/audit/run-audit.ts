@@ -1,0 +1,134 @@
+import { versions } from "../../clusters/versions.ts";
+import type { Verdict } from "../claims/verdict.ts";
+import { TOOL_NAME, TOOL_VERSION } from "../core/tool.ts";
+import { EvidenceRecorder, type RunRecord } from "../evidence/recorder.ts";
+import type { Redactor } from "../evidence/redact.ts";
+import type { Kubectl } from "../kube/kubectl.ts";
+import type { Profile } from "../profile.ts";
+import { runExpectations } from "../report/own-expectations.ts";
+import { deriveReports } from "../report/write-report.ts";
+import { runAuditA2 } from "./a2-audit.ts";
+import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
+import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
+import type { AuditTarget } from "./target.ts";
+import { workloadChanges, workloadSampler, type WorkloadSample } from "./workload.ts";
+
+/** Bundle paths the audit adds; `verify` carries them under the manifest like any file. */
+export const AUDIT_LAYOUT = {
+  preflight: "audit/preflight.json",
+  workload: "audit/workload.json",
+} as const;
+
+/** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
+export const AUDIT_COLLECTS = ["A2"] as const;
+
+/** What the audit talks to, so the run can be driven by recorded answers. */
+export interface AuditIo {
+  kube: Pick<Kubectl, "json">;
+  reviewAccess(plan: readonly ClaimAccess[]): Promise<AccessAnswer[]>;
+  checkOutside(): Promise<OutsideAnswer[]>;
+  whoAmI(): Promise<{ username?: string; groups?: string[]; error?: string }>;
+}
+
+export interface AuditRecord {
+  mode: "audit";
+  access: "read-only";
+  target: AuditTarget;
+  identity: { username?: string; groups?: string[]; error?: string };
+  /** Per claim: run (with its verdict in verdicts/), or inconclusive with the reasons it was not run. */
+  claims: { claim: string; status: "run" | "inconclusive"; reasons: string[]; limits: string[] }[];
+}
+
+/** Readiness turned into what the run did: a runnable claim the audit does not collect yet is inconclusive, saying so. Pure. */
+export function auditClaims(readiness: readonly ClaimReadiness[]): AuditRecord["claims"] {
+  return readiness.map((r) => {
+    if (r.status === "inconclusive") return { claim: r.claim, status: "inconclusive", reasons: r.reasons, limits: r.limits };
+    if ((AUDIT_COLLECTS as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "run", reasons: [], limits: r.limits };
+    return { claim: r.claim, status: "inconclusive", reasons: [`the identity has the access ${r.claim} needs, but this secretproof's audit does not collect ${r.claim} evidence yet`], limits: r.limits };
+  });
+}
+
+export interface AuditRunOptions {
+  target: AuditTarget;
+  profile: Profile;
+  /** Where the run directory is created. */
+  root: string;
+  io: AuditIo;
+  redactor?: Redactor;
+  now?: () => string;
+}
+
+/** The run directory, its run.json carrying the audit record (run.json allows fields beyond its schema's). */
+async function createAuditRun(o: AuditRunOptions, record: AuditRecord): Promise<EvidenceRecorder> {
+  const rec = await EvidenceRecorder.create(
+    o.root,
+    {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION, node: process.version },
+      profile: o.profile,
+      versions,
+      expectations: runExpectations(o.profile),
+      environment: { mode: "audit", kubeContext: o.target.kubeContext },
+    },
+    o.redactor,
+  );
+  (rec.record as RunRecord & { audit?: AuditRecord }).audit = record;
+  return rec;
+}
+
+/** Runs one step, records its timing, and returns its error message (a failed step is recorded, not thrown). */
+async function timedStep(rec: EvidenceRecorder, now: () => string, name: string, fn: () => Promise<void>): Promise<string | undefined> {
+  const startedAt = now();
+  const t0 = Date.now();
+  try {
+    await fn();
+    rec.step({ name, startedAt, durationMs: Date.now() - t0, ok: true });
+    return undefined;
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    rec.step({ name, startedAt, durationMs: Date.now() - t0, ok: false, error });
+    return error;
+  }
+}
+
+/** A claim the audit set out to run but could not: inconclusive, with why. */
+function notRun(record: AuditRecord, claim: string, why: string): void {
+  const c = record.claims.find((x) => x.claim === claim);
+  if (c) Object.assign(c, { status: "inconclusive", reasons: [...c.reasons, why] });
+}
+
+/** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
+export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; record: AuditRecord; verdicts: Verdict[] }> {
+  const now = o.now ?? (() => new Date().toISOString());
+  const plan = accessPlan(o.target, READ_ONLY);
+  const [answers, outside, identity] = await Promise.all([o.io.reviewAccess(plan), o.io.checkOutside(), o.io.whoAmI()]);
+  const readiness = judgePreflight(plan, answers, outside);
+  const record: AuditRecord = { mode: "audit", access: "read-only", target: o.target, identity, claims: auditClaims(readiness) };
+  const rec = await createAuditRun(o, record);
+  await rec.write(AUDIT_LAYOUT.preflight, { plan, answers, outside, readiness });
+  const verdicts: Verdict[] = [];
+  const step = (name: string, fn: () => Promise<void>) => timedStep(rec, now, name, fn);
+  const runs = (c: string) => record.claims.some((x) => x.claim === c && x.status === "run");
+  // The workload's pods are sampled before and after the collectors: a pod replaced or restarted meanwhile is recorded.
+  let sampler: ((at: string) => Promise<WorkloadSample>) | undefined;
+  let before: WorkloadSample | undefined;
+  if (allAllowed(answers, workloadPermissions(o.target))) {
+    await step("sample the workload's pods", async () => {
+      sampler = await workloadSampler(o.io.kube, o.target);
+      before = await sampler(now());
+    });
+  }
+  if (runs("A2")) {
+    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec)));
+    if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
+  }
+  if (sampler && before) {
+    const [take, first] = [sampler, before];
+    await step("sample the workload's pods again", async () => {
+      const after = await take(now());
+      await rec.write(AUDIT_LAYOUT.workload, { samples: [first, after], changes: workloadChanges(first, after) });
+    });
+  }
+  const failed = verdicts.some((v) => v.verdict === "fail") || rec.record.steps.some((s) => !s.ok);
+  await rec.finalize(failed ? "failed" : "passed", { derive: deriveReports });
+  return { dir: rec.dir, record, verdicts };
+}

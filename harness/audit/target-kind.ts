@@ -1,0 +1,51 @@
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { APP, NS, POSTGRES, TETRAGON, VAULT, kindContext } from "../../clusters/names.ts";
+import { vaultNames } from "../../fixtures/vault/definitions.ts";
+import { SECRETS_FILE } from "../cluster/state/state.ts";
+import type { AuditTarget } from "./target.ts";
+import { TARGET_API_VERSION, TARGET_KIND } from "./target-schema.ts";
+
+/** Where the kind cluster's Vault answers once the auditor forwards it (the e2e forwards svc/vault the same way). */
+export const KIND_VAULT_LOCAL_PORT = VAULT.port;
+
+/**
+ * The target for the kind cluster `secretproof up` built, from the names the
+ * stack and the suites share (clusters/names.ts, fixtures/vault/definitions.ts),
+ * so it cannot drift from them. Pure.
+ */
+export function kindTarget(cluster: string): AuditTarget {
+  return {
+    apiVersion: TARGET_API_VERSION,
+    kind: TARGET_KIND,
+    kubeContext: kindContext(cluster),
+    workload: { namespace: NS.app, kind: "Deployment", name: APP.deployment, container: APP.container },
+    secrets: { mountPath: APP.mountPath, files: [APP.usernameObject, APP.passwordObject] },
+    database: {
+      pod: { namespace: NS.postgres, name: POSTGRES.pod, container: POSTGRES.container },
+      socket: "/var/run/postgresql",
+      user: POSTGRES.adminUser,
+      database: POSTGRES.database,
+    },
+    vault: { address: `http://127.0.0.1:${KIND_VAULT_LOCAL_PORT}`, databaseMount: vaultNames.databaseMount, role: vaultNames.role },
+    // The collectors' defaults: harness/falco/collector.ts (falco, app.kubernetes.io/name=falco, container falco)
+    // and harness/tetragon/collector.ts (kube-system, container export-stdout, which carries the event export).
+    falco: { namespace: NS.falco, selector: "app.kubernetes.io/name=falco", container: "falco" },
+    tetragon: { namespace: TETRAGON.namespace, selector: `app.kubernetes.io/name=${TETRAGON.daemonSet}`, container: "export-stdout" },
+    etcd: "kubeadm-static-pod",
+  };
+}
+
+/** The kind target as a YAML file, with the two commands that give it its Vault address and token. */
+export function renderKindTarget(cluster: string, stateDir: string): string {
+  const t = kindTarget(cluster);
+  const secrets = join(stateDir, SECRETS_FILE);
+  const head = [
+    `# The audit target for the kind cluster "${cluster}" that \`secretproof up\` built.`,
+    "# Vault answers on the address below once forwarded:",
+    `#   kubectl --context ${t.kubeContext} -n ${NS.vault} port-forward svc/${VAULT.service} ${KIND_VAULT_LOCAL_PORT}:${VAULT.port}`,
+    "# and the token comes from the environment (this file never holds it):",
+    `#   export VAULT_TOKEN="$(node -p 'require(process.argv[1]).vaultRootToken' ${secrets})"`,
+  ];
+  return `${head.join("\n")}\n${stringify(t)}`;
+}

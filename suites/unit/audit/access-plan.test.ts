@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { ClusterRole, Role } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import { describe, expect, it } from "vitest";
+import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
+import { accessPlan, READ_ONLY, writePermissions, type AuditMode } from "../../../harness/audit/access-plan.ts";
+import { READ_VERBS } from "../../../harness/audit/permissions.ts";
+import { plannedRules, rbacObjects, renderRbac } from "../../../harness/audit/rbac.ts";
+import { kindTarget } from "../../../harness/audit/target-kind.ts";
+import { parseTarget, type AuditTarget } from "../../../harness/audit/target.ts";
+
+const example = parseTarget(readFileSync(join(import.meta.dirname, "../../../fixtures/audit/target.example.yaml"), "utf8"), "example");
+const managed: AuditTarget = { ...example, etcd: "none", falco: { absent: true } };
+const TARGETS: [string, AuditTarget][] = [["the example", example], ["the kind cluster", kindTarget("secretproof")], ["a managed cluster", managed]];
+const MODES: [string, AuditMode][] = [["--attack", { attack: true, applyPolicy: false }], ["--apply-policy", { attack: false, applyPolicy: true }], ["both", { attack: true, applyPolicy: true }]];
+
+describe("access plan", () => {
+  for (const [what, t] of TARGETS) {
+    it(`read-only mode reaches no write verb for ${what}: every permission is get, list or watch`, () => {
+      const plan = accessPlan(t, READ_ONLY);
+      expect(writePermissions(plan)).toEqual([]);
+      const verbs = plan.flatMap((c) => c.permissions.map((p) => p.permission.verb));
+      expect(verbs.length).toBeGreaterThan(0);
+      for (const v of verbs) expect(READ_VERBS).toContain(v);
+      for (const rule of plannedRules(plan)) for (const v of rule.verbs) expect(READ_VERBS).toContain(v);
+    });
+  }
+
+  it("the write-verb check can fail: --attack plans create on pods/exec in the workload's namespace", () => {
+    const plan = accessPlan(example, { attack: true, applyPolicy: false });
+    expect(writePermissions(plan)).toContain("F1: create pods/exec in payments");
+  });
+
+  it("--apply-policy plans create and delete of namespaced TracingPolicies in the workload's namespace, only then", () => {
+    const policy = (m: AuditMode) => writePermissions(accessPlan(example, m)).filter((w) => w.includes("tracingpolicies"));
+    expect(policy({ attack: true, applyPolicy: true })).toEqual([
+      "T1: create tracingpoliciesnamespaced.cilium.io in payments",
+      "T1: delete tracingpoliciesnamespaced.cilium.io in payments",
+    ]);
+    expect(policy({ attack: true, applyPolicy: false })).toEqual([]);
+  });
+
+  it("every claim is planned, in claim-list order, and a claim read-only mode cannot run says why", () => {
+    const plan = accessPlan(managed, READ_ONLY);
+    expect(plan.map((c) => c.claim)).toEqual([...CLAIM_IDS]);
+    const blocked = Object.fromEntries(plan.map((c) => [c.claim, c.blocked]));
+    expect(blocked.A1).toEqual(["etcd not reachable: target.etcd is none (managed control plane)"]);
+    expect(blocked.F1).toContain("Falco is absent (target.falco.absent), so nothing can observe it");
+    expect(blocked.T1!.join("\n")).toMatch(/needs create pods\/exec in payments, which only --attack allows/);
+    expect(blocked.A2).toEqual([]);
+    expect(plan.find((c) => c.claim === "A2")!.limits.join("\n")).toMatch(/A2 can fail but not pass/);
+  });
+
+  it("a database reached by psql in its pod needs pods/exec, so read-only mode blocks D1-D3 for the kind cluster", () => {
+    const plan = accessPlan(kindTarget("secretproof"), READ_ONLY);
+    for (const c of ["D1", "D2", "D3"]) expect(plan.find((x) => x.claim === c)!.blocked.join("\n")).toMatch(/run psql in the database pod in postgres .* needs create pods\/exec in postgres, which only --attack allows/);
+    expect(plan.find((c) => c.claim === "A1")!.blocked.join("\n")).toMatch(/etcdctl .* needs create pods\/exec in kube-system/);
+  });
+});
+
+describe("secretproof audit rbac", () => {
+  for (const [what, mode] of [["read-only", READ_ONLY] as [string, AuditMode], ...MODES]) {
+    it(`prints roles that validate against the Kubernetes schemas (${what})`, () => {
+      const objects = rbacObjects(accessPlan(example, mode)).map((o) => o.object);
+      expect(objects.length).toBeGreaterThan(0);
+      for (const o of objects) {
+        const model = o.kind === "Role" ? new Role(o as never) : new ClusterRole(o as never);
+        expect(() => model.validate()).not.toThrow();
+      }
+    });
+  }
+
+  it("the schema check can fail (negative control)", () => {
+    const { object } = rbacObjects(accessPlan(example, READ_ONLY))[0]!;
+    expect(() => new ClusterRole({ ...object, rules: [{ verbs: "list" }] } as never).validate()).toThrow();
+  });
+
+  it("the YAML parses back to the same roles, each rule preceded by the claims needing it, and read-only holds only read verbs", () => {
+    const plan = accessPlan(example, READ_ONLY);
+    const text = renderRbac(plan, ["header line"]);
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; rules: { verbs: string[] }[] });
+    expect(docs).toEqual(rbacObjects(plan).map((o) => o.object));
+    expect(text).toMatch(/^# header line\n/);
+    expect(text).toMatch(/# needed by A2\n {2}- apiGroups:/);
+    for (const d of docs) for (const r of d.rules) for (const v of r.verbs) expect(READ_VERBS).toContain(v);
+  });
+
+  it("a claim that cannot run gets no rule: read-only roles grant nothing for F1-T3", () => {
+    const rules = plannedRules(accessPlan(example, READ_ONLY));
+    const claims = new Set(rules.flatMap((r) => r.claims));
+    for (const c of ["F1", "F2", "T1", "T2", "T3"]) expect(claims.has(c as never)).toBe(false);
+    const attack = plannedRules(accessPlan(example, { attack: true, applyPolicy: false }));
+    expect(attack.find((r) => r.resources[0] === "pods/exec" && r.namespace === "payments")?.claims).toEqual(["A2", "F1", "F2", "T1", "T2", "T3"]);
+  });
+});

@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NOT_PLANTED } from "../../../harness/audit/a2-audit.ts";
+import { type AccessAnswer, answerOf, permissionOfReview } from "../../../harness/audit/preflight-judge.ts";
+import { AUDIT_LAYOUT, runAudit, type AuditIo } from "../../../harness/audit/run-audit.ts";
+import { parseTarget } from "../../../harness/audit/target.ts";
+import { RUN_JSON } from "../../../harness/evidence/recorder.ts";
+import { Redactor } from "../../../harness/evidence/redact.ts";
+import { PROFILES } from "../../../harness/profile.ts";
+import { verifyBundle } from "../../../harness/report/verify.ts";
+
+const FIXTURES = join(import.meta.dirname, "../../../fixtures/audit");
+const target = parseTarget(await readFile(join(FIXTURES, "target.example.yaml"), "utf8"), "example");
+const reviews = JSON.parse(await readFile(join(FIXTURES, "ssar-reviews.json"), "utf8")) as unknown[];
+const allowedAll: AccessAnswer[] = reviews.map((r) => ({ permission: permissionOfReview(r), status: { allowed: true } }));
+
+const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
+const meta = (namespace: string, name: string, labels: Record<string, string> = {}) => ({ namespace, name, uid: randomBytes(16).toString("hex"), resourceVersion: "1201", labels });
+const list = (items: object[]) => ({ apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items });
+const secret = (namespace: string, name: string, labels: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: meta(namespace, name, labels), data: { key: b64(randomBytes(24)) } });
+const pod = (name: string, uid: string, restartCount: number) => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { ...meta("payments", name, { app: "payments-api" }), uid },
+  spec: { nodeName: "worker-2", containers: [{ name: "api", image: "registry.example/payments-api:1.4.2" }] },
+  status: { containerStatuses: [{ name: "api", restartCount, ready: true }] },
+});
+const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: meta("payments", "payments-api"), spec: { selector: { matchLabels: { app: "payments-api" } } } };
+
+/** kubectl's JSON per command, as the audit asks for it; anything else is a test error. */
+function recordedKube(secrets: object[], podSamples: object[][]): AuditIo["kube"] & { asked: string[] } {
+  const asked: string[] = [];
+  let sample = 0;
+  return {
+    asked,
+    json: async <T>(args: readonly string[]) => {
+      const cmd = args.join(" ");
+      asked.push(cmd);
+      if (cmd === "get secrets,configmaps --all-namespaces") return list(secrets) as T;
+      if (cmd === "get pods --all-namespaces") return list(podSamples[0]!) as T;
+      if (cmd === "-n payments get deployment payments-api") return deployment as T;
+      if (cmd === "-n payments get pods -l app=payments-api") return list(podSamples[Math.min(sample++, podSamples.length - 1)]!) as T;
+      throw new Error(`unexpected kubectl ${cmd}`);
+    },
+  };
+}
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "secretproof-audit-"));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function audit(kube: AuditIo["kube"], answers = allowedAll) {
+  const token = `hvs.${randomBytes(18).toString("base64url")}`;
+  const red = new Redactor();
+  red.register(token, "Vault token (audit)");
+  const io: AuditIo = {
+    kube,
+    reviewAccess: async () => answers,
+    checkOutside: async () => [{ access: "vault-token", ok: true, detail: "from VAULT_TOKEN" }, { access: "database", ok: false, detail: "environment variable AUDIT_PG_URL is empty or unset (target.database.connection)" }, { access: "etcd-client", ok: true, detail: "client files readable" }],
+    whoAmI: async () => ({ username: "auditor@example.com", groups: ["system:authenticated"] }),
+  };
+  const result = await runAudit({ target, profile: PROFILES.ci, root, io, redactor: red });
+  return { result, token };
+}
+
+describe("secretproof audit (read-only) on recorded kubectl and access-review answers", () => {
+  it("records every claim run or inconclusive with its reason, and verify trusts the bundle with A2 inconclusive and the rest not proven", async () => {
+    const samples = [[pod("payments-api-5d8-abcde", "u-1", 0)], [pod("payments-api-5d8-abcde", "u-1", 0)]];
+    const { result } = await audit(recordedKube([secret("kube-system", "cilium-ca")], samples));
+    const run = JSON.parse(await readFile(join(result.dir, RUN_JSON), "utf8")) as { status: string; audit: { mode: string; claims: { claim: string; status: string; reasons: string[] }[]; identity: object; target: object } };
+    expect(run.audit.mode).toBe("audit");
+    expect(run.audit.target).toEqual(target);
+    expect(run.audit.identity).toEqual({ username: "auditor@example.com", groups: ["system:authenticated"] });
+    const byClaim = Object.fromEntries(run.audit.claims.map((c) => [c.claim, c]));
+    expect(byClaim.A2!.status).toBe("run");
+    expect(byClaim.D1!.reasons).toEqual(["database (to query pg_roles over target.database.connection): environment variable AUDIT_PG_URL is empty or unset (target.database.connection)"]);
+    expect(byClaim.A1!.reasons).toEqual(["the identity has the access A1 needs, but this secretproof's audit does not collect A1 evidence yet"]);
+    for (const c of run.audit.claims.filter((x) => x.claim !== "A2")) {
+      expect(c.status, c.claim).toBe("inconclusive");
+      expect(c.reasons.length, c.claim).toBeGreaterThan(0);
+    }
+    const v = await verifyBundle(result.dir);
+    expect(v.integrity).toEqual([]);
+    expect(v.untrustworthy).toEqual([]);
+    expect(v.trusted).toBe(true);
+    expect(v.verdicts.map((x) => `${x.claim}:${x.verdict}`)).toEqual(["A2:inconclusive"]);
+    expect(v.verdicts[0]!.reasons.join("\n")).toContain(NOT_PLANTED);
+    expect(v.notProven.map((g) => g.claim)).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3"]);
+    expect(v.ok).toBe(false);
+    const workload = JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.workload), "utf8")) as { changes: string[]; samples: { pods: object[] }[] };
+    expect(workload.changes).toEqual([]);
+    expect(workload.samples[0]!.pods).toEqual([{ name: "payments-api-5d8-abcde", uid: "u-1", node: "worker-2", restartCount: 0 }]);
+  });
+
+  it("A2 fails on a CSI-synced Secret and on a Secret in the workload's namespace, and verify judges the same", async () => {
+    const synced = secret("payments", "payments-db", { "secrets-store.csi.k8s.io/managed": "true" });
+    const { result } = await audit(recordedKube([synced], [[pod("p-1", "u-1", 0)]]));
+    expect(result.verdicts.map((x) => x.verdict)).toEqual(["fail"]);
+    const v = await verifyBundle(result.dir);
+    expect(v.trusted).toBe(true);
+    expect(v.verdicts.map((x) => `${x.claim}:${x.verdict}`)).toEqual(["A2:fail"]);
+    expect(v.verdicts[0]!.reasons.join("\n")).toMatch(/Secret payments\/payments-db .* in secret-free namespace/);
+  });
+
+  it("a pod restarted or replaced during the run is recorded as a change", async () => {
+    const { result } = await audit(recordedKube([], [[pod("p-1", "u-1", 0), pod("p-2", "u-2", 1)], [pod("p-1", "u-1", 1), pod("p-3", "u-3", 0)]]));
+    const workload = JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.workload), "utf8")) as { changes: string[] };
+    expect(workload.changes).toEqual(["pod p-1 restarted (restartCount 0 -> 1)", "pod p-2 (uid u-2) is gone", "pod p-3 (uid u-3) is new"]);
+  });
+
+  it("only reads: every kubectl call is a get, and without list on secrets A2 is not run but inconclusive naming the permission", async () => {
+    const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
+    const denied = allowedAll.map((a) => (a.permission.resource === "secrets" ? answerOf(a.permission, { status: { allowed: false } }) : a));
+    const { result } = await audit(kube, denied);
+    for (const cmd of kube.asked) expect(cmd).toMatch(/^(-n \S+ )?get /);
+    expect(kube.asked).not.toContain("get secrets,configmaps --all-namespaces");
+    expect(result.record.claims.find((c) => c.claim === "A2")!.reasons).toEqual(["missing list secrets (cluster-wide) (to scan every Secret for the credential): not allowed (no rule grants it)"]);
+    const v = await verifyBundle(result.dir);
+    expect(v.trusted).toBe(true);
+    expect(v.verdicts).toEqual([]);
+  });
+
+  it("no live credential reaches the bundle", async () => {
+    const { result, token } = await audit(recordedKube([], [[pod("p-1", "u-1", 0)]]));
+    const run = await readFile(join(result.dir, RUN_JSON), "utf8");
+    expect(run).not.toContain(token);
+    expect((await verifyBundle(result.dir)).leaks).toEqual([]);
+  });
+});
+
+describe("secretproof audit when a collector fails", () => {
+  it("records the step's error and A2 as inconclusive with it, and verify lists A2 as not proven", async () => {
+    const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
+    const broken: AuditIo["kube"] = {
+      json: async <T>(args: readonly string[]) => {
+        if (args.includes("secrets,configmaps")) throw new Error("kubectl --context prod-eu-1 get secrets,configmaps --all-namespaces -o json exited 1: Unable to connect to the server");
+        return kube.json<T>(args);
+      },
+    };
+    const { result } = await audit(broken);
+    const a2 = result.record.claims.find((c) => c.claim === "A2")!;
+    expect(a2.status).toBe("inconclusive");
+    expect(a2.reasons).toEqual(["the A2 scan failed: kubectl --context prod-eu-1 get secrets,configmaps --all-namespaces -o json exited 1: Unable to connect to the server"]);
+    const run = JSON.parse(await readFile(join(result.dir, RUN_JSON), "utf8")) as { status: string; audit: { claims: { claim: string; status: string }[] } };
+    expect(run.status).toBe("failed");
+    expect(run.audit.claims.find((c) => c.claim === "A2")!.status).toBe("inconclusive");
+    const v = await verifyBundle(result.dir);
+    expect(v.trusted).toBe(true);
+    expect(v.notProven.map((g) => g.claim)).toContain("A2");
+  });
+});
