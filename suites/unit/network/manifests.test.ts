@@ -80,3 +80,18 @@ describe("the sink and the client", () => {
     expect(allowedPorts).not.toContain(String(SINK.port));
   });
 });
+
+describe("the catalogue's exfiltration entry", () => {
+  it("runs the network suite's attempt, against the sink, and expects it blocked", async () => {
+    const { parse } = await import("yaml");
+    const { readFileSync } = await import("node:fs");
+    const { CATALOGUE_PATH } = await import("../../../harness/attack/catalogue.ts");
+    const { EXFIL_COMMAND } = await import("../../../harness/claims/network/collect.ts");
+    const doc = parse(readFileSync(CATALOGUE_PATH, "utf8")) as { attacks: { id: string; command: string[]; detection: object; enforcement: object }[] };
+    const exfil = doc.attacks.find((a) => a.id === "exfil-python");
+    expect(exfil?.command).toEqual(EXFIL_COMMAND);
+    expect(exfil?.command.join(" ")).toContain(`('${SINK.host}', ${SINK.port})`);
+    expect(exfil?.detection).toEqual({ exitCode: 1, stdout: "empty" });
+    expect(exfil?.enforcement).toEqual({ exitCode: 1, stdout: "empty", tetragon: "spare" });
+  });
+});
