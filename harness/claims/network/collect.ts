@@ -13,7 +13,10 @@ const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);
  * The same program as the catalogue's exfil-python entry (a unit test keeps
  * them equal); it reads no secret, so its output is safe to record.
  */
-export const EXFIL_PROGRAM = `import socket; s = socket.create_connection(('${SINK.host}', ${SINK.port}), timeout=5); s.close(); print('connected')`;
+export function exfilProgram(host: string, port: number): string {
+  return `import socket; s = socket.create_connection(('${host}', ${port}), timeout=5); s.close(); print('connected')`;
+}
+export const EXFIL_PROGRAM = exfilProgram(SINK.host, SINK.port);
 export const EXFIL_COMMAND: readonly string[] = ["python3", "-c", EXFIL_PROGRAM];
 
 function record(namespace: string, pod: string, container: string, command: readonly string[], r: ExecResult): ExecRecord {
