@@ -35,7 +35,13 @@ export function hubbleObserve(kube: Kubectl, args: readonly string[], timeoutMs:
   return execIn(kube, CILIUM.namespace, `ds/${CILIUM.daemonSet}`, CILIUM.container, ["hubble", "observe", ...args, "--output", "json"], timeoutMs);
 }
 
-/** Dropped flows recorded since `since` (RFC 3339): the judge picks the attempt's among them. */
+/**
+ * Dropped flows recorded since `since` (RFC 3339): the judge picks the
+ * attempt's among them. With --since the CLI asks for every flow since then;
+ * it falls back to the last 20 only when neither --since nor --until is given
+ * (cilium/cilium hubble/cmd/observe/flows.go getFlowsRequest), and it parses
+ * an RFC 3339 time (hubble/pkg/time/time.go FromString layouts).
+ */
 export function droppedFlowsSince(kube: Kubectl, since: string, timeoutMs: number): Promise<ExecRecord> {
   return hubbleObserve(kube, ["--verdict", "DROPPED", "--since", since], timeoutMs);
 }
