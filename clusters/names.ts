@@ -124,3 +124,30 @@ export const RUN_ID_LABEL = "secretproof.dev/run-id";
 export function managedLabels(extra: Record<string, string> = {}, runId?: string): Record<string, string> {
   return { ...MANAGED_BY, "app.kubernetes.io/part-of": "secretproof", ...extra, ...(runId ? { [RUN_ID_LABEL]: runId } : {}) };
 }
+
+/**
+ * The exfiltration sink: a listener of ours in its own namespace, the only
+ * address the network claim's attempts dial (never anything outside the
+ * cluster). The client is the negative control: an unselected pod that dials
+ * the same address and must get through.
+ */
+export const SINK = {
+  namespace: "secretproof-sink",
+  deployment: "exfil-sink",
+  container: "sink",
+  service: "exfil-sink",
+  port: 8080,
+  host: "exfil-sink.secretproof-sink.svc",
+  client: "exfil-client",
+  clientContainer: "client",
+} as const;
+
+/** The sink's and the client's pod labels. */
+export const SINK_SELECTOR = { "app.kubernetes.io/name": "exfil-sink" } as const;
+export const SINK_CLIENT_SELECTOR = { "app.kubernetes.io/name": "exfil-client" } as const;
+
+/** The CiliumNetworkPolicy limiting the app's egress to cluster DNS and Postgres (fixtures/manifests/network-policy.ts). */
+export const APP_EGRESS_POLICY = { name: "secure-test-app-egress", namespace: NS.app } as const;
+
+/** The Cilium agent as chart 1.20.0 names it: DaemonSet cilium, container cilium-agent, in kube-system. */
+export const CILIUM = { namespace: "kube-system", daemonSet: "cilium", container: "cilium-agent" } as const;

@@ -3,6 +3,7 @@ import { a2NoSecretsFamily } from "../claims/a2-no-secrets/family.ts";
 import { detectionFamily } from "../claims/detection/family.ts";
 import { dynamicFamily } from "../claims/dynamic/family.ts";
 import { enforcementFamily } from "../claims/enforcement/family.ts";
+import { networkFamily } from "../claims/network/family.ts";
 import type { ClaimFamily } from "../claims/registry.ts";
 
 /**
@@ -16,4 +17,5 @@ export const FAMILIES: readonly ClaimFamily[] = [
   dynamicFamily,
   detectionFamily,
   enforcementFamily,
+  networkFamily,
 ];

@@ -9,6 +9,7 @@ import { encryptionConfigurationSchema } from "../../schemas/encryption-config.t
 import { kindClusterSchema } from "../../schemas/kind-config.ts";
 import { kubeadmClusterConfigurationPatchSchema } from "../../schemas/kubeadm.ts";
 import { kubeletConfigurationPatchSchema } from "../../schemas/kubelet.ts";
+import { ciliumNetworkPolicySchema } from "../../schemas/cilium-network-policy.ts";
 import { secretProviderClassSchema, vaultProviderObjectsSchema, vaultProviderParametersSchema } from "../../schemas/secret-provider-class.ts";
 import { schemaProblems } from "../../schemas/validate.ts";
 
@@ -86,6 +87,19 @@ function valuesProblems(plan: StackPlan): string[] {
   );
 }
 
+/** The app's egress policy against our reduced CNP schema, and selecting the app's own pods. */
+function networkProblems(plan: StackPlan): string[] {
+  const cnp = plan.network.policy;
+  const out = prefixed("CiliumNetworkPolicy ", schemaProblems(ciliumNetworkPolicySchema, cnp));
+  const podLabels = plan.app.deployment.spec?.template.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(cnp.spec.endpointSelector.matchLabels)) {
+    if (podLabels[k] !== v) out.push(`CiliumNetworkPolicy selects ${k}=${v}, which the app's pods do not carry`);
+  }
+  if (cnp.metadata.namespace !== plan.app.deployment.metadata?.namespace) out.push("CiliumNetworkPolicy is not in the app's namespace");
+  if (cnp.spec.enableDefaultDeny.ingress) out.push("CiliumNetworkPolicy must leave ingress open (enableDefaultDeny.ingress false)");
+  return out;
+}
+
 /**
  * Every rendered object checked against the schemas written from upstream
  * (kind, kubeadm, EncryptionConfiguration, SecretProviderClass + the Vault
@@ -93,5 +107,5 @@ function valuesProblems(plan: StackPlan): string[] {
  * reads. Empty when all is well.
  */
 export function planProblems(plan: StackPlan, versions: Versions): string[] {
-  return [...kindProblems(plan, versions), ...encryptionProblems(plan), ...spcProblems(plan), ...valuesProblems(plan)];
+  return [...kindProblems(plan, versions), ...encryptionProblems(plan), ...spcProblems(plan), ...networkProblems(plan), ...valuesProblems(plan)];
 }

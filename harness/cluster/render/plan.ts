@@ -10,6 +10,8 @@ import { renderAppService, renderSecretProviderClass, type SecretProviderClass, 
 import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
 import { renderNamespaces } from "../../../fixtures/manifests/namespaces.ts";
 import { renderPostgresService, renderPostgresStatefulSet } from "../../../fixtures/manifests/postgres.ts";
+import { renderAppEgressPolicy, type CiliumNetworkPolicy } from "../../../fixtures/manifests/network-policy.ts";
+import { renderSinkClientDeployment, renderSinkDeployment, renderSinkService } from "../../../fixtures/manifests/sink.ts";
 import type { Profile } from "../../profile.ts";
 import type { ConfigureVaultOptions } from "./external.ts";
 import { POSTGRES, VAULT } from "../../../clusters/names.ts";
@@ -38,6 +40,8 @@ export interface StackPlan {
   namespaces: INamespace[];
   postgres: { service: IService; statefulSet: IStatefulSet };
   app: { secretProviderClass: SecretProviderClass; deployment: IDeployment; service: IService };
+  /** The app's egress policy, and the sink and client the network claim dials from (fixtures/manifests/network-policy.ts, sink.ts). */
+  network: { policy: CiliumNetworkPolicy; sink: IDeployment; sinkService: IService; client: IDeployment };
   configureVault: ConfigureVaultOptions;
 }
 
@@ -59,6 +63,12 @@ export function planStack(i: StackInputs): StackPlan {
       secretProviderClass: renderSecretProviderClass(i.vault),
       deployment: renderAppDeployment(i.versions.images.app, i.appImageId),
       service: renderAppService(),
+    },
+    network: {
+      policy: renderAppEgressPolicy(),
+      sink: renderSinkDeployment(i.versions.images.app),
+      sinkService: renderSinkService(),
+      client: renderSinkClientDeployment(i.versions.images.app),
     },
     configureVault: {
       addr: i.vaultAddr,

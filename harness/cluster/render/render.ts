@@ -19,6 +19,14 @@ export function appManifest(app: Pick<StackPlan["app"], "secretProviderClass" | 
   return toYamlDocuments([app.secretProviderClass, app.service, app.deployment]);
 }
 
+/** Where the network claim's objects are recorded among the files renderFiles returns. */
+export const NETWORK_MANIFEST = "manifests/30-network.yaml";
+
+/** The sink, its Service, the client, and the app's egress policy, as `up` applies them. */
+export function networkManifest(n: StackPlan["network"]): string {
+  return toYamlDocuments([n.sinkService, n.sink, n.client, n.policy]);
+}
+
 /**
  * Every file `up` would apply, keyed by relative path: the kind config, the
  * EncryptionConfiguration, one values file per helm release (plus the
@@ -31,6 +39,7 @@ export function renderFiles(plan: StackPlan, extra: Record<string, unknown> = {}
     "manifests/00-namespaces.yaml": toYamlDocuments(plan.namespaces),
     "manifests/10-postgres.yaml": toYamlDocuments([plan.postgres.service, plan.postgres.statefulSet]),
     [APP_MANIFEST]: appManifest(plan.app),
+    [NETWORK_MANIFEST]: networkManifest(plan.network),
     "vault/configure-vault.json": `${JSON.stringify({ call: "configureVault", opts: plan.configureVault }, null, 2)}\n`,
   };
   const releases = Object.values(plan.releases);

@@ -1,6 +1,6 @@
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
 import type { Kubectl } from "../../kube/kubectl.ts";
-import { NS } from "../../../clusters/names.ts";
+import { NS, SINK } from "../../../clusters/names.ts";
 
 export interface DiagnosticTarget {
   namespace: string;
@@ -21,6 +21,7 @@ export const TARGETS = {
   // kubeadm's CoreDNS pods carry the legacy kube-dns label
   coredns: { namespace: NS.system, selector: "k8s-app=kube-dns" },
   app: { namespace: NS.app, selector: "app.kubernetes.io/name=secure-test-app" },
+  sink: { namespace: SINK.namespace, selector: "app.kubernetes.io/name in (exfil-sink, exfil-client)" },
 } satisfies Record<string, DiagnosticTarget>;
 
 export interface Diagnostics {

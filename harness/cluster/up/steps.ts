@@ -1,5 +1,6 @@
 import type { UpStep } from "./context.ts";
 import { appSpec } from "./steps/app.ts";
+import { networkSpec } from "./steps/network.ts";
 import { kubeletConfigSpec, postgresHbaSpec, vaultLoginSpec } from "./steps/checks.ts";
 import { appImageLoadSpec, appImageSpec, fixturesSpec, kindClusterSpec, namespacesSpec, stateSpec } from "./steps/local.ts";
 import { appReadySpec, ciliumSpec, clusterDnsSpec, configureVaultSpec, csiDriverSpec, falcoSpec, postgresSpec, tetragonSpec, vaultSpec } from "./steps/stack.ts";
@@ -12,7 +13,8 @@ import { appReadySpec, ciliumSpec, clusterDnsSpec, configureVaultSpec, csiDriver
  * and the app's login through it is checked; the app goes last, after
  * Tetragon and Falco watch (Tetragon must see the app start:
  * tetragon-ready.ts), and `up` ends when it answers through its Service. The
- * image build runs alongside cluster creation.
+ * image build runs alongside cluster creation; the exfiltration sink and the
+ * app's egress policy go on once the image is loaded.
  *
  * Each step is one spec beside its body (steps/*.ts): name, dependencies,
  * what it does, its body and what to diagnose when it fails.
@@ -37,6 +39,7 @@ export const UP_STEPS: readonly UpStep[] = [
   vaultLoginSpec,
   appSpec,
   appReadySpec,
+  networkSpec,
 ];
 
 /** The step of that name, if `up` has one. */

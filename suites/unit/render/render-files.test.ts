@@ -33,6 +33,7 @@ describe("render (what up would apply, for review)", () => {
       "manifests/00-namespaces.yaml",
       "manifests/10-postgres.yaml",
       "manifests/20-app.yaml",
+      "manifests/30-network.yaml",
       "vault/configure-vault.json",
     ]);
   });

@@ -55,7 +55,7 @@ describe("report.html", () => {
     const { dir } = await buildBundle(root, { survivors: ["python3-open"] });
     const dom = await renderHeadless(join(dir, "report.html"), process.env.SECRETPROOF_REPORT_SCREENSHOT);
     const claims = tableRows(dom, "claims");
-    expect(claims).toHaveLength(12);
+    expect(claims).toHaveLength(13);
     expect(claims.find((r) => r[0] === "A2")?.slice(1, 3)).toEqual(["No Kubernetes Secret holds the app's credentials", "PASS"]);
     const survivor = claims.find((r) => r[0]?.includes("python3-open"));
     expect(survivor?.[2]).toBe("FAIL");
@@ -76,7 +76,7 @@ describe("report.html", () => {
     expect(dom).not.toMatch(/<img|<script|<[^>]*\sonerror=/);
     expect(dom).toContain("&lt;img src=x onerror=\"alert(1)\"&gt;&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;");
     expect(dom).toContain("<title>secretproof report 20260101T000000Z-abcdef</title>");
-    expect(tableRows(dom, "claims")).toHaveLength(11);
+    expect(tableRows(dom, "claims")).toHaveLength(12);
   });
 
   it("is self-contained: no external resource, no script, and a CSP that forbids fetching", async () => {

@@ -1,0 +1,78 @@
+import { toMs } from "../../../clusters/duration.ts";
+import { APP, NS, SINK } from "../../../clusters/names.ts";
+import { startAppTraffic } from "../../attack/app-probe.ts";
+import { PermanentError } from "../../core/errors.ts";
+import { waitFor, WaitTimeoutError } from "../../core/wait.ts";
+import type { Kubectl } from "../../kube/kubectl.ts";
+import { portForward } from "../../kube/port-forward.ts";
+import type { Profile } from "../../profile.ts";
+import { appEgressPolicy, ciliumConfig, droppedFlowsSince, EXFIL_COMMAND, execIn, findTargets, hubbleObserve } from "./collect.ts";
+import type { N1Record } from "./evidence.ts";
+import { parseHubbleFlows } from "./flows.ts";
+import { attemptWindow, judgeDropRecorded } from "./judge.ts";
+import type { ExecRecord, N1Target } from "./types.ts";
+import { judgeCiliumConfig, judgeHubbleCli, upstreamFailure, type UpstreamCheck } from "./upstream.ts";
+
+export interface N1Deps {
+  kube: Kubectl;
+  kubeContext: string;
+  profile: Profile;
+}
+
+/** The upstream behaviours N1 relies on; throws, naming each one that does not hold, before anything else runs. */
+export async function checkUpstream(d: N1Deps): Promise<UpstreamCheck[]> {
+  const cmd = toMs(d.profile.waits.command);
+  const checks = [...judgeCiliumConfig(await ciliumConfig(d.kube)), judgeHubbleCli(await hubbleObserve(d.kube, ["--last", "1"], cmd))];
+  const failure = upstreamFailure(checks);
+  if (failure) throw new PermanentError(failure);
+  return checks;
+}
+
+/** Whole seconds, as the hubble CLI's --since takes an RFC 3339 time. */
+const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
+
+/** Reads dropped flows until the attempt's drop is among them or alertWait runs out; the last read is returned either way. */
+async function flowsOfAttempt(d: N1Deps, target: N1Target, attempt: ExecRecord, slackMs: number): Promise<string> {
+  const w = d.profile.waits;
+  const window = attemptWindow(attempt, slackMs);
+  let last = "";
+  const read = async () => {
+    const r = await droppedFlowsSince(d.kube, rfc3339(window.from), toMs(w.command));
+    if (r.exitCode !== 0) throw new PermanentError(`\`${r.command.join(" ")}\` in ${r.namespace}/${r.pod} exited ${r.exitCode}: ${r.stderr.trim()}`);
+    last = r.stdout;
+    const c = judgeDropRecorded(parseHubbleFlows(last).flows, target, window);
+    return c.verdict === "pass" ? { done: true as const, value: last } : { done: false as const, state: c.reasons };
+  };
+  try {
+    return await waitFor("Hubble to record the attempt's drop", read, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.poll) });
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) return last;
+    throw err;
+  }
+}
+
+/**
+ * Collects N1: the upstream checks, the policy as stored, the attempt from
+ * the app pod and the same from the unselected client, the app probed
+ * throughout and once more after, and Hubble's dropped flows since the
+ * attempt. Judging is judgeN1's.
+ */
+export async function collectN1(d: N1Deps): Promise<N1Record> {
+  const upstream = await checkUpstream(d);
+  const cmd = toMs(d.profile.waits.command);
+  const slackMs = toMs(d.profile.attribution.clockOffsetLimit);
+  const policy = await appEgressPolicy(d.kube);
+  const { target, client } = await findTargets(d.kube);
+  await using fw = await portForward(d.kubeContext, NS.app, `svc/${APP.service}`, APP.servicePort, cmd);
+  const traffic = startAppTraffic(fw.url, toMs(d.profile.dynamic.probeInterval), cmd, fw.signal);
+  const attempt = await execIn(d.kube, target.app.namespace, target.app.pod, APP.container, EXFIL_COMMAND, cmd);
+  const control = await execIn(d.kube, SINK.namespace, client, SINK.clientContainer, EXFIL_COMMAND, cmd);
+  const end = Date.parse(attempt.startedAt) + attempt.durationMs;
+  await waitFor("a request to the app after the attempt", () => (traffic.probes().some((p) => p.ms >= end) ? { done: true, value: true } : { done: false, state: traffic.probes().length }), {
+    timeoutMs: cmd,
+    intervalMs: toMs(d.profile.waits.eventPoll),
+  }).catch(() => undefined); // none after it: judgeAppServing fails N1 naming that
+  const probes = await traffic.stop();
+  const flowsText = await flowsOfAttempt(d, target, attempt, slackMs);
+  return { upstream, policy, target, attempt, control, flowsText, probes, slackMs };
+}
