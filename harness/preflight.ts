@@ -107,7 +107,10 @@ const docker: Check = async (env) => {
  * pinned kind node image and judges BTF, the kernel version and config,
  * cgroup v2, memory and CPUs (docs/platforms.md).
  */
-const engine: Check = (env) => engineChecks({ ...env, budgetMs: toMs(loadProfile().waits.command) });
+const engine: Check = (env) => {
+  const { waits } = loadProfile();
+  return engineChecks({ ...env, budgetMs: toMs(waits.command), pull: { budgetMs: toMs(waits.clusterCreate), intervalMs: toMs(waits.poll) } });
+};
 
 const node =
   (floor: NodeFloor): Check =>

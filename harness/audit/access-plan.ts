@@ -126,6 +126,7 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     T1: [[attackIn(t, "T1")], tetragon, policyNeeds(t)],
     T2: [[attackIn(t, "T2"), ...workloadNeeds(t)]],
     T3: [[attackIn(t, "T3")], falco, tetragon],
+    N1: [{ blocked: "the network claim needs an in-cluster sink and an unselected client pod that an audit does not deploy, and Hubble's flows read in the Cilium agent, which the target does not describe" }],
   };
 }
 

@@ -1,4 +1,5 @@
 import { versions } from "../../clusters/versions.ts";
+import { waitFor, WaitTimeoutError } from "../core/wait.ts";
 import { judgeEngine, type EngineCheck } from "./judge.ts";
 import { identifyPlatform, parseDockerInfo } from "./platform.ts";
 import { parseProbeOutput, probeArgs } from "./probe-output.ts";
@@ -15,6 +16,13 @@ export interface EngineProbeEnv {
    * against (harness/cluster/run/run-bound.ts cliBounds).
    */
   budgetMs: number;
+  /**
+   * How long pulling an absent node image may take, retried on failure as
+   * kind retries its own pull of the same image (kind v0.33.0-alpha
+   * pkg/cluster/internal/providers/docker/images.go:41, :66-80): the
+   * profile's waits.clusterCreate, the wait kind's pull would otherwise get.
+   */
+  pull: { budgetMs: number; intervalMs: number; sleep?: (ms: number) => Promise<void> };
   now?: () => number;
 }
 
@@ -34,18 +42,32 @@ function notProbed(problem: string, fix: string): EngineCheck[] {
 
 /**
  * The pinned kind node image, pulled only when absent: `kind create cluster`
- * pulls the same image next, so the probe costs no extra download.
+ * pulls the same image next, so the probe costs no extra download. A failed
+ * pull is tried again within its own budget.
  */
-async function ensureNodeImage(docker: ReturnType<typeof budgeted>, image: string, budgetMs: number): Promise<string | EngineCheck[]> {
+async function ensureNodeImage(env: EngineProbeEnv, docker: ReturnType<typeof budgeted>, image: string): Promise<string | EngineCheck[]> {
   const inspect = await docker(["image", "inspect", "--format", "{{.Id}}", image]);
   if (inspect.exitCode === 0) return "present locally";
-  const pull = await docker(["pull", image]);
-  if (pull.exitCode === 0) return "absent locally, pulled (kind would pull it next)";
-  const why = pull.exitCode === undefined ? `did not finish within the preflight's ${Math.round(budgetMs / 1000)} s (waits.command)` : `failed: ${firstLine(pull.stderr) || `exit ${pull.exitCode}`}`;
-  return notProbed(
-    `the pinned kind node image ${image} is not present locally and \`docker pull\` ${why}`,
-    `docker pull ${image} (the image kind creates its node from; the engine probe runs on it), then run preflight again`,
-  );
+  const now = env.now ?? Date.now;
+  const end = now() + env.pull.budgetMs;
+  try {
+    await waitFor(
+      `docker pull ${image}`,
+      async () => {
+        const pull = await env.run("docker", ["pull", image], { timeoutMs: Math.max(1, end - now()) });
+        if (pull.exitCode === 0) return { done: true, value: undefined };
+        return { done: false, state: pull.exitCode === undefined ? "did not finish" : firstLine(pull.stderr) || `exit ${pull.exitCode}` };
+      },
+      { timeoutMs: env.pull.budgetMs, intervalMs: env.pull.intervalMs, now, ...(env.pull.sleep ? { sleep: env.pull.sleep } : {}) },
+    );
+    return "absent locally, pulled (kind would pull it next)";
+  } catch (err) {
+    const last = err instanceof WaitTimeoutError ? String(err.lastState) : (err as Error).message;
+    return notProbed(
+      `the pinned kind node image ${image} is not present locally and \`docker pull\` did not succeed within ${Math.round(env.pull.budgetMs / 1000)} s (waits.clusterCreate; ${err instanceof WaitTimeoutError ? err.attempts : 1} attempts, the last: ${last})`,
+      `docker pull ${image} (the image kind creates its node from; the engine probe runs on it), then run preflight again`,
+    );
+  }
 }
 
 /** Probes the container engine's kernel from inside the pinned node image and judges it. */
@@ -54,13 +76,14 @@ export async function engineChecks(env: EngineProbeEnv, nodeImage: string = vers
   const docker = budgeted(env);
   const info = await docker(["info", "--format", "{{json .}}"]);
   if (info.exitCode !== 0) return notProbed(`not probed: docker info failed: ${firstLine(info.stderr)}`, "start the Docker daemon (see the Docker daemon check)");
-  const image = await ensureNodeImage(docker, nodeImage, env.budgetMs);
+  const image = await ensureNodeImage(env, docker, nodeImage);
   if (typeof image !== "string") return image;
-  const probe = await docker(probeArgs(nodeImage));
+  // the probe gets a whole budget of its own once the image is there
+  const probe = await budgeted(env)(probeArgs(nodeImage));
   if (probe.exitCode !== 0) {
     return notProbed(
       `docker run --rm --privileged --pid=host --entrypoint sh ${nodeImage} -c <probe> ${probe.exitCode === undefined ? "did not finish" : `exited ${probe.exitCode}`}: ${firstLine(probe.stderr) || "(no stderr)"}`,
-      "the engine must run privileged containers: kind's node is one",
+      "the engine must run privileged containers sharing the host's PID namespace (kind's node is privileged; the probe reads the kernel config through /proc/1/root); the stderr above says which the engine refused",
     );
   }
   try {

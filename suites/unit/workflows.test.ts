@@ -65,6 +65,7 @@ function derivedMinutes(id: string): number | undefined {
   const most = (pick: (p: Profile) => number) => Math.max(...Object.values(PROFILES).map((p) => wholeMinutes(pick(p))));
   if (id === "tools") return most((p) => cliBounds(p).toolsInstall);
   if (id === "preflight") return most((p) => cliBounds(p).preflight);
+  if (id === "preflight-e2e") return most((p) => cliBounds(p).preflightE2e);
   if (id === "export-logs") return most((p) => cliBounds(p).exportLogs);
   return undefined;
 }

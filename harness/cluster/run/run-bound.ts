@@ -57,15 +57,19 @@ export function describeRunBound(p: Profile, b: E2eRunBound): string {
  * The other secretproof commands a workflow runs, bounded the same way (one
  * waits.command for node and tsx to start): `tools install` (three
  * downloads, each bounded by waits.command, and helm's extraction),
- * `preflight` (its checks run in parallel) and `logs` (`kind export logs`,
+ * `preflight` (its checks run in parallel; for the e2e tier, docker info
+ * and image inspect within one waits.command, an absent kind node image
+ * pulled within waits.clusterCreate, the engine probe within another
+ * waits.command) and `logs` (`kind export logs`,
  * bounded by waits.clusterCreate as in harness/cluster/run/down.ts, then every
  * file through the redaction layer).
  */
-export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; exportLogs: number } {
+export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; preflightE2e: number; exportLogs: number } {
   const w = waitsMs(p);
   return {
     toolsInstall: w.command + 3 * w.command + w.command,
     preflight: w.command + w.command,
+    preflightE2e: w.command + w.command + w.clusterCreate + w.command,
     exportLogs: w.command + w.clusterCreate + w.command,
   };
 }

@@ -59,30 +59,59 @@ describe("what the stack needs", () => {
 });
 
 describe("the engine probe's commands", () => {
-  it("gives every docker call what is left of one budget, and names a pull that did not finish in it", async () => {
+  it("gives docker info and inspect one budget, retries a failed pull within its own, and names the last failure", async () => {
     let t = 0;
     const timeouts: [string, number | undefined][] = [];
     const checks = await engineChecks({
       platform: "linux",
       which: async () => "/usr/bin/docker",
       budgetMs: 120_000,
+      pull: { budgetMs: 300_000, intervalMs: 2_000, sleep: async (ms) => void (t += ms) },
       now: () => t,
       run: async (_file, args, opts) => {
         timeouts.push([args[0]!, opts?.timeoutMs]);
         t += 30_000;
         if (args[0] === "info") return { exitCode: 0, stdout: "{}", stderr: "" };
         if (args[0] === "image") return { exitCode: 1, stdout: "", stderr: "Error: No such image" };
-        return { exitCode: undefined, stdout: "", stderr: "" };
+        return { exitCode: 1, stdout: "", stderr: "toomanyrequests: rate limit" };
       },
     });
-    expect(timeouts).toEqual([["info", 120_000], ["image", 90_000], ["pull", 60_000]]);
+    expect(timeouts.slice(0, 3)).toEqual([["info", 120_000], ["image", 90_000], ["pull", 300_000]]);
+    expect(timeouts.filter(([c]) => c === "pull").length).toBeGreaterThan(3);
+    expect(timeouts.filter(([c]) => c === "run")).toEqual([]);
     expect(checks).toEqual([
       {
         name: "engine kernel",
         ok: false,
-        problem: `the pinned kind node image ${versions.kind.nodeImage} is not present locally and \`docker pull\` did not finish within the preflight's 120 s (waits.command)`,
+        problem: expect.stringMatching(
+          new RegExp(`^the pinned kind node image ${versions.kind.nodeImage.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not present locally and \`docker pull\` did not succeed within 300 s \\(waits.clusterCreate; \\d+ attempts, the last: toomanyrequests: rate limit\\)$`),
+        ),
         fix: `docker pull ${versions.kind.nodeImage} (the image kind creates its node from; the engine probe runs on it), then run preflight again`,
       },
     ]);
+  });
+
+  it("probes with a whole budget once a pull that first failed succeeds", async () => {
+    let t = 0;
+    let pulls = 0;
+    const timeouts: [string, number | undefined][] = [];
+    const checks = await engineChecks({
+      platform: "linux",
+      which: async () => "/usr/bin/docker",
+      budgetMs: 120_000,
+      pull: { budgetMs: 300_000, intervalMs: 2_000, sleep: async (ms) => void (t += ms) },
+      now: () => t,
+      run: async (_file, args, opts) => {
+        timeouts.push([args[0]!, opts?.timeoutMs]);
+        t += 10_000;
+        if (args[0] === "info") return { exitCode: 0, stdout: "{}", stderr: "" };
+        if (args[0] === "image") return { exitCode: 1, stdout: "", stderr: "Error: No such image" };
+        if (args[0] === "pull") return ++pulls === 1 ? { exitCode: 1, stdout: "", stderr: "EOF" } : { exitCode: 0, stdout: "", stderr: "" };
+        return { exitCode: 1, stdout: "", stderr: "docker: Error response from daemon: privileged mode is disabled" };
+      },
+    });
+    expect(pulls).toBe(2);
+    expect(timeouts.at(-1)).toEqual(["run", 120_000]);
+    expect(checks[0]!.problem).toContain("exited 1: docker: Error response from daemon: privileged mode is disabled");
   });
 });
