@@ -66,6 +66,7 @@ describe("report.html", () => {
       ['python3 -c "open(…)"', "—", "[READ] secret file opened in pod", "yes", "no", "0", "841ms", "none"],
     ]);
     expect(dom).toMatch(/Not proven: [A-Z0-9, ]*T1/);
+    expect(tableRows(dom, "blind-spots").map((r) => r[0])).toContain("A read by the app's own process after code execution inside it");
   });
 
   it("shows hostile evidence text as text: no element, script or broken table comes out of it", async () => {
