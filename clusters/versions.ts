@@ -65,6 +65,9 @@ export const versions = {
     postgres: "postgres:15.19-bookworm@sha256:539ceaaae49b3a7c8a04467cf00cc6788d8e3f1675df41860d86eebc4c40524f",
     // renovate: datasource=docker depName=python
     pythonBase: "python:3.12.14-slim-bookworm@sha256:782412e85d0f0984994c290652577d4018aff08145c85b262bb63dc0c7522254",
+    /** Build stage of the app image (compiles fixtures/app/uring-read.c): same Python and Debian release as pythonBase, with gcc and kernel headers. */
+    // renovate: datasource=docker depName=python
+    pythonBuilder: "python:3.12.14-bookworm@sha256:581429e3df12d76e6af4be5ab7d0e7fc2013eb57dc23d2de691411c8efdbb970",
     /** The app image built from fixtures/app and loaded into kind (never pulled). */
     app: "secretproof/secure-test-app:dev",
   },

@@ -4,6 +4,7 @@ import type { ExecResult } from "../core/exec.ts";
 import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "./attempt.ts";
+import { seccompModeOf } from "./seccomp-mode.ts";
 
 export interface PodJson {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -80,7 +81,8 @@ export function ptraceScopeOf(r: Pick<ExecResult, "command" | "exitCode" | "stdo
 
 /**
  * Environment conditions of the catalogue that hold in the pod. Reading Yama's
- * ptrace_scope decides whether /proc/1/mem opens are refused.
+ * ptrace_scope decides whether /proc/1/mem opens are refused; the exec's
+ * seccomp mode decides whether io_uring_setup is (harness/attack/seccomp-mode.ts).
  */
 export async function observeEnvironment(kube: Kubectl, pod: PodIdentity): Promise<{ ptraceScope: string; conditions: string[] }> {
   const r = await kube.exec(pod.namespace, pod.name, ["cat", PTRACE_SCOPE_PATH], {
@@ -89,5 +91,7 @@ export async function observeEnvironment(kube: Kubectl, pod: PodIdentity): Promi
   });
   const ptraceScope = ptraceScopeOf(r);
   const conditions = ptraceScope === "0" || ptraceScope === "absent" ? ["ptrace-permissive"] : [];
+  const status = await kube.exec(pod.namespace, pod.name, ["cat", "/proc/self/status"], { container: pod.container, okExitCodes: [1] });
+  if (seccompModeOf(status) === "0") conditions.push("seccomp-off");
   return { ptraceScope, conditions };
 }

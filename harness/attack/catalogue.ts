@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { parse } from "yaml";
 import { CLAIM_IDS, type ClaimId } from "../claims/verdict.ts";
+import { BLIND_SPOT_SCHEMA, type BlindSpot } from "./blind-spots.ts";
+import { MITRE_ID, mitreProblems } from "./mitre.ts";
+import { DECODINGS, type Decoding } from "./decode-output.ts";
 
 /** One alert an attempt must raise: the rule, and the process that raises it. */
 export interface ExpectedAlert {
@@ -46,6 +49,14 @@ export interface Attack {
   /** The credential file the command reads; its output is a live credential. */
   target?: string;
   claims: ClaimId[];
+  /** MITRE ATT&CK technique ids (harness/attack/mitre.ts names them); the catalogue file must give them. */
+  mitre?: string[];
+  /** Why the declared outcomes are what they are, with upstream evidence where they rest on it. */
+  reason?: string;
+  /** A control that by design misses this entry; the declared outcome is still judged. */
+  blindSpot?: BlindSpot;
+  /** How stdout encodes the credential (base64, hex bytes, a tar archive); absent: stdout is the credential. */
+  decode?: Decoding;
   falco: FalcoExpectation;
   detection: Outcome;
   enforcement: EnforcedOutcome;
@@ -100,7 +111,7 @@ const SCHEMA = {
       items: {
         type: "object",
         additionalProperties: false,
-        required: ["id", "source", "command", "claims", "falco", "detection", "enforcement"],
+        required: ["id", "source", "command", "claims", "mitre", "falco", "detection", "enforcement"],
         properties: {
           id: { type: "string", pattern: "^[a-z0-9]+(-[a-z0-9]+)*$" },
           source: { type: "string", minLength: 1 },
@@ -109,6 +120,10 @@ const SCHEMA = {
           tty: { type: "boolean" },
           target: { type: "string", pattern: "^/mnt/secrets/" },
           claims: { type: "array", minItems: 1, items: { type: "string" } },
+          mitre: { type: "array", minItems: 1, items: { type: "string", pattern: MITRE_ID } },
+          reason: { type: "string", minLength: 1 },
+          blindSpot: BLIND_SPOT_SCHEMA,
+          decode: { enum: DECODINGS },
           falco,
           detection: outcome,
           enforcement: enforced,
@@ -138,6 +153,8 @@ export function catalogueProblems(doc: unknown, knownRules: ReadonlySet<string>)
   for (const a of cat.attacks) {
     if (seen.has(a.id)) problems.push(`${a.id}: duplicate id`);
     seen.add(a.id);
+    problems.push(...mitreProblems(a.id, a.mitre ?? []));
+    if (a.decode && !a.target) problems.push(`${a.id}: decodes a credential but names no target`);
     for (const c of a.claims) if (!(CLAIM_IDS as readonly string[]).includes(c)) problems.push(`${a.id}: unknown claim ${c}`);
     const falcos = [a.falco, ...Object.values(a.when ?? {}).map((o) => o.falco)].filter((f) => f !== undefined);
     for (const f of falcos) {

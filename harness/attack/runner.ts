@@ -4,6 +4,7 @@ import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { AttemptRecord, PodIdentity } from "./attempt.ts";
 import type { Attack } from "./catalogue.ts";
+import { decodeCredential } from "./decode-output.ts";
 import { execWithTty } from "./tty-exec.ts";
 
 export interface AttackTarget {
@@ -68,9 +69,12 @@ async function runTty(t: AttackTarget, a: Attack): Promise<RawRun> {
  */
 function registerCredential(a: Attack, stdout: string, red: Redactor): string | undefined {
   if (!a.target) return undefined;
-  const value = stdout.trim();
-  if (value.length < MIN_SECRET_LENGTH) return undefined;
+  const printed = stdout.trim();
+  const value = a.decode ? decodeCredential(a.decode, stdout, a.target) : printed;
+  if (value === undefined || value.length < MIN_SECRET_LENGTH) return undefined;
   red.register(value, `credential read from ${a.target} by attack ${a.id}`);
+  // The encoded form is as live as the credential: it is never recorded either.
+  if (a.decode && printed.length >= MIN_SECRET_LENGTH) red.register(printed, `credential read from ${a.target} by attack ${a.id}, ${a.decode}-encoded`);
   return value;
 }
 

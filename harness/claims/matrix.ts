@@ -37,6 +37,7 @@ const validateRow = new Ajv({ allErrors: true }).compile({
     exitCode: { type: ["integer", "null"] },
     timeToDetectMs: nullableNumber,
     timeToKillMs: nullableNumber,
+    mitre: { type: "array", items: { type: "string", pattern: "^T[0-9]{4}(\\.[0-9]{3})?$" } },
     evidence: { type: "array", items: { type: "string" } },
   },
 });
@@ -64,7 +65,7 @@ export function readMatrix(view: BundleView): MatrixRow[] {
       throw new Error(`${path} is not a valid matrix row: ${why}`);
     }
     const row = part as MatrixRow;
-    const into = rows.get(row.attack) ?? { attack: row.attack, method: row.method };
+    const into = rows.get(row.attack) ?? { attack: row.attack, method: row.method, ...(row.mitre ? { mitre: row.mitre } : {}) };
     mergeInto(into, row, path);
     rows.set(row.attack, into);
   }
@@ -84,7 +85,7 @@ export function matrixMismatches(view: BundleView, family: string, derived: read
       continue;
     }
     const rec = view.json<Record<string, unknown>>(path);
-    for (const f of ["attack", ...MATRIX_FIELDS, "evidence"] as const) {
+    for (const f of ["attack", ...MATRIX_FIELDS, "mitre", "evidence"] as const) {
       const was = JSON.stringify(rec[f]);
       const is = JSON.stringify(row[f]);
       if (was !== is) out.push(`${path}: ${f} is recorded as ${was ?? "absent"}; the evidence derives ${is ?? "absent"}`);

@@ -25,6 +25,8 @@ export interface MatrixRow {
   attack: string;
   /** The read method as a person would write it, e.g. `python3 -c "open(…)"`. */
   method: string;
+  /** MITRE ATT&CK technique ids of the catalogue entry, e.g. ["T1552.001"]. */
+  mitre?: string[];
   /** The Falco rule that fired (or was expected to), e.g. "[READ] …". */
   falcoRule?: string | null;
   falcoFired?: boolean;

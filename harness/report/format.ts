@@ -20,6 +20,7 @@ export function msOrDash(v: number | null | undefined): string {
 /** The matrix columns, as header → cell text. */
 export const MATRIX_COLUMNS: [string, (r: MatrixRow) => string][] = [
   ["method", (r) => r.method],
+  ["ATT&CK", (r) => r.mitre?.join(", ") ?? "—"],
   ["Falco rule", (r) => (r.falcoRule === undefined ? "—" : (r.falcoRule ?? "none"))],
   ["Falco alert", (r) => yesNo(r.falcoFired)],
   ["Tetragon kill", (r) => yesNo(r.tetragonKilled)],

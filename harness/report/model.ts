@@ -4,6 +4,7 @@ import type { RunRecord, StepTiming } from "../evidence/recorder.ts";
 import { CLAIM_TITLES } from "./claim-titles.ts";
 import { flatten } from "./flatten.ts";
 import { readMatrix } from "../claims/matrix.ts";
+import type { DeclaredBlindSpot } from "../attack/blind-spots.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 
@@ -37,6 +38,8 @@ export interface ReportModel {
   matrix: MatrixRow[];
   /** Why the matrix could not be read, when it could not. */
   matrixError?: string;
+  /** What neither control catches by design (fixtures/attacks/blind-spots.yaml). */
+  blindSpots?: DeclaredBlindSpot[];
   steps: StepTiming[];
   suites: StepTiming[];
   /** The kind node's memory per step and suite, when the run sampled it. */

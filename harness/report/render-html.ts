@@ -1,5 +1,6 @@
 import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
+import { blindSpotsHtml } from "./blind-spots-section.ts";
 import { MATRIX_COLUMNS } from "./format.ts";
 import type { ClaimRow, ReportModel, ShownVerdict } from "./model.ts";
 import { REPORT_CSS } from "./report-css.ts";
@@ -95,6 +96,7 @@ export function renderHtml(m: ReportModel): string {
     headline(m),
     `<section><h2>Claims</h2>${table("claims", claimHeader, m.claims.map(claimRow))}</section>`,
     `<section><h2>Attack matrix</h2>${matrixHtml(m)}</section>`,
+    ...blindSpotsHtml(m.blindSpots, esc),
     `<section><h2>Timings</h2><h3>Steps</h3>${timingsHtml("steps", m.steps, "step")}`,
     `<h3>Suites</h3>${timingsHtml("suites", m.suites, "suite")}</section>`,
     `<section><h2>Memory and time</h2>${memoryHtml(m)}</section>`,

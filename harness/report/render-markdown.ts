@@ -1,5 +1,6 @@
 import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
+import { blindSpotsMd } from "./blind-spots-section.ts";
 import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
 import type { ClaimRow, ReportModel } from "./model.ts";
 import { memoryView } from "./render-memory.ts";
@@ -86,6 +87,7 @@ export function renderMarkdown(m: ReportModel): string {
     claimTableMd(m),
     "## Attack matrix",
     matrixMd(m),
+    ...blindSpotsMd(m.blindSpots, mdCell),
     "## Timings",
     "### Steps",
     timingsMd(m.steps, "step"),

@@ -1,5 +1,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { loadBlindSpots, type DeclaredBlindSpot } from "../attack/blind-spots.ts";
+import { loadAttackMatrix } from "../attack/matrix-catalogue.ts";
 import { TOOL_VERSION } from "../core/tool.ts";
 import { MANIFEST, parseManifest } from "../evidence/manifest.ts";
 import { RUN_JSON } from "../evidence/recorder.ts";
@@ -16,12 +18,17 @@ export interface Reports {
 /** Renders the reports of a loaded bundle: a pure function of run.json and the matrix files. */
 export function renderReports(bundle: LoadedBundle, custom: readonly string[] = []): Reports {
   const run = requireRun(bundle);
-  const model = buildReportModel(run, bundle.view, run.verdicts, custom);
+  const model = { ...buildReportModel(run, bundle.view, run.verdicts, custom), blindSpots: declaredBlindSpots() };
   return { "report.md": renderMarkdown(model), "report.html": renderHtml(model) };
 }
 
 export function renderBundleSummary(bundle: LoadedBundle): string {
   return renderSummary(buildReportModel(requireRun(bundle), bundle.view));
+}
+
+/** This secretproof's declared blind spots, checked against its catalogue's entry ids. */
+function declaredBlindSpots(): DeclaredBlindSpot[] {
+  return loadBlindSpots(new Set(loadAttackMatrix().catalogue.attacks.map((a) => a.id)));
 }
 
 function requireRun(bundle: LoadedBundle): NonNullable<LoadedBundle["run"]> {

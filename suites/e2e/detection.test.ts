@@ -12,6 +12,7 @@ import { probeApp } from "../../harness/attack/app-probe.ts";
 import type { Attack } from "../../harness/attack/catalogue.ts";
 import { loginWithStolen, type LoginProof } from "../../harness/attack/login.ts";
 import { loadAttackMatrix, shownCommand } from "../../harness/attack/matrix-catalogue.ts";
+import { mitreTag } from "../../harness/attack/mitre.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
 import { sessionEvidence, writeDetectionEvidence } from "../../harness/claims/detection/evidence.ts";
 import { detectionFamily } from "../../harness/claims/detection/family.ts";
@@ -33,7 +34,8 @@ interface Found {
 function title(a: Attack): string {
   const claim = a.claims.includes("F1") ? "F1" : "F2";
   const fires = a.falco.fires.map((f) => /^SecretProof - (.*)$/.exec(f.rule)?.[1] ?? f.rule).join(" + ");
-  return `${claim} ${a.id}: \`${shownCommand(a)}\`${a.tty ? " on a TTY" : ""} raises ${fires} and exits ${a.detection.exitCode}`;
+  const raises = fires ? `raises ${fires}` : `raises none of ours${a.blindSpot ? ` (declared blind spot: ${a.blindSpot.control})` : ""}`;
+  return `${claim} ${a.id} ${mitreTag(a.mitre)}: \`${shownCommand(a)}\`${a.tty ? " on a TTY" : ""} ${raises} and exits ${a.detection.exitCode}`;
 }
 
 /** Closes the session, then records the evidence and the verdicts even when closing a stream failed: phase 2 checks for them. */

@@ -23,6 +23,7 @@ import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-
 import { waitRemoved } from "../../harness/tetragon/enforcing.ts";
 import { deletePolicy } from "../../harness/tetragon/policy.ts";
 import type { E2E } from "../../harness/vitest/e2e.ts";
+import { mitreTag } from "../../harness/attack/mitre.ts";
 import { catalogue, enforcementNow as ev, enforcementTest as test, observePod, policy, type EnforcementRun } from "../../harness/vitest/enforcement.ts";
 
 /** Judges until the verdict passes or the kill wait runs out: Tetragon's exit events may trail the exec's return. */
@@ -39,7 +40,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
 
   for (const a of catalogue.attacks) {
     const what = a.enforcement.tetragon === "kill" ? "is killed with 137 before a byte of output" : `is spared and exits ${a.enforcement.exitCode}`;
-    test(`T1 ${a.id}: \`${shownCommand(a)}\` ${what}`, async ({ e2e, s, run }) => {
+    test(`T1 ${a.id} ${mitreTag(a.mitre)}: \`${shownCommand(a)}\` ${what}`, async ({ e2e, s, run }) => {
       const r = await s.attack(a).finally(() => {
         run.phase.attacksEndMs = Date.now();
       });
@@ -67,7 +68,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   });
 
   for (const a of catalogue.attacks.filter((x) => x.enforcement.tetragon === "kill")) {
-    test(`T3 ${a.id}: Falco raised its alert for the killed \`${shownCommand(a)}\``, async ({ e2e, s, run }) => {
+    test(`T3 ${a.id} ${mitreTag(a.mitre)}: Falco raised its alert for the killed \`${shownCommand(a)}\``, async ({ e2e, s, run }) => {
       const v = await settle(e2e, () => judgeT3(s.resolve(a), attempted(run, a), ev(run)));
       expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     });

@@ -61,7 +61,7 @@ export function matrixRows(
   const byAttack = new Map(attempts.filter((x) => x.phase === phase).map((x) => [x.attack, x]));
   return attacks.map((a) => {
     const at = byAttack.get(a.id);
-    const row: MatrixRow = { attack: a.id, method: methodOf(a) };
+    const row: MatrixRow = { attack: a.id, method: methodOf(a), ...(a.mitre?.length ? { mitre: a.mitre } : {}) };
     return at ? { ...row, ...cells(a, at) } : row;
   });
 }

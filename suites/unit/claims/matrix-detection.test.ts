@@ -40,6 +40,7 @@ describe("detection matrix rows are derived from the judged attempt", () => {
     expect(rowOf(evidence(baseLines), "cat")).toEqual({
       attack: "cat",
       method: "cat /mnt/secrets/db-password",
+      mitre: ["T1552.001"],
       falcoRule: READ,
       falcoFired: true,
       timeToDetectMs: 140,
@@ -66,7 +67,7 @@ describe("detection matrix rows are derived from the judged attempt", () => {
   });
 
   it("an entry that was not attempted has only its method: nothing observed is claimed", () => {
-    expect(rowOf(evidence(baseLines), "proc-mem")).toEqual({ attack: "proc-mem", method: "cat /proc/1/mem" });
+    expect(rowOf(evidence(baseLines), "proc-mem")).toEqual({ attack: "proc-mem", method: "cat /proc/1/mem", mitre: ["T1003.007"] });
   });
 
   it("one row per catalogue entry, each at matrix/detection/<id>.json", () => {

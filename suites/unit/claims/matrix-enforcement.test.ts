@@ -43,6 +43,7 @@ describe("enforcement matrix rows are derived from the judged attempt", () => {
     expect(rowOf(evidence(tetragonLines()), "cat")).toEqual({
       attack: "cat",
       method: "cat /mnt/secrets/db-password",
+      mitre: ["T1552.001"],
       tetragonKilled: true,
       exitCode: 137,
       timeToKillMs: 95,
@@ -59,7 +60,7 @@ describe("enforcement matrix rows are derived from the judged attempt", () => {
   });
 
   it("an entry not attempted under enforcement has only its method", () => {
-    expect(rowOf(evidence(tetragonLines()), "head")).toEqual({ attack: "head", method: "head /mnt/secrets/db-password" });
+    expect(rowOf(evidence(tetragonLines()), "head")).toEqual({ attack: "head", method: "head /mnt/secrets/db-password", mitre: ["T1552.001"] });
   });
 
   it("merges with the detection row of the same attack without a conflicting field", () => {

@@ -45,7 +45,7 @@ describe("report.md and the job summary", () => {
 
   it("carry the matrix, timings, versions and kernel", () => {
     const md = renderMarkdown(model);
-    expect(md).toContain("| cat | — | — | yes | 137 | — | 8ms |");
+    expect(md).toContain("| cat | — | — | — | yes | 137 | — | 8ms |");
     expect(md).toContain("| kind create cluster | 1m01s | ok |");
     expect(md).toContain("| helm.cli | v3.21.3 |");
     expect(md).toContain("| kernel | 6.11.0-1018-azure |");

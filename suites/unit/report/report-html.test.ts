@@ -62,10 +62,11 @@ describe("report.html", () => {
     expect(survivor?.[3]).toContain("exited 0, not 137");
     expect(claims.find((r) => r[0] === "D1")?.[2]).toBe("NOT RUN");
     expect(tableRows(dom, "attack-matrix")).toEqual([
-      ["cat", "[READ] secret file opened in pod", "yes", "yes", "137", "840ms", "12ms"],
-      ['python3 -c "open(…)"', "[READ] secret file opened in pod", "yes", "no", "0", "841ms", "none"],
+      ["cat", "—", "[READ] secret file opened in pod", "yes", "yes", "137", "840ms", "12ms"],
+      ['python3 -c "open(…)"', "—", "[READ] secret file opened in pod", "yes", "no", "0", "841ms", "none"],
     ]);
     expect(dom).toMatch(/Not proven: [A-Z0-9, ]*T1/);
+    expect(tableRows(dom, "blind-spots").map((r) => r[0])).toContain("A read by the app's own process after code execution inside it");
   });
 
   it("shows hostile evidence text as text: no element, script or broken table comes out of it", async () => {
