@@ -4,8 +4,8 @@ import type { ShownVerdict } from "./model.ts";
 
 /** Verdict with a symbol that survives monochrome rendering. */
 export function verdictLabel(v: ShownVerdict): string {
-  const symbol = { pass: "✅", fail: "❌", inconclusive: "⚠️", "not run": "⏸️" }[v];
-  return `${symbol} ${v}`;
+  const symbols: Readonly<Record<string, string>> = { pass: "✅", fail: "❌", inconclusive: "⚠️", "not run": "⏸️", "not proven": "⛔" };
+  return `${symbols[v] ?? "•"} ${v}`;
 }
 
 export function yesNo(v: boolean | undefined): string {
