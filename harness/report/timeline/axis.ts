@@ -20,8 +20,10 @@ export interface Axis {
   x(ms: number): number;
 }
 
-/** Gaps longer than this share of the whole span are cut. */
+/** A gap is cut when it is longer than this share of the whole span… */
 const CUT_SHARE = 0.2;
+/** …and this many times the median gap between consecutive times: evenly spread evidence is never cut. */
+const CUT_MEDIANS = 4;
 /** Drawing units a cut takes. */
 const BREAK_W = 18;
 
@@ -30,7 +32,9 @@ function bursts(times: readonly number[]): [number, number][] {
   const sorted = [...times].sort((a, b) => a - b);
   const first = sorted[0];
   if (first === undefined) return [];
-  const cut = ((sorted.at(-1) as number) - first) * CUT_SHARE;
+  const gaps = sorted.slice(1).map((t, i) => t - (sorted[i] as number)).sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)] ?? 0;
+  const cut = Math.max(((sorted.at(-1) as number) - first) * CUT_SHARE, median * CUT_MEDIANS);
   const out: [number, number][] = [[first, first]];
   for (const t of sorted.slice(1)) {
     const last = out.at(-1) as [number, number];
