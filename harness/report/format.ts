@@ -1,9 +1,8 @@
 import { formatMs } from "../../clusters/duration.ts";
 import type { MatrixRow } from "../claims/registry.ts";
-import type { ShownVerdict } from "./model.ts";
 
-/** Verdict with a symbol that survives monochrome rendering. */
-export function verdictLabel(v: ShownVerdict): string {
+/** Verdict (a ShownVerdict, or any newer word) with a symbol that survives monochrome rendering. */
+export function verdictLabel(v: string): string {
   const symbols: Readonly<Record<string, string>> = { pass: "✅", fail: "❌", inconclusive: "⚠️", "not run": "⏸️", "not proven": "⛔" };
   return `${symbols[v] ?? "•"} ${v}`;
 }
