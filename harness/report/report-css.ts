@@ -55,6 +55,7 @@ svg .pod circle { fill: var(--pass); } svg .pod.restarted circle { fill: var(--f
   @page { margin: 12mm; }
   body { padding: 0; max-width: none; font-size: 11px; }
   details > *:not(summary) { display: block !important; }
+  details::details-content { content-visibility: visible; display: block; }
   details > summary::marker, details > summary::-webkit-details-marker { content: ""; display: none; }
   section { break-before: page; border: 0; } section:first-of-type { break-before: auto; }
   .cell, .badge, td, th, thead th, .legend span { background: none !important; }

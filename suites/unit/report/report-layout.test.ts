@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toMs } from "../../../clusters/duration.ts";
 import { loadProfile } from "../../../harness/vitest/index.ts";
 import { buildReportBundle } from "../../support/build-report-bundle.ts";
-import { type Layout, measureLayout } from "./layout-probe.ts";
+import { type Layout, type PrintLayout, measureLayout, measurePrint } from "./layout-probe.ts";
 
 /** Two bundle builds, then three browser renders side by side: each is one command. */
 const SETUP_TIMEOUT_MS = 3 * toMs(loadProfile().waits.command);
@@ -26,6 +26,8 @@ let root: string;
 const rendered: Record<"passing" | "failing", Rendered> = {} as never;
 /** The probe's negative control: a report with one element 1600 px wide. */
 let widened: Layout;
+/** The failing report with its print stylesheet applied. */
+let printed: PrintLayout;
 
 async function render(dir: string): Promise<Rendered> {
   const { layout, dom } = await measureLayout(join(dir, "report.html"), WIDTH);
@@ -43,7 +45,7 @@ async function widen(dir: string): Promise<Layout> {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "secretproof-layout-"));
   const [passing, failing] = await Promise.all([buildReportBundle(join(root, "passing")), buildReportBundle(join(root, "failing"), { failing: true })]);
-  [rendered.passing, rendered.failing, widened] = await Promise.all([render(passing), render(failing), widen(passing)]);
+  [rendered.passing, rendered.failing, widened, printed] = await Promise.all([render(passing), render(failing), widen(passing), measurePrint(join(failing, "report.html"), WIDTH)]);
 }, SETUP_TIMEOUT_MS);
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -84,6 +86,15 @@ describe.each(["passing", "failing"] as const)("report.html of a %s bundle at 12
     for (const text of [dom, md]) expect(text).not.toContain("'\\''");
     expect(dom).toContain('<code class="cmd">cat /mnt/secrets/db-password</code>');
     expect(md).toContain("| cat | `cat /mnt/secrets/db-password` |");
+  });
+});
+
+describe("report.html printed", () => {
+  it("expands every <details>, spends no ink on backgrounds, and starts each section on a new page", () => {
+    expect(printed.inDetails).toBeGreaterThan(100);
+    expect(printed.hidden).toBe(0);
+    expect(printed.inked).toEqual([]);
+    expect(printed.unbroken).toEqual([]);
   });
 });
 
