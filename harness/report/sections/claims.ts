@@ -30,9 +30,12 @@ function claimsHtml(m: ReportModel): string {
     .join("\n");
 }
 
-/** The claim table of report.md: one line per verdict, its first reason; the rest under Claim details. */
+/** What the claim table says of a verdict: a pass, its first reason; anything else, every reason (the one that decided may be any). */
+const why = (r: ClaimRow) => mdCell(r.verdict === "pass" ? (r.reasons[0] ?? "") : r.reasons.join("; "));
+
+/** The claim table of report.md: one line per verdict and why; every reason and the evidence follow under it. */
 export function claimTableMd(m: ReportModel): string {
-  const rows = m.claims.map((r) => [mdCell(r.subject ? `${r.claim} (${r.subject})` : r.claim), mdCell(r.title), verdictLabel(r.verdict), mdCell(r.reasons[0] ?? "")]);
+  const rows = m.claims.map((r) => [mdCell(r.subject ? `${r.claim} (${r.subject})` : r.claim), mdCell(r.title), verdictLabel(r.verdict), why(r)]);
   return mdTable(["claim", "title", "verdict", "why"], rows);
 }
 
