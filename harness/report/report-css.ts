@@ -1,4 +1,10 @@
-/** The report's only styling, inlined so report.html needs no network; fits 1280 px without sideways scrolling and prints. */
+/**
+ * The report's only styling, inlined so report.html needs no network; fits
+ * 1280 px without sideways scrolling and prints. A closed <details> hides its
+ * content through its ::details-content pseudo-element (content-visibility;
+ * Chrome 131+, Firefox 143+, Safari 18.4+): print sets it visible, as
+ * web-platform-tests html/rendering/the-details-element/details-pseudo-elements-002.html does.
+ */
 export const REPORT_CSS = `
 :root { color-scheme: light; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --head: #f6f8fa;
   --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9; --inc: #9a6700; --inc-bg: #fff8c5;
