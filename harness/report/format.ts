@@ -1,11 +1,9 @@
 import { formatMs } from "../../clusters/duration.ts";
-import type { MatrixRow } from "../claims/registry.ts";
-import type { ShownVerdict } from "./model.ts";
 
-/** Verdict with a symbol that survives monochrome rendering. */
-export function verdictLabel(v: ShownVerdict): string {
-  const symbol = { pass: "✅", fail: "❌", inconclusive: "⚠️", "not run": "⏸️" }[v];
-  return `${symbol} ${v}`;
+/** Verdict (a ShownVerdict, or any newer word) with a symbol that survives monochrome rendering. */
+export function verdictLabel(v: string): string {
+  const symbols: Readonly<Record<string, string>> = { pass: "✅", fail: "❌", inconclusive: "⚠️", "not run": "⏸️", "not proven": "⛔" };
+  return `${symbols[v] ?? "•"} ${v}`;
 }
 
 export function yesNo(v: boolean | undefined): string {
@@ -16,15 +14,3 @@ export function msOrDash(v: number | null | undefined): string {
   if (v === undefined) return "—";
   return v === null ? "none" : formatMs(v);
 }
-
-/** The matrix columns, as header → cell text. */
-export const MATRIX_COLUMNS: [string, (r: MatrixRow) => string][] = [
-  ["method", (r) => r.method],
-  ["ATT&CK", (r) => r.mitre?.join(", ") ?? "—"],
-  ["Falco rule", (r) => (r.falcoRule === undefined ? "—" : (r.falcoRule ?? "none"))],
-  ["Falco alert", (r) => yesNo(r.falcoFired)],
-  ["Tetragon kill", (r) => yesNo(r.tetragonKilled)],
-  ["exit code", (r) => (r.exitCode === undefined ? "—" : r.exitCode === null ? "none" : String(r.exitCode))],
-  ["time to detect", (r) => msOrDash(r.timeToDetectMs)],
-  ["time to kill", (r) => msOrDash(r.timeToKillMs)],
-];

@@ -5,6 +5,9 @@ import { CLAIM_TITLES } from "./claim-titles.ts";
 import { flatten } from "./flatten.ts";
 import { readMatrix } from "../claims/matrix.ts";
 import type { DeclaredBlindSpot } from "../attack/blind-spots.ts";
+import { attackGrid, type GridRow } from "./attack-grid.ts";
+import { canonicalJson, sha256 } from "./expectations.ts";
+import { buildTimeline, type Timeline } from "./timeline/model.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 
@@ -40,6 +43,12 @@ export interface ReportModel {
   matrixError?: string;
   /** What neither control catches by design (fixtures/attacks/blind-spots.yaml). */
   blindSpots?: DeclaredBlindSpot[];
+  /** The matrix in catalogue order, each cell compared with the recorded catalogue. */
+  grid: GridRow[];
+  gridNote?: string;
+  timeline: Timeline;
+  /** The run's identity in one line: commit, profile, versions digest, expectations digests, provenance. */
+  identity: [string, string][];
   steps: StepTiming[];
   suites: StepTiming[];
   /** The kind node's memory per step and suite, when the run sampled it. */
@@ -68,12 +77,40 @@ export function overallVerdicts(verdicts: readonly Verdict[]): ReportModel["over
   });
 }
 
-function matrixOf(view: BundleView): Pick<ReportModel, "matrix" | "matrixError"> {
+function matrixOf(view: BundleView): Pick<ReportModel, "matrix" | "matrixError" | "grid" | "gridNote" | "timeline"> {
+  let matrix: MatrixRow[] = [];
+  let matrixError: string | undefined;
   try {
-    return { matrix: readMatrix(view) };
+    matrix = readMatrix(view);
   } catch (err) {
-    return { matrix: [], matrixError: err instanceof Error ? err.message : String(err) };
+    matrixError = err instanceof Error ? err.message : String(err);
   }
+  const grid = attackGrid(view, matrix);
+  return {
+    matrix,
+    ...(matrixError ? { matrixError } : {}),
+    grid: grid.rows,
+    ...(grid.catalogueError ? { gridNote: grid.catalogueError } : {}),
+    timeline: buildTimeline(view, matrix),
+  };
+}
+
+const IDENTITY_DIGESTS = [["catalogue", "catalogue"], ["falcoRules", "rules"], ["tetragonPolicy", "policy"], ["profile", "profile digest"], ["claims", "claims"]] as const;
+
+/** Provenance of the bundle, until the run attests it. */
+export const PROVENANCE_NONE = "not attested";
+
+/** commit, profile, versions digest, each expectation digest (12 hex), provenance: label → value. */
+export function runIdentity(run: RunRecord, profileName: string): [string, string][] {
+  const e = run.expectations;
+  const digests: [string, string][] = e ? IDENTITY_DIGESTS.map(([k, what]) => [what, e[k].slice(0, 12)]) : [["expectations", "not recorded"]];
+  return [
+    ["commit", e?.commit ? e.commit.slice(0, 12) : "unknown"],
+    ["profile", profileName],
+    ["versions", sha256(canonicalJson(run.versions)).slice(0, 12)],
+    ...digests,
+    ["provenance", PROVENANCE_NONE],
+  ];
 }
 
 const SHOWN_DIGESTS = [["catalogue", "attack catalogue"], ["falcoRules", "Falco rules"], ["tetragonPolicy", "Tetragon policy"], ["profile", "profile"], ["claims", "claim list"]] as const;
@@ -103,6 +140,7 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     overall: overallVerdicts(verdicts),
     claims: claimRows(verdicts),
     ...matrixOf(view),
+    identity: runIdentity(run, typeof profile?.name === "string" ? profile.name : "unknown"),
     steps: run.steps,
     suites: run.suites,
     ...(run.memory ? { memory: run.memory } : {}),

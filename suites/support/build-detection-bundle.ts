@@ -64,6 +64,19 @@ function quietAndLogin(): Record<string, string | object> {
   };
 }
 
+/** The detection suite's files for the entries of `cat` (each of cat and proc-mem), as the suite writes them. */
+export function detectionFiles(cat: Catalogue): Record<string, string | object> {
+  const runs = cat.attacks.map((a) => RUNS[a.id] as (typeof RUNS)[string]);
+  return {
+    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: cat.attacks },
+    [LAYOUT.rules]: priorities,
+    [LAYOUT.pod]: POD,
+    [LAYOUT.attempts]: runs.map((r) => `${JSON.stringify(r.attempt)}\n`).join(""),
+    [LAYOUT.alerts]: [...runs.flatMap((r) => r.alerts), markerLine(T0 + 9000, "secretproof-marker-q")].join("\n") + "\n",
+    ...quietAndLogin(),
+  };
+}
+
 export interface DetectionBundleOpts {
   /** The catalogue the run used (default: cat and proc-mem); only its entries ran. */
   catalogue?: Catalogue;
@@ -81,15 +94,7 @@ export async function buildDetectionBundle(root: string, o: DetectionBundleOpts 
     { tool: { name: "secretproof", version: "0.1.0", node: process.version }, profile: o.profile ?? PROFILES.ci, versions, ...(expectations ? { expectations } : {}) },
     new Redactor(),
   );
-  const runs = cat.attacks.map((a) => RUNS[a.id] as (typeof RUNS)[string]);
-  const files = {
-    [LAYOUT.catalogue]: { environment: { ptraceScope: "1", conditions: [] }, attacks: cat.attacks },
-    [LAYOUT.rules]: priorities,
-    [LAYOUT.pod]: POD,
-    [LAYOUT.attempts]: runs.map((r) => `${JSON.stringify(r.attempt)}\n`).join(""),
-    [LAYOUT.alerts]: [...runs.flatMap((r) => r.alerts), markerLine(T0 + 9000, "secretproof-marker-q")].join("\n") + "\n",
-    ...quietAndLogin(),
-  };
+  const files = detectionFiles(cat);
   for (const [path, content] of Object.entries(files)) await rec.write(path, content);
   const ev = loadDetectionEvidence(memoryBundle(files));
   for (const [path, row] of detectionMatrixFiles(ev)) await rec.write(path, row);

@@ -4,9 +4,8 @@ import { describe, expect, it } from "vitest";
 import { BLIND_SPOTS_PATH, blindSpotProblems, loadBlindSpots } from "../../../harness/attack/blind-spots.ts";
 import { loadCatalogue } from "../../../harness/attack/catalogue.ts";
 import { ruleNames } from "../../../harness/falco/rules-file.ts";
-import { blindSpotsHtml, blindSpotsMd } from "../../../harness/report/blind-spots-section.ts";
-import { esc } from "../../../harness/report/render-html.ts";
-import { mdCell } from "../../../harness/report/render-markdown.ts";
+import type { ReportModel } from "../../../harness/report/model.ts";
+import { blindSpotsSection } from "../../../harness/report/sections/blind-spots.ts";
 
 const catalogue = loadCatalogue(ruleNames());
 const ids = new Set(catalogue.attacks.map((a) => a.id));
@@ -33,11 +32,12 @@ describe("declared blind spots", () => {
     expect(blindSpotProblems(doc, ids).join("\n")).toMatch(/must be equal to one of the allowed values/);
   });
 
-  it("render as a report section in Markdown and HTML, escaped, and not at all when there are none", () => {
+  it("render as a report section in Markdown and HTML, escaped, and say so when there are none", () => {
+    const model = (blindSpots: ReportModel["blindSpots"]) => ({ blindSpots }) as ReportModel;
     const list = [{ id: "x", title: "a | b <c>", controls: ["falco" as const], reason: "why", source: "src:1" }];
-    expect(blindSpotsMd(list, mdCell).join("\n")).toMatch(/^## Declared blind spots[\s\S]*\| a \\\| b &lt;c&gt; \| falco \| why \| src:1 \| — \|/);
-    expect(blindSpotsHtml(list, esc).join("")).toContain("<td>a | b &lt;c&gt;</td>");
-    expect(blindSpotsMd([], mdCell)).toEqual([]);
-    expect(blindSpotsHtml(undefined, esc)).toEqual([]);
+    expect(blindSpotsSection.md(model(list))).toMatch(/\| a \\\| b &lt;c&gt; \| falco \| why \| src:1 \| — \|/);
+    expect(blindSpotsSection.html(model(list))).toContain("<td>a | b &lt;c&gt;</td>");
+    expect(blindSpotsSection.md(model([]))).toBe("No blind spots declared.");
+    expect(blindSpotsSection.html(model(undefined))).toBe("<p>No blind spots declared.</p>");
   });
 });

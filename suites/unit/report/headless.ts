@@ -32,7 +32,13 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
   );
 }
 
-function flags(profileDir: string): string[] {
+/** The browser window; headless Chromium's viewport is its full width and somewhat less than its height. */
+export interface WindowSize {
+  width: number;
+  height: number;
+}
+
+function flags(profileDir: string, size: WindowSize): string[] {
   return [
     "--headless",
     "--no-sandbox",
@@ -44,18 +50,18 @@ function flags(profileDir: string): string[] {
     `--user-data-dir=${profileDir}`,
     // any request the page tried to make would fail: the report must not need one
     "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--window-size=1400,1800",
+    `--window-size=${size.width},${size.height}`,
   ];
 }
 
 /** The DOM Chromium built from the file (`--dump-dom`), and optionally a screenshot. */
-export async function renderHeadless(htmlPath: string, screenshot?: string): Promise<string> {
+export async function renderHeadless(htmlPath: string, screenshot?: string, size: WindowSize = { width: 1400, height: 1800 }): Promise<string> {
   const chromium = await findChromium();
   const profileDir = await mkdtemp(join(tmpdir(), "secretproof-chromium-"));
   const url = pathToFileURL(htmlPath).href;
   try {
-    const dom = await run(chromium, [...flags(profileDir), "--dump-dom", url], { timeoutMs: RENDER_TIMEOUT_MS });
-    if (screenshot) await run(chromium, [...flags(profileDir), `--screenshot=${screenshot}`, url], { timeoutMs: RENDER_TIMEOUT_MS });
+    const dom = await run(chromium, [...flags(profileDir, size), "--dump-dom", url], { timeoutMs: RENDER_TIMEOUT_MS });
+    if (screenshot) await run(chromium, [...flags(profileDir, size), `--screenshot=${screenshot}`, url], { timeoutMs: RENDER_TIMEOUT_MS });
     return dom.stdout;
   } finally {
     await rm(profileDir, { recursive: true, force: true });
