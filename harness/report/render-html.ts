@@ -1,5 +1,6 @@
 import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
+import { criticalPathHtml } from "./critical-path.ts";
 import { MATRIX_COLUMNS } from "./format.ts";
 import type { ClaimRow, ReportModel, ShownVerdict } from "./model.ts";
 import { REPORT_CSS } from "./report-css.ts";
@@ -89,7 +90,8 @@ export function renderHtml(m: ReportModel): string {
     `<section><h2>Claims</h2>${table("claims", claimHeader, m.claims.map(claimRow))}</section>`,
     `<section><h2>Attack matrix</h2>${matrixHtml(m)}</section>`,
     `<section><h2>Timings</h2><h3>Steps</h3>${timingsHtml("steps", m.steps, "step")}`,
-    `<h3>Suites</h3>${timingsHtml("suites", m.suites, "suite")}</section>`,
+    `<h3>Suites</h3>${timingsHtml("suites", m.suites, "suite")}`,
+    `<h3>Critical path</h3>${criticalPathHtml(m, esc)}</section>`,
     `<section><h2>Versions</h2>${pairsHtml("versions", m.versions, "component")}</section>`,
     `<section><h2>Profile</h2>${pairsHtml("profile", m.profile, "setting")}</section>`,
     `<section><h2>Environment</h2>${pairsHtml("environment", m.environment, "property")}</section>`,

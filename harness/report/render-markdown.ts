@@ -1,5 +1,6 @@
 import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
+import { criticalPathMd } from "./critical-path.ts";
 import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
 import type { ClaimRow, ReportModel } from "./model.ts";
 
@@ -85,6 +86,8 @@ export function renderMarkdown(m: ReportModel): string {
     timingsMd(m.steps, "step"),
     "### Suites",
     timingsMd(m.suites, "suite"),
+    "### Critical path",
+    criticalPathMd(m, mdCell),
     "## Versions",
     pairsMd(m.versions, "component"),
     "## Profile",
@@ -95,7 +98,7 @@ export function renderMarkdown(m: ReportModel): string {
   ].join("\n\n");
 }
 
-/** The GitHub job summary: headline, claim table and matrix. */
+/** The GitHub job summary: headline, claim table, matrix and the critical path. */
 export function renderSummary(m: ReportModel): string {
-  return [headlineMd(m), "## Claims", claimTableMd(m), "## Attack matrix", matrixMd(m), ""].join("\n\n");
+  return [headlineMd(m), "## Claims", claimTableMd(m), "## Attack matrix", matrixMd(m), "## Critical path", criticalPathMd(m, mdCell), ""].join("\n\n");
 }
