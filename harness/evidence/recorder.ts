@@ -16,6 +16,8 @@ export interface StepTiming {
   durationMs: number;
   ok: boolean;
   error?: string;
+  /** What it waited for: the names of the steps or suites that had to end before it started (harness/perf/run-graph.ts). */
+  deps?: string[];
 }
 
 /** sha256 digests of what parametrizes the judges, as the run's secretproof had them (harness/report/expectations.ts). */

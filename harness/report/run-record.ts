@@ -16,6 +16,7 @@ const timing = {
     durationMs: { type: "number", minimum: 0 },
     ok: { type: "boolean" },
     error: { type: "string" },
+    deps: STRINGS,
   },
 };
 

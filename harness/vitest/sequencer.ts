@@ -3,22 +3,37 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { FAMILIES } from "../report/families.ts";
 
 /**
+ * Families whose observation the global setup runs beside the other suites
+ * (harness/claims/dynamic/collect-background.ts): their suite only awaits
+ * and asserts on it, so it runs after every other family's, by which time
+ * the observation has usually ended.
+ */
+export const OBSERVED_IN_BACKGROUND: readonly string[] = ["dynamic"];
+
+/**
  * The e2e suites in run order: each family's suite (suites/e2e/<id>.test.ts)
  * at its family's place in claim-table order (harness/report/families.ts),
- * so enforcement runs after detection, whose attempts it requires; any other
- * file after them, by name.
+ * so enforcement runs after detection, whose attempts it requires; the
+ * suites of families observed in the background after those; any other file
+ * after them, by name.
  */
-export function e2eOrder<T extends { moduleId: string }>(files: readonly T[], ids: readonly string[] = FAMILIES.map((f) => f.id)): T[] {
+export function e2eOrder<T extends { moduleId: string }>(
+  files: readonly T[],
+  ids: readonly string[] = FAMILIES.map((f) => f.id),
+  background: readonly string[] = OBSERVED_IN_BACKGROUND,
+): T[] {
+  const order = [...ids.filter((id) => !background.includes(id)), ...ids.filter((id) => background.includes(id))];
   const rank = (f: T) => {
-    const i = ids.indexOf(basename(f.moduleId).replace(/\.test\.ts$/, ""));
-    return i < 0 ? ids.length : i;
+    const i = order.indexOf(basename(f.moduleId).replace(/\.test\.ts$/, ""));
+    return i < 0 ? order.length : i;
   };
   return [...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
 }
 
 /**
- * Runs the e2e project's files one family after another in claim-table order
- * (e2eOrder; the attack phases depend on it); every other project keeps
+ * Runs the e2e project's files one after another (fileParallelism: false) in
+ * e2eOrder (the attack phases depend on it; the dynamic observation runs
+ * beside them in the global setup's process); every other project keeps
  * vitest's default order.
  */
 export class E2EFamilyOrderSequencer extends BaseSequencer {

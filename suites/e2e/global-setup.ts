@@ -19,6 +19,14 @@ import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
 import { NodeMemorySampler } from "../../harness/cluster/run/node-memory-sampler.ts";
 import { clusterName, controlPlaneNode } from "../../clusters/names.ts";
+import { loadSecrets } from "../../harness/cluster/state/state.ts";
+import { UP_STEPS } from "../../harness/cluster/up/steps.ts";
+import { setupGraph } from "../../harness/perf/model.ts";
+import { suiteDeps, withDeps } from "../../harness/perf/run-graph.ts";
+import { DYNAMIC_OBSERVATION, startDynamicObservation, type BackgroundObservation } from "../../harness/cluster/run/background.ts";
+
+const SETUP_END = "sweep-leftovers";
+const DYNAMIC_SUITE = "suites/e2e/dynamic.test.ts";
 
 /** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
 async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
@@ -27,20 +35,27 @@ async function runStatus(project: TestProject, runDir: string): Promise<RunRecor
   return (await recordedVerdicts(runDir)).some((v) => v.verdict === "fail") ? "failed" : "passed";
 }
 
-/** One timing per suite file, from vitest's own record of the run. */
+/** One timing per suite file, from vitest's own record of the run (its start, when vitest has it), each with what it waited for. */
 function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: string): void {
-  for (const m of project.vitest.state.getTestModules()) {
-    rec.suite({
+  const files = project.vitest.state.getFiles();
+  const runs = project.vitest.state.getTestModules().map((m) => {
+    const start = files.find((f) => f.filepath === m.moduleId)?.result?.startTime;
+    return {
       name: relative(process.cwd(), m.moduleId),
-      startedAt,
+      startedAt: start ? new Date(start).toISOString() : startedAt,
       durationMs: Math.round(m.diagnostic().duration),
       ok: m.ok(),
-    });
-  }
+    };
+  });
+  suiteDeps(runs, SETUP_END, { [DYNAMIC_SUITE]: DYNAMIC_OBSERVATION }).forEach((t) => rec.suite(t));
 }
 
-/** Preflight, `up` (reusing a live cluster), the sweep of leftovers; the context every suite injects. */
-async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<void> {
+/**
+ * Preflight, `up` (reusing a live cluster), the sweep of leftovers; the
+ * context every suite injects; then the dynamic observation starts beside the
+ * suites (harness/claims/dynamic/collect-background.ts), dynamic.test.ts asserting on it last.
+ */
+async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<BackgroundObservation> {
   const pre = await log.step("preflight", () => requireTier("e2e"));
   // The kernel kind runs on is the engine's (a VM's off Linux): run.json records what preflight found there.
   for (const c of pre.results) if (c.found && (c.name.startsWith("engine") || c.name === "kind node image")) rec.record.environment[c.name] = c.found;
@@ -48,10 +63,13 @@ async function bringUp(project: TestProject, profile: Profile, rec: EvidenceReco
   // every step had started when the deadline passed and `up` finished later: the setup has failed already
   signal.throwIfAborted();
   const kube = kubectl(r.kubeContext, toMs(profile.waits.command));
-  const swept = await log.step("sweep-leftovers", () => sweepLeftovers(kube));
+  const swept = await log.step(SETUP_END, () => sweepLeftovers(kube));
   if (swept.length > 0) log.info(`swept what an earlier run left: ${swept.join("; ")}`);
   const ctx: E2EContext = { profile: profile.name, clusterName: r.clusterName, kubeContext: r.kubeContext, stateDir: r.stateDir, runDir: rec.dir };
   project.provide("secretproof", ctx);
+  const target = { kube, profile, evidence: rec, ctx, secrets: await loadSecrets(r.stateDir) };
+  signal.throwIfAborted();
+  return startDynamicObservation(target, SETUP_END, (line) => log.info(line));
 }
 
 /**
@@ -81,18 +99,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rec.record.memory = memory.result([...rec.record.steps, ...rec.record.suites]);
   };
   let ok = false;
+  let dynamic: BackgroundObservation | undefined;
   const stop = new AbortController();
   try {
     const late = () =>
       `the e2e setup (preflight, up, sweep) passed the ${profile.name} profile's waits.bringUp of ${formatMs(bound.setupMs)}` +
       ` with ${log.running().join(", ") || "no step"} still running`;
-    await withDeadline(bringUp(project, profile, rec, log, stop.signal), bound.setupMs, late);
+    dynamic = await withDeadline(bringUp(project, profile, rec, log, stop.signal), bound.setupMs, late);
     ok = true;
   } catch (err) {
     stop.abort(err);
     throw await afterSetupFailure(err, { profile, rec, log, late: err instanceof DeadlineError, teardown });
   } finally {
-    log.timings.forEach((t) => rec.step(t));
+    withDeps(log.timings, setupGraph(UP_STEPS)).forEach((t) => rec.step(t));
     if (!ok) {
       recordMemory();
       await rec.finalize("failed", { derive: deriveReports });
@@ -110,6 +129,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     deadline.clear();
     const status = deadline.fired ? "aborted" : await runStatus(project, rec.dir);
+    // A run cut short stops the observation at its next step; its evidence is in the bundle before the manifest.
+    const asserted = project.vitest.state.getTestModules().some((m) => m.moduleId.endsWith(DYNAMIC_SUITE));
+    if (deadline.fired || !asserted) dynamic?.stop(deadline.fired ?? `${DYNAMIC_SUITE} did not run`);
+    if (dynamic) rec.suite(await dynamic.settle(bound.graceMs));
     recordSuites(project, rec, suitesStartedAt);
     try {
       // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.

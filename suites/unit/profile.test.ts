@@ -30,9 +30,10 @@ describe("profiles", () => {
     expect(profileProblems({ ...f, budget: "55m" }).join()).toMatch(/vault.authTokenTtl 1h ends while the app pod may still run/);
   });
 
-  it("ci keeps credentials short-lived and its suites within 10 minutes", () => {
+  it("ci keeps credentials short-lived and the whole job's target within 10 minutes, its suites' deadline twice their share", () => {
     expect(toMs(loadProfile("ci").vault.maxTtl)).toBeLessThan(toMs("5m"));
-    expect(loadProfile("ci").budget).toBe("10m");
+    expect(loadProfile("ci").target.job).toBe("10m");
+    expect(loadProfile("ci").budget).toBe("8m");
   });
 
   it("counts the observation windows every passing run spends, suite by suite", () => {

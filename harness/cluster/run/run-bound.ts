@@ -20,6 +20,8 @@ export interface E2eRunBound {
   graceMs: number;
   /** vitest stopping the stopped worker and closing. */
   stopMs: number;
+  /** The teardown waiting for the dynamic observation (harness/cluster/run/background.ts) to end its running step. */
+  observationMs: number;
   /** The teardown: run.json, reports and SHA256SUMS; with SECRETPROOF_TEARDOWN=1 also find, export logs from and delete the cluster. */
   teardownMs: number;
   totalMs: number;
@@ -33,10 +35,11 @@ export function e2eRunBound(p: Profile, o: { teardown: boolean }): E2eRunBound {
     suitesDeadlineMs: toMs(p.budget),
     graceMs: w.command,
     stopMs: w.command,
+    observationMs: w.command,
     // kind calls in `down` are bounded by clusterCreate (harness/cluster/run/down.ts)
     teardownMs: w.command + (o.teardown ? 3 * w.clusterCreate : 0),
   };
-  return { ...b, totalMs: b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.teardownMs };
+  return { ...b, totalMs: b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.observationMs + b.teardownMs };
 }
 
 /** Whole minutes, rounded up, as `timeout-minutes` takes them. */
@@ -48,7 +51,7 @@ export function describeRunBound(p: Profile, b: E2eRunBound): string {
   const m = (ms: number) => `${Math.round((ms / 60_000) * 10) / 10}m`;
   return (
     `profile ${p.name}: start ${m(b.startMs)} + setup ${m(b.setupMs)} (preflight, up, sweep: waits.bringUp) + ` +
-    `suites ${m(b.suitesDeadlineMs)} (budget) + cancel grace ${m(b.graceMs)} + stop ${m(b.stopMs)} + teardown ${m(b.teardownMs)} = ` +
+    `suites ${m(b.suitesDeadlineMs)} (budget) + cancel grace ${m(b.graceMs)} + stop ${m(b.stopMs)} + dynamic observation ${m(b.observationMs)} + teardown ${m(b.teardownMs)} = ` +
     `${m(b.totalMs)}, ${wholeMinutes(b.totalMs)} whole minutes`
   );
 }

@@ -32,6 +32,8 @@ export interface UpContext {
   kube?: KubeClient;
   helm?: Helm;
   appImageId?: string;
+  /** The images images-pull pulled, for images-load. */
+  preloaded?: string[];
   appIdentity?: string;
   /** When configure-vault applied Vault's configuration in this run (absent when Vault already held it as rendered). */
   vaultAppliedAt?: string;

@@ -1,6 +1,7 @@
 import type { UpStep } from "./context.ts";
 import { appSpec } from "./steps/app.ts";
 import { networkSpec } from "./steps/network.ts";
+import { imagesLoadSpec, imagesPullSpec } from "./steps/images.ts";
 import { kubeletConfigSpec, postgresHbaSpec, vaultLoginSpec } from "./steps/checks.ts";
 import { appImageLoadSpec, appImageSpec, fixturesSpec, kindClusterSpec, namespacesSpec, stateSpec } from "./steps/local.ts";
 import { appReadySpec, ciliumSpec, clusterDnsSpec, configureVaultSpec, csiDriverSpec, falcoSpec, postgresSpec, tetragonSpec, vaultSpec } from "./steps/stack.ts";
@@ -13,8 +14,10 @@ import { appReadySpec, ciliumSpec, clusterDnsSpec, configureVaultSpec, csiDriver
  * and the app's login through it is checked; the app goes last, after
  * Tetragon and Falco watch (Tetragon must see the app start:
  * tetragon-ready.ts), and `up` ends when it answers through its Service. The
- * image build runs alongside cluster creation; the exfiltration sink and the
- * app's egress policy go on once the image is loaded.
+ * image build, and the pull of the pinned images pods run by tag, run
+ * alongside cluster creation; those images are loaded into the node before
+ * Vault's release needs them; the exfiltration sink and the app's egress
+ * policy go on once the app image is loaded.
  *
  * Each step is one spec beside its body (steps/*.ts): name, dependencies,
  * what it does, its body and what to diagnose when it fails.
@@ -25,6 +28,8 @@ export const UP_STEPS: readonly UpStep[] = [
   kindClusterSpec,
   kubeletConfigSpec,
   appImageSpec,
+  imagesPullSpec,
+  imagesLoadSpec,
   ciliumSpec,
   namespacesSpec,
   tetragonSpec,

@@ -1,5 +1,6 @@
 import { blindSpotsSection } from "./blind-spots.ts";
 import { claimsSection } from "./claims.ts";
+import { criticalPathSection } from "./critical-path.ts";
 import { matrixSection } from "./matrix.ts";
 import { memorySection } from "./memory.ts";
 import type { ReportSection } from "./section.ts";
@@ -16,6 +17,7 @@ export const SECTIONS: readonly (ReportSection & { open?: boolean })[] = [
   { ...timelineSection, open: true },
   { ...blindSpotsSection, open: true },
   timingsSection,
+  criticalPathSection,
   memorySection,
   versionsSection,
   profileSection,

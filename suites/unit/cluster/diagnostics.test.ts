@@ -44,7 +44,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe("failure diagnostics", () => {
   it("cover every step that acts on a component", () => {
-    const offCluster = ["state", "fixtures", "kind-cluster", "app-image", "app-image-load"];
+    const offCluster = ["state", "fixtures", "kind-cluster", "app-image", "app-image-load", "images-pull", "images-load"];
     for (const s of UP_STEPS.filter((x) => !offCluster.includes(x.name))) expect(s.diagnose, s.name).toBeDefined();
     for (const s of UP_STEPS.filter((x) => offCluster.includes(x.name))) expect(s.diagnose, s.name).toBeUndefined();
   });

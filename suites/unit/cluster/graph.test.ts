@@ -26,8 +26,14 @@ describe("the up step graph", () => {
 
   it("schedules nothing in the cluster before Cilium, the CNI", () => {
     // Loading an image onto the node or reading the kubelet's config needs no CNI; everything else that touches the cluster does.
-    const offCluster = new Set(["state", "fixtures", "kind-cluster", "kubelet-config", "app-image", "app-image-load", "cilium"]);
+    const offCluster = new Set(["state", "fixtures", "kind-cluster", "kubelet-config", "app-image", "app-image-load", "images-pull", "images-load", "cilium"]);
     for (const s of UP_STEPS.filter((x) => !offCluster.has(x.name))) expect(deps(s.name), s.name).toContain("cilium");
+  });
+
+  it("pulls the preloaded images while kind creates the cluster, and loads them before Vault's pods start", () => {
+    expect([...deps("images-pull")]).toEqual([]);
+    expect([...deps("images-load")]).toEqual(expect.arrayContaining(["kind-cluster", "images-pull"]));
+    expect([...deps("vault")]).toContain("images-load");
   });
 
   it("configures Vault only after Vault and Postgres, and deploys the app only after that and the CSI driver", () => {

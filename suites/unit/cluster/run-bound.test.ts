@@ -9,12 +9,12 @@ const ci = PROFILES.ci;
 const withWaits = (over: Partial<Profile["waits"]>): Profile => ({ ...ci, waits: { ...ci.waits, ...over } });
 
 describe("the bound of npm test", () => {
-  it("adds the profile's bring-up deadline, its budget for the suites, the cancel grace and the teardown", () => {
+  it("adds the profile's bring-up deadline, its budget for the suites, the cancel grace, the dynamic observation's last step and the teardown", () => {
     for (const p of Object.values(PROFILES)) {
       const b = e2eRunBound(p, { teardown: false });
       expect(b.setupMs).toBe(toMs(p.waits.bringUp));
       expect(b.suitesDeadlineMs).toBe(toMs(p.budget));
-      expect(b.totalMs).toBe(b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.teardownMs);
+      expect(b.totalMs).toBe(b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.observationMs + b.teardownMs);
     }
   });
 

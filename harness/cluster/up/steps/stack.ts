@@ -199,7 +199,8 @@ export const csiDriverSpec: UpStep = {
 
 export const vaultSpec: UpStep = {
   name: "vault",
-  deps: ["namespaces"],
+  // images-load: Vault's images are in the node before its pods start (steps/images.ts)
+  deps: ["namespaces", "images-load"],
   what: "helm vault (dev mode, generated root token, CSI provider); the CSI provider DaemonSet rolled out; vault-0 replaced if on an old revision (OnDelete), then Ready (read through the API)",
   run: vaultStep,
   diagnose: [TARGETS.vault],

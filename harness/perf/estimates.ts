@@ -1,0 +1,56 @@
+/**
+ * ESTIMATES, not measurements: how long each bring-up step and each suite's
+ * own work (commands, execs, barriers; its observation windows come from the
+ * profile) takes on a GitHub-hosted ubuntu-24.04 runner under the ci profile,
+ * creating a new cluster. They are set from the work each step does (image
+ * sizes, rollouts, one exec ≈ 1 s), not from a recorded run; once a run has
+ * recorded its timings, the model takes them from its run.json instead
+ * (model.ts, `recorded`), and these should be updated from them.
+ */
+
+/** Per bring-up step (harness/cluster/up/steps.ts), plus the global setup's own steps. */
+export const STEP_ESTIMATES_MS: Readonly<Record<string, number>> = {
+  preflight: 3_000,
+  state: 1_000,
+  fixtures: 1_000,
+  // kindest/node pull (~450 MB) and kubeadm init
+  "kind-cluster": 60_000,
+  "kubelet-config": 2_000,
+  // python slim base pull and pip install
+  "app-image": 45_000,
+  // the pinned images pods reference by tag, pulled in parallel on the runner
+  "images-pull": 25_000,
+  // one `docker save` of them all and `ctr import` in the node
+  "images-load": 20_000,
+  // agent, operator and envoy images pulled by the node, rollout, node Ready
+  cilium: 90_000,
+  namespaces: 1_000,
+  tetragon: 60_000,
+  // falcoctl's init container fetches rules and the container plugin before the agent starts
+  falco: 90_000,
+  "csi-driver": 30_000,
+  vault: 30_000,
+  postgres: 30_000,
+  "postgres-hba": 2_000,
+  "app-image-load": 10_000,
+  "cluster-dns": 10_000,
+  "configure-vault": 10_000,
+  "vault-login": 3_000,
+  // the CRD wait, one apply, the sink's and the client's rollouts from the loaded app image
+  network: 20_000,
+  app: 30_000,
+  "app-ready": 5_000,
+  "sweep-leftovers": 2_000,
+};
+
+/** Each suite's own work besides its observation windows, per file; the attack suites also per catalogue entry. */
+export const SUITE_WORK_ESTIMATES_MS = {
+  A1: { base: 10_000, perAttack: 0 },
+  A2: { base: 10_000, perAttack: 0 },
+  // connect, prerequisites, D1, the revocation trial, D4
+  D: { base: 15_000, perAttack: 0 },
+  // the session and Falco's stream proven live, the stolen login; per entry: the exec, its barrier, the alert
+  F: { base: 10_000, perAttack: 3_000 },
+  // both streams live, the policy enforcing, the removal and the restored read; per entry: the exec, its barrier, the events
+  T: { base: 25_000, perAttack: 2_500 },
+} as const;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { toMs } from "../../../clusters/duration.ts";
+import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
+import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
+import { STEP_ESTIMATES_MS } from "../../../harness/perf/estimates.ts";
+import { bringUpModel, describeJobModel, jobModel, setupGraph, suitesModel, targetProblems } from "../../../harness/perf/model.ts";
+import { PROFILES, type Profile } from "../../../harness/profile.ts";
+
+const attacks = loadAttackMatrix().catalogue.attacks.length;
+const ci = PROFILES.ci;
+
+describe("the offline model of the e2e job", () => {
+  it("the ci profile's minimum suite time and bring-up critical path fit their shares of the 10-minute target", () => {
+    const j = jobModel(ci, UP_STEPS, attacks);
+    expect(j.problems, describeJobModel(ci, j).join("\n")).toEqual([]);
+    expect(j.suites.wallMs).toBeLessThanOrEqual(toMs(ci.target.suites));
+    expect(j.bringUp.wallMs).toBeLessThanOrEqual(toMs(ci.target.bringUp));
+  });
+
+  it("every profile fits its own target, and its deadlines are twice their shares", () => {
+    for (const p of Object.values(PROFILES)) {
+      const j = jobModel(p, UP_STEPS, attacks);
+      expect(j.problems, `${p.name}: ${describeJobModel(p, j).join("; ")}`).toEqual([]);
+    }
+  });
+
+  it("fails a profile change that breaks the suites' share: a longer D2 window or a longer Tetragon event delay", () => {
+    const longer: Profile = { ...ci, waits: { ...ci.waits, tetragonEventDelay: "2m" } };
+    const problems = jobModel(longer, UP_STEPS, attacks).problems;
+    expect(problems.join("\n")).toMatch(/^the ci profile's suites take at least \dm\d\ds, over the target's suites share 4m$/m);
+  });
+
+  it("runs the dynamic observation beside the serial suites: the suites take the longer of the two, not their sum", () => {
+    const beside = suitesModel(ci, attacks, { overlapDynamic: true });
+    const serial = suitesModel(ci, attacks, { overlapDynamic: false });
+    const d = serial.links.find((l) => l.id === "D")?.durationMs ?? 0;
+    expect(serial.wallMs - beside.wallMs).toBe(d);
+    expect(beside.links.map((l) => l.id)).toEqual(["A1", "A2", "F", "T"]);
+  });
+
+  it("takes a run's recorded timings over the estimates, and says which steps are still estimates", () => {
+    const estimated = bringUpModel(UP_STEPS);
+    expect(estimated.estimated).toContain("cilium");
+    const recorded = bringUpModel(UP_STEPS, { steps: [{ name: "cilium", durationMs: 600_000 }] });
+    expect(recorded.estimated).not.toContain("cilium");
+    expect(recorded.wallMs - estimated.wallMs).toBe(600_000 - (STEP_ESTIMATES_MS.cilium ?? 0));
+    const suites = suitesModel(ci, attacks, { overlapDynamic: true, recorded: { suites: [{ name: "suites/e2e/enforcement.test.ts", durationMs: 900_000 }] } });
+    expect(suites.links.find((l) => l.id === "T")?.durationMs).toBe(900_000);
+  });
+
+  it("has an estimate for every step of up and of the global setup, so a new step needs one", () => {
+    expect(setupGraph(UP_STEPS).filter((s) => STEP_ESTIMATES_MS[s.name] === undefined).map((s) => s.name)).toEqual([]);
+    expect(() => bringUpModel([...UP_STEPS, { name: "new-step", deps: [] }])).toThrow("step new-step has no estimate in harness/perf/estimates.ts and the run recorded no timing for it");
+  });
+
+  it("puts preflight before up's roots and the sweep after its last steps", () => {
+    const g = setupGraph([{ name: "a", deps: [] }, { name: "b", deps: ["a"] }, { name: "c", deps: [] }]);
+    expect(g).toEqual([
+      { name: "preflight", deps: [] },
+      { name: "a", deps: ["preflight"] },
+      { name: "b", deps: ["a"] },
+      { name: "c", deps: ["preflight"] },
+      { name: "sweep-leftovers", deps: ["b", "c"] },
+    ]);
+  });
+
+  it("names a target whose shares do not add up, and a deadline that is not twice its share", () => {
+    const bad: Profile = { ...ci, target: { ...ci.target, wrapUp: "1m" }, budget: "10m" };
+    expect(targetProblems(bad, 0, 0)).toEqual([
+      "the ci target's shares (prep 45s + bring-up 5m + suites 4m + wrap-up 1m = 10m45s) do not add up to its job 10m",
+      "budget 10m (the suites' deadline) is not twice the target's suites share 4m",
+    ]);
+  });
+});
