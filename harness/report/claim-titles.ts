@@ -13,4 +13,5 @@ export const CLAIM_TITLES: Readonly<Record<ClaimId, string>> = {
   T1: "Tetragon kills every unauthorized reader",
   T2: "The app is unharmed",
   T3: "Both layers see each attempt",
+  L1: "The app never reveals its credential",
 };

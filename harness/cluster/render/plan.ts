@@ -38,6 +38,8 @@ export interface StackPlan {
   namespaces: INamespace[];
   postgres: { service: IService; statefulSet: IStatefulSet };
   app: { secretProviderClass: SecretProviderClass; deployment: IDeployment; service: IService };
+  /** Further objects applied with the app, after it: none in the stack as designed; a mutation may add some. */
+  appObjects?: object[];
   configureVault: ConfigureVaultOptions;
 }
 

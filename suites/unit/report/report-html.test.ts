@@ -76,7 +76,7 @@ describe("report.html", () => {
     expect(dom).not.toMatch(/<img|<script|<[^>]*\sonerror=/);
     expect(dom).toContain("&lt;img src=x onerror=\"alert(1)\"&gt;&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;");
     expect(dom).toContain("<title>secretproof report 20260101T000000Z-abcdef</title>");
-    expect(tableRows(dom, "claims")).toHaveLength(11);
+    expect(tableRows(dom, "claims")).toHaveLength(12);
   });
 
   it("is self-contained: no external resource, no script, and a CSP that forbids fetching", async () => {
