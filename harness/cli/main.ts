@@ -5,6 +5,7 @@ import { redactor } from "../evidence/redact.ts";
 import { registerClusterCommands } from "../cluster/commands/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
 import { registerToolsCommands } from "../tools/cli.ts";
+import { registerMutationCommands } from "../mutations/cli.ts";
 import { usePinnedTools } from "../tools/paths.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
@@ -39,6 +40,7 @@ export function buildCli(): Command {
   registerClusterCommands(program);
   registerReportCommands(program);
   registerToolsCommands(program);
+  registerMutationCommands(program);
 
   return program;
 }

@@ -33,6 +33,8 @@ export interface RunExpectations {
   commit?: string;
 }
 
+import type { RunMutation } from "../mutations/run-outcome.ts";
+
 export interface RunRecord {
   schemaVersion: number;
   runId: string;
@@ -50,6 +52,8 @@ export interface RunRecord {
   verdicts: Verdict[];
   /** Labels of the secrets the redaction layer knew about (never values). */
   redacted: string[];
+  /** The mutation the run's stack was built under and its outcome (harness/mutations/run-outcome.ts); absent for the stack as designed. */
+  mutation?: RunMutation;
 }
 
 export function newRunId(now = new Date()): string {
@@ -187,10 +191,12 @@ export class EvidenceRecorder extends ArtifactWriter {
    * over every file. `derive` runs between the two, so files derived from the
    * final run.json (the reports) are covered by the manifest too.
    */
-  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<unknown> } = {}): Promise<void> {
+  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<unknown>; amend?: (record: RunRecord) => void } = {}): Promise<void> {
     await this.#collectFamilyVerdicts();
     this.record.status = status;
     this.record.finishedAt = new Date().toISOString();
+    // e.g. a mutation's outcome, judged from the verdicts just collected
+    opts.amend?.(this.record);
     await this.#writeRunJson();
     try {
       await opts.derive?.(this.dir);

@@ -17,6 +17,8 @@ import { describeRunBound, e2eRunBound } from "../../harness/cluster/run/run-bou
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
+import { activeMutation } from "../../harness/mutations/env.ts";
+import { recordMutationOutcome } from "../../harness/mutations/run-outcome.ts";
 
 /** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
 async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
@@ -67,7 +69,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const profile = loadProfile();
   const teardown = process.env.SECRETPROOF_TEARDOWN === "1";
   const bound = e2eRunBound(profile, { teardown });
-  const rec = await createRun(profile, { command: "npm test" });
+  // Under a mutation (SECRETPROOF_MUTATION) the run is judged by its declared outcome (harness/mutations/outcome.ts).
+  const mutation = activeMutation();
+  const amend = mutation ? { amend: (r: RunRecord) => recordMutationOutcome(r, mutation) } : {};
+  const rec = await createRun(profile, { command: "npm test", ...(mutation ? { mutation: mutation.name } : {}) });
   const log = new StepLog();
   log.info(`bounds: ${describeRunBound(profile, bound)}`);
   let ok = false;
@@ -83,7 +88,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw await afterSetupFailure(err, { profile, rec, log, late: err instanceof DeadlineError, teardown });
   } finally {
     log.timings.forEach((t) => rec.step(t));
-    if (!ok) await rec.finalize("failed", { derive: deriveReports });
+    if (!ok) await rec.finalize("failed", { derive: deriveReports, ...amend });
   }
   const suitesStartedAt = new Date().toISOString();
   const deadline = armSuitesDeadline({
@@ -104,7 +109,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (teardown) await downForRun({ profile, rec });
     } finally {
       // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
-      await rec.finalize(status, { derive: deriveReports });
+      await rec.finalize(status, { derive: deriveReports, ...amend });
       process.stderr.write(`evidence: ${rec.dir} (${status}${deadline.fired ? `: ${deadline.fired}` : ""})\n`);
     }
   };
