@@ -4,6 +4,7 @@ import type { RunRecord, StepTiming } from "../evidence/recorder.ts";
 import { CLAIM_TITLES } from "./claim-titles.ts";
 import { flatten } from "./flatten.ts";
 import { readMatrix } from "../claims/matrix.ts";
+import { mutationView, type ReportMutation } from "./mutation-view.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 
@@ -42,6 +43,8 @@ export interface ReportModel {
   versions: [string, string][];
   profile: [string, string][];
   environment: [string, string][];
+  /** The mutation the run was built under, if any. */
+  mutation?: ReportMutation;
 }
 
 function claimRows(verdicts: readonly Verdict[]): ClaimRow[] {
@@ -103,5 +106,6 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     versions: flatten(run.versions),
     profile: flatten(run.profile),
     environment: Object.entries(run.environment),
+    ...mutationView(run),
   };
 }

@@ -3,6 +3,7 @@ import type { StepTiming } from "../evidence/recorder.ts";
 import { MATRIX_COLUMNS } from "./format.ts";
 import type { ClaimRow, ReportModel, ShownVerdict } from "./model.ts";
 import { REPORT_CSS } from "./report-css.ts";
+import { mutationLine, type ReportMutation, verdictText } from "./mutation-view.ts";
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function esc(text: string): string {
@@ -17,7 +18,7 @@ export function esc(text: string): string {
 const cls = (v: ShownVerdict) => `v-${v.replace(" ", "-")}`;
 /** Words, not emoji: the report must read the same with whatever fonts the viewer has. */
 const verdictLabel = (v: ShownVerdict) => v.toUpperCase();
-const verdictCell = (v: ShownVerdict) => `<td class="${cls(v)}">${esc(verdictLabel(v))}</td>`;
+const verdictCell = (v: ShownVerdict, text = verdictLabel(v)) => `<td class="${cls(v)}">${esc(text)}</td>`;
 const list = (items: string[], code = false) =>
   items.length ? `<ul>${items.map((i) => `<li>${code ? `<code>${esc(i)}</code>` : esc(i)}</li>`).join("")}</ul>` : "—";
 
@@ -26,7 +27,7 @@ function table(id: string, header: string[], rows: string[]): string {
   return `<table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }
 
-function claimRow(r: ClaimRow): string {
+function claimRow(r: ClaimRow, mutation?: ReportMutation): string {
   const nc = r.negativeControl;
   const ncCell = nc
     ? `<td><strong class="${cls(nc.verdict)}">${esc(verdictLabel(nc.verdict))}</strong>${list(nc.reasons)}</td>`
@@ -34,7 +35,7 @@ function claimRow(r: ClaimRow): string {
   const subject = r.subject ? `<br><span class="subject">${esc(r.subject)}</span>` : "";
   return (
     `<tr data-claim="${esc(r.claim)}"><th scope="row">${esc(r.claim)}${subject}</th><td>${esc(r.title)}</td>` +
-    `${verdictCell(r.verdict)}<td>${list(r.reasons)}</td><td>${list(r.evidence, true)}</td>${ncCell}</tr>`
+    `${verdictCell(r.verdict, verdictText(verdictLabel(r.verdict), r, mutation))}<td>${list(r.reasons)}</td><td>${list(r.evidence, true)}</td>${ncCell}</tr>`
   );
 }
 
@@ -72,7 +73,9 @@ function headline(m: ReportModel): string {
     `<p class="verdict ${failing.length ? "v-fail" : "v-pass"}">${esc(verdict)}</p><p class="chips">${chips}</p>` +
     `<p class="meta">run status ${esc(m.status)} · profile ${esc(m.profileName)} · started ${esc(m.startedAt)} · ` +
     `duration ${esc(dur)} · ${esc(`${m.tool.name} ${m.tool.version}`)} on Node ${esc(m.tool.node)}</p>` +
-    `<p class="meta">${[...m.custom.map((c) => `<strong>${esc(c)}</strong>`), esc(m.expectations)].join(" · ")}</p></header>`
+    `<p class="meta">${[...m.custom.map((c) => `<strong>${esc(c)}</strong>`), esc(m.expectations)].join(" · ")}</p>` +
+    (m.mutation ? `<p class="verdict mutation">${esc(mutationLine(m.mutation)!)}</p>` : "") +
+    "</header>"
   );
 }
 
@@ -86,7 +89,7 @@ export function renderHtml(m: ReportModel): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>secretproof report ${esc(m.runId)}</title><style>${REPORT_CSS}</style></head><body>`,
     headline(m),
-    `<section><h2>Claims</h2>${table("claims", claimHeader, m.claims.map(claimRow))}</section>`,
+    `<section><h2>Claims</h2>${table("claims", claimHeader, m.claims.map((r) => claimRow(r, m.mutation)))}</section>`,
     `<section><h2>Attack matrix</h2>${matrixHtml(m)}</section>`,
     `<section><h2>Timings</h2><h3>Steps</h3>${timingsHtml("steps", m.steps, "step")}`,
     `<h3>Suites</h3>${timingsHtml("suites", m.suites, "suite")}</section>`,

@@ -2,6 +2,7 @@ import { formatMs } from "../../clusters/duration.ts";
 import type { StepTiming } from "../evidence/recorder.ts";
 import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
 import type { ClaimRow, ReportModel } from "./model.ts";
+import { mutationLine, verdictText } from "./mutation-view.ts";
 
 /**
  * Escapes text for a GitHub-flavoured markdown table cell: no formatting,
@@ -23,12 +24,12 @@ function table(header: string[], rows: string[][]): string {
   return lines.join("\n");
 }
 
-function claimCells(r: ClaimRow): string[] {
+function claimCells(r: ClaimRow, m?: ReportModel): string[] {
   const nc = r.negativeControl;
   return [
     mdCell(r.subject ? `${r.claim} (${r.subject})` : r.claim),
     mdCell(r.title),
-    verdictLabel(r.verdict),
+    mdCell(verdictText(verdictLabel(r.verdict), r, m?.mutation)),
     mdCell(r.reasons.join("\n")),
     mdCell(r.evidence.join("\n")) || "—",
     nc ? `${verdictLabel(nc.verdict)}: ${mdCell(nc.reasons.join("; "))}` : "—",
@@ -36,7 +37,7 @@ function claimCells(r: ClaimRow): string[] {
 }
 
 export function claimTableMd(m: ReportModel): string {
-  return table(["claim", "title", "verdict", "decided by", "evidence", "negative control"], m.claims.map(claimCells));
+  return table(["claim", "title", "verdict", "decided by", "evidence", "negative control"], m.claims.map((r) => claimCells(r, m)));
 }
 
 export function matrixMd(m: ReportModel): string {
@@ -69,6 +70,7 @@ export function headlineMd(m: ReportModel): string {
       `duration ${dur} · ${mdCell(m.tool.name)} ${mdCell(m.tool.version)} on Node ${mdCell(m.tool.node)}`,
     "",
     [...m.custom.map((c) => `**${mdCell(c)}**`), mdCell(m.expectations)].join(" · "),
+    ...(m.mutation ? ["", `**${mdCell(mutationLine(m.mutation)!)}**`] : []),
   ].join("\n");
 }
 
