@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
-import type { Verdict } from "../claims/verdict.ts";
+import type { ClaimId, Verdict, VerdictValue } from "../claims/verdict.ts";
 import { collectEnvironment } from "./environment.ts";
 import { MANIFEST, buildManifest } from "./manifest.ts";
 import { redactor as defaultRedactor, type Redactor } from "./redact.ts";
@@ -33,7 +33,23 @@ export interface RunExpectations {
   commit?: string;
 }
 
-import type { RunMutation } from "../mutations/run-outcome.ts";
+/**
+ * The mutation (fixtures/mutations.yaml) a run's stack was built under and
+ * the run's outcome against its declaration, as harness/mutations/outcome.ts
+ * computes it.
+ */
+export interface RunMutation {
+  name: string;
+  fail: ClaimId[];
+  pass: ClaimId[];
+  refusedBy?: string;
+  outcome: {
+    mutation: string;
+    ok: boolean;
+    claims: { claim: ClaimId; expected: "fail" | "pass"; verdict: VerdictValue | "not run"; outcome: "caught" | "refused" | "missed" | "held" | "collateral" }[];
+    summary: string;
+  };
+}
 
 export interface RunRecord {
   schemaVersion: number;
@@ -52,7 +68,7 @@ export interface RunRecord {
   verdicts: Verdict[];
   /** Labels of the secrets the redaction layer knew about (never values). */
   redacted: string[];
-  /** The mutation the run's stack was built under and its outcome (harness/mutations/run-outcome.ts); absent for the stack as designed. */
+  /** The mutation the run's stack was built under and its outcome; absent for the stack as designed. */
   mutation?: RunMutation;
 }
 

@@ -1,15 +1,6 @@
 import type { RunRecord } from "../evidence/recorder.ts";
-import { mutationOutcome, type MutationOutcome } from "./outcome.ts";
+import { mutationOutcome } from "./outcome.ts";
 import type { Mutation } from "./schema.ts";
-
-/** What run.json records about a mutated run: the declaration it ran under and the outcome. */
-export interface RunMutation {
-  name: string;
-  fail: Mutation["fail"];
-  pass: Mutation["pass"];
-  refusedBy?: string;
-  outcome: MutationOutcome;
-}
 
 /**
  * Records the mutation and its outcome in a run record whose verdicts are

@@ -1,12 +1,10 @@
-import type { RunRecord } from "../evidence/recorder.ts";
-import type { MutationOutcome } from "../mutations/outcome.ts";
-import type { ClaimRow } from "./model.ts";
+import type { RunMutation, RunRecord } from "../evidence/recorder.ts";
 
 /** What the report shows of a run built under a mutation (fixtures/mutations.yaml). */
 export interface ReportMutation {
   name: string;
   fail: readonly string[];
-  outcome?: MutationOutcome;
+  outcome?: RunMutation["outcome"];
 }
 
 /** The run's mutation, as run.json records it; absent for the stack as designed. */
@@ -20,7 +18,7 @@ export function mutationView(run: Pick<RunRecord, "mutation">): { mutation?: Rep
  * for a declared failure that failed, "pass (expected fail: mutation X)" for
  * one that did not; the verdict alone otherwise.
  */
-export function verdictText(label: string, r: Pick<ClaimRow, "claim" | "verdict">, m: ReportMutation | undefined): string {
+export function verdictText(label: string, r: { claim: string; verdict: string }, m: ReportMutation | undefined): string {
   if (!m || !m.fail.includes(r.claim)) return label;
   return r.verdict === "fail" ? `${label} (expected: mutation ${m.name})` : `${label} (expected fail: mutation ${m.name})`;
 }

@@ -15,7 +15,7 @@ import { describeSteps, renderStack } from "./render-command.ts";
 import { createRun } from "../run/run-dir.ts";
 import { up } from "../up/up.ts";
 import { useMutation } from "../../mutations/cli.ts";
-import { testExitCode } from "../../mutations/test-exit.ts";
+import { testExitCode } from "./mutation-exit.ts";
 
 export async function renderTo(out: string, opts: { mutation?: string } = {}): Promise<void> {
   useMutation(opts.mutation);

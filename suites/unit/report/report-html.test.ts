@@ -55,7 +55,7 @@ describe("report.html", () => {
     const { dir } = await buildBundle(root, { survivors: ["python3-open"] });
     const dom = await renderHeadless(join(dir, "report.html"), process.env.SECRETPROOF_REPORT_SCREENSHOT);
     const claims = tableRows(dom, "claims");
-    expect(claims).toHaveLength(12);
+    expect(claims).toHaveLength(13);
     expect(claims.find((r) => r[0] === "A2")?.slice(1, 3)).toEqual(["No Kubernetes Secret holds the app's credentials", "PASS"]);
     const survivor = claims.find((r) => r[0]?.includes("python3-open"));
     expect(survivor?.[2]).toBe("FAIL");

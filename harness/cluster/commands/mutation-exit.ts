@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runsRoot } from "../cluster/run/run-dir.ts";
-import { RUN_JSON, type RunRecord } from "../evidence/recorder.ts";
+import { runsRoot } from "../run/run-dir.ts";
+import { RUN_JSON, type RunRecord } from "../../evidence/recorder.ts";
 
 /**
  * The exit code of `secretproof test --mutation`: 0 when the run started
