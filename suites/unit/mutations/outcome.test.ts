@@ -6,6 +6,9 @@ import { killMatrix, killMatrixMarkdown, killMatrixOk, mutationScore } from "../
 import { mutationOutcome } from "../../../harness/mutations/outcome.ts";
 import { recordMutationOutcome } from "../../../harness/mutations/run-outcome.ts";
 import { mutationLine, verdictText } from "../../../harness/report/mutation-view.ts";
+import { buildReportModel } from "../../../harness/report/model.ts";
+import { renderMarkdown } from "../../../harness/report/render-markdown.ts";
+import { memoryBundle } from "../../support/bundle.ts";
 
 const cat = loadMutationCatalogue();
 const leak = findMutation(cat, "app-leak");
@@ -89,5 +92,20 @@ describe("the report under a mutation", () => {
     expect(verdictText("fail", { claim: "A1", verdict: "fail" }, m)).toBe("fail");
     expect(verdictText("fail", { claim: "L1", verdict: "fail" }, undefined)).toBe("fail");
     expect(mutationLine({ ...m, outcome: mutationOutcome(leak, all(["L1"])) })).toMatch(/^Built under mutation app-leak \(must fail: L1\); the declared outcome: /);
+  });
+});
+
+describe("report.md of a run built under a mutation", () => {
+  it("names the mutation and its outcome, and shows the declared failure as expected", () => {
+    const r = {
+      schemaVersion: 1, runId: "20261201T000000Z-abcdef", status: "failed", startedAt: "2026-12-01T00:00:00.000Z", finishedAt: "2026-12-01T00:20:00.000Z",
+      tool: { name: "secretproof", version: "0.1.0", node: "v22.22.0" }, profile: { name: "ci" }, environment: {}, versions: {}, steps: [], suites: [],
+      verdicts: all(["L1"]), redacted: [],
+    } as RunRecord;
+    recordMutationOutcome(r, leak);
+    const md = renderMarkdown(buildReportModel(r, memoryBundle({})));
+    expect(md).toContain("**Built under mutation app-leak (must fail: L1); the declared outcome: mutation app-leak: L1 failed as declared; every other claim passed**");
+    expect(md).toMatch(/\| L1 \| The app never reveals its credential \| ❌ fail \(expected: mutation app-leak\) \|/);
+    expect(md).toMatch(/\| A1 \| Secrets are ciphertext in etcd \| ✅ pass \|/);
   });
 });
