@@ -14,9 +14,27 @@ export const DEFAULT_CLUSTER_NAME = "secretproof";
  */
 export const RESERVED_CLUSTER_NAMES: readonly string[] = ["tools"];
 
-/** The cluster `up` manages: $SECRETPROOF_CLUSTER or "secretproof". */
+/**
+ * The cluster of a mutated stack (fixtures/mutations.yaml): the base name and
+ * the mutation's, shortened with a hash of the mutation's name when the two
+ * exceed the 32 characters a cluster name may have, so a mutated stack never
+ * reuses the base cluster or another mutation's.
+ */
+export function mutationClusterName(base: string, mutation: string): string {
+  const full = `${base}-${mutation}`;
+  if (full.length <= 32) return full;
+  let h = 0x811c9dc5;
+  for (const c of mutation) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  const tag = h.toString(36).slice(0, 4);
+  const room = 32 - base.length - tag.length - 2;
+  if (room < 1) throw new Error(`cluster name ${JSON.stringify(base)} leaves no room for mutation ${mutation}`);
+  return `${base}-${mutation.slice(0, room).replace(/-+$/, "")}-${tag}`;
+}
+
+/** The cluster `up` manages: $SECRETPROOF_CLUSTER or "secretproof", under $SECRETPROOF_MUTATION its mutated twin. */
 export function clusterName(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.SECRETPROOF_CLUSTER || DEFAULT_CLUSTER_NAME;
+  const base = env.SECRETPROOF_CLUSTER || DEFAULT_CLUSTER_NAME;
+  const name = env.SECRETPROOF_MUTATION ? mutationClusterName(base, env.SECRETPROOF_MUTATION) : base;
   if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) {
     throw new Error(`invalid cluster name ${JSON.stringify(name)}: lower-case letters, digits and '-', at most 32 characters`);
   }

@@ -19,6 +19,8 @@ export interface LocalAppOptions {
   db: { host: string; port: number; database: string };
   profile: Profile;
   redactor?: Redactor;
+  /** Further environment for the app (e.g. a mutation's flag); the defaults above win nothing over it. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface AppResponse {
@@ -54,6 +56,7 @@ function spawnApp(python: string, port: number, opts: LocalAppOptions, sink: str
       BIND_HOST: "127.0.0.1",
       PORT: String(port),
       PYTHONDONTWRITEBYTECODE: "1",
+      ...opts.env,
     },
     reject: false,
     all: true,

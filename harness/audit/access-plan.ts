@@ -126,6 +126,12 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     T1: [[attackIn(t, "T1")], tetragon, policyNeeds(t)],
     T2: [[attackIn(t, "T2"), ...workloadNeeds(t)]],
     T3: [[attackIn(t, "T3")], falco, tetragon],
+    L1: [
+      [
+        attackIn(t, "read the mounted credential L1 searches the app's answers and log for"),
+        { permission: podLogs(t.workload.namespace), why: `read the app container's log in ${t.workload.namespace}` },
+      ],
+    ],
     N1: [{ blocked: "the network claim needs an in-cluster sink and an unselected client pod that an audit does not deploy, and Hubble's flows read in the Cilium agent, which the target does not describe" }],
   };
 }

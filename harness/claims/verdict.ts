@@ -1,5 +1,5 @@
 /** The claims the suite proves; see the README's claim table. */
-export const CLAIM_IDS = ["A1", "A2", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3", "N1"] as const;
+export const CLAIM_IDS = ["A1", "A2", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3", "N1", "L1"] as const;
 export type ClaimId = (typeof CLAIM_IDS)[number];
 
 export type VerdictValue = "pass" | "fail" | "inconclusive";

@@ -7,6 +7,7 @@ import { registerClusterCommands } from "../cluster/commands/cli.ts";
 import { registerReportCommands } from "../report/cli.ts";
 import { registerPackCommand } from "../provenance/cli.ts";
 import { registerToolsCommands } from "../tools/cli.ts";
+import { registerMutationCommands } from "../mutations/cli.ts";
 import { usePinnedTools } from "../tools/paths.ts";
 
 const TIERS: Tier[] = ["unit", "local", "component", "e2e"];
@@ -43,6 +44,7 @@ export function buildCli(): Command {
   registerPackCommand(program);
   registerToolsCommands(program);
   registerAuditCommands(program);
+  registerMutationCommands(program);
 
   return program;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
-import type { Verdict } from "../claims/verdict.ts";
+import type { ClaimId, Verdict, VerdictValue } from "../claims/verdict.ts";
 import { collectEnvironment } from "./environment.ts";
 import { MANIFEST, buildManifest } from "./manifest.ts";
 import type { RunMemory } from "./node-memory.ts";
@@ -36,6 +36,24 @@ export interface RunExpectations {
   commit?: string;
 }
 
+/**
+ * The mutation (fixtures/mutations.yaml) a run's stack was built under and
+ * the run's outcome against its declaration, as harness/mutations/outcome.ts
+ * computes it.
+ */
+export interface RunMutation {
+  name: string;
+  fail: ClaimId[];
+  pass: ClaimId[];
+  refusedBy?: string;
+  outcome: {
+    mutation: string;
+    ok: boolean;
+    claims: { claim: ClaimId; expected: "fail" | "pass"; verdict: VerdictValue | "not run"; outcome: "caught" | "refused" | "missed" | "held" | "collateral" }[];
+    summary: string;
+  };
+}
+
 export interface RunRecord {
   schemaVersion: number;
   runId: string;
@@ -55,6 +73,8 @@ export interface RunRecord {
   verdicts: Verdict[];
   /** Labels of the secrets the redaction layer knew about (never values). */
   redacted: string[];
+  /** The mutation the run's stack was built under and its outcome; absent for the stack as designed. */
+  mutation?: RunMutation;
 }
 
 export function newRunId(now = new Date()): string {
@@ -192,10 +212,12 @@ export class EvidenceRecorder extends ArtifactWriter {
    * over every file. `derive` runs between the two, so files derived from the
    * final run.json (the reports) are covered by the manifest too.
    */
-  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<unknown> } = {}): Promise<void> {
+  async finalize(status: RunRecord["status"], opts: { derive?: (dir: string) => Promise<unknown>; amend?: (record: RunRecord) => void } = {}): Promise<void> {
     await this.#collectFamilyVerdicts();
     this.record.status = status;
     this.record.finishedAt = new Date().toISOString();
+    // e.g. a mutation's outcome, judged from the verdicts just collected
+    opts.amend?.(this.record);
     await this.#writeRunJson();
     try {
       await opts.derive?.(this.dir);

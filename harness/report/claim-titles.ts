@@ -14,4 +14,5 @@ export const CLAIM_TITLES: Readonly<Record<ClaimId, string>> = {
   T2: "The app is unharmed",
   T3: "Both layers see each attempt",
   N1: "Exfiltration is stopped at the network",
+  L1: "The app never reveals its credential",
 };

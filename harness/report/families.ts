@@ -1,3 +1,4 @@
+import { appLeakFamily } from "../claims/app-leak/family.ts";
 import { a1EncryptionFamily } from "../claims/a1-encryption/family.ts";
 import { a2NoSecretsFamily } from "../claims/a2-no-secrets/family.ts";
 import { detectionFamily } from "../claims/detection/family.ts";
@@ -19,4 +20,5 @@ export const FAMILIES: readonly ClaimFamily[] = [
   detectionFamily,
   enforcementFamily,
   networkFamily,
+  appLeakFamily,
 ];

@@ -8,6 +8,7 @@ import type { DeclaredBlindSpot } from "../attack/blind-spots.ts";
 import { attackGrid, type GridRow } from "./attack-grid.ts";
 import { canonicalJson, sha256 } from "./expectations.ts";
 import { buildTimeline, type Timeline } from "./timeline/model.ts";
+import { mutationView, type ReportMutation } from "./mutation-view.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 
@@ -56,6 +57,8 @@ export interface ReportModel {
   versions: [string, string][];
   profile: [string, string][];
   environment: [string, string][];
+  /** The mutation the run was built under, if any. */
+  mutation?: ReportMutation;
 }
 
 function claimRows(verdicts: readonly Verdict[]): ClaimRow[] {
@@ -147,5 +150,6 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     versions: flatten(run.versions),
     profile: flatten(run.profile),
     environment: Object.entries(run.environment),
+    ...mutationView(run),
   };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import type { Kubectl } from "../kube/kubectl.ts";
 
 export const POLICY_PATH = new URL("../../fixtures/tetragon/block-secret-readers.yaml", import.meta.url);
@@ -72,8 +72,9 @@ export function findStatus(list: readonly PolicyStatus[], p: TracingPolicyDoc): 
   return list.find((s) => s.name === p.metadata.name && (s.namespace ?? "") === p.metadata.namespace);
 }
 
-export async function applyPolicy(kube: Kubectl): Promise<void> {
-  await kube.apply(policyText());
+/** Applies the policy file, or `p` (the policy a mutation changed: fixtures/mutations.yaml). */
+export async function applyPolicy(kube: Kubectl, p?: TracingPolicyDoc): Promise<void> {
+  await kube.apply(p ? stringify(p) : policyText());
 }
 
 export async function deletePolicy(kube: Kubectl, p: TracingPolicyDoc = loadPolicy()): Promise<void> {

@@ -21,6 +21,8 @@ export interface ConfigureVaultOptions {
   postgres: PostgresAdmin;
   /** Kubernetes auth; absent in the component tier, where no cluster exists. */
   kubernetes?: { host: string };
+  /** false skips rotate-root (only the mutation catalogue's no-rotate-root sets it); absent means rotate. */
+  rotateRoot?: boolean;
 }
 
 /** Templated so that rotate-root can change the password Vault connects with. */
@@ -93,7 +95,7 @@ export async function applyVaultConfiguration(vault: VaultApi, opts: Omit<Config
   await ensureMount(vault, "secrets", databaseMount, "database");
   await configureConnection(vault, defs, opts.postgres);
   // After this only Vault knows the admin password. Rotating again later is harmless: Vault holds the current one.
-  await vault.write(`${databaseMount}/rotate-root/${dbConfig}`, {});
+  if (opts.rotateRoot !== false) await vault.write(`${databaseMount}/rotate-root/${dbConfig}`, {});
   await vault.write(defs.databaseRole.path, defs.databaseRole.body);
   await vault.write(defs.policy.path, defs.policy.body);
   if (opts.kubernetes) await configureKubernetesAuth(vault, defs, opts.kubernetes.host);

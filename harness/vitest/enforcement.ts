@@ -1,5 +1,6 @@
 import { access, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { toMs } from "../../clusters/duration.ts";
 import { NS } from "../../clusters/names.ts";
 import { podState } from "../attack/app-pod.ts";
@@ -16,11 +17,15 @@ import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../tet
 import { TetragonCollector } from "../tetragon/collector.ts";
 import { waitEnforcing, type EnforcingProof, type RemovalProof } from "../tetragon/enforcing.ts";
 import { applyPolicy, deletePolicy, loadPolicy, policiesPresent, policyText, selectsPod } from "../tetragon/policy.ts";
+import { activeMutation } from "../mutations/env.ts";
+import { mutatedPolicy } from "../mutations/hooks.ts";
 import type { E2E } from "./e2e.ts";
 import { e2eTest } from "./fixtures.ts";
 
 export const { priorities, catalogue } = loadAttackMatrix();
-export const policy = loadPolicy();
+const designed = loadPolicy();
+/** The policy the suite applies: the file, or what the active mutation made of it (recorded as applied). */
+export const policy = mutatedPolicy(designed, activeMutation());
 
 /** Phase 2's state: what the fixtures set up and the tests observe, recorded as evidence at the end. */
 export interface EnforcementRun {
@@ -37,7 +42,7 @@ export function enforcementExtras(run: EnforcementRun): EnforcementExtras {
   const { s, tetragon, podBefore } = run;
   if (!s || !tetragon || !podBefore) throw new Error("phase 2 has not started: no attack session, Tetragon stream or pod observed before the policy");
   const { podAfter, proof, removal, phase } = run;
-  return { catalogue: { environment: s.env, attacks: catalogue.attacks.map((a) => s.resolve(a)) }, priorities, tetragon, podBefore, podAfter, proof, removal, phase, policy: policyText() };
+  return { catalogue: { environment: s.env, attacks: catalogue.attacks.map((a) => s.resolve(a)) }, priorities, tetragon, podBefore, podAfter, proof, removal, phase, policy: policy === designed ? policyText() : stringify(policy) };
 }
 
 /** The enforcement evidence so far, for a judge. */
@@ -116,7 +121,7 @@ export const enforcementTest = e2eTest
     const appliedAtMs = Date.now();
     // Removed first at cleanup (newest first), before the stream stops and the session closes: a slow close cannot keep the policy on the cluster.
     teardown.defer(() => removePolicy(e2e));
-    await applyPolicy(e2e.kube);
+    await applyPolicy(e2e.kube, policy);
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
     const proof = (run.proof = await waitEnforcing(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command)));
     run.phase.enforcingFromMs = proof.provenAtMs;

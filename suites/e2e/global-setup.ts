@@ -27,6 +27,8 @@ import { DYNAMIC_OBSERVATION, startDynamicObservation, type BackgroundObservatio
 
 const SETUP_END = "sweep-leftovers";
 const DYNAMIC_SUITE = "suites/e2e/dynamic.test.ts";
+import { activeMutation } from "../../harness/mutations/env.ts";
+import { recordMutationOutcome } from "../../harness/mutations/run-outcome.ts";
 
 /** The run's status: from vitest's results when it has them, else failed if any recorded verdict failed. */
 async function runStatus(project: TestProject, runDir: string): Promise<RunRecord["status"]> {
@@ -89,7 +91,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const profile = loadProfile();
   const teardown = process.env.SECRETPROOF_TEARDOWN === "1";
   const bound = e2eRunBound(profile, { teardown });
-  const rec = await createRun(profile, { command: "npm test" });
+  // Under a mutation (SECRETPROOF_MUTATION) the run is judged by its declared outcome (harness/mutations/outcome.ts).
+  const mutation = activeMutation();
+  const amend = mutation ? { amend: (r: RunRecord) => recordMutationOutcome(r, mutation) } : {};
+  const rec = await createRun(profile, { command: "npm test", ...(mutation ? { mutation: mutation.name } : {}) });
   const log = new StepLog();
   log.info(`bounds: ${describeRunBound(profile, bound)}`);
   // The node's memory at the profile's poll interval, per step and suite, into run.json (memory).
@@ -114,7 +119,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     withDeps(log.timings, setupGraph(UP_STEPS)).forEach((t) => rec.step(t));
     if (!ok) {
       recordMemory();
-      await rec.finalize("failed", { derive: deriveReports });
+      await rec.finalize("failed", { derive: deriveReports, ...amend });
     }
   }
   const suitesStartedAt = new Date().toISOString();
@@ -141,7 +146,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     } finally {
       recordMemory();
       // report.md and report.html are derived inside the bundle, so SHA256SUMS covers them too.
-      await rec.finalize(status, { derive: deriveReports });
+      await rec.finalize(status, { derive: deriveReports, ...amend });
       process.stderr.write(`evidence: ${rec.dir} (${status}${deadline.fired ? `: ${deadline.fired}` : ""})\n`);
     }
   };

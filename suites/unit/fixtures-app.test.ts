@@ -89,8 +89,12 @@ describe("the app source", () => {
     expect(appPy).toMatch(/read_file\(base, "db-username"\), read_file\(base, "db-password"\)/);
   });
 
-  it("never slices or formats the password into output", () => {
-    expect(appPy).not.toMatch(/password\s*\[/);
-    expect(appPy).not.toMatch(/%s[^\n]*%\s*\(?[^\n]*\bpassword\b/);
+  it("never slices or formats the password into output, except behind the mutation catalogue's leak flag, which is off unless set to 1", () => {
+    expect(appPy).toContain('LEAK_PASSWORD_PREFIX = os.environ.get("LEAK_PASSWORD_PREFIX", "") == "1"');
+    const [flagged, ...more] = [...appPy.matchAll(/\n( +)if LEAK_PASSWORD_PREFIX:\n((?:\1 +[^\n]*\n)+)/g)];
+    expect(more).toEqual([]);
+    const unflagged = appPy.replace(flagged![0], "\n");
+    expect(unflagged).not.toMatch(/password\s*\[/);
+    expect(unflagged).not.toMatch(/%s[^\n]*%\s*\(?[^\n]*\bpassword\b/);
   });
 });

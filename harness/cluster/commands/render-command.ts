@@ -2,16 +2,19 @@ import { resolve } from "node:path";
 import { versions } from "../../../clusters/versions.ts";
 import type { Profile } from "../../profile.ts";
 import { planProblems } from "../render/check-plan.ts";
-import { renderVaultDefinitions } from "../../../fixtures/vault/definitions.ts";
 import { loadFalcoRules, vaultBinding } from "../render/external.ts";
 import { topoOrder } from "../up/graph.ts";
 import { encryptionHostDir } from "../state/local-state.ts";
 import { clusterName as defaultClusterName } from "../../../clusters/names.ts";
 import { planStack } from "../render/plan.ts";
-import { renderFiles, writeFiles } from "../render/render.ts";
+import { writeFiles } from "../render/render.ts";
 import { PLACEHOLDER_SECRETS } from "../state/secrets.ts";
 import { stateDir } from "../state/state.ts";
 import { UP_STEPS } from "../up/steps.ts";
+import { applyMutation } from "../../mutations/apply.ts";
+import { activeMutation } from "../../mutations/env.ts";
+import { stackFiles } from "../../mutations/stack.ts";
+import { loadPolicy } from "../../tetragon/policy.ts";
 
 /** The step graph as text: order, dependencies, what each step does. */
 export function describeSteps(): string {
@@ -45,5 +48,10 @@ export async function renderStack(outDir: string, profile: Profile, clusterName 
   });
   const problems = planProblems(plan, versions);
   if (problems.length) throw new Error(`the rendered stack is invalid:\n  ${problems.join("\n  ")}`);
-  return writeFiles(outDir, renderFiles(plan, { "vault/definitions.json": renderVaultDefinitions(profile), "steps.txt": describeSteps() }));
+  // The TracingPolicy the enforcement suite applies is rendered too; a mutation (SECRETPROOF_MUTATION) is applied after the checks.
+  const base = { plan, tracingPolicy: loadPolicy() };
+  const mutation = activeMutation();
+  const stack = mutation ? applyMutation(base, mutation) : base;
+  const extra = { "steps.txt": describeSteps(), ...(mutation ? { "mutation.json": { name: mutation.name, why: mutation.why, change: mutation.change, fail: mutation.fail, pass: mutation.pass } } : {}) };
+  return writeFiles(outDir, stackFiles(stack, extra));
 }

@@ -42,6 +42,8 @@ export interface StackPlan {
   app: { secretProviderClass: SecretProviderClass; deployment: IDeployment; service: IService };
   /** The app's egress policy, and the sink and client the network claim dials from (fixtures/manifests/network-policy.ts, sink.ts). */
   network: { policy: CiliumNetworkPolicy; sink: IDeployment; sinkService: IService; client: IDeployment };
+  /** Further objects applied with the app, after it: none in the stack as designed; a mutation may add some. */
+  appObjects?: object[];
   configureVault: ConfigureVaultOptions;
 }
 

@@ -14,9 +14,9 @@ export const STACK_DIR = "stack";
 /** Where the app's objects are recorded among the files renderFiles returns. */
 export const APP_MANIFEST = "manifests/20-app.yaml";
 
-/** The app's objects as `up` applies them: SecretProviderClass, Service, Deployment. */
-export function appManifest(app: Pick<StackPlan["app"], "secretProviderClass" | "service" | "deployment">): string {
-  return toYamlDocuments([app.secretProviderClass, app.service, app.deployment]);
+/** The app's objects as `up` applies them: SecretProviderClass, Service, Deployment, then any further objects. */
+export function appManifest(app: Pick<StackPlan["app"], "secretProviderClass" | "service" | "deployment">, objects: readonly object[] = []): string {
+  return toYamlDocuments([app.secretProviderClass, app.service, app.deployment, ...objects]);
 }
 
 /** Where the network claim's objects are recorded among the files renderFiles returns. */
@@ -38,7 +38,7 @@ export function renderFiles(plan: StackPlan, extra: Record<string, unknown> = {}
     "kind/encryption-config.yaml": stringify(plan.encryptionConfig),
     "manifests/00-namespaces.yaml": toYamlDocuments(plan.namespaces),
     "manifests/10-postgres.yaml": toYamlDocuments([plan.postgres.service, plan.postgres.statefulSet]),
-    [APP_MANIFEST]: appManifest(plan.app),
+    [APP_MANIFEST]: appManifest(plan.app, plan.appObjects),
     [NETWORK_MANIFEST]: networkManifest(plan.network),
     "vault/configure-vault.json": `${JSON.stringify({ call: "configureVault", opts: plan.configureVault }, null, 2)}\n`,
   };

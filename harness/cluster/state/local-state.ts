@@ -63,10 +63,10 @@ export async function ensureSecrets(dir: string, clusterExists: boolean): Promis
  * server reads it only at start, so for an existing cluster a file that
  * differs from the rendered one is an error, not something to overwrite.
  */
-export async function writeEncryptionConfig(dir: string, secrets: ClusterSecrets, clusterExists: boolean): Promise<string> {
+export async function writeEncryptionConfig(dir: string, secrets: ClusterSecrets, clusterExists: boolean, config = renderEncryptionConfig(secrets)): Promise<string> {
   const encDir = encryptionHostDir(dir);
   const path = join(encDir, ENCRYPTION.fileName);
-  const text = stringify(renderEncryptionConfig(secrets));
+  const text = stringify(config);
   const current = (await exists(path)) ? await readFile(path, "utf8") : undefined;
   if (current === text) return path;
   if (clusterExists && current !== undefined) {

@@ -8,6 +8,7 @@ import type { Kubectl } from "../../kube/kubectl.ts";
 import type { Profile } from "../../profile.ts";
 import type { ConfigureVault } from "../render/external.ts";
 import type { StackPlan } from "../render/plan.ts";
+import type { Mutation } from "../../mutations/schema.ts";
 import type { ClusterSecrets } from "../state/state.ts";
 import type { DiagnosticTarget } from "./diagnostics.ts";
 import type { StepSpec } from "./graph.ts";
@@ -21,6 +22,8 @@ export interface UpContext {
   readonly log: StepLog;
   /** Where diagnostics go on failure. */
   readonly evidence: ArtifactWriter;
+  /** The mutation (fixtures/mutations.yaml) the stack is built under, if any. */
+  readonly mutation?: Mutation;
   clusterExisted?: boolean;
   secrets?: ClusterSecrets;
   binding?: VaultBinding;

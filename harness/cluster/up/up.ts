@@ -11,6 +11,8 @@ import { clusterName as defaultClusterName, kindContext } from "../../../cluster
 import { stateDir as defaultStateDir } from "../state/state.ts";
 import { upStep, UP_STEPS } from "./steps.ts";
 import type { UpContext } from "./context.ts";
+import { activeMutation } from "../../mutations/env.ts";
+import type { Mutation } from "../../mutations/schema.ts";
 
 export interface UpOptions {
   profile: Profile;
@@ -22,6 +24,8 @@ export interface UpOptions {
   skipPreflight?: boolean;
   /** Once aborted, no further step starts (running ones finish), and the caller collects the diagnostics. */
   signal?: AbortSignal;
+  /** Build the stack under this mutation; default: the one SECRETPROOF_MUTATION names, if any. */
+  mutation?: Mutation;
 }
 
 export interface UpResult {
@@ -60,6 +64,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
     stateDir: dir,
     log,
     evidence: o.evidence ?? new ArtifactWriter(`${dir}/last-up`),
+    mutation: o.mutation ?? activeMutation(),
   };
   if (!o.skipPreflight) await log.step("preflight", () => requireTier("e2e"));
   try {

@@ -1,6 +1,7 @@
 import { verdictLabel } from "../format.ts";
 import { esc } from "../html-text.ts";
 import type { ClaimRow, ReportModel } from "../model.ts";
+import { verdictText, type ReportMutation } from "../mutation-view.ts";
 import { claimAnchor } from "./header.ts";
 import { htmlList, mdCell, mdTable, verdictClass, verdictWord, type ReportSection } from "./section.ts";
 
@@ -11,14 +12,14 @@ function byClaim(m: ReportModel): [string, ClaimRow[]][] {
   return [...out];
 }
 
-function rowHtml(r: ClaimRow): string {
+function rowHtml(r: ClaimRow, mutation?: ReportMutation): string {
   const nc = r.negativeControl;
   const control = nc
     ? `<h4>negative control: <span class="${verdictClass(nc.verdict)}">${esc(verdictWord(nc.verdict))}</span></h4>${htmlList(nc.reasons)}`
     : "";
   const subject = r.subject ? ` <span class="subject">${esc(r.subject)}</span>` : "";
   return (
-    `<details class="verdict-row" data-verdict="${esc(r.verdict)}"${r.verdict === "pass" || r.verdict === "not run" ? "" : " open"}><summary><span class="badge ${verdictClass(r.verdict)}">${esc(verdictWord(r.verdict))}</span>${subject}` +
+    `<details class="verdict-row" data-verdict="${esc(r.verdict)}"${r.verdict === "pass" || r.verdict === "not run" ? "" : " open"}><summary><span class="badge ${verdictClass(r.verdict)}">${esc(verdictText(verdictWord(r.verdict), r, mutation))}</span>${subject}` +
     ` <span class="why">${esc(r.reasons[0] ?? "")}</span></summary>` +
     `<div class="body"><h4>decided by</h4>${htmlList(r.reasons)}<h4>evidence</h4>${htmlList(r.evidence, true)}${control}</div></details>`
   );
@@ -26,7 +27,7 @@ function rowHtml(r: ClaimRow): string {
 
 function claimsHtml(m: ReportModel): string {
   return byClaim(m)
-    .map(([claim, rows]) => `<div class="claim" id="${claimAnchor(claim)}" data-claim="${esc(claim)}"><h3>${esc(claim)} <span class="title">${esc(rows[0]?.title ?? "")}</span></h3>${rows.map(rowHtml).join("")}</div>`)
+    .map(([claim, rows]) => `<div class="claim" id="${claimAnchor(claim)}" data-claim="${esc(claim)}"><h3>${esc(claim)} <span class="title">${esc(rows[0]?.title ?? "")}</span></h3>${rows.map((r) => rowHtml(r, m.mutation)).join("")}</div>`)
     .join("\n");
 }
 
@@ -35,7 +36,7 @@ const why = (r: ClaimRow) => mdCell(r.verdict === "pass" ? (r.reasons[0] ?? "") 
 
 /** The claim table of report.md: one line per verdict and why; every reason and the evidence follow under it. */
 export function claimTableMd(m: ReportModel): string {
-  const rows = m.claims.map((r) => [mdCell(r.subject ? `${r.claim} (${r.subject})` : r.claim), mdCell(r.title), verdictLabel(r.verdict), why(r)]);
+  const rows = m.claims.map((r) => [mdCell(r.subject ? `${r.claim} (${r.subject})` : r.claim), mdCell(r.title), mdCell(verdictText(verdictLabel(r.verdict), r, m.mutation)), why(r)]);
   return mdTable(["claim", "title", "verdict", "why"], rows);
 }
 

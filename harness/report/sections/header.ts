@@ -1,6 +1,7 @@
 import { formatMs } from "../../../clusters/duration.ts";
 import { esc } from "../html-text.ts";
 import type { ReportModel } from "../model.ts";
+import { mutationLine } from "../mutation-view.ts";
 import { mdCell, mdCode, verdictClass, verdictWord } from "./section.ts";
 
 /** The claims that did not pass, or none. */
@@ -36,7 +37,9 @@ export function headerHtml(m: ReportModel): string {
     `<header><h1>secretproof evidence report</h1>` +
     `<p id="overall" class="verdict ${notPassed(m).length ? "v-fail" : "v-pass"}">${esc(verdictLine(m))}</p>${claimGrid(m)}${identityLine(m)}` +
     `<p class="meta">run status ${esc(m.status)} · started ${esc(m.startedAt)} · duration ${esc(dur)} · ` +
-    `${esc(`${m.tool.name} ${m.tool.version}`)} on Node ${esc(m.tool.node)}</p>${custom}</header>`
+    `${esc(`${m.tool.name} ${m.tool.version}`)} on Node ${esc(m.tool.node)}</p>${custom}` +
+    (m.mutation ? `<p class="verdict mutation">${esc(mutationLine(m.mutation)!)}</p>` : "") +
+    "</header>"
   );
 }
 
@@ -55,5 +58,6 @@ export function headerMd(m: ReportModel): string {
     `run status ${m.status} · started ${m.startedAt} · duration ${dur} · ${mdCell(m.tool.name)} ${mdCell(m.tool.version)} on Node ${mdCell(m.tool.node)}`,
     "",
     [...m.custom.map((c) => `**${mdCell(c)}**`), mdCell(m.expectations)].join(" · "),
+    ...(m.mutation ? ["", `**${mdCell(mutationLine(m.mutation)!)}**`] : []),
   ].join("\n");
 }

@@ -86,11 +86,11 @@ describe("secretproof audit rbac", () => {
     for (const d of docs) for (const r of d.rules) for (const v of r.verbs) expect(READ_VERBS).toContain(v);
   });
 
-  it("a claim that cannot run gets no rule: read-only roles grant nothing for F1-T3", () => {
+  it("a claim that cannot run gets no rule: read-only roles grant nothing for F1-T3 and L1", () => {
     const rules = plannedRules(accessPlan(example, READ_ONLY));
     const claims = new Set(rules.flatMap((r) => r.claims));
-    for (const c of ["F1", "F2", "T1", "T2", "T3"]) expect(claims.has(c as never)).toBe(false);
+    for (const c of ["F1", "F2", "T1", "T2", "T3", "L1"]) expect(claims.has(c as never)).toBe(false);
     const attack = plannedRules(accessPlan(example, { attack: true, applyPolicy: false }));
-    expect(attack.find((r) => r.resources[0] === "pods/exec" && r.namespace === "payments")?.claims).toEqual(["A2", "F1", "F2", "T1", "T2", "T3"]);
+    expect(attack.find((r) => r.resources[0] === "pods/exec" && r.namespace === "payments")?.claims).toEqual(["A2", "F1", "F2", "T1", "T2", "T3", "L1"]);
   });
 });

@@ -92,7 +92,7 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     expect(v.trusted).toBe(true);
     expect(v.verdicts.map((x) => `${x.claim}:${x.verdict}`)).toEqual(["A2:inconclusive"]);
     expect(v.verdicts[0]!.reasons.join("\n")).toContain(NOT_PLANTED);
-    expect(v.notProven.map((g) => g.claim)).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3", "N1"]);
+    expect(v.notProven.map((g) => g.claim)).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3", "N1", "L1"]);
     expect(v.ok).toBe(false);
     const workload = JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.workload), "utf8")) as { changes: string[]; samples: { pods: object[] }[] };
     expect(workload.changes).toEqual([]);

@@ -45,7 +45,7 @@ describe("verify decides every claim of its list from re-judged evidence, never 
     const r = await verify(dir);
     expect(r).toMatchObject({ integrity: [], leaks: [], mismatches: [], untrustworthy: [], rejudged: ["enforcement"], ok: true });
     expect(verifyExitCode(r)).toBe(0);
-    expect(r.notProven.map((g) => g.claim)).toEqual(["A1", "A2", "D1", "D2", "D3", "D4", "F1", "F2", "N1"]);
+    expect(r.notProven.map((g) => g.claim)).toEqual(["A1", "A2", "D1", "D2", "D3", "D4", "F1", "F2", "N1", "L1"]);
     expect(formatVerify(r)).toMatch(/^\s+D1\s+not proven\s+the bundle holds no dynamic evidence to re-judge it \(no evidence recorded at dynamic\/params\.json\)/m);
     expect(verifyExitCode(await verifyBundle(dir, await own()))).toBe(1);
   });

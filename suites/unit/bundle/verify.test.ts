@@ -170,7 +170,7 @@ describe("secretproof verify", () => {
     const { dir } = await buildBundle(root);
     const r = await verifyBundle(dir, { families: [fixtureFamily] });
     expect(r.trusted).toBe(true);
-    expect(r.failedClaims).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T2", "T3", "N1"]);
+    expect(r.failedClaims).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T2", "T3", "N1", "L1"]);
     expect(verifyExitCode(r)).toBe(1);
     expect(formatVerify(r)).toMatch(/D1\s+not proven\s+no claim family here re-judges it/);
   });

@@ -32,7 +32,8 @@ const record = (over = {}): N1Record => ({ ...evidence(over), upstream: judgeCil
 
 describe("the network family re-judges N1 from its bundle", () => {
   it("is listed among the families, after enforcement", () => {
-    expect(FAMILIES.map((f) => f.id).slice(-2)).toEqual(["enforcement", "network"]);
+    const ids = FAMILIES.map((f) => f.id);
+    expect(ids.indexOf("network")).toBeGreaterThan(ids.indexOf("enforcement"));
   });
 
   it("reaches the verdict the suite recorded, from the files it wrote", async () => {

@@ -38,7 +38,7 @@ describe("report.md and the job summary", () => {
 
   it("state what is not proven: a claim without a verdict is not a pass", () => {
     const md = renderMarkdown(model);
-    expect(md).toContain("**❌ not proven: A1, D1, D2, D3, D4, F1, F2, T1, T2, T3, N1**");
+    expect(md).toContain("**❌ not proven: A1, D1, D2, D3, D4, F1, F2, T1, T2, T3, N1, L1**");
     expect(md).toMatch(/\| D1 \| .* \| ⏸️ not run \| no verdict recorded \|/);
     expect(md).toContain("| A2 | No Kubernetes Secret holds the app's credentials | ✅ pass |");
   });

@@ -65,7 +65,7 @@ describe("report.html", () => {
     const { dir } = await buildBundle(root, { survivors: ["python3-open"] });
     const html = await readFile(join(dir, "report.html"), "utf8");
     const rows = verdictRows(html);
-    expect(rows).toHaveLength(13);
+    expect(rows).toHaveLength(14);
     expect(rows.find((r) => r[0] === "A2")?.[2]).toBe("PASS");
     expect(rows.find((r) => r[1] === "python3-open")).toEqual(["T1", "python3-open", "FAIL", expect.stringContaining("exited 0, not 137") as string]);
     expect(rows.find((r) => r[0] === "D1")?.slice(2)).toEqual(["NOT RUN", "no verdict recorded"]);
@@ -87,7 +87,7 @@ describe("report.html", () => {
     expect(dom).not.toMatch(/<img|<script|<[^>]*\sonerror=/);
     expect(dom).toContain("&lt;img src=x onerror=\"alert(1)\"&gt;&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;");
     expect(dom).toContain("<title>secretproof report 20260101T000000Z-abcdef</title>");
-    expect(verdictRows(dom)).toHaveLength(12);
+    expect(verdictRows(dom)).toHaveLength(13);
     expect(tableRows(dom, "environment")).toEqual([["kernel", HOSTILE]]);
   });
 

@@ -110,9 +110,9 @@ describe("the first screen", () => {
 
   it("colours each claim of the list by its verdict and links it to its details", () => {
     const { dom } = rendered.failing;
-    expect(cells(dom)).toEqual({ A1: "not-run", A2: "not-run", D1: "pass", D2: "fail", D3: "pass", D4: "pass", F1: "pass", F2: "pass", T1: "fail", T2: "pass", T3: "pass", N1: "not-run" });
+    expect(cells(dom)).toEqual({ A1: "not-run", A2: "not-run", D1: "pass", D2: "fail", D3: "pass", D4: "pass", F1: "pass", F2: "pass", T1: "fail", T2: "pass", T3: "pass", N1: "not-run", L1: "not-run" });
     for (const id of Object.keys(cells(dom))) expect(dom).toContain(`<div class="claim" id="claim-${id}"`);
-    expect(dom).toContain("Not proven: A1, A2, D2, T1, N1");
+    expect(dom).toContain("Not proven: A1, A2, D2, T1, N1, L1");
     expect(cells(rendered.passing.dom)).toMatchObject({ D2: "pass", T1: "pass" });
   });
 

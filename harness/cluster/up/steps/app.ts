@@ -9,6 +9,7 @@ import { tetragonScanned } from "./stack.ts";
 import { decideRestartAfterVault } from "../judges/vault-drift.ts";
 import { need, type UpContext, type UpStep } from "../context.ts";
 import { TARGETS } from "../diagnostics.ts";
+import { mutatedDeployment } from "../../../mutations/hooks.ts";
 
 const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(",");
 
@@ -22,11 +23,11 @@ const selector = Object.entries(APP_SELECTOR).map(([k, v]) => `${k}=${v}`).join(
  */
 export async function appStep(ctx: UpContext): Promise<void> {
   const plan = need(ctx, "plan");
-  const deployment = renderAppDeployment(versions.images.app, need(ctx, "appImageId"));
+  const deployment = mutatedDeployment(renderAppDeployment(versions.images.app, need(ctx, "appImageId")), plan, ctx.mutation);
   const k = need(ctx, "kubectl");
   const rollout = toMs(ctx.profile.waits.rollout);
   const ref = `deployment/${APP.deployment}`;
-  const manifest = appManifest({ ...plan.app, deployment });
+  const manifest = appManifest({ ...plan.app, deployment }, plan.appObjects);
   // kind-cluster recorded the plan before the image ID was known: this is what is applied, annotation included.
   await ctx.evidence.write(`${STACK_DIR}/${APP_MANIFEST}`, manifest);
   await k.apply(manifest);

@@ -25,6 +25,7 @@ import {
 import { planStack } from "../../render/plan.ts";
 import { renderFiles, STACK_DIR, toYamlDocuments } from "../../render/render.ts";
 import { need, type UpContext, type UpStep } from "../context.ts";
+import { mutatePlan, mutatedEncryptionConfig, recordMutation } from "../../../mutations/hooks.ts";
 
 const ms = (ctx: UpContext, pick: (w: UpContext["profile"]["waits"]) => string) => toMs(pick(ctx.profile.waits));
 
@@ -34,7 +35,8 @@ export async function stateStep(ctx: UpContext): Promise<void> {
   const { secrets, generated } = await ensureSecrets(ctx.stateDir, ctx.clusterExisted);
   registerSecrets(secrets);
   ctx.secrets = secrets;
-  await writeEncryptionConfig(ctx.stateDir, secrets, ctx.clusterExisted);
+  await recordMutation(ctx.stateDir, ctx.mutation, ctx.clusterExisted);
+  await writeEncryptionConfig(ctx.stateDir, secrets, ctx.clusterExisted, mutatedEncryptionConfig(secrets, ctx.mutation));
   ctx.log.info(`state: ${generated ? "generated new" : "reusing"} cluster secrets in ${ctx.stateDir}`);
 }
 
@@ -60,7 +62,8 @@ export function planAfterState(ctx: UpContext): void {
   });
   const problems = planProblems(plan, versions);
   if (problems.length) throw new Error(`the rendered stack is invalid:\n  ${problems.join("\n  ")}`);
-  ctx.plan = plan;
+  // a mutation breaks the checked stack on purpose, so it is applied after the checks
+  ctx.plan = mutatePlan(plan, ctx.mutation);
 }
 
 /**

@@ -135,7 +135,8 @@ export async function configureVaultStep(ctx: UpContext): Promise<void> {
     return h.ok ? { done: true, value: h } : { done: false, state: h };
   });
   const explained = (err: unknown) => Promise.reject(fw.explain(err));
-  const defs = renderVaultDefinitions(ctx.profile);
+  // the profile the plan carries: a mutation may change its TTLs
+  const defs = renderVaultDefinitions(need(ctx, "plan").configureVault.profile);
   const state = await readVaultConfigState(await fw.url(), secrets.vaultRootToken, defs, w(ctx).command).catch(explained);
   if (state.configured) {
     ctx.log.info(`configure-vault: already configured as the ${ctx.profile.name} profile renders it`);
