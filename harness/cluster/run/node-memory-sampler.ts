@@ -41,12 +41,14 @@ export class NodeMemorySampler {
       const r = await run("docker", ["stats", "--no-stream", "--format", "{{json .}}", this.container], { timeoutMs: this.commandTimeoutMs });
       const line = r.stdout.split("\n").find((l) => l.trim() !== "");
       const s = line === undefined ? undefined : parseStatsLine(line);
-      if (s) {
+      // a node that is stopping or restarting reports empty stats ("0B / 0B": moby daemon/stats.go:29-35); not a sample
+      if (s && s.limitBytes > 0) {
         this.#samples.push({ at: Date.now(), bytes: s.usageBytes });
         this.#limitBytes = s.limitBytes;
       }
     } catch (err) {
-      this.#error = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      // the message's first line names the command, the rest is its stderr ("No such container: …")
+      this.#error = err instanceof Error ? err.message.replace(/\s*\n\s*/g, " ").slice(0, 500) : String(err);
     } finally {
       this.#busy = false;
     }
