@@ -100,8 +100,12 @@ function matrixOf(view: BundleView): Pick<ReportModel, "matrix" | "matrixError" 
 
 const IDENTITY_DIGESTS = [["catalogue", "catalogue"], ["falcoRules", "rules"], ["tetragonPolicy", "policy"], ["profile", "profile digest"], ["claims", "claims"]] as const;
 
-/** Provenance of the bundle, until the run attests it. */
-export const PROVENANCE_NONE = "not attested";
+/**
+ * Provenance as the report can state it: the attestation is made after the
+ * bundle (and its reports) are packed, so the report never holds it; the
+ * e2e-provenance artifact does, and `verify --attestation` checks it.
+ */
+export const PROVENANCE_NONE = "attested outside the bundle: verify --attestation";
 
 /** commit, profile, versions digest, each expectation digest (12 hex), provenance: label → value. */
 export function runIdentity(run: RunRecord, profileName: string): [string, string][] {

@@ -127,7 +127,7 @@ describe("the first screen", () => {
 
   it("names the run in one line: commit, profile, versions digest, expectation digests, provenance", () => {
     const line = /<p id="run-identity" class="identity">(.*?)<\/p>/.exec(rendered.passing.dom)?.[1]?.replace(/<[^>]+>/g, "") ?? "";
-    expect(line).toMatch(/^run \S+ · commit \S+ · profile ci · versions [0-9a-f]{12} · catalogue [0-9a-f]{12} · rules [0-9a-f]{12} · policy [0-9a-f]{12} · profile digest [0-9a-f]{12} · claims [0-9a-f]{12} · provenance not attested$/);
+    expect(line).toMatch(/^run \S+ · commit \S+ · profile ci · versions [0-9a-f]{12} · catalogue [0-9a-f]{12} · rules [0-9a-f]{12} · policy [0-9a-f]{12} · profile digest [0-9a-f]{12} · claims [0-9a-f]{12} · provenance attested outside the bundle: verify --attestation$/);
   });
 
   it("marks the matrix cells that differ from the catalogue's declaration", () => {
