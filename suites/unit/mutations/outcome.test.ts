@@ -67,7 +67,7 @@ describe("the kill matrix", () => {
     const rows = killMatrix(cat, runs);
     expect(killMatrixOk(rows)).toBe(true);
     expect(mutationScore(rows)).toBe(`${cat.mutations.length}/${cat.mutations.length}`);
-    expect(killMatrixMarkdown(rows)).toContain("| app-leak | · | · | · | · | · | · | · | · | · | · | · | caught | as declared |");
+    expect(killMatrixMarkdown(rows)).toContain("| app-leak | · | · | · | · | · | · | · | · | · | · | · | · | caught | as declared |");
   });
 
   it("flags a mutation that did not run, a miss and a declaration that differs from this catalogue", () => {
@@ -76,7 +76,7 @@ describe("the kill matrix", () => {
     const rows = killMatrix(cat, [...runs.filter((r) => r.mutation?.name !== "app-leak" && r.mutation?.name !== "long-ttl"), missed]);
     expect(killMatrixOk(rows)).toBe(false);
     const md = killMatrixMarkdown(rows);
-    expect(md).toContain("| long-ttl | — | — | — | — | — | — | — | — | — | — | — | — | **no run recorded this mutation** |");
+    expect(md).toContain("| long-ttl | — | — | — | — | — | — | — | — | — | — | — | — | — | **no run recorded this mutation** |");
     expect(md).toMatch(/\| app-leak \|.*\*\*missed\*\* \| \*\*mutation app-leak: L1 missed/);
     const forged = run(all(["L1"]));
     recordMutationOutcome(forged, { ...leak, fail: ["L1", "T2"], pass: leak.pass.filter((c) => c !== "T2") });
