@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,9 +51,9 @@ describe("the catalogue's read methods, run against a CSI-style secrets director
     for (const m of ["cat", "head", "tail", "dd", "awk", "sed", "sh-c-cat", "python3-c"]) expect(ids).toContain(m);
   });
 
-  it("covers every v2 read path whose tool this machine has (io-uring has its own test)", () => {
+  it("covers every v2 read path whose tool this machine has (io-uring and cp-stdout have their own tests)", () => {
     const ids = readers.map((a) => a.id);
-    const v2 = ["exec-a-spoof", "proc-self-root", "proc-1-root", "cp-stdout", "tar-mount", "base64", "od", "grep", "cut", "perl", "python-mmap", "python-sendfile"];
+    const v2 = ["exec-a-spoof", "proc-self-root", "proc-1-root", "tar-mount", "base64", "od", "grep", "cut", "perl", "python-mmap", "python-sendfile"];
     for (const m of v2) expect(ids).toContain(m);
   });
 
@@ -69,5 +69,31 @@ describe("the catalogue's read methods, run against a CSI-style secrets director
     });
     expect(r.exitCode).toBe(a.detection.exitCode);
     expect(a.decode ? decodeCredential(a.decode, r.stdout, a.target ?? "") : r.stdout.trim()).toBe(PASSWORD);
+  });
+});
+
+describe("cp-stdout, as it runs in the pod", () => {
+  const cp = loadCatalogue(ruleNames()).attacks.find((a) => a.id === "cp-stdout")!;
+
+  // In the pod, stdout is a pipe containerd's shim made as root (mode 0600), and the app's uid 10001 has no capabilities.
+  it.skipIf(process.getuid?.() !== 0)("cannot open a root-made stdout pipe as the app's uid: it exits as declared and writes nothing (runs as root only)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "secretproof-cp-"));
+    try {
+      await chmod(dir, 0o755);
+      await writeFile(join(dir, "db-password"), `${PASSWORD}\n`, { mode: 0o644 });
+      const [, src, dst] = cp.command;
+      expect([src, dst]).toEqual(["/mnt/secrets/db-password", "/dev/stdout"]);
+      const asApp = ["setpriv", "--reuid", "10001", "--regid", "10001", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"];
+      const r = await run("bash", ["-o", "pipefail", "-c", '"$@" | cat', "bash", ...asApp, "cp", join(dir, "db-password"), "/dev/stdout"], {
+        timeoutMs: toMs(loadProfile().waits.command),
+        okExitCodes: [0, 1],
+      });
+      expect(cp.detection).toEqual({ exitCode: 1, stdout: "empty" });
+      expect(r.exitCode).toBe(cp.detection.exitCode);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/cannot create regular file '\/dev\/stdout': Permission denied/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
