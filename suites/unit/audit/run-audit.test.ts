@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ const target = parseTarget(await readFile(join(FIXTURES, "target.example.yaml"),
 const reviews = JSON.parse(await readFile(join(FIXTURES, "ssar-reviews.json"), "utf8")) as unknown[];
 const allowedAll: AccessAnswer[] = reviews.map((r) => ({ permission: permissionOfReview(r), status: { allowed: true } }));
 
+const kubectlFixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "kubectl", name), "utf8")) as unknown;
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 const meta = (namespace: string, name: string, labels: Record<string, string> = {}) => ({ namespace, name, uid: randomBytes(16).toString("hex"), resourceVersion: "1201", labels });
 const list = (items: object[]) => ({ apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items });
@@ -43,6 +45,10 @@ function recordedKube(secrets: object[], podSamples: object[][]): AuditIo["kube"
       if (cmd === "get pods --all-namespaces") return list(podSamples[0]!) as T;
       if (cmd === "-n payments get deployment payments-api") return deployment as T;
       if (cmd === "-n payments get pods -l app=payments-api") return list(podSamples[Math.min(sample++, podSamples.length - 1)]!) as T;
+      if (cmd === "-n falco get pods -l app.kubernetes.io/name=falco") return kubectlFixture("falco-pods.json") as T;
+      if (cmd === "-n kube-system get pods -l app.kubernetes.io/name=tetragon") return kubectlFixture("tetragon-pods.json") as T;
+      if (cmd === "get tracingpolicies.cilium.io") return kubectlFixture("tracingpolicies.json") as T;
+      if (cmd === "-n payments get tracingpoliciesnamespaced.cilium.io") return list([]) as T;
       throw new Error(`unexpected kubectl ${cmd}`);
     },
   };
@@ -81,6 +87,10 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     const byClaim = Object.fromEntries(run.audit.claims.map((c) => [c.claim, c]));
     expect(byClaim.A2!.status).toBe("run");
     expect(byClaim.D1!.reasons).toEqual(["database (to query pg_roles over target.database.connection): environment variable AUDIT_PG_URL is empty or unset (target.database.connection)"]);
+    expect(byClaim.F1!.reasons).toEqual(["found: Falco is not running Ready on every node of the workload: node worker-2 (workload pods payments-api-5d8-abcde): no agent pod runs on node worker-2; the alert is proven only with --attack"]);
+    expect(byClaim.T1!.reasons[0]).toMatch(/TracingPolicy monitor-secret-opens does not select the workload: its podSelector|monitor-secret-opens is in policy-mode monitor, so it kills nothing; the kill is proven only with --attack$/);
+    expect(byClaim.T2!.reasons.join("\n")).toMatch(/only --attack allows/);
+    expect(JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.agents), "utf8"))).toHaveProperty("policies.findings.0.mode", "monitor");
     expect(byClaim.A1!.reasons).toEqual(["the identity has the access A1 needs, but this secretproof's audit does not collect A1 evidence yet"]);
     for (const c of run.audit.claims.filter((x) => x.claim !== "A2")) {
       expect(c.status, c.claim).toBe("inconclusive");
