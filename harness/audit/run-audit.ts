@@ -9,6 +9,8 @@ import { runExpectations } from "../report/own-expectations.ts";
 import { deriveReports } from "../report/write-report.ts";
 import { runAuditA2 } from "./a2-audit.ts";
 import { collectAgents, presenceFindings } from "./agents-audit.ts";
+import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
 import type { AuditTarget } from "./target.ts";
@@ -26,7 +28,7 @@ export const AUDIT_LAYOUT = {
 export const AUDIT_COLLECTS = ["A2"] as const;
 
 /** Claims a read-only audit observes without proving: recorded inconclusive with what was found. */
-export const AUDIT_OBSERVES = ["F1", "F2", "T1", "T3"] as const;
+export const AUDIT_OBSERVES = ["D1", "D2", "D3", "F1", "F2", "T1", "T3"] as const;
 
 /** What the audit talks to, so the run can be driven by recorded answers. */
 export interface AuditIo {
@@ -34,6 +36,8 @@ export interface AuditIo {
   reviewAccess(plan: readonly ClaimAccess[]): Promise<AccessAnswer[]>;
   checkOutside(): Promise<OutsideAnswer[]>;
   whoAmI(): Promise<{ username?: string; groups?: string[]; error?: string }>;
+  /** Vault and Postgres for the passive D claims, opened only when one of them can run. */
+  passiveSources?(): Promise<PassiveSources & { close(): Promise<void> }>;
 }
 
 export interface AuditRecord {
@@ -103,6 +107,13 @@ function notRun(record: AuditRecord, claim: string, why: string): void {
   if (c) Object.assign(c, { status: "inconclusive", reasons: [...c.reasons, why] });
 }
 
+const windowOptions = (p: Profile) => ({
+  windowMs: toMs(p.dynamic.rotationWindow),
+  intervalMs: toMs(p.dynamic.probeInterval),
+  expiryToleranceMs: toMs(p.dynamic.expiryTolerance),
+  dropGraceMs: toMs(p.dynamic.dropGrace),
+});
+
 /** A runnable observed claim: its reason becomes what was found. */
 function observed(record: AuditRecord, readiness: readonly ClaimReadiness[], claim: string, text: string): void {
   const c = record.claims.find((x) => x.claim === claim);
@@ -140,6 +151,20 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
       await rec.write(AUDIT_LAYOUT.agents, found);
       for (const [claim, text] of Object.entries(presenceFindings(found))) observed(record, readiness, claim, text);
     });
+  }
+  const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
+  if (dynamic.length && o.io.passiveSources) {
+    const open = o.io.passiveSources;
+    const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {
+      const src = await open();
+      try {
+        const found = await observeDynamic(src, o.target, rec, sampler, windowOptions(o.profile));
+        for (const [claim, text] of Object.entries(found)) observed(record, readiness, claim, text);
+      } finally {
+        await src.close();
+      }
+    });
+    if (error !== undefined) for (const c of dynamic) notRun(record, c, `the observation failed: ${error}`);
   }
   if (sampler && before) {
     const [take, first] = [sampler, before];

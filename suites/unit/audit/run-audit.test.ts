@@ -145,6 +145,55 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
   });
 });
 
+describe("secretproof audit observing D1-D3 through Vault and the database", () => {
+  it("records the observation under audit/dynamic/ and each D claim's finding, and no D verdict, so verify has none to re-judge", async () => {
+    const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
+    const red = new Redactor();
+    const vaultBody = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "vault", name), "utf8")) as { data?: { keys?: string[] } };
+    const lookups = JSON.parse(readFileSync(join(FIXTURES, "vault", "lease-lookups.json"), "utf8")) as Record<string, unknown>;
+    const pgText = JSON.parse(readFileSync(join(FIXTURES, "postgres-roles.json"), "utf8")) as Record<"start" | "end", { now: string; roles: string }>;
+    let closed = 0;
+    let snaps = 0;
+    const io: AuditIo = {
+      kube,
+      reviewAccess: async () => allowedAll,
+      checkOutside: async () => [{ access: "vault-token", ok: true, detail: "from VAULT_TOKEN" }, { access: "database", ok: true, detail: "from environment variable AUDIT_PG_URL" }, { access: "etcd-client", ok: true, detail: "client files readable" }],
+      whoAmI: async () => ({ username: "auditor@example.com" }),
+      passiveSources: async () => ({
+        vault: {
+          addr: "https://vault.internal.example:8200",
+          read: async <T>() => vaultBody("role.json") as T,
+          readOptional: async () => undefined,
+          list: async () => vaultBody("leases-list-start.json").data!.keys!,
+          write: async <T>(_p: string, b: object) => lookups[(b as { lease_id: string }).lease_id] as T,
+        },
+        roles: {
+          snapshot: async () => {
+            const phase = snaps++ === 0 ? "start" : "end";
+            return { at: `2026-12-01T16:10:${phase === "start" ? "00" : "50"}.000Z`, pgNow: JSON.parse(pgText[phase].now) as string, rows: JSON.parse(pgText[phase].roles) as never };
+          },
+          close: async () => undefined,
+        },
+        close: async () => void closed++,
+      }),
+    };
+    const profile = { ...PROFILES.ci, dynamic: { ...PROFILES.ci.dynamic, rotationWindow: "20ms" as const, probeInterval: "5ms" as const } };
+    const result = await runAudit({ target, profile, root, io, redactor: red });
+    const byClaim = Object.fromEntries(result.record.claims.map((c) => [c.claim, c]));
+    expect(byClaim.D1!.status).toBe("inconclusive");
+    expect(byClaim.D1!.reasons[0]).toMatch(/^found: database\/roles\/payments-api has default_ttl 1m00s, max_ttl 2m00s; 1 of 2 live leases expire with a pg_roles role's VALID UNTIL .*; no role expires with database\/creds\/payments-api\/Yp3ZkG1vQ8wXcN2tR5sH7mJa/);
+    expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; roles past VALID UNTIL by more than 45.0s .*: legacy_report/);
+    expect(closed).toBe(1);
+    const observed = JSON.parse(await readFile(join(result.dir, "audit/dynamic/observed.json"), "utf8")) as { pods: unknown[] };
+    expect(observed.pods.length).toBeGreaterThanOrEqual(2);
+    const v = await verifyBundle(result.dir);
+    // The short window makes the profile a custom one, which verify names; the bundle is otherwise whole and leaks nothing.
+    expect(v.integrity).toEqual([]);
+    expect(v.leaks).toEqual([]);
+    expect(v.verdicts.map((x) => x.claim)).not.toContain("D1");
+  });
+});
+
 describe("secretproof audit when a collector fails", () => {
   it("records the step's error and A2 as inconclusive with it, and verify lists A2 as not proven", async () => {
     const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
