@@ -33,6 +33,14 @@ export async function snapshotWith(query: Query, at: string): Promise<PgRolesSna
   return { at, pgNow, rows: parseRolesSnapshot(typeof roles === "string" ? roles : "null") };
 }
 
+/** A session whose transactions are read-only: the server refuses any write in it (default_transaction_read_only as a startup option). */
+export const readOnlySession = (connectionString: string, timeoutMs: number): pg.ClientConfig => ({
+  connectionString,
+  connectionTimeoutMillis: timeoutMs,
+  application_name: "secretproof-audit",
+  options: "-c default_transaction_read_only=on",
+});
+
 /**
  * Connects with the auditor's connection string, in a session whose
  * transactions are read-only (default_transaction_read_only, set as a startup
@@ -40,7 +48,7 @@ export async function snapshotWith(query: Query, at: string): Promise<PgRolesSna
  */
 export async function connectRolesReader(connectionString: string, timeoutMs: number, red: Redactor = defaultRedactor): Promise<RolesReader> {
   red.register(connectionString, "database connection string (audit)");
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: "secretproof-audit", options: "-c default_transaction_read_only=on" });
+  const client = new pg.Client(readOnlySession(connectionString, timeoutMs));
   try {
     await client.connect();
   } catch (err) {
