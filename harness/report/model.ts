@@ -4,6 +4,7 @@ import type { RunRecord, StepTiming } from "../evidence/recorder.ts";
 import { CLAIM_TITLES } from "./claim-titles.ts";
 import { flatten } from "./flatten.ts";
 import { readMatrix } from "../claims/matrix.ts";
+import { type AuditSection, auditSectionOf } from "./audit-section.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 
@@ -44,6 +45,8 @@ export interface ReportModel {
   versions: [string, string][];
   profile: [string, string][];
   environment: [string, string][];
+  /** An audit run's per-claim status and reasons (run.json `audit`). */
+  audit?: AuditSection;
 }
 
 function claimRows(verdicts: readonly Verdict[]): ClaimRow[] {
@@ -106,5 +109,6 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     versions: flatten(run.versions),
     profile: flatten(run.profile),
     environment: Object.entries(run.environment),
+    ...auditSectionOf(run),
   };
 }

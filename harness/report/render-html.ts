@@ -4,6 +4,7 @@ import { MATRIX_COLUMNS } from "./format.ts";
 import type { ClaimRow, ReportModel, ShownVerdict } from "./model.ts";
 import { REPORT_CSS } from "./report-css.ts";
 import { memoryView } from "./render-memory.ts";
+import { auditSectionHtml } from "./audit-section.ts";
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function esc(text: string): string {
@@ -94,6 +95,7 @@ export function renderHtml(m: ReportModel): string {
     `<title>secretproof report ${esc(m.runId)}</title><style>${REPORT_CSS}</style></head><body>`,
     headline(m),
     `<section><h2>Claims</h2>${table("claims", claimHeader, m.claims.map(claimRow))}</section>`,
+    ...auditSectionHtml(m.audit, esc),
     `<section><h2>Attack matrix</h2>${matrixHtml(m)}</section>`,
     `<section><h2>Timings</h2><h3>Steps</h3>${timingsHtml("steps", m.steps, "step")}`,
     `<h3>Suites</h3>${timingsHtml("suites", m.suites, "suite")}</section>`,

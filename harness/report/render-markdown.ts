@@ -3,6 +3,7 @@ import type { StepTiming } from "../evidence/recorder.ts";
 import { MATRIX_COLUMNS, verdictLabel } from "./format.ts";
 import type { ClaimRow, ReportModel } from "./model.ts";
 import { memoryView } from "./render-memory.ts";
+import { auditSectionMd } from "./audit-section.ts";
 
 /**
  * Escapes text for a GitHub-flavoured markdown table cell: no formatting,
@@ -84,6 +85,7 @@ export function renderMarkdown(m: ReportModel): string {
     headlineMd(m),
     "## Claims",
     claimTableMd(m),
+    ...auditSectionMd(m.audit, mdCell),
     "## Attack matrix",
     matrixMd(m),
     "## Timings",
@@ -105,5 +107,5 @@ export function renderMarkdown(m: ReportModel): string {
 
 /** The GitHub job summary: headline, claim table and matrix. */
 export function renderSummary(m: ReportModel): string {
-  return [headlineMd(m), "## Claims", claimTableMd(m), "## Attack matrix", matrixMd(m), ""].join("\n\n");
+  return [headlineMd(m), "## Claims", claimTableMd(m), ...auditSectionMd(m.audit, mdCell), "## Attack matrix", matrixMd(m), ""].join("\n\n");
 }

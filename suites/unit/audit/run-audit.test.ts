@@ -104,6 +104,10 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     expect(v.verdicts[0]!.reasons.join("\n")).toContain(NOT_PLANTED);
     expect(v.notProven.map((g) => g.claim)).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3"]);
     expect(v.ok).toBe(false);
+    const report = await readFile(join(result.dir, "report.md"), "utf8");
+    expect(report).toContain("## Audit");
+    expect(report).toMatch(/\| F1 \| \*\*INCONCLUSIVE\*\* \| found: Falco is not running Ready on every node of the workload/);
+    expect(await readFile(join(result.dir, "report.html"), "utf8")).toContain('<table id="audit">');
     const workload = JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.workload), "utf8")) as { changes: string[]; samples: { pods: object[] }[] };
     expect(workload.changes).toEqual([]);
     expect(workload.samples[0]!.pods).toEqual([{ name: "payments-api-5d8-abcde", uid: "u-1", node: "worker-2", restartCount: 0 }]);
