@@ -35,7 +35,7 @@ export interface PolicyFinding {
   /** Whether its namespace, podSelector and containerSelector select every workload pod and the audited container. */
   selects: boolean;
   why: string;
-  /** policy-mode; Tetragon enforces when the option is absent (cilium/tetragon v1.7.0 pkg/policyconf/policyconf.go:21-22, EnforceMode = 0). */
+  /** policy-mode; Tetragon enforces when the option is absent (cilium/tetragon v1.7.0 pkg/policyconf/policyconf.go:22, EnforceMode = 0; pkg/sensors/tracing/options.go:87-93). */
   mode: string;
   kills: Kill[];
 }
