@@ -97,6 +97,6 @@ export async function collectAgents(kube: Pick<Kubectl, "json">, t: AuditTarget,
     .json<Parameters<typeof selectorOf>[0]>(["-n", namespace, "get", kind === "Deployment" ? "deployment" : "statefulset", name])
     .then((obj) => kube.json<{ items?: PodJson[] }>(["-n", namespace, "get", "pods", "-l", selectorOf(obj, `${kind} ${namespace}/${name}`)]))
     .catch(unread(`listing the pods of ${kind} ${namespace}/${name}`));
-  const [falco, tetragon, policies] = await Promise.all([listPods(kube, t.falco, "Falco"), listPods(kube, t.tetragon, "Tetragon"), isPresent(t.tetragon) ? listPolicies(kube, namespace) : Promise.resolve([])]);
+  const [falco, tetragon, policies] = await Promise.all([listPods(kube, t.falco, "Falco"), listPods(kube, t.tetragon, "Tetragon"), isPresent(t.tetragon) ? listPolicies(kube, namespace) : Promise.resolve({ unreadable: "Tetragon is absent (target.tetragon.absent), so no TracingPolicy was read" })]);
   return agentsEvidence(at, t, { workload, falco, tetragon, policies });
 }
