@@ -39,6 +39,8 @@ interface Need {
   /** The consent it takes: a need without it blocks the claim (or, if optional, limits it). */
   consent?: keyof AuditMode;
   optional?: boolean;
+  /** Without its consent the claim still observes what it can (agents, policies) and only this proof is missing: a limit, not a block. */
+  observedWithout?: boolean;
 }
 
 /** A claim's needs, or what the target alone settles: a block (it cannot run) or a limit (what it cannot show). */
@@ -68,8 +70,8 @@ function databaseNeeds(t: AuditTarget, optional = false): Need[] {
 function agentNeeds(agent: Agent, what: string, field: string): Part {
   if (!isPresent(agent)) return { blocked: `${what} is absent (${field}.absent), so nothing can observe it` };
   return [
-    { permission: list("pods", agent.namespace), why: `find the ${what} pods (${agent.selector}) in ${agent.namespace}` },
-    { permission: podLogs(agent.namespace), why: `read ${what}'s stream from container ${agent.container}` },
+    { permission: list("pods", agent.namespace), why: `find the ${what} pods (${agent.selector}) in ${agent.namespace} and whether one is Ready on every node of the workload` },
+    { permission: podLogs(agent.namespace), why: `read ${what}'s stream from container ${agent.container} during the attacks`, consent: "attack", observedWithout: true },
   ];
 }
 
@@ -84,22 +86,42 @@ function etcdNeeds(t: AuditTarget): Part {
   return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate` }];
 }
 
-const attackIn = (t: AuditTarget, what: string): Need => ({
+const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need => ({
   permission: podExec(t.workload.namespace),
   why: `run the catalogue's read methods in ${t.workload.namespace}/${t.workload.name} container ${t.workload.container} (${what})`,
   consent: "attack",
+  ...(observedWithout ? { observedWithout } : {}),
 });
 
-const vault: Need = { outside: "vault-token", why: "look up the role's leases in Vault" };
+/**
+ * The Vault calls the passive D claims make, each a read but one: LIST
+ * sys/leases/lookup/<prefix> (list + sudo: hashicorp/vault
+ * vault/logical_system.go:201 lists "leases/lookup/*" among the root-only
+ * paths), POST sys/leases/lookup (update: the path has only an
+ * UpdateOperation, vault/logical_system_paths.go:3438-3460; it changes
+ * nothing) and GET <mount>/roles/<role> (read). Checked at
+ * fidelity-contributions/hashicorp-vault@c6c940dde7e0 (2.1.0-beta1; 2.0.4 not read).
+ */
+function vaultNeed(t: AuditTarget): Need {
+  const { databaseMount: m, role } = t.vault;
+  return {
+    outside: "vault-token",
+    why: `read Vault: a token whose policy grants ["list", "sudo"] on sys/leases/lookup/${m}/creds/${role}/, ["update"] on sys/leases/lookup and ["read"] on ${m}/roles/${role}`,
+  };
+}
 
-function policyNeeds(t: AuditTarget): Need[] {
+function policyNeeds(t: AuditTarget, apply = true): Need[] {
   const ns = t.workload.namespace;
   const policy = (resource: string, verb: string, namespace?: string): Permission => ({ group: "cilium.io", resource, verb, ...(namespace ? { namespace } : {}) });
   return [
     { permission: policy("tracingpolicies", "list"), why: "find the TracingPolicies that select the workload" },
     { permission: policy("tracingpoliciesnamespaced", "list", ns), why: `find the namespaced TracingPolicies in ${ns}` },
-    { permission: policy("tracingpoliciesnamespaced", "create", ns), why: `apply the given policy in ${ns} for the run`, consent: "applyPolicy", optional: true },
-    { permission: policy("tracingpoliciesnamespaced", "delete", ns), why: `remove the applied policy from ${ns} afterwards`, consent: "applyPolicy", optional: true },
+    ...(apply
+      ? [
+          { permission: policy("tracingpoliciesnamespaced", "create", ns), why: `apply the given policy in ${ns} for the run`, consent: "applyPolicy" as const, optional: true },
+          { permission: policy("tracingpoliciesnamespaced", "delete", ns), why: `remove the applied policy from ${ns} afterwards`, consent: "applyPolicy" as const, optional: true },
+        ]
+      : []),
   ];
 }
 
@@ -107,6 +129,9 @@ function policyNeeds(t: AuditTarget): Need[] {
 function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
   const falco = agentNeeds(t.falco, "Falco", "target.falco");
   const tetragon = agentNeeds(t.tetragon, "Tetragon", "target.tetragon");
+  const vault = vaultNeed(t);
+  // The nodes the workload's pods run on, where each agent must be Ready.
+  const placement = workloadNeeds(t);
   const a2: Need[] = [
     { permission: list("secrets"), why: "scan every Secret for the credential" },
     { permission: list("configmaps"), why: "scan every ConfigMap for the credential" },
@@ -121,11 +146,11 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     D2: [[vault, ...databaseNeeds(t), ...workloadNeeds(t)]],
     D3: [[vault, ...databaseNeeds(t)]],
     D4: [{ blocked: "the database's bootstrap admin password, which D4 tries over TCP, is not something an audit target carries" }],
-    F1: [[attackIn(t, "F1")], falco],
-    F2: [[attackIn(t, "F2")], falco],
-    T1: [[attackIn(t, "T1")], tetragon, policyNeeds(t)],
+    F1: [[attackIn(t, "F1", true), ...placement], falco],
+    F2: [[attackIn(t, "F2", true), ...placement], falco],
+    T1: [[attackIn(t, "T1", true), ...placement], tetragon, policyNeeds(t)],
     T2: [[attackIn(t, "T2"), ...workloadNeeds(t)]],
-    T3: [[attackIn(t, "T3")], falco, tetragon],
+    T3: [[attackIn(t, "T3", true), ...placement], falco, tetragon, policyNeeds(t, false)],
     L1: [
       [
         attackIn(t, "read the mounted credential L1 searches the app's answers and log for"),
@@ -146,7 +171,7 @@ function resolve(claim: ClaimId, parts: Part[], mode: AuditMode): ClaimAccess {
     for (const n of part) {
       if (n.consent && !mode[n.consent]) {
         const what = n.permission ? describePermission(n.permission) : n.outside;
-        (n.optional ? out.limits : out.blocked).push(`${n.why} needs ${what}, which only ${FLAG[n.consent]} allows`);
+        (n.optional || n.observedWithout ? out.limits : out.blocked).push(`${n.why} needs ${what}, which only ${FLAG[n.consent]} allows`);
         continue;
       }
       const optional = n.optional ? { optional: true } : {};

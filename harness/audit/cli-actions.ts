@@ -11,6 +11,7 @@ import { checkOutside, reviewAccess, targetKubeConfig, whoAmI } from "./access-c
 import { accessPlan, type AuditMode } from "./access-plan.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
+import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
@@ -45,7 +46,7 @@ export async function auditAction(opts: { target: string; out?: string }): Promi
     target,
     profile,
     root: opts.out ? resolve(opts.out) : runsRoot(),
-    io: { kube, reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc) },
+    io: { kube, reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc), passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)) },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
   const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);

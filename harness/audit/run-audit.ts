@@ -8,6 +8,9 @@ import type { Profile } from "../profile.ts";
 import { runExpectations } from "../report/own-expectations.ts";
 import { deriveReports } from "../report/write-report.ts";
 import { runAuditA2 } from "./a2-audit.ts";
+import { collectAgents, presenceFindings } from "./agents-audit.ts";
+import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
+import { toMs } from "../../clusters/duration.ts";
 import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
 import type { AuditTarget } from "./target.ts";
@@ -17,10 +20,15 @@ import { workloadChanges, workloadSampler, type WorkloadSample } from "./workloa
 export const AUDIT_LAYOUT = {
   preflight: "audit/preflight.json",
   workload: "audit/workload.json",
+  /** Falco and Tetragon on the workload's nodes and the TracingPolicies that select it (agents-audit.ts). */
+  agents: "audit/agents.json",
 } as const;
 
 /** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
 export const AUDIT_COLLECTS = ["A2"] as const;
+
+/** Claims a read-only audit observes without proving: recorded inconclusive with what was found. */
+export const AUDIT_OBSERVES = ["D1", "D2", "D3", "F1", "F2", "T1", "T3"] as const;
 
 /** What the audit talks to, so the run can be driven by recorded answers. */
 export interface AuditIo {
@@ -28,6 +36,8 @@ export interface AuditIo {
   reviewAccess(plan: readonly ClaimAccess[]): Promise<AccessAnswer[]>;
   checkOutside(): Promise<OutsideAnswer[]>;
   whoAmI(): Promise<{ username?: string; groups?: string[]; error?: string }>;
+  /** Vault and Postgres for the passive D claims, opened only when one of them can run. */
+  passiveSources?(): Promise<PassiveSources & { close(): Promise<void> }>;
 }
 
 export interface AuditRecord {
@@ -44,6 +54,7 @@ export function auditClaims(readiness: readonly ClaimReadiness[]): AuditRecord["
   return readiness.map((r) => {
     if (r.status === "inconclusive") return { claim: r.claim, status: "inconclusive", reasons: r.reasons, limits: r.limits };
     if ((AUDIT_COLLECTS as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "run", reasons: [], limits: r.limits };
+    if ((AUDIT_OBSERVES as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "inconclusive", reasons: [`${r.claim} is observed, not proven, in a read-only audit, and the observation did not complete`], limits: r.limits };
     return { claim: r.claim, status: "inconclusive", reasons: [`the identity has the access ${r.claim} needs, but this secretproof's audit does not collect ${r.claim} evidence yet`], limits: r.limits };
   });
 }
@@ -96,6 +107,19 @@ function notRun(record: AuditRecord, claim: string, why: string): void {
   if (c) Object.assign(c, { status: "inconclusive", reasons: [...c.reasons, why] });
 }
 
+const windowOptions = (p: Profile) => ({
+  windowMs: toMs(p.dynamic.rotationWindow),
+  intervalMs: toMs(p.dynamic.probeInterval),
+  expiryToleranceMs: toMs(p.dynamic.expiryTolerance),
+  dropGraceMs: toMs(p.dynamic.dropGrace),
+});
+
+/** A runnable observed claim: its reason becomes what was found. */
+function observed(record: AuditRecord, readiness: readonly ClaimReadiness[], claim: string, text: string): void {
+  const c = record.claims.find((x) => x.claim === claim);
+  if (c && readiness.find((r) => r.claim === claim)?.status === "runnable") c.reasons = [text];
+}
+
 /** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
 export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; record: AuditRecord; verdicts: Verdict[] }> {
   const now = o.now ?? (() => new Date().toISOString());
@@ -120,6 +144,27 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
   if (runs("A2")) {
     const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec)));
     if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
+  }
+  if (AUDIT_OBSERVES.some((c) => readiness.find((r) => r.claim === c)?.status === "runnable")) {
+    await step("find Falco, Tetragon and the TracingPolicies on the workload's nodes", async () => {
+      const found = await collectAgents(o.io.kube, o.target, now());
+      await rec.write(AUDIT_LAYOUT.agents, found);
+      for (const [claim, text] of Object.entries(presenceFindings(found))) observed(record, readiness, claim, text);
+    });
+  }
+  const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
+  if (dynamic.length && o.io.passiveSources) {
+    const open = o.io.passiveSources;
+    const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {
+      const src = await open();
+      try {
+        const found = await observeDynamic(src, o.target, rec, sampler, windowOptions(o.profile));
+        for (const [claim, text] of Object.entries(found)) observed(record, readiness, claim, text);
+      } finally {
+        await src.close();
+      }
+    });
+    if (error !== undefined) for (const c of dynamic) notRun(record, c, `the observation failed: ${error}`);
   }
   if (sampler && before) {
     const [take, first] = [sampler, before];

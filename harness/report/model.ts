@@ -9,6 +9,7 @@ import { attackGrid, type GridRow } from "./attack-grid.ts";
 import { canonicalJson, sha256 } from "./expectations.ts";
 import { buildTimeline, type Timeline } from "./timeline/model.ts";
 import { mutationView, type ReportMutation } from "./mutation-view.ts";
+import { type AuditSection, auditSectionOf } from "./audit-section.ts";
 
 export type ShownVerdict = VerdictValue | "not run";
 
@@ -59,6 +60,8 @@ export interface ReportModel {
   environment: [string, string][];
   /** The mutation the run was built under, if any. */
   mutation?: ReportMutation;
+  /** An audit run's per-claim status and reasons (run.json `audit`). */
+  audit?: AuditSection;
 }
 
 function claimRows(verdicts: readonly Verdict[]): ClaimRow[] {
@@ -155,5 +158,6 @@ export function buildReportModel(run: RunRecord, view: BundleView, verdicts: rea
     profile: flatten(run.profile),
     environment: Object.entries(run.environment),
     ...mutationView(run),
+    ...auditSectionOf(run),
   };
 }

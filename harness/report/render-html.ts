@@ -12,7 +12,7 @@ export { esc } from "./html-text.ts";
  * identity; every section below is a <details>, expanded when printed.
  */
 export function renderHtml(m: ReportModel): string {
-  const sections = SECTIONS.map(
+  const sections = SECTIONS.filter((s) => s.when?.(m) ?? true).map(
     (s) => `<section id="${esc(s.id)}"><details${s.open ? " open" : ""}><summary><h2>${esc(s.title)}</h2></summary>${s.html(m)}</details></section>`,
   );
   return [

@@ -9,10 +9,10 @@ export { headerMd as headlineMd } from "./sections/header.ts";
 
 /** The full report.md: the header, then every section. */
 export function renderMarkdown(m: ReportModel): string {
-  return [headerMd(m), ...SECTIONS.flatMap((s) => [`## ${s.title}`, s.md(m)]), ""].join("\n\n");
+  return [headerMd(m), ...SECTIONS.filter((s) => s.when?.(m) ?? true).flatMap((s) => [`## ${s.title}`, s.md(m)]), ""].join("\n\n");
 }
 
 /** The GitHub job summary: the header and the sections that have a summary part. */
 export function renderSummary(m: ReportModel): string {
-  return [headerMd(m), ...SECTIONS.flatMap((s) => (s.summaryMd ? [`## ${s.title}`, s.summaryMd(m)] : [])), ""].join("\n\n");
+  return [headerMd(m), ...SECTIONS.filter((s) => s.when?.(m) ?? true).flatMap((s) => (s.summaryMd ? [`## ${s.title}`, s.summaryMd(m)] : [])), ""].join("\n\n");
 }

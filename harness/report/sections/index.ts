@@ -1,3 +1,4 @@
+import { auditSection } from "./audit.ts";
 import { blindSpotsSection } from "./blind-spots.ts";
 import { claimsSection } from "./claims.ts";
 import { criticalPathSection } from "./critical-path.ts";
@@ -13,6 +14,7 @@ import { timelineSection } from "./timeline.ts";
  */
 export const SECTIONS: readonly (ReportSection & { open?: boolean })[] = [
   { ...claimsSection, open: true },
+  { ...auditSection, open: true },
   { ...matrixSection, open: true },
   { ...timelineSection, open: true },
   { ...blindSpotsSection, open: true },

@@ -13,6 +13,8 @@ export interface ReportSection {
   md(m: ReportModel): string;
   /** Its part of the GitHub job summary, when it has one. */
   summaryMd?(m: ReportModel): string;
+  /** Whether the report has this section at all (default: always). */
+  when?(m: ReportModel): boolean;
 }
 
 /** The CSS class of a verdict, for any verdict word ("not run" → v-not-run). */

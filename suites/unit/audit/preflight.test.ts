@@ -39,7 +39,7 @@ describe("preflight judge (recorded SelfSubjectAccessReview responses)", () => {
   it("a missing outside access makes its claims inconclusive, naming it", () => {
     const r = byClaim(example, recorded, [{ access: "vault-token", ok: false, detail: "no Vault token: give target.vault.tokenFile or set VAULT_TOKEN" }]);
     expect(r.D1!.reasons).toEqual([
-      "vault-token (to look up the role's leases in Vault): no Vault token: give target.vault.tokenFile or set VAULT_TOKEN",
+      "vault-token (to read Vault: a token whose policy grants [\"list\", \"sudo\"] on sys/leases/lookup/database/creds/payments-api/, [\"update\"] on sys/leases/lookup and [\"read\"] on database/roles/payments-api): no Vault token: give target.vault.tokenFile or set VAULT_TOKEN",
       "database (to query pg_roles over target.database.connection) was not checked",
     ]);
   });
@@ -48,7 +48,8 @@ describe("preflight judge (recorded SelfSubjectAccessReview responses)", () => {
     const lines = formatReadiness(judgePreflight(accessPlan({ ...example, etcd: "none" }, READ_ONLY), recorded, outsideOk)).split("\n");
     expect(lines).toContain("A1: inconclusive: etcd not reachable: target.etcd is none (managed control plane)");
     expect(lines).toContain("A2: runnable");
-    expect(lines.filter((l) => l.startsWith("F1: inconclusive:")).join("\n")).toMatch(/only --attack allows/);
+    expect(lines.filter((l) => l.startsWith("F1: limit:")).join("\n")).toMatch(/only --attack allows/);
+    expect(lines.filter((l) => l.startsWith("T2: inconclusive:")).join("\n")).toMatch(/only --attack allows/);
   });
 
   it("an explicit denial, an evaluation error, a failed review and a response without status are each named", () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +18,7 @@ const target = parseTarget(await readFile(join(FIXTURES, "target.example.yaml"),
 const reviews = JSON.parse(await readFile(join(FIXTURES, "ssar-reviews.json"), "utf8")) as unknown[];
 const allowedAll: AccessAnswer[] = reviews.map((r) => ({ permission: permissionOfReview(r), status: { allowed: true } }));
 
+const kubectlFixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "kubectl", name), "utf8")) as unknown;
 const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64");
 const meta = (namespace: string, name: string, labels: Record<string, string> = {}) => ({ namespace, name, uid: randomBytes(16).toString("hex"), resourceVersion: "1201", labels });
 const list = (items: object[]) => ({ apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items });
@@ -43,6 +45,10 @@ function recordedKube(secrets: object[], podSamples: object[][]): AuditIo["kube"
       if (cmd === "get pods --all-namespaces") return list(podSamples[0]!) as T;
       if (cmd === "-n payments get deployment payments-api") return deployment as T;
       if (cmd === "-n payments get pods -l app=payments-api") return list(podSamples[Math.min(sample++, podSamples.length - 1)]!) as T;
+      if (cmd === "-n falco get pods -l app.kubernetes.io/name=falco") return kubectlFixture("falco-pods.json") as T;
+      if (cmd === "-n kube-system get pods -l app.kubernetes.io/name=tetragon") return kubectlFixture("tetragon-pods.json") as T;
+      if (cmd === "get tracingpolicies.cilium.io") return kubectlFixture("tracingpolicies.json") as T;
+      if (cmd === "-n payments get tracingpoliciesnamespaced.cilium.io") return list([]) as T;
       throw new Error(`unexpected kubectl ${cmd}`);
     },
   };
@@ -81,6 +87,10 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     const byClaim = Object.fromEntries(run.audit.claims.map((c) => [c.claim, c]));
     expect(byClaim.A2!.status).toBe("run");
     expect(byClaim.D1!.reasons).toEqual(["database (to query pg_roles over target.database.connection): environment variable AUDIT_PG_URL is empty or unset (target.database.connection)"]);
+    expect(byClaim.F1!.reasons).toEqual(["found: Falco is not running Ready on every node of the workload: node worker-2 (workload pods payments-api-5d8-abcde): no agent pod runs on node worker-2; the alert is proven only with --attack"]);
+    expect(byClaim.T1!.reasons[0]).toMatch(/TracingPolicy monitor-secret-opens does not select the workload: its podSelector|monitor-secret-opens is in policy-mode monitor, so it kills nothing; the kill is proven only with --attack$/);
+    expect(byClaim.T2!.reasons.join("\n")).toMatch(/only --attack allows/);
+    expect(JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.agents), "utf8"))).toHaveProperty("policies.findings.0.mode", "monitor");
     expect(byClaim.A1!.reasons).toEqual(["the identity has the access A1 needs, but this secretproof's audit does not collect A1 evidence yet"]);
     for (const c of run.audit.claims.filter((x) => x.claim !== "A2")) {
       expect(c.status, c.claim).toBe("inconclusive");
@@ -94,6 +104,10 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     expect(v.verdicts[0]!.reasons.join("\n")).toContain(NOT_PLANTED);
     expect(v.notProven.map((g) => g.claim)).toEqual(["A1", "D1", "D2", "D3", "D4", "F1", "F2", "T1", "T2", "T3", "N1", "L1"]);
     expect(v.ok).toBe(false);
+    const report = await readFile(join(result.dir, "report.md"), "utf8");
+    expect(report).toContain("## Audit");
+    expect(report).toMatch(/\| F1 \| \*\*INCONCLUSIVE\*\* \| found: Falco is not running Ready on every node of the workload/);
+    expect(await readFile(join(result.dir, "report.html"), "utf8")).toContain('<table id="audit">');
     const workload = JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.workload), "utf8")) as { changes: string[]; samples: { pods: object[] }[] };
     expect(workload.changes).toEqual([]);
     expect(workload.samples[0]!.pods).toEqual([{ name: "payments-api-5d8-abcde", uid: "u-1", node: "worker-2", restartCount: 0 }]);
@@ -132,6 +146,55 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     const run = await readFile(join(result.dir, RUN_JSON), "utf8");
     expect(run).not.toContain(token);
     expect((await verifyBundle(result.dir)).leaks).toEqual([]);
+  });
+});
+
+describe("secretproof audit observing D1-D3 through Vault and the database", () => {
+  it("records the observation under audit/dynamic/ and each D claim's finding, and no D verdict, so verify has none to re-judge", async () => {
+    const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
+    const red = new Redactor();
+    const vaultBody = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "vault", name), "utf8")) as { data?: { keys?: string[] } };
+    const lookups = JSON.parse(readFileSync(join(FIXTURES, "vault", "lease-lookups.json"), "utf8")) as Record<string, unknown>;
+    const pgText = JSON.parse(readFileSync(join(FIXTURES, "postgres-roles.json"), "utf8")) as Record<"start" | "end", { now: string; roles: string }>;
+    let closed = 0;
+    let snaps = 0;
+    const io: AuditIo = {
+      kube,
+      reviewAccess: async () => allowedAll,
+      checkOutside: async () => [{ access: "vault-token", ok: true, detail: "from VAULT_TOKEN" }, { access: "database", ok: true, detail: "from environment variable AUDIT_PG_URL" }, { access: "etcd-client", ok: true, detail: "client files readable" }],
+      whoAmI: async () => ({ username: "auditor@example.com" }),
+      passiveSources: async () => ({
+        vault: {
+          addr: "https://vault.internal.example:8200",
+          read: async <T>() => vaultBody("role.json") as T,
+          readOptional: async () => undefined,
+          list: async () => vaultBody("leases-list-start.json").data!.keys!,
+          write: async <T>(_p: string, b: object) => lookups[(b as { lease_id: string }).lease_id] as T,
+        },
+        roles: {
+          snapshot: async () => {
+            const phase = snaps++ === 0 ? "start" : "end";
+            return { at: `2026-12-01T16:10:${phase === "start" ? "00" : "50"}.000Z`, pgNow: JSON.parse(pgText[phase].now) as string, rows: JSON.parse(pgText[phase].roles) as never };
+          },
+          close: async () => undefined,
+        },
+        close: async () => void closed++,
+      }),
+    };
+    const profile = { ...PROFILES.ci, dynamic: { ...PROFILES.ci.dynamic, rotationWindow: "20ms" as const, probeInterval: "5ms" as const } };
+    const result = await runAudit({ target, profile, root, io, redactor: red });
+    const byClaim = Object.fromEntries(result.record.claims.map((c) => [c.claim, c]));
+    expect(byClaim.D1!.status).toBe("inconclusive");
+    expect(byClaim.D1!.reasons[0]).toMatch(/^found: database\/roles\/payments-api has default_ttl 1m00s, max_ttl 2m00s; 1 of 2 live leases expire with a pg_roles role's VALID UNTIL .*; no role expires with database\/creds\/payments-api\/Yp3ZkG1vQ8wXcN2tR5sH7mJa/);
+    expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; roles past VALID UNTIL by more than 45.0s .*: legacy_report/);
+    expect(closed).toBe(1);
+    const observed = JSON.parse(await readFile(join(result.dir, "audit/dynamic/observed.json"), "utf8")) as { pods: unknown[] };
+    expect(observed.pods.length).toBeGreaterThanOrEqual(2);
+    const v = await verifyBundle(result.dir);
+    // The short window makes the profile a custom one, which verify names; the bundle is otherwise whole and leaks nothing.
+    expect(v.integrity.filter((i) => !i.startsWith("the bundle's profile"))).toEqual([]);
+    expect(v.leaks).toEqual([]);
+    expect(v.verdicts.map((x) => x.claim)).not.toContain("D1");
   });
 });
 

@@ -1,0 +1,83 @@
+import { formatMs } from "../../clusters/duration.ts";
+import { matchLeases } from "../claims/dynamic/expiry.ts";
+import { findRole } from "../claims/dynamic/login.ts";
+import { parseTime } from "../claims/dynamic/time.ts";
+import type { LeaseRecord, PgRoleRow, PgRolesSnapshot } from "../claims/dynamic/types.ts";
+import type { ClaimId } from "../claims/verdict.ts";
+import type { VaultRole } from "./vault-reads.ts";
+import { workloadChanges, type WorkloadSample } from "./workload.ts";
+
+/** What a read-only audit observes of the role's credentials over its window, in the dynamic family's record shapes. */
+export interface PassiveDynamic {
+  role: VaultRole;
+  /** The role's leases looked up at the window's start and at its end. */
+  leases: { start: LeaseRecord[]; end: LeaseRecord[] };
+  /** pg_roles at the window's start and at its end. */
+  pgRoles: { start: PgRolesSnapshot; end: PgRolesSnapshot };
+  /** The workload's pods, sampled through the window. */
+  pods: WorkloadSample[];
+  params: { expiryToleranceMs: number; dropGraceMs: number };
+}
+
+/** The audit cannot see which credential the app uses: only the app (over --attack's exec) reports its identity. */
+export const NEEDS_IDENTITY = "needs the app's reported identity, which only --attack reads";
+
+/** The pg_roles row whose VALID UNTIL is the lease's expiry (matchLeases, the judge D1 uses), if exactly one. */
+function roleOfLease(lease: LeaseRecord, snap: PgRolesSnapshot, tolMs: number): PgRoleRow | undefined {
+  const rows = snap.rows.filter((r) => {
+    const vu = parseTime(r.rolvaliduntil);
+    return vu !== undefined && Number.isFinite(vu) && matchLeases(vu, r.rolname, [lease], tolMs).length === 1;
+  });
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
+function d1(p: PassiveDynamic): string {
+  const { end } = p.leases;
+  const ttl = p.role.defaultTtlSec * 1000;
+  const tol = p.params.expiryToleranceMs;
+  const unmatched = end.filter((l) => !roleOfLease(l, p.pgRoles.end, tol)).map((l) => l.lookup.id);
+  const offTtl = end.filter((l) => Math.abs((parseTime(l.lookup.expire_time) ?? Infinity) - (parseTime(l.lookup.issue_time) ?? 0) - ttl) > tol).map((l) => l.lookup.id);
+  const parts = [`${p.role.path} has default_ttl ${formatMs(ttl)}, max_ttl ${formatMs(p.role.maxTtlSec * 1000)}`];
+  if (!end.length) parts.push("no lease under it was live at the window's end");
+  else {
+    parts.push(`${end.length - unmatched.length} of ${end.length} live leases expire with a pg_roles role's VALID UNTIL (expire_time + Vault's 5s buffer, tolerance ${formatMs(tol)})`);
+    if (unmatched.length) parts.push(`no role expires with ${unmatched.join(", ")}`);
+    parts.push(offTtl.length ? `leases not living default_ttl: ${offTtl.join(", ")}` : "each lives default_ttl");
+  }
+  return `found: ${parts.join("; ")}; which of them the app uses ${NEEDS_IDENTITY}`;
+}
+
+function d2(p: PassiveDynamic): string {
+  const before = new Set(p.leases.start.map((l) => l.lookup.id));
+  const issued = p.leases.end.filter((l) => !before.has(l.lookup.id)).length;
+  const first = p.pods[0];
+  const last = p.pods.at(-1);
+  const changes = first && last ? p.pods.slice(1).flatMap((s, i) => workloadChanges(p.pods[i] as WorkloadSample, s)) : [];
+  const window = first && last ? `${first.at} … ${last.at}` : "no window";
+  const pods = !first ? "the workload's pods were not sampled" : changes.length ? `the workload's pods changed: ${changes.join("; ")}` : `every workload pod kept its UID and restartCount over ${p.pods.length} samples`;
+  return `found: Vault issued ${issued} new lease(s) under ${p.role.path.replace("/roles/", "/creds/")} in the window ${window}; ${pods}; that the app rotated to them without a restart ${NEEDS_IDENTITY}`;
+}
+
+function d3(p: PassiveDynamic): string {
+  const after = new Set(p.leases.end.map((l) => l.lookup.id));
+  const ended = p.leases.start.filter((l) => !after.has(l.lookup.id));
+  const tol = p.params.expiryToleranceMs;
+  const fates = ended.map((l) => {
+    const row = roleOfLease(l, p.pgRoles.start, tol);
+    if (!row) return `lease ${l.lookup.id} ended; no role expired with it at the start`;
+    return findRole(p.pgRoles.end, row.rolname) ? `${row.rolname} (lease ${l.lookup.id} ended) is still in pg_roles at ${p.pgRoles.end.pgNow}, VALID UNTIL ${row.rolvaliduntil}` : `${row.rolname} is gone with its lease ${l.lookup.id}`;
+  });
+  const now = parseTime(p.pgRoles.end.pgNow) ?? 0;
+  const overdue = p.pgRoles.end.rows.filter((r) => {
+    const vu = parseTime(r.rolvaliduntil);
+    return vu !== undefined && Number.isFinite(vu) && now > vu + p.params.dropGraceMs;
+  });
+  const lingering = overdue.length ? `roles past VALID UNTIL by more than ${formatMs(p.params.dropGraceMs)} at ${p.pgRoles.end.pgNow}: ${overdue.map((r) => `${r.rolname} (${r.rolvaliduntil})`).join(", ")}` : `no role in pg_roles is past its VALID UNTIL by more than ${formatMs(p.params.dropGraceMs)}`;
+  const leases = ended.length ? `${ended.length} lease(s) ended in the window: ${fates.join("; ")}` : "no lease ended in the window";
+  return `found: ${leases}; ${lingering}; that the app's own identities are dropped ${NEEDS_IDENTITY}`;
+}
+
+/** What the audit found for D1, D2 and D3, each stated with what only --attack can add. Pure. */
+export function passiveDynamicFindings(p: PassiveDynamic): Partial<Record<ClaimId, string>> {
+  return { D1: d1(p), D2: d2(p), D3: d3(p) };
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DYNAMIC_AUDIT_LAYOUT, observeDynamic } from "../../../harness/audit/dynamic-audit.ts";
+import { NEEDS_IDENTITY, type PassiveDynamic, passiveDynamicFindings } from "../../../harness/audit/dynamic-passive.ts";
+import { AUDIT_SQL, guardedQuery, type Query, snapshotWith } from "../../../harness/audit/postgres-reads.ts";
+import { parseTarget } from "../../../harness/audit/target.ts";
+import { LEASE_LOOKUP, readOnlyVault, roleOf, type VaultCall } from "../../../harness/audit/vault-reads.ts";
+import type { WorkloadSample } from "../../../harness/audit/workload.ts";
+import type { VaultApi } from "../../../harness/vault/client.ts";
+
+const FIXTURES = join(import.meta.dirname, "../../../fixtures/audit");
+const fixture = <T>(name: string) => JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as T;
+const target = parseTarget(readFileSync(join(FIXTURES, "target.example.yaml"), "utf8"), "example");
+type Body = { data?: { keys?: string[] } };
+const lookups = fixture<Record<string, object>>("vault/lease-lookups.json");
+const pgText = fixture<Record<"start" | "end", { now: string; roles: string }>>("postgres-roles.json");
+
+/** Vault's recorded HTTP bodies per call; the list's answer moves from the window's start to its end. */
+function recordedVault(): VaultApi & { phase: "start" | "end" } {
+  const v = {
+    addr: "https://vault.internal.example:8200",
+    phase: "start" as "start" | "end",
+    read: async <T>(path: string) => {
+      if (path === "database/roles/payments-api") return fixture<T>("vault/role.json");
+      throw new Error(`unexpected GET ${path}`);
+    },
+    readOptional: async () => undefined,
+    list: async (path: string) => {
+      if (path !== "sys/leases/lookup/database/creds/payments-api/") throw new Error(`unexpected LIST ${path}`);
+      return fixture<Body>(`vault/leases-list-${v.phase}.json`).data?.keys ?? [];
+    },
+    write: async <T>(path: string, body: object) => {
+      const id = (body as { lease_id?: string }).lease_id ?? "";
+      if (path !== "sys/leases/lookup" || !(id in lookups)) throw new Error(`unexpected POST ${path} ${id}`);
+      return lookups[id] as T;
+    },
+  };
+  return v;
+}
+
+/** pg's answers (rows of text) to the audit's two statements, at the window's start then its end. */
+function recordedPg(): { query: Query; sent: string[] } {
+  const sent: string[] = [];
+  let calls = 0;
+  const query: Query = async (text) => {
+    sent.push(text);
+    const phase = calls++ < 2 ? "start" : "end";
+    return { rows: [text === AUDIT_SQL[0] ? { now: pgText[phase].now } : { roles: pgText[phase].roles }] };
+  };
+  return { query, sent };
+}
+
+const pods = (restartCount: number, at: string): WorkloadSample => ({ at, pods: [{ name: "payments-api-5d8-abcde", uid: "u-1", node: "worker-2", restartCount }] });
+
+async function observe(samples: WorkloadSample[]) {
+  const vault = recordedVault();
+  const calls: VaultCall[] = [];
+  const ro = readOnlyVault(vault, calls);
+  const pg = recordedPg();
+  const query = guardedQuery(pg.query, "the recorded database");
+  let clock = 0;
+  let taken = 0;
+  const written: Record<string, unknown> = {};
+  const findings = await observeDynamic(
+    { vault: ro, roles: { snapshot: () => snapshotWith(query, new Date(clock).toISOString()), close: async () => undefined } },
+    target,
+    { write: async (path: string, value: unknown) => ((written[path] = value), path) },
+    async () => {
+      const s = samples[Math.min(taken++, samples.length - 1)]!;
+      if (taken === samples.length) vault.phase = "end";
+      return s;
+    },
+    { windowMs: 50_000, intervalMs: 25_000, expiryToleranceMs: 5_000, dropGraceMs: 45_000, now: () => clock, sleep: async (ms) => void (clock += ms) },
+  );
+  return { findings, calls, sent: pg.sent, written };
+}
+
+describe("passive D1-D3 from Vault leases, pg_roles and the workload's pods (recorded Vault JSON and pg rows)", () => {
+  it("states what it found per claim and that the app's identity is what only --attack adds", async () => {
+    const { findings, written } = await observe([pods(0, "2026-12-01T16:10:00.000Z"), pods(0, "2026-12-01T16:10:25.000Z"), pods(0, "2026-12-01T16:10:50.000Z")]);
+    expect(findings.D1).toBe(
+      `found: database/roles/payments-api has default_ttl 1m00s, max_ttl 2m00s; 2 of 2 live leases expire with a pg_roles role's VALID UNTIL (expire_time + Vault's 5s buffer, tolerance 5.0s); each lives default_ttl; which of them the app uses ${NEEDS_IDENTITY}`,
+    );
+    expect(findings.D2).toBe(
+      `found: Vault issued 2 new lease(s) under database/creds/payments-api in the window 2026-12-01T16:10:00.000Z … 2026-12-01T16:10:50.000Z; every workload pod kept its UID and restartCount over 3 samples; that the app rotated to them without a restart ${NEEDS_IDENTITY}`,
+    );
+    expect(findings.D3).toContain("2 lease(s) ended in the window: v-kubernet-payments-Yp3ZkG1vQ8wXcN2tR5sH-1796141350 is gone with its lease database/creds/payments-api/Yp3ZkG1vQ8wXcN2tR5sH7mJa");
+    expect(findings.D3).toContain("v-kubernet-payments-b8TqW2eLr6NxV4cK1zPy-1796141380 (lease database/creds/payments-api/b8TqW2eLr6NxV4cK1zPy9HdF ended) is still in pg_roles at 2026-12-01T16:10:50.274410+00:00, VALID UNTIL 2026-12-01T16:10:45.000Z");
+    expect(findings.D3).toContain("roles past VALID UNTIL by more than 45.0s at 2026-12-01T16:10:50.274410+00:00: legacy_report (2026-11-01T00:00:00.000Z)");
+    expect(Object.keys(written)).toEqual([DYNAMIC_AUDIT_LAYOUT.observed, DYNAMIC_AUDIT_LAYOUT.findings]);
+    expect((written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role).toEqual({ path: "database/roles/payments-api", defaultTtlSec: 60, maxTtlSec: 120, dbName: "payments-db", credentialType: "password" });
+  });
+
+  it("a restart in the window, a lease without its role and a lease not living default_ttl are each named", async () => {
+    const { written } = await observe([pods(0, "2026-12-01T16:10:00.000Z"), pods(1, "2026-12-01T16:10:50.000Z")]);
+    const o = written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic;
+    const f = passiveDynamicFindings(o);
+    expect(f.D2).toContain("the workload's pods changed: pod payments-api-5d8-abcde restarted (restartCount 0 -> 1)");
+    const [l3, l4] = o.leases.end;
+    const long = { ...l4!, lookup: { ...l4!.lookup, expire_time: "2026-12-01T16:12:35.802230551Z" } };
+    const g = passiveDynamicFindings({ ...o, leases: { ...o.leases, end: [l3!, long] } });
+    expect(g.D1).toContain(`1 of 2 live leases expire with a pg_roles role's VALID UNTIL`);
+    expect(g.D1).toContain(`no role expires with ${l4!.lookup.id}`);
+    expect(g.D1).toContain(`leases not living default_ttl: ${l4!.lookup.id}`);
+  });
+
+  it("read-only: every Vault call is a GET, a LIST or the lease lookup, and every SQL statement a SELECT", async () => {
+    const { calls, sent } = await observe([pods(0, "2026-12-01T16:10:00.000Z"), pods(0, "2026-12-01T16:10:50.000Z")]);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const c of calls) expect(c.method === "GET" || c.method === "LIST" || (c.method === "POST" && c.path === LEASE_LOOKUP), `${c.method} ${c.path}`).toBe(true);
+    expect(sent.length).toBe(4);
+    for (const s of [...sent, ...AUDIT_SQL]) expect(s.trimStart()).toMatch(/^SELECT\s/);
+  });
+
+  it("the guards can fail: any other Vault write and any other SQL are refused before they are sent", async () => {
+    const sentWrites: string[] = [];
+    const api = { ...recordedVault(), write: async (p: string) => void sentWrites.push(p) } as unknown as VaultApi;
+    await expect(readOnlyVault(api).write("sys/leases/revoke", { lease_id: "x" })).rejects.toThrow("a read-only audit refused to send POST /v1/sys/leases/revoke to https://vault.internal.example:8200");
+    expect(sentWrites).toEqual([]);
+    const pg = recordedPg();
+    await expect(guardedQuery(pg.query, "db")("DROP ROLE legacy_report")).rejects.toThrow(/refused to send "DROP ROLE legacy_report" to db/);
+    expect(pg.sent).toEqual([]);
+  });
+
+  it("a role read without numeric TTLs is an error naming the path", () => {
+    expect(() => roleOf("database/roles/x", { data: { default_ttl: "1m" } })).toThrow(/GET \/v1\/database\/roles\/x returned no numeric default_ttl and max_ttl/);
+  });
+});
