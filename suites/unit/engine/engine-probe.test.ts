@@ -58,24 +58,32 @@ describe("what the stack needs", () => {
   });
 });
 
+/** A docker whose info works and whose node image is absent; `pull` and `probe` answer the rest; each call advances the clock by `stepMs`. */
+function absentImage(stepMs: number, pull: () => { exitCode: number; stderr: string }, probeStderr = "") {
+  let t = 0;
+  const timeouts: [string, number | undefined][] = [];
+  const env = {
+    platform: "linux" as const,
+    which: async () => "/usr/bin/docker",
+    budgetMs: 120_000,
+    pull: { budgetMs: 300_000, intervalMs: 2_000, sleep: async (ms: number) => void (t += ms) },
+    now: () => t,
+    run: async (_file: string, args: string[], opts?: { timeoutMs?: number }) => {
+      timeouts.push([args[0]!, opts?.timeoutMs]);
+      t += stepMs;
+      if (args[0] === "info") return { exitCode: 0, stdout: "{}", stderr: "" };
+      if (args[0] === "image") return { exitCode: 1, stdout: "", stderr: "Error: No such image" };
+      if (args[0] === "pull") return { stdout: "", ...pull() };
+      return { exitCode: 1, stdout: "", stderr: probeStderr };
+    },
+  };
+  return { env, timeouts };
+}
+
 describe("the engine probe's commands", () => {
   it("gives docker info and inspect one budget, retries a failed pull within its own, and names the last failure", async () => {
-    let t = 0;
-    const timeouts: [string, number | undefined][] = [];
-    const checks = await engineChecks({
-      platform: "linux",
-      which: async () => "/usr/bin/docker",
-      budgetMs: 120_000,
-      pull: { budgetMs: 300_000, intervalMs: 2_000, sleep: async (ms) => void (t += ms) },
-      now: () => t,
-      run: async (_file, args, opts) => {
-        timeouts.push([args[0]!, opts?.timeoutMs]);
-        t += 30_000;
-        if (args[0] === "info") return { exitCode: 0, stdout: "{}", stderr: "" };
-        if (args[0] === "image") return { exitCode: 1, stdout: "", stderr: "Error: No such image" };
-        return { exitCode: 1, stdout: "", stderr: "toomanyrequests: rate limit" };
-      },
-    });
+    const { env, timeouts } = absentImage(30_000, () => ({ exitCode: 1, stderr: "toomanyrequests: rate limit" }));
+    const checks = await engineChecks(env);
     expect(timeouts.slice(0, 3)).toEqual([["info", 120_000], ["image", 90_000], ["pull", 300_000]]);
     expect(timeouts.filter(([c]) => c === "pull").length).toBeGreaterThan(3);
     expect(timeouts.filter(([c]) => c === "run")).toEqual([]);
@@ -92,24 +100,9 @@ describe("the engine probe's commands", () => {
   });
 
   it("probes with a whole budget once a pull that first failed succeeds", async () => {
-    let t = 0;
     let pulls = 0;
-    const timeouts: [string, number | undefined][] = [];
-    const checks = await engineChecks({
-      platform: "linux",
-      which: async () => "/usr/bin/docker",
-      budgetMs: 120_000,
-      pull: { budgetMs: 300_000, intervalMs: 2_000, sleep: async (ms) => void (t += ms) },
-      now: () => t,
-      run: async (_file, args, opts) => {
-        timeouts.push([args[0]!, opts?.timeoutMs]);
-        t += 10_000;
-        if (args[0] === "info") return { exitCode: 0, stdout: "{}", stderr: "" };
-        if (args[0] === "image") return { exitCode: 1, stdout: "", stderr: "Error: No such image" };
-        if (args[0] === "pull") return ++pulls === 1 ? { exitCode: 1, stdout: "", stderr: "EOF" } : { exitCode: 0, stdout: "", stderr: "" };
-        return { exitCode: 1, stdout: "", stderr: "docker: Error response from daemon: privileged mode is disabled" };
-      },
-    });
+    const { env, timeouts } = absentImage(10_000, () => (++pulls === 1 ? { exitCode: 1, stderr: "EOF" } : { exitCode: 0, stderr: "" }), "docker: Error response from daemon: privileged mode is disabled");
+    const checks = await engineChecks(env);
     expect(pulls).toBe(2);
     expect(timeouts.at(-1)).toEqual(["run", 120_000]);
     expect(checks[0]!.problem).toContain("exited 1: docker: Error response from daemon: privileged mode is disabled");
