@@ -8,7 +8,7 @@ import { PROFILES, type Profile } from "../../harness/profile.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { loadAttackMatrix } from "../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../harness/cluster/up/steps.ts";
-import { jobModel } from "../../harness/perf/model.ts";
+import { attackMix, jobModel } from "../../harness/perf/model.ts";
 import { loadMutationCatalogue } from "../../harness/mutations/catalogue.ts";
 
 const DIR = ".github/workflows";
@@ -198,7 +198,7 @@ describe("workflow time limits, each written once and derived from the profiles"
       const bound = e2eRunBound(p, { teardown: false });
       expect(bound.setupMs, `${p.name}: waits.bringUp`).toBe(2 * toMs(p.target.bringUp));
       expect(bound.suitesDeadlineMs, `${p.name}: budget`).toBe(2 * toMs(p.target.suites));
-      expect(jobModel(p, UP_STEPS, loadAttackMatrix().catalogue.attacks.length).problems, p.name).toEqual([]);
+      expect(jobModel(p, UP_STEPS, attackMix(loadAttackMatrix().catalogue.attacks)).problems, p.name).toEqual([]);
     }
   });
 });

@@ -3,10 +3,10 @@ import { toMs } from "../../../clusters/duration.ts";
 import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import { STEP_ESTIMATES_MS } from "../../../harness/perf/estimates.ts";
-import { bringUpModel, describeJobModel, jobModel, setupGraph, suitesModel, targetProblems } from "../../../harness/perf/model.ts";
+import { attackMix, bringUpModel, describeJobModel, enforcementUncoveredMs, jobModel, setupGraph, suitesModel, targetProblems } from "../../../harness/perf/model.ts";
 import { PROFILES, type Profile } from "../../../harness/profile.ts";
 
-const attacks = loadAttackMatrix().catalogue.attacks.length;
+const attacks = attackMix(loadAttackMatrix().catalogue.attacks);
 const ci = PROFILES.ci;
 
 describe("the offline model of the e2e job", () => {
