@@ -128,8 +128,8 @@ export function targetProblems(p: Profile, bringUpMs: number, suitesMs: number):
   const problems: string[] = [];
   const sum = m(t.prep) + m(t.bringUp) + m(t.suites) + m(t.wrapUp);
   if (sum !== m(t.job)) problems.push(`the ${p.name} target's shares (prep ${t.prep} + bring-up ${t.bringUp} + suites ${t.suites} + wrap-up ${t.wrapUp} = ${formatMs(sum)}) do not add up to its job ${t.job}`);
-  if (bringUpMs > m(t.bringUp)) problems.push(`the ${p.name} bring-up's critical path takes ${formatMs(bringUpMs)}, over the target's bring-up share ${t.bringUp}`);
-  if (suitesMs > m(t.suites)) problems.push(`the ${p.name} profile's suites take at least ${formatMs(suitesMs)}, over the target's suites share ${t.suites}`);
+  if (bringUpMs > m(t.bringUp)) problems.push(`the ${p.name} bring-up's critical path takes ${formatMs(bringUpMs)}, ${formatMs(bringUpMs - m(t.bringUp))} over the target's bring-up share ${t.bringUp}`);
+  if (suitesMs > m(t.suites)) problems.push(`the ${p.name} profile's suites take at least ${formatMs(suitesMs)}, ${formatMs(suitesMs - m(t.suites))} over the target's suites share ${t.suites}`);
   if (m(p.waits.bringUp) !== 2 * m(t.bringUp)) problems.push(`waits.bringUp ${p.waits.bringUp} (the setup's deadline) is not twice the target's bring-up share ${t.bringUp}`);
   if (m(p.budget) !== 2 * m(t.suites)) problems.push(`budget ${p.budget} (the suites' deadline) is not twice the target's suites share ${t.suites}`);
   return problems;
