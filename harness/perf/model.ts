@@ -99,8 +99,9 @@ export function suiteMinimumsMs(p: Profile, mix: AttackMix): Record<SuiteId, { w
 
 /**
  * The suites' critical path. The serial files run one after another (A1, A2,
- * F, T, N, L: claim-table order); with `overlapDynamic` the dynamic observation runs beside them from
- * the start (harness/claims/dynamic/collect-background.ts), else it runs between A2
+ * F, T, N, L: claim-table order); with `overlapDynamic` the dynamic
+ * observation runs beside them from the start
+ * (harness/claims/dynamic/collect-background.ts), else it runs between A2
  * and F as it did. A recorded suite duration replaces the minimum.
  */
 export function suitesModel(p: Profile, attacks: AttackMix, o: { overlapDynamic: boolean; recorded?: Recorded }): CriticalPath {

@@ -6,8 +6,9 @@
  * policy, prove it enforces by a first kill, run every catalogue entry while
  * the app is probed continuously (the spared entries first, so the killed
  * ones run during Tetragon's event delay: harness/attack/phase-order.ts),
- * re-check the spared entries once, past that delay, remove the policy, prove it unloaded by a canary
- * read that succeeds, and show the judged read succeeds again.
+ * re-check the spared entries once, past that delay, remove the policy,
+ * prove it unloaded by a canary read that succeeds, and show the judged read
+ * succeeds again.
  * The cluster is left without the policy whatever happens.
  */
 import { describe, expect } from "vitest";
