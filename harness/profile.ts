@@ -1,6 +1,7 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
 import { type Duration, formatMs, toMs } from "../clusters/duration.ts";
+import { exfilConnectTimeoutMs } from "./claims/network/connect-timeout.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -260,7 +261,7 @@ export function spareRecheckMs(p: Profile): number {
   return toMs(p.waits.tetragonEventDelay) + toMs(p.waits.command) + toMs(p.waits.alertWait);
 }
 
-export type SuiteId = "A1" | "A2" | "D" | "F" | "T";
+export type SuiteId = "A1" | "A2" | "D" | "F" | "T" | "N" | "L";
 
 /**
  * The observation windows each e2e suite file spends in every run that
@@ -269,7 +270,11 @@ export type SuiteId = "A1" | "A2" | "D" | "F" | "T";
  * watches for its rotation window and D3 waits for the last identity's
  * expiry (TTL and Vault's buffer); F's quiet window needs three app probes;
  * T re-checks the spared attempts after Tetragon's event-cache delay and T2
- * waits for a fresh identity (one remount gap).
+ * waits for a fresh identity (one remount gap; harness/perf/model.ts counts
+ * what of T's two overlaps its attempts); N1's attempt from the app pod
+ * runs its whole connect timeout (the drop sends no reset), then N1 waits
+ * for an app request after it (up to a probe interval); L1 only makes its
+ * requests and reads, which are work, not windows.
  */
 export function suiteWindowsMs(p: Profile): Record<SuiteId, number> {
   const ms = (d: Duration) => toMs(d);
@@ -280,6 +285,8 @@ export function suiteWindowsMs(p: Profile): Record<SuiteId, number> {
     D: ms(p.dynamic.rotationWindow) + ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS,
     F: 3 * ms(p.dynamic.probeInterval),
     T: ms(p.waits.tetragonEventDelay) + gap,
+    N: exfilConnectTimeoutMs() + ms(p.dynamic.probeInterval),
+    L: 0,
   };
 }
 

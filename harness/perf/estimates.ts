@@ -53,4 +53,12 @@ export const SUITE_WORK_ESTIMATES_MS = {
   F: { base: 10_000, perAttack: 3_000 },
   // both streams live, the policy enforcing, the removal and the restored read; per entry: the exec, its barrier, the events
   T: { base: 25_000, perAttack: 2_500 },
+  // about twelve kubectl calls of a second each: Cilium's config and a hubble
+  // read (the upstream checks), the policy, the app, sink and client pods, a
+  // port-forward, the exec around the app pod's attempt (its connect timeout
+  // is a window), the client's attempt (it connects at once), the drop read
+  N: { base: 12_000, perAttack: 0 },
+  // a port-forward and four requests through it, two reads of the mounted
+  // password (one exec each), the container log and the previous one's
+  L: { base: 6_000, perAttack: 0 },
 } as const;

@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import { mermaidGraph } from "../../../harness/perf/mermaid.ts";
-import { describeJobModel, jobModel, setupGraph } from "../../../harness/perf/model.ts";
+import { attackMix, describeJobModel, jobModel, setupGraph } from "../../../harness/perf/model.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 
 const readme = readFileSync("README.md", "utf8");
 const page = readFileSync("docs/performance.md", "utf8");
-const model = jobModel(PROFILES.ci, UP_STEPS, loadAttackMatrix().catalogue.attacks.length);
+const model = jobModel(PROFILES.ci, UP_STEPS, attackMix(loadAttackMatrix().catalogue.attacks));
 
 describe("the README's performance section", () => {
   it("shows the model's figures for the ci profile as the model computes them now", () => {
