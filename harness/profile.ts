@@ -55,8 +55,14 @@ export interface Profile {
     alertWait: Duration;
     /** A killed attempt to exit, and its Tetragon event to arrive. */
     killWait: Duration;
-    /** A TracingPolicy to load and start enforcing. */
+    /** A TracingPolicy to load and start enforcing; the app's egress CiliumNetworkPolicy to be enforced on its pods. */
     policyEnforcing: Duration;
+    /**
+     * The exfiltration attempt's own connect timeout (N1, the catalogue's
+     * exfil-python): how long python3 waits for the sink before giving up
+     * on a dropped SYN. The attempt's exec (waits.command) must outlast it.
+     */
+    exfilConnect: Duration;
     /**
      * How long after the last spared attempt T1 waits before its re-check
      * barrier: Tetragon's event cache may hold a SIGKILL event back 15 × 2 s
@@ -137,6 +143,7 @@ const ci: Profile = {
     alertWait: "20s",
     killWait: "10s",
     policyEnforcing: "60s",
+    exfilConnect: "5s",
     tetragonEventDelay: "35s",
     bringUp: "10m",
   },
@@ -168,6 +175,7 @@ const faithful: Profile = {
     alertWait: "60s",
     killWait: "30s",
     policyEnforcing: "2m",
+    exfilConnect: "5s",
     tetragonEventDelay: "45s",
     bringUp: "30m",
   },
@@ -338,6 +346,9 @@ export function profileProblems(p: Profile): string[] {
   const step = Math.max(...(["clusterCreate", "imageBuild", "helmRelease", "rollout", "appReady"] as const).map((k) => ms(p.waits[k])));
   if (ms(p.waits.bringUp) <= step + ms(p.waits.command)) {
     problems.push("waits.bringUp must exceed the longest single bring-up wait plus waits.command, or that wait's own timeout never fires");
+  }
+  if (ms(p.waits.exfilConnect) >= ms(p.waits.command)) {
+    problems.push("waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure");
   }
   for (const [k, v] of Object.entries(p.waits)) {
     if (ms(v) <= 0) problems.push(`waits.${k} must be positive`);

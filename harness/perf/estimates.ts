@@ -38,6 +38,7 @@ export const STEP_ESTIMATES_MS: Readonly<Record<string, number>> = {
   "vault-login": 3_000,
   // the CRD wait, one apply, the sink's and the client's rollouts from the loaded app image
   network: 20_000,
+  "network-enforcing": 3_000,
   app: 30_000,
   "app-ready": 5_000,
   "sweep-leftovers": 2_000,

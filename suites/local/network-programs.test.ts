@@ -43,7 +43,7 @@ afterAll(() => {
 });
 
 async function attempt(host: string, p: number): Promise<ExecRecord> {
-  const command = ["-c", exfilProgram(host, p)];
+  const command = ["-c", exfilProgram(host, p, toMs(profile.waits.exfilConnect))];
   const r = await run(python, command, { timeoutMs: toMs(profile.waits.command), okExitCodes: [0, 1] });
   return { namespace: "local", pod: "local", container: "python3", command: ["python3", ...command], startedAt: r.startedAt, durationMs: r.durationMs, exitCode: r.exitCode, origin: "remote", stdout: r.stdout, stderr: r.stderr };
 }

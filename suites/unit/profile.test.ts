@@ -112,6 +112,15 @@ describe("profiles", () => {
     ]);
   });
 
+  it("lets kubectl outlast the exfiltration attempt's own connect timeout, so N1 reads the program's failure, not kubectl's", () => {
+    for (const p of Object.values(PROFILES)) expect(toMs(p.waits.exfilConnect), p.name).toBeLessThan(toMs(p.waits.command));
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.exfilConnect = "2m";
+    expect(profileProblems(bad)).toEqual([
+      "waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure",
+    ]);
+  });
+
   it("catches a budget that would time out the enforcement setup or the spared attempts' re-check", () => {
     // Two liveness waits with their last barriers, the policy with its last canary read, the app's survival request.
     expect(enforcementSetupMs(PROFILES.ci)).toBe(60_000 + 20_000 + 60_000 + 20_000 + 60_000 + 120_000 + 120_000);

@@ -1,23 +1,30 @@
+import { toMs } from "../../../clusters/duration.ts";
 import { APP_EGRESS_POLICY, APP_SELECTOR, CILIUM, NS, SINK, SINK_CLIENT_SELECTOR, SINK_SELECTOR } from "../../../clusters/names.ts";
 import type { ExecResult } from "../../core/exec.ts";
 import { execExit } from "../../kube/exec-exit.ts";
 import type { Kubectl } from "../../kube/kubectl.ts";
 import { findAppPod } from "../../attack/app-pod.ts";
+import type { Profile } from "../../profile.ts";
 import type { ExecRecord, N1Target } from "./types.ts";
 
 /** Every exit code is a result here: the judge, not kubectl, decides what it means. */
 const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);
 
 /**
- * The attempt: connect to the sink's Service by name and print "connected".
- * The same program as the catalogue's exfil-python entry (a unit test keeps
- * them equal); it reads no secret, so its output is safe to record.
+ * The attempt: connect to the sink's Service by name and print "connected",
+ * giving up after the profile's waits.exfilConnect (Python's socket timeout
+ * is in seconds). The same program as the catalogue's exfil-python entry,
+ * which holds it as a literal: a unit test fails when the catalogue differs
+ * from it under any profile. It reads no secret, so its output is safe to record.
  */
-export function exfilProgram(host: string, port: number): string {
-  return `import socket; s = socket.create_connection(('${host}', ${port}), timeout=5); s.close(); print('connected')`;
+export function exfilProgram(host: string, port: number, connectTimeoutMs: number): string {
+  return `import socket; s = socket.create_connection(('${host}', ${port}), timeout=${connectTimeoutMs / 1000}); s.close(); print('connected')`;
 }
-export const EXFIL_PROGRAM = exfilProgram(SINK.host, SINK.port);
-export const EXFIL_COMMAND: readonly string[] = ["python3", "-c", EXFIL_PROGRAM];
+
+/** The attempt as exec'd in the app pod and in the control's client pod, under `profile`. */
+export function exfilCommand(profile: Pick<Profile, "waits">): string[] {
+  return ["python3", "-c", exfilProgram(SINK.host, SINK.port, toMs(profile.waits.exfilConnect))];
+}
 
 function record(namespace: string, pod: string, container: string, command: readonly string[], r: ExecResult): ExecRecord {
   const exit = execExit(r.exitCode, r.stderr);

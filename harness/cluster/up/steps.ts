@@ -1,6 +1,6 @@
 import type { UpStep } from "./context.ts";
 import { appSpec } from "./steps/app.ts";
-import { networkSpec } from "./steps/network.ts";
+import { networkEnforcingSpec, networkSpec } from "./steps/network.ts";
 import { imagesLoadSpec, imagesPullSpec } from "./steps/images.ts";
 import { kubeletConfigSpec, postgresHbaSpec, vaultLoginSpec } from "./steps/checks.ts";
 import { appImageLoadSpec, appImageSpec, fixturesSpec, kindClusterSpec, namespacesSpec, stateSpec } from "./steps/local.ts";
@@ -17,7 +17,8 @@ import { appReadySpec, ciliumSpec, clusterDnsSpec, configureVaultSpec, csiDriver
  * image build, and the pull of the pinned images pods run by tag, run
  * alongside cluster creation; those images are loaded into the node before
  * Vault's release needs them; the exfiltration sink and the app's egress
- * policy go on once the app image is loaded.
+ * policy go on once the app image is loaded, before the app, and `up` ends
+ * only once Cilium enforces that policy on the app's pods.
  *
  * Each step is one spec beside its body (steps/*.ts): name, dependencies,
  * what it does, its body and what to diagnose when it fails.
@@ -45,6 +46,7 @@ export const UP_STEPS: readonly UpStep[] = [
   appSpec,
   appReadySpec,
   networkSpec,
+  networkEnforcingSpec,
 ];
 
 /** The step of that name, if `up` has one. */

@@ -49,6 +49,15 @@ describe("the up step graph", () => {
     expect(order.indexOf("app")).toBeGreaterThan(order.indexOf("falco"));
   });
 
+  it("applies the app's egress policy before the app starts, and ends up only once Cilium enforces it on the app's pods", () => {
+    expect(UP_STEPS.find((s) => s.name === "app")?.deps).toContain("network");
+    expect(UP_STEPS.find((s) => s.name === "network-enforcing")?.deps).toEqual(["network", "app"]);
+    expect(UP_STEPS.find((s) => s.name === "app-ready")?.deps).toContain("network-enforcing");
+    const order = topoOrder(UP_STEPS);
+    expect(order.indexOf("network")).toBeLessThan(order.indexOf("app"));
+    expect(order.indexOf("network-enforcing")).toBeLessThan(order.indexOf("app-ready"));
+  });
+
   it("proves cluster DNS (after the CNI and Postgres) before Vault verifies its database connection by name", () => {
     expect([...deps("cluster-dns")]).toEqual(expect.arrayContaining(["cilium", "postgres"]));
     expect([...deps("configure-vault")]).toContain("cluster-dns");

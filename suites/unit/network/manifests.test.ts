@@ -86,12 +86,25 @@ describe("the catalogue's exfiltration entry", () => {
     const { parse } = await import("yaml");
     const { readFileSync } = await import("node:fs");
     const { CATALOGUE_PATH } = await import("../../../harness/attack/catalogue.ts");
-    const { EXFIL_COMMAND } = await import("../../../harness/claims/network/collect.ts");
-    const doc = parse(readFileSync(CATALOGUE_PATH, "utf8")) as { attacks: { id: string; command: string[]; detection: object; enforcement: object }[] };
+    const { exfilCommand } = await import("../../../harness/claims/network/collect.ts");
+    const { PROFILES } = await import("../../../harness/profile.ts");
+    const doc = parse(readFileSync(CATALOGUE_PATH, "utf8")) as { attacks: { id: string; command: string[]; falco: { fires: { cmdline: string }[] }; detection: object; enforcement: object }[] };
     const exfil = doc.attacks.find((a) => a.id === "exfil-python");
-    expect(exfil?.command).toEqual(EXFIL_COMMAND);
+    // The catalogue holds the program as a literal: it must be the one each profile's waits.exfilConnect gives.
+    for (const p of Object.values(PROFILES)) {
+      expect(exfil?.command, `${p.name} profile, waits.exfilConnect ${p.waits.exfilConnect}`).toEqual(exfilCommand(p));
+      expect(exfil?.falco.fires.map((f) => f.cmdline), p.name).toEqual([exfilCommand(p).join(" ")]);
+    }
     expect(exfil?.command.join(" ")).toContain(`('${SINK.host}', ${SINK.port})`);
     expect(exfil?.detection).toEqual({ exitCode: 1, stdout: "empty" });
     expect(exfil?.enforcement).toEqual({ exitCode: 1, stdout: "empty", tetragon: "spare" });
+  });
+
+  it("the check above fails when a profile's connect timeout and the catalogue's literal differ (negative control)", async () => {
+    const { exfilCommand } = await import("../../../harness/claims/network/collect.ts");
+    const { PROFILES } = await import("../../../harness/profile.ts");
+    const changed = { waits: { ...PROFILES.ci.waits, exfilConnect: "7500ms" as const } };
+    expect(exfilCommand(changed)).not.toEqual(exfilCommand(PROFILES.ci));
+    expect(exfilCommand(changed)[2]).toContain("timeout=7.5)");
   });
 });

@@ -1,11 +1,13 @@
 import type { AppProbe } from "../../../harness/attack/app-probe.ts";
 import type { ExecRecord, N1Evidence, N1Target } from "../../../harness/claims/network/types.ts";
+import { exfilCommand } from "../../../harness/claims/network/collect.ts";
+import { PROFILES } from "../../../harness/profile.ts";
 
 export const T0 = Date.parse("2026-12-01T17:10:00.000Z");
 export const APP_POD = "secure-test-app-6d4b9c7f8-k2l9p";
 export const SINK_POD = "exfil-sink-5f7c6d9b8-q8w2e";
 export const CLIENT_POD = "exfil-client-7b8d5c4f6-z9x8c";
-export const PROGRAM = "import socket; s = socket.create_connection(('exfil-sink.secretproof-sink.svc', 8080), timeout=5); s.close(); print('connected')";
+export const PROGRAM = exfilCommand(PROFILES.ci)[2]!;
 
 export const target: N1Target = {
   app: { namespace: "test-dynamic", pod: APP_POD, labels: { "app.kubernetes.io/name": "secure-test-app" }, ip: "10.244.0.57" },

@@ -95,7 +95,7 @@ describe("render (what up would apply, for review)", () => {
     const text = describeSteps();
     expect(text.split("\n")[0]).toMatch(/^ 1\. (state|fixtures)/);
     expect(text).toMatch(/\d+\. cilium \(after kind-cluster, kubelet-config\)/);
-    expect(text.trimEnd().split("\n").at(-1)).toMatch(/app-ready \(after app\)/);
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/app-ready \(after app, network-enforcing\)/);
   });
 
   it("writes the files under the output directory", async () => {

@@ -45,7 +45,8 @@ export async function appStep(ctx: UpContext): Promise<void> {
 
 export const appSpec: UpStep = {
   name: "app",
-  deps: ["configure-vault", "vault-login", "csi-driver", "app-image-load", "tetragon", "falco"],
+  // network: the app's egress policy exists before an app pod starts (network-enforcing then checks it is enforced)
+  deps: ["configure-vault", "vault-login", "csi-driver", "app-image-load", "tetragon", "falco", "network"],
   what: "apply SecretProviderClass, Deployment, Service; wait for the rollout; restart the app if Tetragon's agent scanned /proc after it started",
   run: appStep,
   diagnose: [TARGETS.app, TARGETS.csi, TARGETS.vault, TARGETS.tetragon],

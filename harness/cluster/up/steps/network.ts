@@ -4,6 +4,7 @@ import { networkManifest } from "../../render/render.ts";
 import { need, type UpContext, type UpStep } from "../context.ts";
 import { TARGETS } from "../diagnostics.ts";
 import { poll } from "./local.ts";
+import { probeEgressEnforcing } from "../probes/egress-enforcing.ts";
 
 /**
  * The CRD the Cilium operator registers for the app's egress policy
@@ -35,4 +36,29 @@ export const networkSpec: UpStep = {
   what: "apply the exfiltration sink and client (app image), the sink's Service and the app's egress CiliumNetworkPolicy; wait for the CRD and the rollouts",
   run: networkStep,
   diagnose: [TARGETS.sink, TARGETS.cilium],
+};
+
+/**
+ * The app's egress policy enforced on every running app pod, as the Cilium
+ * agent's datapath holds it (judges/egress-enforcing.ts). Cilium realizes a
+ * policy on an endpoint asynchronously after the API server stores it, and on
+ * a reused cluster the app pod may predate it; nothing after `up` relies on
+ * the policy before this holds. The cluster has one node, so the DaemonSet's
+ * one agent holds every endpoint.
+ */
+export async function networkEnforcingStep(ctx: UpContext): Promise<void> {
+  const kube = need(ctx, "kube");
+  const k = need(ctx, "kubectl");
+  const command = toMs(ctx.profile.waits.command);
+  const what = `Cilium to enforce the app's egress policy on every running app pod (\`cilium-dbg endpoint list\`: policy-enabled egress or both)`;
+  const detail = await poll(ctx, what, toMs(ctx.profile.waits.policyEnforcing), () => probeEgressEnforcing(kube, k, command));
+  ctx.log.info(`network-enforcing: ${detail}`);
+}
+
+export const networkEnforcingSpec: UpStep = {
+  name: "network-enforcing",
+  deps: ["network", "app"],
+  what: "wait until the Cilium agent reports egress policy enforced on every running app pod's endpoint (audit mode refused)",
+  run: networkEnforcingStep,
+  diagnose: [TARGETS.cilium, TARGETS.app],
 };

@@ -233,8 +233,9 @@ export const configureVaultSpec: UpStep = {
 
 export const appReadySpec: UpStep = {
   name: "app-ready",
-  deps: ["app"],
+  deps: ["app", "network-enforcing"],
   what: "GET / through secure-test-app-svc until 200 with a v-… identity",
   run: appReadyStep,
-  diagnose: [TARGETS.app, TARGETS.postgres, TARGETS.csi, TARGETS.vault],
+  // cilium and sink: the app's egress policy is enforced by then, and a policy that blocks its database shows there
+  diagnose: [TARGETS.app, TARGETS.postgres, TARGETS.csi, TARGETS.vault, TARGETS.cilium, TARGETS.sink],
 };
