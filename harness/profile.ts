@@ -1,7 +1,6 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
 import { type Duration, formatMs, toMs } from "../clusters/duration.ts";
-import { exfilConnectTimeoutMs } from "./claims/network/connect-timeout.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -293,7 +292,7 @@ export function suiteWindowsMs(p: Profile): Record<SuiteId, number> {
     D: ms(p.dynamic.rotationWindow) + ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS,
     F: 3 * ms(p.dynamic.probeInterval),
     T: ms(p.waits.tetragonEventDelay) + gap,
-    N: exfilConnectTimeoutMs() + ms(p.dynamic.probeInterval),
+    N: ms(p.waits.exfilConnect) + ms(p.dynamic.probeInterval),
     L: 0,
   };
 }

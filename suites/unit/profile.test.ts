@@ -116,9 +116,9 @@ describe("profiles", () => {
     for (const p of Object.values(PROFILES)) expect(toMs(p.waits.exfilConnect), p.name).toBeLessThan(toMs(p.waits.command));
     const bad = structuredClone(PROFILES.ci);
     bad.waits.exfilConnect = "2m";
-    expect(profileProblems(bad)).toEqual([
+    expect(profileProblems(bad)).toContain(
       "waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure",
-    ]);
+    );
   });
 
   it("catches a budget that would time out the enforcement setup or the spared attempts' re-check", () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { toMs } from "../../../clusters/duration.ts";
 import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
-import { exfilConnectTimeoutMs } from "../../../harness/claims/network/connect-timeout.ts";
 import { STEP_ESTIMATES_MS, SUITE_WORK_ESTIMATES_MS } from "../../../harness/perf/estimates.ts";
 import { KNOWN_SUITES_GAP_MS, attackMix, bringUpModel, describeJobModel, enforcementUncoveredMs, jobModel, setupGraph, suiteMinimumsMs, suitesModel, targetProblems } from "../../../harness/perf/model.ts";
 import { PROFILES, type Profile, remountModelOf } from "../../../harness/profile.ts";
@@ -57,7 +56,7 @@ describe("the offline model of the e2e job", () => {
 
   it("counts N1's connect timeout and its wait for an app request after the attempt, from the program and the profile", () => {
     const n = suiteMinimumsMs(ci, attacks).N;
-    expect(n.windowMs).toBe(exfilConnectTimeoutMs() + toMs(ci.dynamic.probeInterval));
+    expect(n.windowMs).toBe(toMs(ci.waits.exfilConnect) + toMs(ci.dynamic.probeInterval));
     expect(n.workMs).toBe(SUITE_WORK_ESTIMATES_MS.N.base);
     expect(suiteMinimumsMs(ci, attacks).L).toEqual({ windowMs: 0, workMs: SUITE_WORK_ESTIMATES_MS.L.base });
   });
