@@ -1,4 +1,5 @@
 import { versions } from "../../clusters/versions.ts";
+import { PermanentError } from "../core/errors.ts";
 import { waitFor, WaitTimeoutError } from "../core/wait.ts";
 import { judgeEngine, type EngineCheck } from "./judge.ts";
 import { identifyPlatform, parseDockerInfo } from "./platform.ts";
@@ -34,6 +35,7 @@ function budgeted(env: EngineProbeEnv): (args: string[]) => ReturnType<EnginePro
 }
 
 const NAME = "engine kernel";
+const PERMANENT_PULL = /manifest unknown|not found|unauthorized|denied/i;
 const firstLine = (s: string) => s.trim().split("\n")[0] ?? "";
 
 function notProbed(problem: string, fix: string): EngineCheck[] {
@@ -56,15 +58,20 @@ async function ensureNodeImage(env: EngineProbeEnv, docker: ReturnType<typeof bu
       async () => {
         const pull = await env.run("docker", ["pull", image], { timeoutMs: Math.max(1, end - now()) });
         if (pull.exitCode === 0) return { done: true, value: undefined };
+        // the registry's refusals do not change on retry: name them at once
+        if (PERMANENT_PULL.test(pull.stderr)) throw new PermanentError(firstLine(pull.stderr));
         return { done: false, state: pull.exitCode === undefined ? "did not finish" : firstLine(pull.stderr) || `exit ${pull.exitCode}` };
       },
       { timeoutMs: env.pull.budgetMs, intervalMs: env.pull.intervalMs, now, ...(env.pull.sleep ? { sleep: env.pull.sleep } : {}) },
     );
     return "absent locally, pulled (kind would pull it next)";
   } catch (err) {
-    const last = err instanceof WaitTimeoutError ? String(err.lastState) : (err as Error).message;
+    const why =
+      err instanceof WaitTimeoutError
+        ? `did not succeed within ${Math.round(env.pull.budgetMs / 1000)} s (waits.clusterCreate; ${err.attempts} attempts, the last: ${String(err.lastState)})`
+        : `was refused: ${((err as Error).cause instanceof Error ? ((err as Error).cause as Error) : (err as Error)).message}`;
     return notProbed(
-      `the pinned kind node image ${image} is not present locally and \`docker pull\` did not succeed within ${Math.round(env.pull.budgetMs / 1000)} s (waits.clusterCreate; ${err instanceof WaitTimeoutError ? err.attempts : 1} attempts, the last: ${last})`,
+      `the pinned kind node image ${image} is not present locally and \`docker pull\` ${why}`,
       `docker pull ${image} (the image kind creates its node from; the engine probe runs on it), then run preflight again`,
     );
   }

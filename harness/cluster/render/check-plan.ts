@@ -97,6 +97,9 @@ function networkProblems(plan: StackPlan): string[] {
   }
   if (cnp.metadata.namespace !== plan.app.deployment.metadata?.namespace) out.push("CiliumNetworkPolicy is not in the app's namespace");
   if (cnp.spec.enableDefaultDeny.ingress) out.push("CiliumNetworkPolicy must leave ingress open (enableDefaultDeny.ingress false)");
+  // network-enforcing reads policy-enabled "egress" for default-allow egress rules too (cilium pkg/policy/repository.go
+  // computePolicyEnforcementAndRules synthesizes a wildcard allow): only this field makes the rules deny the rest
+  if (!cnp.spec.enableDefaultDeny.egress) out.push("CiliumNetworkPolicy must deny other egress (enableDefaultDeny.egress true)");
   return out;
 }
 

@@ -107,4 +107,11 @@ describe("the engine probe's commands", () => {
     expect(timeouts.at(-1)).toEqual(["run", 120_000]);
     expect(checks[0]!.problem).toContain("exited 1: docker: Error response from daemon: privileged mode is disabled");
   });
+  it("names a pull the registry refuses at once, without retrying it", async () => {
+    let pulls = 0;
+    const { env } = absentImage(10_000, () => (pulls++, { exitCode: 1, stderr: "Error response from daemon: manifest unknown" }));
+    const checks = await engineChecks(env);
+    expect(pulls).toBe(1);
+    expect(checks[0]!.problem).toMatch(/`docker pull` was refused: Error response from daemon: manifest unknown$/);
+  });
 });

@@ -49,9 +49,11 @@ export const networkSpec: UpStep = {
 export async function networkEnforcingStep(ctx: UpContext): Promise<void> {
   const kube = need(ctx, "kube");
   const k = need(ctx, "kubectl");
-  const command = toMs(ctx.profile.waits.command);
+  const budget = toMs(ctx.profile.waits.policyEnforcing);
+  // one exec never outlasts the step's own wait
+  const command = Math.min(toMs(ctx.profile.waits.command), budget);
   const what = `Cilium to enforce the app's egress policy on every running app pod (\`cilium-dbg endpoint list\`: policy-enabled egress or both)`;
-  const detail = await poll(ctx, what, toMs(ctx.profile.waits.policyEnforcing), () => probeEgressEnforcing(kube, k, command));
+  const detail = await poll(ctx, what, budget, () => probeEgressEnforcing(kube, k, command));
   ctx.log.info(`network-enforcing: ${detail}`);
 }
 
