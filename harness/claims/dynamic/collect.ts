@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { toMs } from "../../../clusters/duration.ts";
 import { APP, APP_SELECTOR, NS, POSTGRES, VAULT } from "../../../clusters/names.ts";
 import { vaultNames } from "../../../fixtures/vault/definitions.ts";
@@ -11,6 +10,7 @@ import { inPodPostgres, kubectlShell, podAddress, type InPodPostgres, type Login
 import type { Profile } from "../../profile.ts";
 import { connectVault, lookupAll, type VaultHandle } from "../../vault/index.ts";
 import type { ClaimId } from "../verdict.ts";
+import { newControlRoleName } from "./control-role.ts";
 import { recordLine, recordPart, type DynamicEvidence } from "./evidence.ts";
 import { dynamicFamily, judgeDynamic } from "./family.ts";
 import type { PgRolesSnapshot } from "./types.ts";
@@ -41,7 +41,7 @@ const need = <T>(v: T | undefined, what: string): T => {
  */
 export class DynamicCollection {
   readonly ev: DynamicEvidence = {
-    params: { roleName: ROLE, defaultTtlMs: 0, expiryToleranceMs: 0, dropGraceMs: 0, controlRole: `v-secretproof-control-${randomBytes(3).toString("hex")}` },
+    params: { roleName: ROLE, defaultTtlMs: 0, expiryToleranceMs: 0, dropGraceMs: 0, controlRole: newControlRoleName() },
     appSamples: [],
     podSamples: [],
     pgRoles: [],
