@@ -109,7 +109,7 @@ export async function appImageStep(ctx: UpContext): Promise<void> {
 }
 
 export async function appImageLoadStep(ctx: UpContext): Promise<void> {
-  await need(ctx, "cluster").loadImage(versions.images.app);
+  await need(ctx, "cluster").loadImages([versions.images.app]);
 }
 
 export async function namespacesStep(ctx: UpContext): Promise<void> {
