@@ -14,7 +14,7 @@
  * cli/command/image/build.go:116-160) and makes no attestations: it is used
  * when DOCKER_BUILDKIT parses as false (builder.go:56-66, Go's
  * strconv.ParseBool) and, with a warning, when the buildx plugin is missing
- * (builder.go:114-128), which legacyBuilderMessage names.
+ * (builder.go:111-128), which legacyBuilderMessage names.
  */
 const FALSE = ["0", "f", "F", "false", "FALSE", "False"];
 
