@@ -41,6 +41,7 @@ describe("the dynamic observation's course", () => {
     stop.abort(new Error("the suites ended"));
     const rec = await running;
     expect(rec.steps.map((s) => [s.step, s.ok])).toEqual([["D2", true], ["D1", true], ["D3-revocation", false], ["D4", false], ["D3-expiry", false]]);
+    expect(rec.steps[2]?.message).toBe("aborted while waiting for a role that never leaves pg_roles: the suites ended");
     expect(rec.steps[2]?.durationMs).toBeLessThan(100 * POLL);
     expect(rec.steps[3]?.message).toBe("not run: the observation was stopped (the suites ended)");
     expect(seen.closes).toBe(1);
