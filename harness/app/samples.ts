@@ -96,6 +96,8 @@ export interface ObserveOptions {
   intervalMs: number;
   /** Extra time a slow last tick may take. */
   slackMs: number;
+  /** Ends the window at the next tick when it aborts (waitFor's signal). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -114,6 +116,6 @@ export async function observeWindow(description: string, tick: () => Promise<voi
       ticks++;
       return Date.now() - started >= opts.windowMs ? { done: true, value: ticks } : { done: false, state: `${ticks} ticks so far` };
     },
-    { timeoutMs: opts.windowMs + opts.slackMs, intervalMs: opts.intervalMs },
+    { timeoutMs: opts.windowMs + opts.slackMs, intervalMs: opts.intervalMs, ...(opts.signal ? { signal: opts.signal } : {}) },
   );
 }

@@ -72,7 +72,7 @@ export async function waitFor<T>(
   let attempts = 0;
   let lastState: unknown = "no attempt completed";
   for (;;) {
-    if (opts.signal?.aborted) throw new Error(`aborted while waiting for ${description}`, { cause: opts.signal.reason });
+    if (opts.signal?.aborted) throw aborted(description, opts.signal.reason);
     attempts++;
     try {
       const r = await probe();
@@ -86,6 +86,13 @@ export async function waitFor<T>(
     if (elapsed >= opts.timeoutMs) {
       throw new WaitTimeoutError(description, attempts, elapsed, lastState);
     }
-    await sleep(Math.min(opts.intervalMs, opts.timeoutMs - elapsed), opts.signal);
+    await sleep(Math.min(opts.intervalMs, opts.timeoutMs - elapsed), opts.signal).catch((err: unknown) => {
+      throw opts.signal?.aborted ? aborted(description, opts.signal.reason) : err;
+    });
   }
+}
+
+/** The wait's error when its signal aborted: what it waited for and why it stopped. */
+function aborted(description: string, reason: unknown): Error {
+  return new Error(`aborted while waiting for ${description}: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
 }

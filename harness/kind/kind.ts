@@ -9,7 +9,13 @@ export interface KindCluster {
   /** True when this call created the cluster, false when it was reused. */
   readonly created: boolean;
   /** Copies a local Docker image onto the node (kind skips it when the node already has that image ID). */
-  loadImage(ref: string): Promise<void>;
+  /**
+   * Loads local images into the node in one `kind load docker-image` (one
+   * `docker save` of them all, one import per node that lacks one:
+   * kubernetes-sigs/kind pkg/cmd/kind/load/docker-image/docker-image.go:60,
+   * 84-196, 209-211 at fed26882, after v0.33.0-alpha).
+   */
+  loadImages(refs: readonly string[]): Promise<void>;
   /** Writes the node's logs (kubelet, containerd, pods, journal) into `dir`. */
   exportLogs(dir: string): Promise<string>;
   delete(): Promise<void>;
@@ -39,8 +45,9 @@ export function attachCluster(o: KindOptions, created = false): KindCluster {
     name: o.name,
     context: kindContext(o.name),
     created,
-    async loadImage(ref) {
-      await run("kind", ["load", "docker-image", ref, "--name", o.name], { timeoutMs: o.commandMs });
+    async loadImages(refs) {
+      if (refs.length === 0) return;
+      await run("kind", ["load", "docker-image", ...refs, "--name", o.name], { timeoutMs: o.commandMs });
     },
     async exportLogs(dir) {
       await mkdir(dir, { recursive: true });

@@ -15,11 +15,12 @@ import type { ObservedPod, PhaseWindow } from "../claims/enforcement/judge.ts";
 import { waitFor } from "../core/wait.ts";
 import { observePolicyLoad, policyLoadMessage, policyLoadProblems } from "../tetragon/app-survival.ts";
 import { TetragonCollector } from "../tetragon/collector.ts";
-import { waitEnforcing, type EnforcingProof, type RemovalProof } from "../tetragon/enforcing.ts";
+import { waitEnforcing, waitRemoved, type EnforcingProof, type RemovalProof } from "../tetragon/enforcing.ts";
 import { applyPolicy, deletePolicy, loadPolicy, policiesPresent, policyText, selectsPod } from "../tetragon/policy.ts";
 import { activeMutation } from "../mutations/env.ts";
 import { mutatedPolicy } from "../mutations/hooks.ts";
 import type { E2E } from "./e2e.ts";
+import { removalWaitNeeded } from "./policy-removal.ts";
 import { e2eTest } from "./fixtures.ts";
 
 export const { priorities, catalogue } = loadAttackMatrix();
@@ -36,6 +37,9 @@ export interface EnforcementRun {
   podAfter?: ObservedPod;
   proof?: EnforcingProof;
   removal?: RemovalProof;
+  /** Set just before the policy is applied: the cleanup then waits for it to unload (policy-removal.ts). */
+  policyApplied?: boolean;
+  unloadWaited?: boolean;
 }
 
 export function enforcementExtras(run: EnforcementRun): EnforcementExtras {
@@ -69,13 +73,24 @@ async function requirePhase1(e2e: E2E): Promise<void> {
   if (present.length) throw new Error(`a TracingPolicyNamespaced is already in ${NS.app}: ${present.join(", ")}; the suite must start from the cluster without it`);
 }
 
-/** Removes the policy and checks none is left; a failed removal is reported after every other cleanup ran. */
-async function removePolicy(e2e: E2E): Promise<void> {
+/**
+ * Removes the policy and checks none is left, then, when the last test did
+ * not prove it unloaded, waits for that (waitRemoved, within
+ * waits.policyEnforcing) so the next suite's execs in the app pod are not
+ * killed; its proof is recorded. A failed removal is reported after every other cleanup ran.
+ */
+async function removePolicy(e2e: E2E, run: EnforcementRun): Promise<void> {
   await deletePolicy(e2e.kube, policy).catch((err: unknown) => {
     throw new Error(`could not remove TracingPolicyNamespaced ${policy.metadata.name}`, { cause: err });
   });
   const left = await policiesPresent(e2e.kube, NS.app);
   if (left.length) throw new Error(`the suite left TracingPolicyNamespaced ${left.join(", ")} behind`);
+  if (!removalWaitNeeded(run)) return;
+  run.unloadWaited = true;
+  const wait = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
+  run.removal = await waitRemoved(e2e.kube, (run.s as AttackSession).pod, policy, wait, toMs(e2e.profile.waits.command)).catch((err: unknown) => {
+    throw new Error(`TracingPolicyNamespaced ${policy.metadata.name} was deleted but Tetragon did not unload it within waits.policyEnforcing: a later suite's exec in the app pod could still be killed`, { cause: err });
+  });
 }
 
 /** Records the evidence and verdicts once the session is closed, whatever closing it did, when phase 2 got as far as a Tetragon stream. */
@@ -97,7 +112,7 @@ export const enforcementTest = e2eTest
   .extend("run", { scope: "file" }, (): EnforcementRun => ({ phase: { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 } }))
   .extend("s", { scope: "file" }, async ({ e2e, teardown, run }) => {
     teardown.defer(() => recordEnforcement(e2e, run));
-    teardown.defer(() => removePolicy(e2e));
+    teardown.defer(() => removePolicy(e2e, run));
     // Set before any attempt: a spare verdict then needs the re-check, even if the run stops before it.
     run.phase.recheckAfterMs = toMs(e2e.profile.waits.tetragonEventDelay);
     await requirePhase1(e2e);
@@ -120,7 +135,8 @@ export const enforcementTest = e2eTest
   .extend("enforcing", { scope: "file", auto: true }, async ({ e2e, teardown, run, s, tetragon }) => {
     const appliedAtMs = Date.now();
     // Removed first at cleanup (newest first), before the stream stops and the session closes: a slow close cannot keep the policy on the cluster.
-    teardown.defer(() => removePolicy(e2e));
+    teardown.defer(() => removePolicy(e2e, run));
+    run.policyApplied = true;
     await applyPolicy(e2e.kube, policy);
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
     const proof = (run.proof = await waitEnforcing(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command)));

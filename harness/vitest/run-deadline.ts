@@ -27,6 +27,8 @@ export interface SuitesDeadlineOptions {
   /** What set the deadline, for the messages ("the ci profile's budget (10m)"). */
   what: string;
   log: (line: string) => void;
+  /** Called once, with the message, the moment the deadline passes (before the cancel): stops work running beside the suites. */
+  onFire?: (reason: string) => void;
 }
 
 export interface SuitesDeadline {
@@ -56,6 +58,11 @@ export function armSuitesDeadline(o: SuitesDeadlineOptions): SuitesDeadline {
   let force: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
     fired = `the e2e suites ran past ${o.what}: cancelled the remaining tests after ${formatMs(o.deadlineMs)}`;
+    try {
+      o.onFire?.(fired);
+    } catch (err) {
+      o.log(`stopping the work beside the suites failed: ${(err as Error).message}`);
+    }
     cancel(fired);
     force = setTimeout(() => cancel(`the cancelled run was still going ${formatMs(o.graceMs)} later: stopping its workers`), o.graceMs);
     force.unref();

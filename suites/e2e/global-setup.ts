@@ -13,7 +13,7 @@ import type { EvidenceRecorder, RunRecord } from "../../harness/evidence/recorde
 import { deriveReports } from "../../harness/report/write-report.ts";
 import { requireTier } from "../../harness/preflight.ts";
 import { loadProfile, type Profile } from "../../harness/profile.ts";
-import { describeRunBound, e2eRunBound } from "../../harness/cluster/run/run-bound.ts";
+import { describeRunBound, e2eRunBound, observationSplit } from "../../harness/cluster/run/run-bound.ts";
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
@@ -130,14 +130,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     graceMs: bound.graceMs,
     what: `the ${profile.name} profile's budget (${profile.budget})`,
     log: (line) => log.info(line),
+    // the observation's running step ends at its next probe, so its evidence is complete before the teardown seals it
+    onFire: (reason) => dynamic?.stop(reason),
   });
   return async () => {
     deadline.clear();
     const status = deadline.fired ? "aborted" : await runStatus(project, rec.dir);
-    // A run cut short stops the observation at its next step; its evidence is in the bundle before the manifest.
+    // Nothing asserts on the observation after the suites: it is stopped (its running step ends at its next probe),
+    // and ended by force with its writer sealed if it is still running, so nothing lands in the bundle after SHA256SUMS.
     const asserted = project.vitest.state.getTestModules().some((m) => m.moduleId.endsWith(DYNAMIC_SUITE));
-    if (deadline.fired || !asserted) dynamic?.stop(deadline.fired ?? `${DYNAMIC_SUITE} did not run`);
-    if (dynamic) rec.suite(await dynamic.settle(bound.graceMs));
+    dynamic?.stop(deadline.fired ?? (asserted ? "the suites ended" : `${DYNAMIC_SUITE} did not run`));
+    if (dynamic) {
+      const { waitMs, closeMs } = observationSplit(bound);
+      rec.suite(await dynamic.settle(waitMs, closeMs));
+    }
     recordSuites(project, rec, suitesStartedAt);
     try {
       // Node logs go beside the bundle (<run>.cluster-logs/), redacted; the timings into run.json.

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyLogin, judgeD4 } from "../../harness/claims/dynamic/index.ts";
+import { newControlRoleName } from "../../harness/claims/dynamic/control-role.ts";
+import { sweepControlRoles } from "../../harness/cluster/run/sweep.ts";
 import { run } from "../../harness/core/exec.ts";
 import { passfileLine } from "../../harness/postgres/in-pod.ts";
 import { inPodPostgres, type InPodPostgres, type PodShell } from "../../harness/postgres/in-pod.ts";
@@ -55,6 +57,18 @@ describe("in-pod Postgres collector against a real server", () => {
     expect(s.rows.some((r) => r.rolname === "postgres")).toBe(false);
     await db.dropRole("v-secretproof-control-local");
     expect((await db.roles()).rows.some((r) => r.rolname === "v-secretproof-control-local")).toBe(false);
+  });
+
+  it("the sweep drops the control roles a killed run left and keeps a role named as Vault names its credentials", async () => {
+    const left = [newControlRoleName(), newControlRoleName()];
+    for (const name of left) await db.createControlRole(name);
+    const issued = `v-kubernet-secure-a-${randomBytes(10).toString("hex")}-1764590400`;
+    await db.sql(`CREATE ROLE "${issued}" LOGIN`);
+    expect((await sweepControlRoles(db)).sort()).toEqual(left.map((n) => `role ${n} dropped in postgres/postgres-0`).sort());
+    const names = (await db.roles()).rows.map((r) => r.rolname);
+    expect(names).toContain(issued);
+    expect(names.filter((n) => left.includes(n))).toEqual([]);
+    await db.dropRole(issued);
   });
 
   it("logs in with a password holding ':' and '\\' that never appears in any argv or leftover file", async () => {

@@ -41,6 +41,7 @@ export async function observeRotation(c: DynamicCollection): Promise<void> {
     windowMs: c.ms((p) => p.dynamic.rotationWindow),
     intervalMs: c.ms((p) => p.dynamic.probeInterval),
     slackMs: c.ms((p) => p.waits.command),
+    ...(c.signal ? { signal: c.signal } : {}),
   });
   await c.recordPod();
   c.forwardsAlive();

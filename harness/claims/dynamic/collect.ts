@@ -1,16 +1,16 @@
-import { randomBytes } from "node:crypto";
 import { toMs } from "../../../clusters/duration.ts";
 import { APP, APP_SELECTOR, NS, POSTGRES, VAULT } from "../../../clusters/names.ts";
 import { vaultNames } from "../../../fixtures/vault/definitions.ts";
 import { sampleApp, samplePod } from "../../app/samples.ts";
 import { WaitTimeoutError, waitFor } from "../../core/wait.ts";
-import type { ArtifactWriter } from "../../evidence/recorder.ts";
+import type { EvidenceSink } from "../../evidence/sealable-writer.ts";
 import type { Kubectl } from "../../kube/kubectl.ts";
 import { startPortForward, type PortForward } from "../../kube/port-forward.ts";
 import { inPodPostgres, kubectlShell, podAddress, type InPodPostgres, type LoginTarget } from "../../postgres/in-pod.ts";
 import type { Profile } from "../../profile.ts";
 import { connectVault, lookupAll, type VaultHandle } from "../../vault/index.ts";
 import type { ClaimId } from "../verdict.ts";
+import { newControlRoleName } from "./control-role.ts";
 import { recordLine, recordPart, type DynamicEvidence } from "./evidence.ts";
 import { dynamicFamily, judgeDynamic } from "./family.ts";
 import type { PgRolesSnapshot } from "./types.ts";
@@ -19,7 +19,7 @@ import type { PgRolesSnapshot } from "./types.ts";
 export interface DynamicTarget {
   kube: Kubectl;
   profile: Profile;
-  evidence: ArtifactWriter;
+  evidence: EvidenceSink;
   ctx: { clusterName: string };
   secrets: { vaultRootToken: string; postgresBootstrapPassword: string };
 }
@@ -41,7 +41,7 @@ const need = <T>(v: T | undefined, what: string): T => {
  */
 export class DynamicCollection {
   readonly ev: DynamicEvidence = {
-    params: { roleName: ROLE, defaultTtlMs: 0, expiryToleranceMs: 0, dropGraceMs: 0, controlRole: `v-secretproof-control-${randomBytes(3).toString("hex")}` },
+    params: { roleName: ROLE, defaultTtlMs: 0, expiryToleranceMs: 0, dropGraceMs: 0, controlRole: newControlRoleName() },
     appSamples: [],
     podSamples: [],
     pgRoles: [],
@@ -53,8 +53,13 @@ export class DynamicCollection {
   #vault?: VaultHandle;
   #db?: InPodPostgres;
   #target?: LoginTarget;
+  #closed?: Promise<void>;
 
-  constructor(readonly t: DynamicTarget) {}
+  /** `signal` reaches every wait of the collection: once it aborts, a wait ends at its next probe. */
+  constructor(
+    readonly t: DynamicTarget,
+    readonly signal?: AbortSignal,
+  ) {}
 
   get vault(): VaultHandle { return need(this.#vault, "Vault client"); }
   get db(): InPodPostgres { return need(this.#db, "psql in postgres-0"); }
@@ -86,8 +91,17 @@ export class DynamicCollection {
     await recordPart(this.t.evidence, this.ev, "params", this.ev.params);
   }
 
-  /** Records the verdicts and drops the control role whatever happens to either; a control role left behind is reported, not swallowed. */
-  async close(): Promise<void> {
+  /**
+   * Records the verdicts and drops the control role whatever happens to
+   * either; a control role left behind is reported, not swallowed. Runs once:
+   * a second call (a forced end, then the step's own end) waits for the first.
+   */
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
     const recorded = this.t.evidence.verdicts(dynamicFamily.id, judgeDynamic(this.ev)).then(() => undefined, (err: unknown) => err);
     const dropError = await this.#db?.dropRole(this.ev.params.controlRole).then(() => undefined, (err: unknown) => err);
     await this.#vault?.close();
@@ -147,7 +161,7 @@ export class DynamicCollection {
       await keep(s);
       return gone(s) ? { done: true as const, value: s } : { done: false as const, state: `still listed at ${s.pgNow}` };
     };
-    const done = await waitFor(what, probe, { timeoutMs, intervalMs: this.ms((p) => p.dynamic.probeInterval) }).then(
+    const done = await waitFor(what, probe, { timeoutMs, intervalMs: this.ms((p) => p.dynamic.probeInterval), ...(this.signal ? { signal: this.signal } : {}) }).then(
       () => true,
       (err: unknown) => (err instanceof WaitTimeoutError ? false : Promise.reject(err)),
     );

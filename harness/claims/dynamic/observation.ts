@@ -1,4 +1,5 @@
 import { formatMs } from "../../../clusters/duration.ts";
+import type { ProbeResult } from "../../core/wait.ts";
 import type { ClaimId } from "../verdict.ts";
 import type { DynamicEvidence } from "./evidence.ts";
 import { judgeDynamic } from "./family.ts";
@@ -39,4 +40,25 @@ export function stepProblem(rec: ObservationRecord, step: ObservationStep): stri
 export function judgedFrom(ev: DynamicEvidence, claim: ClaimId, subject?: string) {
   const v = judgeDynamic(ev).find((x) => x.claim === claim && (subject === undefined || x.subject === subject));
   return { verdict: v?.verdict, why: [...(v?.reasons ?? []), ...(v?.negativeControl?.reasons ?? [])].join("\n"), control: v?.negativeControl?.verdict };
+}
+
+/**
+ * One look at observation.json as a wait's probe. The file is written with a
+ * plain writeFile (truncate, then write), so a look can catch it empty or
+ * cut short: that is "not yet", as is a file not written; only a whole
+ * record (it parses and has its steps) ends the wait.
+ */
+export function observationProbe(text: string | undefined): ProbeResult<ObservationRecord> {
+  if (text === undefined) return { done: false, state: "not written yet" };
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    return { done: false, state: `being written: ${text.length} bytes so far do not parse (${(err as Error).message})` };
+  }
+  const r = v as Partial<ObservationRecord> | null;
+  if (typeof r !== "object" || r === null || !Array.isArray(r.steps) || typeof r.startedAt !== "string") {
+    return { done: false, state: `not an observation record: ${text.slice(0, 200)}` };
+  }
+  return { done: true, value: r as ObservationRecord };
 }

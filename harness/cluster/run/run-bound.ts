@@ -20,7 +20,11 @@ export interface E2eRunBound {
   graceMs: number;
   /** vitest stopping the stopped worker and closing. */
   stopMs: number;
-  /** The teardown waiting for the dynamic observation (harness/cluster/run/background.ts) to end its running step. */
+  /**
+   * The teardown ending the dynamic observation (harness/cluster/run/background.ts):
+   * the first half waits for the stopped observation to end its running step
+   * (at its next probe), the second half ends it by force when it did not.
+   */
   observationMs: number;
   /** The teardown: run.json, reports and SHA256SUMS; with SECRETPROOF_TEARDOWN=1 also find, export logs from and delete the cluster. */
   teardownMs: number;
@@ -40,6 +44,12 @@ export function e2eRunBound(p: Profile, o: { teardown: boolean }): E2eRunBound {
     teardownMs: w.command + (o.teardown ? 3 * w.clusterCreate : 0),
   };
   return { ...b, totalMs: b.startMs + b.setupMs + b.suitesDeadlineMs + b.graceMs + b.stopMs + b.observationMs + b.teardownMs };
+}
+
+/** How the teardown splits observationMs: the wait for the stopped observation, then its forced end. */
+export function observationSplit(b: Pick<E2eRunBound, "observationMs">): { waitMs: number; closeMs: number } {
+  const waitMs = Math.floor(b.observationMs / 2);
+  return { waitMs, closeMs: b.observationMs - waitMs };
 }
 
 /** Whole minutes, rounded up, as `timeout-minutes` takes them. */

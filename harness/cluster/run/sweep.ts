@@ -1,4 +1,6 @@
-import { MANAGED_BY, RUN_ID_LABEL } from "../../../clusters/names.ts";
+import { MANAGED_BY, NS, POSTGRES, RUN_ID_LABEL } from "../../../clusters/names.ts";
+import { CONTROL_ROLE_PREFIX, leftoverControlRoles } from "../../claims/dynamic/control-role.ts";
+import { inPodPostgres, kubectlShell, type InPodPostgres } from "../../postgres/in-pod.ts";
 import type { Kubectl } from "../../kube/kubectl.ts";
 import { POLICY_RESOURCE } from "../../tetragon/policy.ts";
 
@@ -18,8 +20,20 @@ export function sweepCommands(): string[][] {
   ];
 }
 
-/** Runs the sweep; returns kubectl's lines naming what it deleted. */
-export async function sweepLeftovers(kube: Kubectl): Promise<string[]> {
+/**
+ * Drops the D claims' control roles an earlier run left in Postgres (a run
+ * stopped by a signal never closes its collection), through psql in
+ * postgres-0 as the dynamic collection does; never a role Vault issued
+ * (leftoverControlRoles). Returns a line per role dropped.
+ */
+export async function sweepControlRoles(db: InPodPostgres): Promise<string[]> {
+  const left = leftoverControlRoles((await db.roles(CONTROL_ROLE_PREFIX)).rows);
+  for (const name of left) await db.dropRole(name);
+  return left.map((name) => `role ${name} dropped in ${NS.postgres}/${POSTGRES.pod}`);
+}
+
+/** Runs the sweep; returns kubectl's lines naming what it deleted, then the control roles dropped. */
+export async function sweepLeftovers(kube: Kubectl, db: InPodPostgres = inPodPostgres(kubectlShell(kube, NS.postgres, POSTGRES.pod, POSTGRES.container))): Promise<string[]> {
   const deleted: string[] = [];
   for (const args of sweepCommands()) {
     const r = await kube.run(args, { okExitCodes: [1] });
@@ -29,5 +43,8 @@ export async function sweepLeftovers(kube: Kubectl): Promise<string[]> {
     }
     deleted.push(...r.stdout.split("\n").filter((l) => l.trim() !== ""));
   }
-  return deleted;
+  const roles = await sweepControlRoles(db).catch((err: unknown) => {
+    throw new Error(`could not drop the control roles earlier runs left (${CONTROL_ROLE_PREFIX}*) through psql in ${NS.postgres}/${POSTGRES.pod}`, { cause: err });
+  });
+  return [...deleted, ...roles];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgedFrom, stepProblem, type ObservationRecord } from "../../../harness/claims/dynamic/observation.ts";
+import { judgedFrom, observationProbe, stepProblem, type ObservationRecord } from "../../../harness/claims/dynamic/observation.ts";
 
 const rec = (over: Partial<ObservationRecord> = {}): ObservationRecord => ({
   startedAt: "2026-12-01T12:00:00.000Z",
@@ -29,5 +29,24 @@ describe("the dynamic observation's outcome, as its suite reports it", () => {
     const v = judgedFrom({ params: { roleName: "r", defaultTtlMs: 60_000, expiryToleranceMs: 5_000, dropGraceMs: 45_000, controlRole: "c" } }, "D1");
     expect(v.verdict).toBe("inconclusive");
     expect(v.why).toBe("no evidence recorded at dynamic/d1.json");
+  });
+});
+
+describe("the dynamic suite's look at observation.json", () => {
+  const whole = `${JSON.stringify(rec(), null, 2)}\n`;
+
+  it("keeps waiting while the file is missing, empty or cut short at any byte", () => {
+    expect(observationProbe(undefined)).toEqual({ done: false, state: "not written yet" });
+    for (let n = 0; n < whole.trimEnd().length; n++) expect(observationProbe(whole.slice(0, n)).done, `${n} bytes`).toBe(false);
+    expect(observationProbe("")).toMatchObject({ done: false, state: expect.stringMatching(/^being written: 0 bytes so far do not parse/) });
+  });
+
+  it("ends the wait with the record once the file is whole", () => {
+    expect(observationProbe(whole)).toEqual({ done: true, value: rec() });
+  });
+
+  it("does not take other JSON for a record", () => {
+    expect(observationProbe("[]").done).toBe(false);
+    expect(observationProbe("null").done).toBe(false);
   });
 });

@@ -69,6 +69,6 @@ describe("waitFor", () => {
     const ac = new AbortController();
     const p = waitFor("never", () => ({ done: false, state: "no" }), { timeoutMs: 60_000, intervalMs: 10_000, signal: ac.signal });
     ac.abort(new Error("run cancelled"));
-    await expect(p).rejects.toThrow("run cancelled");
+    await expect(p).rejects.toThrow("aborted while waiting for never: run cancelled");
   });
 });

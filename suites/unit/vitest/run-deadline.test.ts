@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toMs } from "../../../clusters/duration.ts";
 import { loadProfile } from "../../../harness/vitest/index.ts";
-import { DeadlineError, withDeadline } from "../../../harness/vitest/run-deadline.ts";
+import { armSuitesDeadline, DeadlineError, withDeadline } from "../../../harness/vitest/run-deadline.ts";
 
 const FIXTURE = resolve("suites/unit/vitest/deadline-fixture");
 /** Short, from the profile's in-memory poll: the fixture's own timeouts are ten minutes. */
@@ -51,5 +51,25 @@ describe("withDeadline", () => {
     await expect(withDeadline(never, 1, "the setup passed its bound")).rejects.toThrow("the setup passed its bound");
     await expect(withDeadline(never, 1, "late")).rejects.toBeInstanceOf(DeadlineError);
     await expect(withDeadline(Promise.reject(new Error("failed in time")), DEADLINE_MS, "late")).rejects.not.toBeInstanceOf(DeadlineError);
+  });
+});
+
+describe("the suites deadline's stop of the work beside the suites", () => {
+  it("calls onFire with the deadline's message before it cancels the run", async () => {
+    const order: string[] = [];
+    let cancelled!: () => void;
+    const done = new Promise<void>((r) => (cancelled = r));
+    const d = armSuitesDeadline({
+      cancel: () => Promise.resolve(void order.push("cancel")).then(cancelled),
+      deadlineMs: 1,
+      graceMs: DEADLINE_MS,
+      what: "the test's budget",
+      log: () => undefined,
+      onFire: (reason) => void order.push(`stop: ${reason}`),
+    });
+    await done;
+    d.clear();
+    expect(order).toEqual([`stop: ${d.fired}`, "cancel"]);
+    expect(d.fired).toMatch(/^the e2e suites ran past the test's budget/);
   });
 });

@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { versions } from "../../../../clusters/versions.ts";
 import { toMs } from "../../../../clusters/duration.ts";
 import { PermanentError } from "../../../core/errors.ts";
-import { run } from "../../../core/exec.ts";
+import { ExecError, run } from "../../../core/exec.ts";
 import { waitFor } from "../../../core/wait.ts";
 import { registerSecrets } from "../../state/state.ts";
 import { helm } from "../../../helm/helm.ts";
@@ -13,6 +13,7 @@ import { kubectl } from "../../../kube/kubectl.ts";
 import { planProblems } from "../../render/check-plan.ts";
 import { configureVault } from "../../../vault/configure.ts";
 import { EXTERNAL, loadFalcoRules, REPO_ROOT, vaultBinding } from "../../render/external.ts";
+import { appBuildArgs, legacyBuilderMessage } from "../judges/app-build.ts";
 import { kindReuseProblem } from "../judges/kind-reuse.ts";
 import {
   encryptionHostDir,
@@ -102,14 +103,17 @@ async function recordStack(ctx: UpContext): Promise<void> {
 
 export async function appImageStep(ctx: UpContext): Promise<void> {
   const timeoutMs = ms(ctx, (w) => w.imageBuild);
-  await run("docker", ["build", "--tag", versions.images.app, `${REPO_ROOT}${EXTERNAL.appDir}`], { timeoutMs });
+  await run("docker", appBuildArgs(versions.images.app, `${REPO_ROOT}${EXTERNAL.appDir}`), { timeoutMs }).catch((err: unknown) => {
+    const why = err instanceof ExecError ? legacyBuilderMessage(err.result.stderr ?? err.message) : undefined;
+    throw why ? new PermanentError(why, { cause: err }) : err;
+  });
   const r = await run("docker", ["image", "inspect", "--format", "{{.Id}}", versions.images.app], { timeoutMs: ms(ctx, (w) => w.command) });
   ctx.appImageId = r.stdout.trim();
   ctx.log.info(`app-image: ${versions.images.app} is ${ctx.appImageId}`);
 }
 
 export async function appImageLoadStep(ctx: UpContext): Promise<void> {
-  await need(ctx, "cluster").loadImage(versions.images.app);
+  await need(ctx, "cluster").loadImages([versions.images.app]);
 }
 
 export async function namespacesStep(ctx: UpContext): Promise<void> {
