@@ -1,3 +1,4 @@
+import { ciliumPodLabels } from "../../support/cilium-labels.ts";
 /**
  * `cilium-dbg endpoint list -o json` as the agent prints it: the array of
  * models.Endpoint from GET /endpoint, JSON-indented by two spaces, field names
@@ -8,15 +9,7 @@
 export const APP_POD = "secure-test-app-6d4b9c7f8-k2l9p";
 export const NEW_APP_POD = "secure-test-app-7c5d8e9f1-m3n4b";
 
-const podLabels = (ns: string, name: string) => [
-  "k8s:app.kubernetes.io/managed-by=secretproof",
-  `k8s:app.kubernetes.io/name=${name}`,
-  "k8s:app.kubernetes.io/part-of=secretproof",
-  `k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=${ns}`,
-  "k8s:io.cilium.k8s.policy.cluster=default",
-  "k8s:io.cilium.k8s.policy.serviceaccount=default",
-  `k8s:io.kubernetes.pod.namespace=${ns}`,
-];
+const podLabels = ciliumPodLabels;
 
 function policy(enabled: string, identity: number) {
   const side = {

@@ -2,6 +2,7 @@ import type { AppProbe } from "../../../harness/attack/app-probe.ts";
 import type { ExecRecord, N1Evidence, N1Target } from "../../../harness/claims/network/types.ts";
 import { exfilCommand } from "../../../harness/claims/network/collect.ts";
 import { PROFILES } from "../../../harness/profile.ts";
+import { ciliumPodLabels } from "../../support/cilium-labels.ts";
 
 export const T0 = Date.parse("2026-12-01T17:10:00.000Z");
 export const APP_POD = "secure-test-app-6d4b9c7f8-k2l9p";
@@ -14,15 +15,7 @@ export const target: N1Target = {
   sink: { namespace: "secretproof-sink", pod: SINK_POD, ip: "10.244.0.91", port: 8080, host: "exfil-sink.secretproof-sink.svc" },
 };
 
-const labels = (ns: string, name: string) => [
-  "k8s:app.kubernetes.io/managed-by=secretproof",
-  `k8s:app.kubernetes.io/name=${name}`,
-  "k8s:app.kubernetes.io/part-of=secretproof",
-  `k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=${ns}`,
-  "k8s:io.cilium.k8s.policy.cluster=default",
-  "k8s:io.cilium.k8s.policy.serviceaccount=default",
-  `k8s:io.kubernetes.pod.namespace=${ns}`,
-];
+const labels = ciliumPodLabels;
 
 /**
  * A policy drop of the app's SYN to the sink, as `hubble observe -o json`
