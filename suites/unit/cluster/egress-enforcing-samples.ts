@@ -1,4 +1,5 @@
 import { ciliumPodLabels } from "../../support/cilium-labels.ts";
+
 /**
  * `cilium-dbg endpoint list -o json` as the agent prints it: the array of
  * models.Endpoint from GET /endpoint, JSON-indented by two spaces, field names
