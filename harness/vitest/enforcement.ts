@@ -85,6 +85,15 @@ async function removePolicy(e2e: E2E, run: EnforcementRun): Promise<void> {
   });
   const left = await policiesPresent(e2e.kube, NS.app);
   if (left.length) throw new Error(`the suite left TracingPolicyNamespaced ${left.join(", ")} behind`);
+}
+
+/**
+ * Waits for Tetragon to unload the deleted policy when the last test did not
+ * prove it. The file's last cleanup, after the evidence is recorded: a
+ * cancelled run's worker is stopped a grace after the cancel, and the wait
+ * must never cost the recording.
+ */
+async function awaitUnload(e2e: E2E, run: EnforcementRun): Promise<void> {
   if (!removalWaitNeeded(run)) return;
   run.unloadWaited = true;
   const wait = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
@@ -106,11 +115,13 @@ async function recordEnforcement(e2e: E2E, run: EnforcementRun): Promise<void> {
  * cancelled run lets a hook finish; it aborts a running test, its fixture
  * setup included). Cleanup, in this order whatever failed: the policy is
  * removed (the cluster is left without it), the Tetragon stream stops, the
- * session closes, then the evidence and verdicts are recorded.
+ * session closes, the evidence and verdicts are recorded, then, if no test
+ * proved it, the policy's unload is awaited (a later suite execs in the pod).
  */
 export const enforcementTest = e2eTest
   .extend("run", { scope: "file" }, (): EnforcementRun => ({ phase: { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 } }))
   .extend("s", { scope: "file" }, async ({ e2e, teardown, run }) => {
+    teardown.defer(() => awaitUnload(e2e, run));
     teardown.defer(() => recordEnforcement(e2e, run));
     teardown.defer(() => removePolicy(e2e, run));
     // Set before any attempt: a spare verdict then needs the re-check, even if the run stops before it.

@@ -99,6 +99,8 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     run.phase.removedAtMs = Date.now();
     // Unlisted is not yet detached (waitRemoved): the judged read starts only after a canary read succeeded.
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
+    // this is the wait; the file's cleanup does not repeat it if it times out
+    run.unloadWaited = true;
     run.removal = await waitRemoved(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command));
     const cat = s.resolve(catalogue.attacks.find((x) => x.id === "cat") as Attack);
     const r = await s.attack(cat, "restored");

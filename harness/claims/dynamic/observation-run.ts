@@ -49,6 +49,8 @@ export class ObservationRun {
     }
     if (this.#forced !== undefined) return this.rec;
     await this.#close();
+    // a forced end that came during the close has written the record already (and the writer may be sealed)
+    if (this.#forced !== undefined) return this.rec;
     return this.#finish();
   }
 

@@ -44,7 +44,7 @@ export async function sweepLeftovers(kube: Kubectl, db: InPodPostgres = inPodPos
     deleted.push(...r.stdout.split("\n").filter((l) => l.trim() !== ""));
   }
   const roles = await sweepControlRoles(db).catch((err: unknown) => {
-    throw new Error(`could not drop the control roles earlier runs left (${CONTROL_ROLE_PREFIX}*) through psql in ${NS.postgres}/${POSTGRES.pod}`, { cause: err });
+    throw new Error(`could not list or drop the control roles earlier runs left (${CONTROL_ROLE_PREFIX}*) through psql in ${NS.postgres}/${POSTGRES.pod}`, { cause: err });
   });
   return [...deleted, ...roles];
 }

@@ -62,8 +62,9 @@ export async function imagesPullStep(ctx: UpContext): Promise<void> {
 
 /**
  * Loads what was pulled into the node in one `kind load docker-image` (one
- * docker save, one import; kind skips what the node already holds with the
- * same ID). A failed load is logged and the kubelet pulls instead.
+ * docker save, one import; kind skips the call only when the node already
+ * holds every image with the same ID, else it imports them all). A failed
+ * load is logged and the kubelet pulls instead.
  */
 export async function imagesLoadStep(ctx: UpContext): Promise<void> {
   const cluster = need(ctx, "cluster");
