@@ -79,7 +79,7 @@ async function requirePhase1(e2e: E2E): Promise<void> {
  * waits.policyEnforcing) so the next suite's execs in the app pod are not
  * killed; its proof is recorded. A failed removal is reported after every other cleanup ran.
  */
-async function removePolicy(e2e: E2E, run: EnforcementRun): Promise<void> {
+async function removePolicy(e2e: E2E): Promise<void> {
   await deletePolicy(e2e.kube, policy).catch((err: unknown) => {
     throw new Error(`could not remove TracingPolicyNamespaced ${policy.metadata.name}`, { cause: err });
   });
@@ -123,7 +123,7 @@ export const enforcementTest = e2eTest
   .extend("s", { scope: "file" }, async ({ e2e, teardown, run }) => {
     teardown.defer(() => awaitUnload(e2e, run));
     teardown.defer(() => recordEnforcement(e2e, run));
-    teardown.defer(() => removePolicy(e2e, run));
+    teardown.defer(() => removePolicy(e2e));
     // Set before any attempt: a spare verdict then needs the re-check, even if the run stops before it.
     run.phase.recheckAfterMs = toMs(e2e.profile.waits.tetragonEventDelay);
     await requirePhase1(e2e);
@@ -146,7 +146,7 @@ export const enforcementTest = e2eTest
   .extend("enforcing", { scope: "file", auto: true }, async ({ e2e, teardown, run, s, tetragon }) => {
     const appliedAtMs = Date.now();
     // Removed first at cleanup (newest first), before the stream stops and the session closes: a slow close cannot keep the policy on the cluster.
-    teardown.defer(() => removePolicy(e2e, run));
+    teardown.defer(() => removePolicy(e2e));
     run.policyApplied = true;
     await applyPolicy(e2e.kube, policy);
     const enforcing = { timeoutMs: toMs(e2e.profile.waits.policyEnforcing), intervalMs: toMs(e2e.profile.waits.poll) };
