@@ -11,6 +11,15 @@ function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {
   return { from: phase.enforcingFromMs, to: phase.removedAtMs ?? phase.attacksEndMs };
 }
 
+/**
+ * Why there is no enforcing window to judge the app in: the suite never
+ * proved the policy enforcing (its check refused, e.g. a policy in monitor
+ * mode), so the phase's times stayed unset. Undefined when there is one.
+ */
+function noEnforcingWindow(phase: PhaseWindow): string | undefined {
+  return phase.enforcingFromMs > 0 ? undefined : "the policy was never proven enforcing, so there is no enforcing phase to judge the app in";
+}
+
 /** An app probe as the serving judge reads it; the time comes from `ms`, which `at` only spells out. */
 function probeSample(p: AppProbe): AppSample {
   return { at: new Date(p.ms).toISOString(), status: p.status, identity: p.dbUser, durationMs: p.durationMs, error: p.error };
@@ -61,6 +70,8 @@ function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { f
  * restartCount did not change (restartCheck).
  */
 export function judgeT2(ev: EnforcementEvidence): Verdict {
+  const none = noEnforcingWindow(ev.phase);
+  if (none) return verdict("T2", "inconclusive", [none], [LAYOUT.probes], { subject: "app-unharmed" });
   const w = enforcingWindow(ev.phase);
   const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
   const s = judgeServing(probes.map(probeSample), podSamples(ev.podBefore, ev.podAfter, w));
@@ -75,6 +86,8 @@ export function judgeT2(ev: EnforcementEvidence): Verdict {
 
 /** T1's other negative control: the policy spares the app's own reads (PID 1) throughout. */
 export function judgeAppReads(ev: EnforcementEvidence): Verdict {
+  const none = noEnforcingWindow(ev.phase);
+  if (none) return verdict("T1", "inconclusive", [none], [LAYOUT.probes], { subject: "app-own-reads-succeed" });
   const w = enforcingWindow(ev.phase);
   const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
   const ok = probes.length > 0 && probes.every((p) => p.status === 200);

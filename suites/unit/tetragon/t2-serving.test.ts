@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AppProbe } from "../../../harness/attack/app-probe.ts";
-import { judgeT2 } from "../../../harness/claims/enforcement/app.ts";
+import { judgeAppReads, judgeT2 } from "../../../harness/claims/enforcement/app.ts";
+import { loadMutationCatalogue } from "../../../harness/mutations/catalogue.ts";
+import { mutationOutcome } from "../../../harness/mutations/outcome.ts";
+import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
 import type { EnforcementEvidence, ObservedPod } from "../../../harness/claims/enforcement/judge.ts";
 import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
@@ -15,16 +18,16 @@ const probe = (i: number, dbUser: string | undefined, over: Partial<AppProbe> = 
 };
 const rotating = [probe(0, "v-kubernetes-dyn-a-1"), probe(1, "v-kubernetes-dyn-a-1"), probe(2, "v-kubernetes-dyn-b-2")];
 
-function t2(over: Partial<EnforcementEvidence> = {}) {
-  const ev: EnforcementEvidence = {
+function evidence(over: Partial<EnforcementEvidence> = {}): EnforcementEvidence {
+  return {
     catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [] },
     priorities: {}, podBefore: pod, podAfter: after, attempts: [], alerts: [], events: [], barriers: [], probes: rotating,
     phase: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 20_000, removedAtMs: T0 + 30_000 },
     slackMs: SLACK_MS,
     ...over,
   };
-  return judgeT2(ev);
 }
+const t2 = (over: Partial<EnforcementEvidence> = {}) => judgeT2(evidence(over));
 
 describe("T2: the app is unharmed while the policy enforces (judgeServing, as D2, plus PID 1)", () => {
   it("passes when every answer is 200 with a dynamic identity from PID 1, two identities rotate through, and the pod kept its UID and restartCount 0", () => {
@@ -84,5 +87,26 @@ describe("T2: the app is unharmed while the policy enforces (judgeServing, as D2
   it("fails when the pod was not looked at after the phase, or only one identity was seen", () => {
     expect(t2({ podAfter: undefined }).verdict).toBe("fail");
     expect(t2({ probes: rotating.slice(0, 2) }).verdict).toBe("fail");
+  });
+});
+
+describe("the app's verdicts when the policy was never proven enforcing (the enforcing check refused)", () => {
+  const refused = evidence({ phase: { policy: POLICY, enforcingFromMs: 0, attacksEndMs: 0 } });
+
+  it("are inconclusive, saying there was no enforcing phase, not a failure the app caused", () => {
+    for (const v of [judgeT2(refused), judgeAppReads(refused)]) {
+      expect(v.verdict).toBe("inconclusive");
+      expect(v.reasons).toEqual(["the policy was never proven enforcing, so there is no enforcing phase to judge the app in"]);
+    }
+    expect(judgeAppReads(evidence()).verdict).toBe("pass");
+  });
+
+  it("count as refused under the Tetragon mutations, whose declared outcome then holds", () => {
+    const others = CLAIM_IDS.filter((c) => !["T1", "T2", "T3"].includes(c)).map((claim) => ({ claim, verdict: "pass" as const, reasons: [], evidence: [] }));
+    const verdicts = [judgeT2(refused), judgeAppReads(refused), { claim: "T3" as const, verdict: "inconclusive" as const, reasons: [], evidence: [] }, ...others];
+    for (const name of ["tetragon-monitor", "tetragon-follow-forks"]) {
+      const m = loadMutationCatalogue().mutations.find((x) => x.name === name)!;
+      expect(mutationOutcome(m, verdicts).ok, name).toBe(true);
+    }
   });
 });
