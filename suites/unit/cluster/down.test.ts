@@ -1,16 +1,14 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { down, downForRun } from "../../../harness/cluster/run/down.ts";
 import { generateSecrets } from "../../../harness/cluster/state/secrets.ts";
 import { saveSecrets, stateDir } from "../../../harness/cluster/state/state.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 import { ArtifactWriter, EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { loadProfile } from "../../../harness/profile.ts";
+import { useFakeTools } from "../../support/fake-tools.ts";
 
-let dir: string;
-const saved = { state: process.env.SECRETPROOF_STATE_DIR, path: process.env.PATH };
 
 /** A stand-in `kind` on PATH: lists one cluster, fails to export its logs, and records a delete. */
 const FAKE_KIND = (d: string) => `#!/bin/sh
@@ -22,19 +20,7 @@ case "$1 $2" in
 esac
 `;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "secretproof-down-"));
-  await writeFile(join(dir, "kind"), FAKE_KIND(dir));
-  await chmod(join(dir, "kind"), 0o755);
-  process.env.PATH = `${dir}${delimiter}${saved.path ?? ""}`;
-  process.env.SECRETPROOF_STATE_DIR = join(dir, "state");
-});
-afterEach(async () => {
-  process.env.PATH = saved.path;
-  if (saved.state === undefined) delete process.env.SECRETPROOF_STATE_DIR;
-  else process.env.SECRETPROOF_STATE_DIR = saved.state;
-  await rm(dir, { recursive: true, force: true });
-});
+const tools = useFakeTools("secretproof-down-", (d) => ({ kind: FAKE_KIND(d) }));
 
 const gone = (p: string) => stat(p).then(() => false, () => true);
 
@@ -46,9 +32,9 @@ describe("down", () => {
       profile: loadProfile("ci"),
       clusterName: "teardown-test",
       log: new StepLog({ write: (l) => lines.push(l) }),
-      exportLogsFor: new ArtifactWriter(join(dir, "run")),
+      exportLogsFor: new ArtifactWriter(join(tools.dir(), "run")),
     });
-    expect(await readFile(join(dir, "deleted"), "utf8")).toBe("delete cluster --name teardown-test\n");
+    expect(await readFile(join(tools.dir(), "deleted"), "utf8")).toBe("delete cluster --name teardown-test\n");
     expect(r.deleted).toBe(true);
     expect(r.logExportError).toMatch(/^kind export logs .* --name teardown-test exited 1 .*\n.*unknown cluster or node not running/s);
     expect(await gone(stateDir("teardown-test"))).toBe(true);
@@ -60,15 +46,15 @@ describe("down", () => {
       profile: loadProfile("ci"),
       clusterName: "teardown-test",
       log: new StepLog({ write: () => undefined }),
-      exportLogsFor: new ArtifactWriter(join(dir, "run")),
+      exportLogsFor: new ArtifactWriter(join(tools.dir(), "run")),
     });
     expect(r.logExportError).toMatch(/^refusing to export teardown-test's logs unredacted/);
-    expect(await readFile(join(dir, "deleted"), "utf8")).toContain("teardown-test");
+    expect(await readFile(join(tools.dir(), "deleted"), "utf8")).toContain("teardown-test");
   });
 
   it("at the end of a run, prints a failed log export and records it in run.json, and the bundle still gets its SHA256SUMS", async () => {
     await saveSecrets(stateDir("teardown-test"), generateSecrets());
-    const rec = await EvidenceRecorder.create(join(dir, "runs"), { tool: { name: "secretproof", version: "0", node: process.version }, profile: {}, versions: {} });
+    const rec = await EvidenceRecorder.create(join(tools.dir(), "runs"), { tool: { name: "secretproof", version: "0", node: process.version }, profile: {}, versions: {} });
     const lines: string[] = [];
     const r = await downForRun({ profile: loadProfile("ci"), rec, clusterName: "teardown-test", write: (l) => lines.push(l) });
     await rec.finalize("passed");

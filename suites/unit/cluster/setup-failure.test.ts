@@ -1,13 +1,13 @@
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { generateSecrets } from "../../../harness/cluster/state/secrets.ts";
 import { afterSetupFailure, failedSteps, lateSetupMessage, stepsToDiagnose } from "../../../harness/cluster/run/setup-failure.ts";
 import { saveSecrets, stateDir } from "../../../harness/cluster/state/state.ts";
 import { StepLog } from "../../../harness/core/log.ts";
 import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { loadProfile } from "../../../harness/profile.ts";
+import { useFakeTools } from "../../support/fake-tools.ts";
 
 describe("a bring-up that passed its deadline", () => {
   it("names the steps that had failed already, with the first line of each error", () => {
@@ -31,8 +31,6 @@ describe("a bring-up that passed its deadline", () => {
   });
 });
 
-let dir: string;
-const saved = { state: process.env.SECRETPROOF_STATE_DIR, path: process.env.PATH };
 
 /** Stand-ins on PATH: kind lists one cluster and records its deletion; kubectl and helm answer every call with a canned line. */
 const FAKES = (d: string): Record<string, string> => ({
@@ -48,24 +46,10 @@ esac
   helm: `#!/bin/sh\necho "STATUS: deployed"\n`,
 });
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "secretproof-setup-failure-"));
-  for (const [name, text] of Object.entries(FAKES(dir))) {
-    await writeFile(join(dir, name), text);
-    await chmod(join(dir, name), 0o755);
-  }
-  process.env.PATH = `${dir}${delimiter}${saved.path ?? ""}`;
-  process.env.SECRETPROOF_STATE_DIR = join(dir, "state");
-});
-afterEach(async () => {
-  process.env.PATH = saved.path;
-  if (saved.state === undefined) delete process.env.SECRETPROOF_STATE_DIR;
-  else process.env.SECRETPROOF_STATE_DIR = saved.state;
-  await rm(dir, { recursive: true, force: true });
-});
+const tools = useFakeTools("secretproof-setup-failure-", FAKES);
 
 describe("after a failed e2e setup", () => {
-  const newRun = () => EvidenceRecorder.create(join(dir, "runs"), { tool: { name: "secretproof", version: "0", node: process.version }, profile: {}, versions: {} });
+  const newRun = () => EvidenceRecorder.create(join(tools.dir(), "runs"), { tool: { name: "secretproof", version: "0", node: process.version }, profile: {}, versions: {} });
 
   it("at the deadline: diagnoses the running step, names the failed one, and with SECRETPROOF_TEARDOWN=1 deletes the cluster", async () => {
     await saveSecrets(stateDir("late-test"), generateSecrets());
@@ -81,7 +65,7 @@ describe("after a failed e2e setup", () => {
     expect(err.cause).toBe(late);
     expect(await readFile(join(rec.dir, "diagnostics/falco/0-falco/pods.txt"), "utf8")).toContain("falco-x7k2p 0/1 CrashLoopBackOff 5");
     expect(await readFile(join(rec.dir, "diagnostics/falco/0-falco/helm-status.txt"), "utf8")).toContain("STATUS: deployed");
-    expect(await readFile(join(dir, "deleted"), "utf8")).toBe("delete cluster --name late-test\n");
+    expect(await readFile(join(tools.dir(), "deleted"), "utf8")).toBe("delete cluster --name late-test\n");
     expect(await stat(stateDir("late-test")).then(() => "present", () => "gone")).toBe("gone");
     expect(rec.record.steps.map((s) => s.name)).toEqual(["find-cluster", "export-logs", "delete-cluster", "remove-state"]);
   });
@@ -91,6 +75,6 @@ describe("after a failed e2e setup", () => {
     const failed = new Error("up failed at step falco: DaemonSet falco/falco did not roll out");
     const r = await afterSetupFailure(failed, { profile: loadProfile("ci"), rec, log: new StepLog({ write: () => undefined }), late: false, teardown: false, clusterName: "late-test" });
     expect(r).toBe(failed);
-    expect(await stat(join(dir, "deleted")).then(() => "deleted", () => "kept")).toBe("kept");
+    expect(await stat(join(tools.dir(), "deleted")).then(() => "deleted", () => "kept")).toBe("kept");
   });
 });
