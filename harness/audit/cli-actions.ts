@@ -4,6 +4,7 @@ import { clusterName } from "../../clusters/names.ts";
 import { stateDir } from "../cluster/state/state.ts";
 import { runsRoot } from "../cluster/run/run-dir.ts";
 import { PermanentError } from "../core/errors.ts";
+import { redactor } from "../evidence/redact.ts";
 import { kubectl } from "../kube/kubectl.ts";
 import { loadProfile } from "../profile.ts";
 import { toMs } from "../../clusters/duration.ts";
@@ -50,7 +51,8 @@ export async function auditAction(opts: { target: string; out?: string }): Promi
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
   const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
-  process.stdout.write(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`);
+  // the reasons carry collectors' error messages: the token and connection string read are registered with the redactor
+  process.stdout.write(redactor.redact(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`));
   if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;
 }
 
@@ -59,7 +61,7 @@ export async function preflightAction(opts: { target: string; attack?: boolean; 
   const kc = targetKubeConfig(target);
   const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });
   const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target));
-  process.stdout.write(`${formatReadiness(readiness)}\n`);
+  process.stdout.write(redactor.redact(`${formatReadiness(readiness)}\n`));
 }
 
 /** `secretproof target`: the kind cluster's target, from its name and state directory. */

@@ -9,6 +9,8 @@ import type { WorkloadSample } from "./workload.ts";
 
 /** Where the passive D observation goes: the dynamic family's record shapes, under audit/ (no app identity, so no dynamic/ judge fits). */
 export const DYNAMIC_AUDIT_LAYOUT = {
+  /** The window's first reads, written as soon as they are taken: a failed end read loses nothing read before it. */
+  start: "audit/dynamic/start.json",
   observed: "audit/dynamic/observed.json",
   findings: "audit/dynamic/findings.json",
 } as const;
@@ -56,6 +58,7 @@ export async function observeDynamic(src: PassiveSources, t: AuditTarget, w: Pic
   const role = await readRole(src.vault, t);
   const leasesStart = await readLeases(src.vault, t);
   const pgStart = await src.roles.snapshot();
+  await w.write(DYNAMIC_AUDIT_LAYOUT.start, { role, leases: leasesStart, pgRoles: pgStart });
   const pods = await podsOverWindow(sample, o);
   const leasesEnd = await readLeases(src.vault, t);
   const pgEnd = await src.roles.snapshot();

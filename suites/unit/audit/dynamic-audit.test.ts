@@ -88,7 +88,9 @@ describe("passive D1-D3 from Vault leases, pg_roles and the workload's pods (rec
     expect(findings.D3).toContain("2 lease(s) ended in the window: v-kubernet-payments-Yp3ZkG1vQ8wXcN2tR5sH-1796141350 is gone with its lease database/creds/payments-api/Yp3ZkG1vQ8wXcN2tR5sH7mJa");
     expect(findings.D3).toContain("v-kubernet-payments-b8TqW2eLr6NxV4cK1zPy-1796141380 (lease database/creds/payments-api/b8TqW2eLr6NxV4cK1zPy9HdF ended) is still in pg_roles at 2026-12-01T16:10:50.274410+00:00, VALID UNTIL 2026-12-01T16:10:45.000Z");
     expect(findings.D3).toContain("roles past VALID UNTIL by more than 45.0s at 2026-12-01T16:10:50.274410+00:00: legacy_report (2026-11-01T00:00:00.000Z)");
-    expect(Object.keys(written)).toEqual([DYNAMIC_AUDIT_LAYOUT.observed, DYNAMIC_AUDIT_LAYOUT.findings]);
+    expect(Object.keys(written)).toEqual([DYNAMIC_AUDIT_LAYOUT.start, DYNAMIC_AUDIT_LAYOUT.observed, DYNAMIC_AUDIT_LAYOUT.findings]);
+    // the start reads are written before the window: they survive a failed end read
+    expect(written[DYNAMIC_AUDIT_LAYOUT.start]).toEqual({ role: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role, leases: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).leases.start, pgRoles: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).pgRoles.start });
     expect((written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role).toEqual({ path: "database/roles/payments-api", defaultTtlSec: 60, maxTtlSec: 120, dbName: "payments-db", credentialType: "password" });
   });
 
