@@ -51,7 +51,8 @@ export async function execWithTty(
     let ws: { close(): void } | undefined;
     const timer = setTimeout(() => {
       ws?.close();
-      reject(new Error(`tty exec of ${command.join(" ")} in ${where} did not finish within ${timeoutMs}ms; output so far: ${redactor.redact(output).slice(-500)}`));
+      // only a count: a credential the command printed may not be registered with the redactor yet
+      reject(new Error(`tty exec of ${command.join(" ")} in ${where} did not finish within ${timeoutMs}ms; ${Buffer.byteLength(output)} bytes of output so far (not shown)`));
     }, timeoutMs);
     const onStatus = (status: V1Status) => {
       clearTimeout(timer);

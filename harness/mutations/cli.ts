@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { RUN_JSON, type RunRecord } from "../evidence/recorder.ts";
+import { parseRunRecord } from "../report/run-record.ts";
 import { findMutation, loadMutationCatalogue } from "./catalogue.ts";
 import { MUTATION_ENV } from "./env.ts";
 import { killMatrix, killMatrixMarkdown, killMatrixOk } from "./kill-matrix.ts";
@@ -16,7 +17,7 @@ export function useMutation(name: string | undefined): void {
 async function readRun(path: string): Promise<RunRecord> {
   const file = path.endsWith(".json") ? path : join(path, RUN_JSON);
   try {
-    return JSON.parse(await readFile(file, "utf8")) as RunRecord;
+    return parseRunRecord(await readFile(file, "utf8"), file);
   } catch (err) {
     throw new Error(`cannot read the run record ${file}`, { cause: err });
   }

@@ -25,15 +25,25 @@ const FIELD_OF_CODE: Record<string, string> = {
   TIMESTAMP_ERROR: "timestamp",
 };
 
+function wholeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a Sigstore bundle: the JSON the attest action writes (bundle-path), or a JSON-lines file holding exactly one. */
 export async function readAttestation(path: string): Promise<Bundle> {
   const text = await readFile(path, "utf8").catch((err: unknown) => {
     throw new Error(`--attestation ${path} is not readable`, { cause: err });
   });
   const lines = text.split("\n").filter((l) => l.trim());
-  if (lines.length !== 1) throw new Error(`--attestation ${path} holds ${lines.length} JSON lines; give a file with exactly one Sigstore bundle`);
+  // one bundle: the whole text (pretty-printed, e.g. through jq) or its one JSON line
+  const whole = wholeJson(text);
+  if (whole === undefined && lines.length !== 1) throw new Error(`--attestation ${path} holds ${lines.length} JSON lines; give a file with exactly one Sigstore bundle`);
   try {
-    return bundleFromJSON(JSON.parse(lines[0] as string));
+    return bundleFromJSON(whole ?? JSON.parse(lines[0] as string));
   } catch (err) {
     throw new Error(`--attestation ${path} is not a Sigstore bundle: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -68,6 +68,13 @@ describe("verify --attestation: the bundle's pack, signed by the expected workfl
     expect(formatVerify(r)).toContain(`attests this bundle (pack sha256 ${digest}), signed by acme/secretproof .github/workflows/e2e-kind.yml@refs/heads/main, commit ${COMMIT}`);
   });
 
+  it("reads the same bundle pretty-printed (as `jq .` writes it), and refuses two bundles in one file", async () => {
+    const minted = await instance.mint(digest, GENUINE);
+    const r = await verifyWith(await attestation(JSON.stringify(JSON.parse(minted), null, 2)));
+    expect(r.provenance?.problems).toEqual([]);
+    await expect(verifyWith(await attestation(`${minted.trim()}\n${minted.trim()}\n`))).rejects.toThrow(/holds 2 JSON lines; give a file with exactly one Sigstore bundle/);
+  });
+
   it.each([
     ["repository", { repository: "mallory/secretproof" }, /^attestation repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\): the certificate names "https:\/\/github\.com\/mallory\/secretproof", expected "https:\/\/github\.com\/acme\/secretproof"$/m],
     ["workflow", { workflow: ".github/workflows/release.yml" }, /^attestation workflow \(1\.3\.6\.1\.4\.1\.57264\.1\.9\): the certificate names ".*\/release\.yml@refs\/heads\/main", expected ".*\/e2e-kind\.yml@refs\/heads\/main"$/m],
