@@ -1,4 +1,4 @@
-import { access, constants, readFile } from "node:fs/promises";
+import { access, constants, readFile, stat } from "node:fs/promises";
 import { AuthenticationV1Api, AuthorizationV1Api, KubeConfig } from "@kubernetes/client-node";
 import { PermanentError } from "../core/errors.ts";
 import { redactError, redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
@@ -67,6 +67,7 @@ async function canRead(field: string, path: string): Promise<void> {
   } catch (err) {
     throw new PermanentError(`${field}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; fix the path or its permissions`, { cause: err });
   }
+  if (!(await stat(path)).isFile()) throw new PermanentError(`${field}: cannot read ${path}: not a file; fix the path`);
 }
 
 /**

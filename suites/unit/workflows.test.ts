@@ -110,11 +110,14 @@ describe("GitHub workflows", () => {
   });
 
   it("ask setup-node for the Node.js major the Docker tiers need (package.json engines)", () => {
+    let seen = 0;
     for (const { where, job } of stepJobs()) {
       for (const s of job.steps!.filter((s) => s.uses?.startsWith("actions/setup-node@"))) {
+        seen++;
         expect(String(s.with?.["node-version"]), where).toBe(DOCKER_NODE.version.split(".")[0]);
       }
     }
+    expect(seen, "setup-node steps checked").toBeGreaterThan(0);
   });
 });
 
@@ -163,11 +166,14 @@ describe("workflow time limits, each written once and derived from the profiles"
   });
 
   it("give the secretproof commands of a workflow the limit their profile bounds come to", () => {
+    const checked = new Set<string>();
     for (const { where, job } of stepJobs()) {
       for (const s of job.steps!.filter((s) => s.id && derivedMinutes(s.id) !== undefined)) {
+        checked.add(s.id!);
         expect(s["timeout-minutes"], `${where} step ${s.id}`).toBe(derivedMinutes(s.id!));
       }
     }
+    expect([...checked].sort()).toEqual(["export-logs", "preflight", "preflight-e2e", "tools"]);
   });
 
   it("run the e2e tier once per profile, each job and its npm test step limited by that profile's bound", () => {

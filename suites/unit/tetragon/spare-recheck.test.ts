@@ -1,3 +1,5 @@
+import { toMs } from "../../../clusters/duration.ts";
+import { PROFILES } from "../../../harness/profile.ts";
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
@@ -23,7 +25,7 @@ const tamper: AttemptRecord = attempt({
 });
 const MEM_PROC: ProcSpec = { execId: "bWVtLTE=", pid: 48300, binary: "/usr/bin/cat", args: "/proc/1/mem", startMs: T0 + 2080 };
 /** The ci profile's waits.tetragonEventDelay. */
-const WAIT = 35_000;
+const WAIT = toMs(PROFILES.ci.waits.tetragonEventDelay);
 const RECHECK_MS = T0 + 4200 + WAIT + 50;
 
 function evidence(over: Partial<EnforcementEvidence> = {}, lines: string[] = []): EnforcementEvidence {
