@@ -10,6 +10,7 @@ import { loadProfile } from "../profile.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { checkOutside, reviewAccess, targetKubeConfig, whoAmI } from "./access-check.ts";
 import { accessPlan, type AuditMode } from "./access-plan.ts";
+import { getOnly } from "./audit-kube.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
 import { openPassiveSources } from "./passive-sources.ts";
@@ -27,7 +28,7 @@ async function loadTarget(path: string): Promise<AuditTarget> {
   return parseTarget(text, path);
 }
 
-export async function rbacAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean }): Promise<void> {
+export async function rbacAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean | string }): Promise<void> {
   const target = await loadTarget(opts.target);
   const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) };
   const flags = [mode.attack && "--attack", mode.applyPolicy && "--apply-policy"].filter(Boolean).join(" ") || "read-only";
@@ -47,7 +48,7 @@ export async function auditAction(opts: { target: string; out?: string }): Promi
     target,
     profile,
     root: opts.out ? resolve(opts.out) : runsRoot(),
-    io: { kube, reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc), passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)) },
+    io: { kube: getOnly(kube), reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc), passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)) },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
   const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
@@ -56,7 +57,7 @@ export async function auditAction(opts: { target: string; out?: string }): Promi
   if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;
 }
 
-export async function preflightAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean }): Promise<void> {
+export async function preflightAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean | string }): Promise<void> {
   const target = await loadTarget(opts.target);
   const kc = targetKubeConfig(target);
   const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });

@@ -7,7 +7,8 @@ interface AuditFlags {
   target: string;
   out?: string;
   attack?: boolean;
-  applyPolicy?: boolean;
+  /** `audit --apply-policy FILE` gives the path; the subcommands' bare flag gives true. */
+  applyPolicy?: boolean | string;
 }
 
 /** `secretproof target` and `secretproof audit` (with `audit rbac` and `audit preflight`). */
@@ -21,6 +22,7 @@ export function registerAuditCommands(program: Command): void {
     .description("prove the claims on an existing cluster, read-only: preflight, passive collectors, a bundle `verify` and `report` read")
     .requiredOption("--target <file>", "the audit target file (see docs/audit.md)")
     .option("--out <dir>", "where the run directory is created (default: $SECRETPROOF_RUNS_DIR or runs/)")
+    .option("--apply-policy [file]", "with --attack: apply this TracingPolicyNamespaced in the workload's namespace for the attacks, prove it enforces, and always remove it (docs/audit.md)")
     .action(async (opts: AuditFlags) => (await actions()).auditAction(opts));
   audit
     .command("rbac")

@@ -13,6 +13,7 @@ import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
+import type { PolicySummary } from "./policy-record.ts";
 import type { AuditTarget } from "./target.ts";
 import { workloadChanges, workloadSampler, type WorkloadSample } from "./workload.ts";
 
@@ -47,6 +48,8 @@ export interface AuditRecord {
   identity: { username?: string; groups?: string[]; error?: string };
   /** Per claim: run (with its verdict in verdicts/), or inconclusive with the reasons it was not run. */
   claims: { claim: string; status: "run" | "inconclusive"; reasons: string[]; limits: string[] }[];
+  /** The policy --apply-policy applied and removed; its full record is audit/policy.json. */
+  policy?: PolicySummary;
 }
 
 /** Readiness turned into what the run did: a runnable claim the audit does not collect yet is inconclusive, saying so. Pure. */

@@ -1,0 +1,74 @@
+import { readFile } from "node:fs/promises";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { toMs } from "../../clusters/duration.ts";
+import { PermanentError } from "../core/errors.ts";
+import { kubectl } from "../kube/kubectl.ts";
+import type { Profile } from "../profile.ts";
+import { reviewAccess } from "./access-check.ts";
+import { APPLY_POLICY_MODE, type ApplyPolicyRun, NEEDS_ATTACK, runWithAppliedPolicy } from "./apply-policy-run.ts";
+import { auditHandles } from "./audit-kube.ts";
+import { type PolicyFile, readPolicyFile } from "./policy-file.ts";
+import { openPolicyKube } from "./policy-kube.ts";
+import type { AuditTarget } from "./target.ts";
+
+/** The flags as commander hands them: `--apply-policy FILE` is a path, a bare `--apply-policy` is true. */
+export interface PolicyFlags {
+  attack?: boolean;
+  applyPolicy?: string | boolean;
+}
+
+/** The policy file's path when --apply-policy was given with --attack; undefined without --apply-policy; refused otherwise. Pure. */
+export function policyFlag(opts: PolicyFlags): string | undefined {
+  if (opts.applyPolicy === undefined || opts.applyPolicy === false) return undefined;
+  if (!opts.attack) throw new PermanentError(NEEDS_ATTACK);
+  if (opts.applyPolicy === true || opts.applyPolicy === "") throw new PermanentError("--apply-policy needs a FILE: the TracingPolicyNamespaced to apply for the attacks (see docs/audit.md)");
+  return opts.applyPolicy;
+}
+
+/** Reads the policy file before anything touches the cluster. */
+export async function loadPolicyFile(path: string): Promise<PolicyFile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new PermanentError(`--apply-policy: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+  }
+  return readPolicyFile(text, path);
+}
+
+/** What the audit run hands the apply path: where it writes, the run id the policy is labelled with, and where the record's summary goes. */
+export interface PolicyRunContext {
+  target: AuditTarget;
+  profile: Profile;
+  kc: KubeConfig;
+  runId: string;
+  write: ApplyPolicyRun["write"];
+  onRecord?: ApplyPolicyRun["onRecord"];
+}
+
+/**
+ * The --apply-policy lifecycle bound to the cluster: the only place the
+ * policy writer (openPolicyKube) is built. The attack run passes its
+ * attacks as the callback; they run only once the policy is proven to
+ * enforce, and the policy is removed whatever they do.
+ */
+export function applyPolicyWith(file: PolicyFile, c: PolicyRunContext) {
+  const handles = auditHandles(APPLY_POLICY_MODE, {
+    kubectl: () => kubectl(c.target.kubeContext, toMs(c.profile.waits.command)),
+    policy: () => openPolicyKube(c.kc, c.target.workload.namespace),
+  });
+  const { read, exec, policy } = handles;
+  if (!exec || !policy) throw new Error("the --attack --apply-policy handles were not built");
+  const run: ApplyPolicyRun = {
+    target: c.target,
+    profile: c.profile,
+    runId: c.runId,
+    file,
+    handles: { read, exec, policy },
+    reviewAccess: (plan) => reviewAccess(c.kc, plan),
+    write: c.write,
+    warn: (text) => void process.stderr.write(`${text}\n`),
+    ...(c.onRecord ? { onRecord: c.onRecord } : {}),
+  };
+  return <T>(attacks: Parameters<typeof runWithAppliedPolicy<T>>[1]) => runWithAppliedPolicy(run, attacks);
+}
