@@ -15,10 +15,9 @@ import { type AccessAnswer, judgePreflight } from "./preflight-judge.ts";
 import { type AuditTarget, isPresent } from "./target.ts";
 import { selectorOf } from "./workload.ts";
 
-export const APPLY_POLICY_MODE: AuditMode = { attack: true, applyPolicy: true };
+export { NEEDS_ATTACK } from "./policy-flags.ts";
 
-/** The refusal of --apply-policy without --attack: nothing else would prove the kill. */
-export const NEEDS_ATTACK = "--apply-policy needs --attack: the policy is proven only by the attacks run while it enforces, and without them nothing shows it kills; give both, or leave --apply-policy out";
+export const APPLY_POLICY_MODE: AuditMode = { attack: true, applyPolicy: true };
 
 /** T1's access in --attack --apply-policy mode, every permission required: a policy this run could create but not delete, or not prove, is never applied. Pure. */
 export function applyPolicyAccess(t: AuditTarget): ClaimAccess {

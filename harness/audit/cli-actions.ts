@@ -11,6 +11,7 @@ import { toMs } from "../../clusters/duration.ts";
 import { checkOutside, reviewAccess, targetKubeConfig, whoAmI } from "./access-check.ts";
 import { accessPlan, type AuditMode } from "./access-plan.ts";
 import { getOnly } from "./audit-kube.ts";
+import { type PolicyFlags, policyFlag } from "./policy-flags.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
 import { openPassiveSources } from "./passive-sources.ts";
@@ -39,7 +40,9 @@ export async function rbacAction(opts: { target: string; attack?: boolean; apply
   process.stdout.write(renderRbac(accessPlan(target, mode), header));
 }
 
-export async function auditAction(opts: { target: string; out?: string }): Promise<void> {
+export async function auditAction(opts: { target: string; out?: string } & PolicyFlags): Promise<void> {
+  // --apply-policy is refused before anything is read unless --attack is given with it.
+  policyFlag(opts);
   const target = await loadTarget(opts.target);
   const profile = loadProfile();
   const kc = targetKubeConfig(target);

@@ -5,25 +5,11 @@ import { PermanentError } from "../core/errors.ts";
 import { kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { reviewAccess } from "./access-check.ts";
-import { APPLY_POLICY_MODE, type ApplyPolicyRun, NEEDS_ATTACK, runWithAppliedPolicy } from "./apply-policy-run.ts";
+import { APPLY_POLICY_MODE, type ApplyPolicyRun, runWithAppliedPolicy } from "./apply-policy-run.ts";
 import { auditHandles } from "./audit-kube.ts";
 import { type PolicyFile, readPolicyFile } from "./policy-file.ts";
 import { openPolicyKube } from "./policy-kube.ts";
 import type { AuditTarget } from "./target.ts";
-
-/** The flags as commander hands them: `--apply-policy FILE` is a path, a bare `--apply-policy` is true. */
-export interface PolicyFlags {
-  attack?: boolean;
-  applyPolicy?: string | boolean;
-}
-
-/** The policy file's path when --apply-policy was given with --attack; undefined without --apply-policy; refused otherwise. Pure. */
-export function policyFlag(opts: PolicyFlags): string | undefined {
-  if (opts.applyPolicy === undefined || opts.applyPolicy === false) return undefined;
-  if (!opts.attack) throw new PermanentError(NEEDS_ATTACK);
-  if (opts.applyPolicy === true || opts.applyPolicy === "") throw new PermanentError("--apply-policy needs a FILE: the TracingPolicyNamespaced to apply for the attacks (see docs/audit.md)");
-  return opts.applyPolicy;
-}
 
 /** Reads the policy file before anything touches the cluster. */
 export async function loadPolicyFile(path: string): Promise<PolicyFile> {

@@ -14,7 +14,7 @@ import { PermanentError } from "../../../harness/core/errors.ts";
 import type { ExecResult } from "../../../harness/core/exec.ts";
 import type { KubectlExecOptions } from "../../../harness/kube/kubectl.ts";
 import { PROFILES } from "../../../harness/profile.ts";
-import { policyFlag } from "../../../harness/audit/policy-cli.ts";
+import { policyFlag } from "../../../harness/audit/policy-flags.ts";
 import { policyText } from "../../../harness/tetragon/policy.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../../fixtures/audit/kubectl");
