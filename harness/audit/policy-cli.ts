@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { toMs } from "../../clusters/duration.ts";
 import { PermanentError } from "../core/errors.ts";
+import { redactor } from "../evidence/redact.ts";
 import { kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { reviewAccess } from "./access-check.ts";
@@ -53,7 +54,7 @@ export function applyPolicyWith(file: PolicyFile, c: PolicyRunContext) {
     handles: { read, exec, policy },
     reviewAccess: (plan) => reviewAccess(c.kc, plan),
     write: c.write,
-    warn: (text) => void process.stderr.write(`${text}\n`),
+    warn: (text) => void process.stderr.write(`${redactor.redact(text)}\n`),
     ...(c.onRecord ? { onRecord: c.onRecord } : {}),
   };
   return <T>(attacks: Parameters<typeof runWithAppliedPolicy<T>>[1]) => runWithAppliedPolicy(run, attacks);
