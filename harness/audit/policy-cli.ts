@@ -10,6 +10,7 @@ import { APPLY_POLICY_MODE, type ApplyPolicyRun, runWithAppliedPolicy } from "./
 import { auditHandles } from "./audit-kube.ts";
 import { type PolicyFile, readPolicyFile } from "./policy-file.ts";
 import { openPolicyKube } from "./policy-kube.ts";
+import type { ApplyPolicy, PolicyBinding } from "./policy-step.ts";
 import type { AuditTarget } from "./target.ts";
 
 /** Reads the policy file before anything touches the cluster. */
@@ -23,39 +24,38 @@ export async function loadPolicyFile(path: string): Promise<PolicyFile> {
   return readPolicyFile(text, path);
 }
 
-/** What the audit run hands the apply path: where it writes, the run id the policy is labelled with, and where the record's summary goes. */
+/** The audit run's target, profile and kubeconfig: what the apply path needs besides the bundle. */
 export interface PolicyRunContext {
   target: AuditTarget;
   profile: Profile;
   kc: KubeConfig;
-  runId: string;
-  write: ApplyPolicyRun["write"];
-  onRecord?: ApplyPolicyRun["onRecord"];
 }
 
 /**
  * The --apply-policy lifecycle bound to the cluster: the only place the
- * policy writer (openPolicyKube) is built. The attack run passes its
- * attacks as the callback; they run only once the policy is proven to
- * enforce, and the policy is removed whatever they do.
+ * policy writer (openPolicyKube) is built. The audit run binds it to its
+ * bundle, then passes its attacks as the callback; they run only once the
+ * policy is proven to enforce, and the policy is removed whatever they do.
  */
-export function applyPolicyWith(file: PolicyFile, c: PolicyRunContext) {
-  const handles = auditHandles(APPLY_POLICY_MODE, {
-    kubectl: () => kubectl(c.target.kubeContext, toMs(c.profile.waits.command)),
-    policy: () => openPolicyKube(c.kc, c.target.workload.namespace),
-  });
-  const { read, exec, policy } = handles;
-  if (!exec || !policy) throw new Error("the --attack --apply-policy handles were not built");
-  const run: ApplyPolicyRun = {
-    target: c.target,
-    profile: c.profile,
-    runId: c.runId,
-    file,
-    handles: { read, exec, policy },
-    reviewAccess: (plan) => reviewAccess(c.kc, plan),
-    write: c.write,
-    warn: (text) => void process.stderr.write(`${redactor.redact(text)}\n`),
-    ...(c.onRecord ? { onRecord: c.onRecord } : {}),
+export function applyPolicyWith(file: PolicyFile, c: PolicyRunContext): (b: PolicyBinding) => ApplyPolicy {
+  return (b) => {
+    const handles = auditHandles(APPLY_POLICY_MODE, {
+      kubectl: () => kubectl(c.target.kubeContext, toMs(c.profile.waits.command)),
+      policy: () => openPolicyKube(c.kc, c.target.workload.namespace),
+    });
+    const { read, exec, policy } = handles;
+    if (!exec || !policy) throw new Error("the --attack --apply-policy handles were not built");
+    const run: ApplyPolicyRun = {
+      target: c.target,
+      profile: c.profile,
+      runId: b.runId,
+      file,
+      handles: { read, exec, policy },
+      reviewAccess: (plan) => reviewAccess(c.kc, plan),
+      write: b.write,
+      warn: (text) => void process.stderr.write(`${redactor.redact(text)}\n`),
+      onRecord: b.onRecord,
+    };
+    return (attacks) => runWithAppliedPolicy(run, attacks);
   };
-  return <T>(attacks: Parameters<typeof runWithAppliedPolicy<T>>[1]) => runWithAppliedPolicy(run, attacks);
 }
