@@ -107,6 +107,7 @@ export async function runWithAppliedPolicy<T>(o: ApplyPolicyRun, attacks: (ctx: 
     proveRemoved: (doc, signal) => waitRemoved(exec, pod, doc, wait(signal), toMs(w.command), probe),
     write: o.write,
     warn: o.warn,
+    commandTimeoutMs: toMs(w.command),
     ...(o.onRecord ? { onRecord: o.onRecord } : {}),
     ...(o.signals ? { signals: o.signals } : {}),
     ...(o.exit ? { exit: o.exit } : {}),

@@ -32,6 +32,17 @@ export interface PolicyLifecycle {
   signals?: SignalHooks;
   /** Ends the process after an interrupt's cleanup; process.exit by default. */
   exit?(code: number): void;
+  /** Longest the create or the delete may take (profile waits.command): past it the call counts as unanswered. */
+  commandTimeoutMs: number;
+}
+
+/** `p`, or an error naming `what` once `ms` passed without its answer. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} got no answer within ${ms} ms (waits.command)`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** What the attack run is handed: the policy, proven enforcing before it is called, and a signal aborted on an interrupt. */
@@ -83,7 +94,9 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
     record.interrupted = sig;
     l.warn(`${sig}: removing ${what} before exiting (press Ctrl-C again to stop at once)`);
     run.abort(new Error(`interrupted by ${sig}`));
-    void removeOnce().finally(() => exit(EXIT[sig] ?? 130));
+    void removeOnce()
+      .catch((err: unknown) => l.warn(`recording the removal of ${what} failed: ${message(err)}`))
+      .finally(() => exit(EXIT[sig] ?? 130));
   };
   signals.on("SIGINT", onSignal);
   signals.on("SIGTERM", onSignal);
@@ -93,7 +106,7 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
     await l.write(POLICY_LAYOUT.applied, p.yaml);
     // An interrupt before this point created nothing, and its cleanup has run: nothing may be created after it.
     if (run.signal.aborted) throw run.signal.reason;
-    creating = l.kube.create(p.doc);
+    creating = withDeadline(l.kube.create(p.doc), l.commandTimeoutMs, `the create of ${what}`);
     const { uid } = (await creating)!;
     Object.assign(record, { uid, appliedAt: new Date().toISOString() });
     await save();
@@ -111,9 +124,12 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
     if (creating === undefined || !record.uid) record.createError ??= message(err);
     failure = { err };
   }
-  await removeOnce();
-  signals.off("SIGINT", onSignal);
-  signals.off("SIGTERM", onSignal);
+  try {
+    await removeOnce();
+  } finally {
+    signals.off("SIGINT", onSignal);
+    signals.off("SIGTERM", onSignal);
+  }
   const problem = removalProblem(record);
   const removalError = problem ? new PolicyRemovalError(problem) : undefined;
   if (failure) throw removalError ? new AggregateError([failure.err, removalError], `${message(failure.err)}; and ${problem}`) : failure.err;
@@ -138,7 +154,7 @@ async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyR
     return;
   }
   try {
-    const outcome = await l.kube.delete(record.name, created.c.uid);
+    const outcome = await withDeadline(l.kube.delete(record.name, created.c.uid), l.commandTimeoutMs, `the delete of ${what}`);
     record.removal = { outcome, removedAt: new Date().toISOString(), proven: false };
   } catch (err) {
     record.removal = { outcome: "failed", proven: false, error: message(err), manualDelete: manual };

@@ -71,6 +71,7 @@ function lifecycle(cluster: ReturnType<typeof recordedCluster>, over: Partial<Po
     warn: (t) => void warnings.push(t),
     signals: sig.hooks,
     exit: (code) => void sig.exits.push(code),
+    commandTimeoutMs: 1_000,
     ...over,
   };
   return { l, written, warnings, sig, record: () => written.get(POLICY_LAYOUT.record) as PolicyRecord };
@@ -143,6 +144,22 @@ describe("withAppliedPolicy: apply, prove enforcing, attack, always remove what 
     await expect(withAppliedPolicy(l, prepared, async () => "ok")).rejects.toThrow(
       `TracingPolicyNamespaced test-dynamic/${NAME} could NOT be removed: connection refused; remove it by hand: kubectl --context kind-secretproof -n test-dynamic delete tracingpoliciesnamespaced.cilium.io ${NAME}`,
     );
+  });
+
+  it("a delete that gets no answer within waits.command is reported with the command that removes it by hand", async () => {
+    const c = recordedCluster();
+    const { l, warnings, record } = lifecycle(c, { kube: { ...c.kube, delete: () => new Promise(() => {}) }, commandTimeoutMs: 30 });
+    await expect(withAppliedPolicy(l, prepared, async () => "ok")).rejects.toThrow(PolicyRemovalError);
+    expect(record().removal).toMatchObject({ outcome: "failed", error: `the delete of TracingPolicyNamespaced test-dynamic/${NAME} got no answer within 30 ms (waits.command)` });
+    expect(warnings.join("\n")).toContain("!!! Remove it by hand:");
+  });
+
+  it("a create that gets no answer may have created the policy: the operator gets the commands to check and remove it", async () => {
+    const c = recordedCluster({ createGate: new Promise(() => {}) });
+    const { l, warnings } = lifecycle(c, { commandTimeoutMs: 30 });
+    await expect(withAppliedPolicy(l, prepared, async () => "never")).rejects.toThrow(/the create got no answer, so it may exist/);
+    expect(c.calls).toEqual([`create ${NAME}`]);
+    expect(warnings.join("\n")).toContain(`kubectl --context kind-secretproof -n test-dynamic get tracingpoliciesnamespaced.cilium.io ${NAME}`);
   });
 
   it("an unproven unload is recorded and fails the run", async () => {
