@@ -14,6 +14,8 @@ import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
+import { AttackSession } from "../attack/session.ts";
+import type { AttackWhere } from "../attack/where.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
 
@@ -38,16 +40,27 @@ export async function rbacAction(opts: { target: string; attack?: boolean; apply
   process.stdout.write(renderRbac(accessPlan(target, mode), header));
 }
 
-export async function auditAction(opts: { target: string; out?: string }): Promise<void> {
+export async function auditAction(opts: { target: string; out?: string; attack?: boolean }): Promise<void> {
   const target = await loadTarget(opts.target);
   const profile = loadProfile();
   const kc = targetKubeConfig(target);
   const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
+  const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: false };
+  // Only --attack hands the run kubectl with exec and the attack session; a read-only run gets `get` alone.
+  const attack = mode.attack ? { kube, openSession: (where: AttackWhere) => AttackSession.open({ kube, profile }, "detection", where) } : undefined;
   const result = await runAudit({
     target,
     profile,
+    mode,
     root: opts.out ? resolve(opts.out) : runsRoot(),
-    io: { kube, reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc), passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)) },
+    io: {
+      kube: { json: (args) => kube.json(args) },
+      reviewAccess: (plan) => reviewAccess(kc, plan),
+      checkOutside: () => checkOutside(target),
+      whoAmI: () => whoAmI(kc),
+      passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
+      ...(attack ? { attack } : {}),
+    },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
   const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);

@@ -1,0 +1,108 @@
+import type { Needle } from "../claims/a2-no-secrets/scan.ts";
+import type { Verdict } from "../claims/verdict.ts";
+import type { Redactor } from "../evidence/redact.ts";
+import type { ArtifactWriter } from "../evidence/recorder.ts";
+import type { Profile } from "../profile.ts";
+import type { AgentsEvidence } from "./agents-audit.ts";
+import { auditWhere } from "./attack-where.ts";
+import { attackAndJudge, prepareAttack, t2Finding, type AttackIo, type AttackOutcome, type AttackPrep } from "./attack-step.ts";
+import type { AuditRecord } from "./run-audit.ts";
+import type { AuditTarget } from "./target.ts";
+
+export type { AttackIo };
+
+/** What the --attack steps share with the audit run. */
+export interface AttackStepsContext {
+  io: AttackIo;
+  target: AuditTarget;
+  profile: Profile;
+  rec: ArtifactWriter;
+  record: AuditRecord;
+  step(name: string, fn: () => Promise<void>): Promise<string | undefined>;
+  agents?: AgentsEvidence;
+  /** The redactors the mounted password is registered with (the CLI's process-wide one, the run's). */
+  redactors: readonly Redactor[];
+}
+
+/** Policies that select the workload and kill (Sigkill) in enforce mode: under them a detection-phase read cannot succeed. Pure. */
+export function killingPolicies(agents: AgentsEvidence | undefined): string[] {
+  if (!agents || "unreadable" in agents.policies) return [];
+  return agents.policies.findings.filter((f) => f.selects && f.mode === "enforce" && f.kills.length > 0).map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ""}${f.name}`);
+}
+
+function claim(record: AuditRecord, id: string) {
+  return record.claims.find((c) => c.claim === id);
+}
+
+/** F1 and F2 could not be judged: inconclusive with why. */
+function notJudged(record: AuditRecord, why: string): void {
+  for (const id of ["F1", "F2"]) {
+    const c = claim(record, id);
+    if (c?.status === "run") Object.assign(c, { status: "inconclusive", reasons: [...c.reasons, why] });
+  }
+}
+
+/** Entries not run, per claim, for the record: "perl-ne: the workload image has no perl". */
+function notRunReasons(record: AuditRecord, prep: AttackPrep, outcome: AttackOutcome): void {
+  for (const id of ["F1", "F2"]) {
+    const c = claim(record, id);
+    if (!c) continue;
+    const mine = prep.cat.attacks.filter((a) => a.claims.includes(id as "F1") && prep.cat.notRun[a.id] !== undefined);
+    c.reasons.push(...mine.map((a) => `${a.id}: not run: ${prep.cat.notRun[a.id]}`), ...outcome.notes, ...prep.notes);
+  }
+}
+
+/**
+ * The --attack steps, in the audit's order: prepare (before A2: the pod's
+ * binaries, the mounted password A2 then searches for), run (the catalogue,
+ * F1/F2 judged and recorded) and finish (T1, T2, T3 stated from what the run
+ * saw). Nothing runs unless F1 or F2 is runnable, and nothing runs under a
+ * policy that already kills readers of the mount.
+ */
+export function runAttackSteps(c: AttackStepsContext) {
+  let prep: AttackPrep | undefined;
+  let outcome: AttackOutcome | undefined;
+  let finished = false;
+  const runs = ["F1", "F2"].some((id) => claim(c.record, id)?.status === "run");
+  return {
+    async prepare(): Promise<Needle | undefined> {
+      if (!runs) return undefined;
+      const killing = killingPolicies(c.agents);
+      if (killing.length) {
+        notJudged(c.record, `${killing.join(", ")} already kills readers under ${c.target.secrets.mountPath}, so a read cannot succeed as the detection phase expects; judging the kills of an existing policy is not built yet`);
+        return undefined;
+      }
+      const error = await c.step("--attack: look up the catalogue's binaries in the workload's image and read the mounted password", async () => {
+        prep = await prepareAttack(c.io, c.target, auditWhere(c.target), c.redactors);
+      });
+      if (error !== undefined) notJudged(c.record, `preparing the attack failed: ${error}`);
+      return prep?.password;
+    },
+    async run(): Promise<Verdict[]> {
+      const p = prep;
+      if (!p) return [];
+      const error = await c.step("--attack: run the catalogue in one workload pod and judge F1/F2 from Falco's stream", async () => {
+        outcome = await attackAndJudge(c.io, auditWhere(c.target), p, c.rec, c.profile);
+      });
+      if (!outcome) {
+        notJudged(c.record, `the attack failed: ${error ?? "no outcome"}`);
+        return [];
+      }
+      notRunReasons(c.record, p, outcome);
+      if (error !== undefined) notJudged(c.record, error);
+      return outcome.verdicts;
+    },
+    /** Once, after the last workload sample (`changes`, or undefined when none was taken). */
+    finish(changes: readonly string[] | undefined): void {
+      if (finished || !outcome) return;
+      finished = true;
+      const t2 = claim(c.record, "T2");
+      // Only a T2 the identity could run (its reason is then "not collected yet") becomes the observation.
+      if (t2?.reasons.length === 1 && t2.reasons[0]?.startsWith("the identity has the access T2 needs, but")) t2.reasons = [t2Finding(outcome, changes)];
+      for (const id of ["T1", "T3"]) {
+        const x = claim(c.record, id);
+        if (x) x.reasons = x.reasons.map((r) => r.replace(/ is proven only with --attack$/, " is not proven: --attack ran the catalogue, and proving a kill needs a policy applied for the run (--apply-policy)"));
+      }
+    },
+  };
+}
