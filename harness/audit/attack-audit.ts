@@ -6,10 +6,14 @@ import type { Profile } from "../profile.ts";
 import type { AgentsEvidence } from "./agents-audit.ts";
 import { auditWhere } from "./attack-where.ts";
 import { attackAndJudge, prepareAttack, t2Finding, type AttackIo, type AttackOutcome, type AttackPrep } from "./attack-step.ts";
-import type { AuditRecord } from "./run-audit.ts";
 import type { AuditTarget } from "./target.ts";
 
 export type { AttackIo };
+
+/** The audit record's claims, as run-audit.ts keeps them (run or inconclusive, with reasons). */
+interface ClaimsRecord {
+  claims: { claim: string; status: "run" | "inconclusive"; reasons: string[] }[];
+}
 
 /** What the --attack steps share with the audit run. */
 export interface AttackStepsContext {
@@ -17,7 +21,7 @@ export interface AttackStepsContext {
   target: AuditTarget;
   profile: Profile;
   rec: ArtifactWriter;
-  record: AuditRecord;
+  record: ClaimsRecord;
   step(name: string, fn: () => Promise<void>): Promise<string | undefined>;
   agents?: AgentsEvidence;
   /** The redactors the mounted password is registered with (the CLI's process-wide one, the run's). */
@@ -30,12 +34,12 @@ export function killingPolicies(agents: AgentsEvidence | undefined): string[] {
   return agents.policies.findings.filter((f) => f.selects && f.mode === "enforce" && f.kills.length > 0).map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ""}${f.name}`);
 }
 
-function claim(record: AuditRecord, id: string) {
+function claim(record: ClaimsRecord, id: string) {
   return record.claims.find((c) => c.claim === id);
 }
 
 /** F1 and F2 could not be judged: inconclusive with why. */
-function notJudged(record: AuditRecord, why: string): void {
+function notJudged(record: ClaimsRecord, why: string): void {
   for (const id of ["F1", "F2"]) {
     const c = claim(record, id);
     if (c?.status === "run") Object.assign(c, { status: "inconclusive", reasons: [...c.reasons, why] });
@@ -43,7 +47,7 @@ function notJudged(record: AuditRecord, why: string): void {
 }
 
 /** Entries not run, per claim, for the record: "perl-ne: the workload image has no perl". */
-function notRunReasons(record: AuditRecord, prep: AttackPrep, outcome: AttackOutcome): void {
+function notRunReasons(record: ClaimsRecord, prep: AttackPrep, outcome: AttackOutcome): void {
   for (const id of ["F1", "F2"]) {
     const c = claim(record, id);
     if (!c) continue;

@@ -2,7 +2,7 @@ import { PermanentError } from "../core/errors.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { parseFalcoRuleConfig, ruleMatchingProblems } from "./rule-matching.ts";
 import { pinnedRuleFiles } from "./shadowing.ts";
-import { kindWhere, type AgentWhere } from "../attack/where.ts";
+import { NS } from "../../clusters/names.ts";
 
 /**
  * The config file the chart mounts into the Falco container (templates/
@@ -13,7 +13,13 @@ import { kindWhere, type AgentWhere } from "../attack/where.ts";
  */
 export const FALCO_CONFIG_PATH = "/etc/falco/falco.yaml";
 
-type FalcoPods = Pick<AgentWhere, "namespace" | "selector" | "container">;
+/** Where the Falco pods run: the kind stack's chart by default (harness/attack/where.ts names the same). */
+export interface FalcoPods {
+  namespace: string;
+  selector: string;
+  container: string;
+}
+const KIND_FALCO: FalcoPods = { namespace: NS.falco, selector: "app.kubernetes.io/name=falco", container: "falco" };
 
 interface PodJson {
   metadata: { name: string; deletionTimestamp?: string };
@@ -21,7 +27,7 @@ interface PodJson {
 }
 
 /** The falco.yaml each running Falco pod was started with, read from inside the pod. */
-export async function readRunningFalcoConfigs(kube: Kubectl, falco: FalcoPods = kindWhere().falco): Promise<{ pod: string; text: string }[]> {
+export async function readRunningFalcoConfigs(kube: Kubectl, falco: FalcoPods = KIND_FALCO): Promise<{ pod: string; text: string }[]> {
   const pods = await kube.json<{ items: PodJson[] }>(["-n", falco.namespace, "get", "pods", "-l", falco.selector]);
   const live = pods.items.filter((p) => !p.metadata.deletionTimestamp && p.status.phase === "Running");
   if (!live.length) throw new Error(`no running Falco pod (selector ${falco.selector}) in namespace ${falco.namespace}`);
@@ -39,7 +45,7 @@ export async function readRunningFalcoConfigs(kube: Kubectl, falco: FalcoPods = 
  * same event types silences ours, which would otherwise surface much later as
  * a missing alert.
  */
-export async function assertFalcoRunsAllRules(kube: Kubectl, falco: FalcoPods = kindWhere().falco): Promise<void> {
+export async function assertFalcoRunsAllRules(kube: Kubectl, falco: FalcoPods = KIND_FALCO): Promise<void> {
   const files = pinnedRuleFiles();
   for (const { pod, text } of await readRunningFalcoConfigs(kube, falco)) {
     const where = `${FALCO_CONFIG_PATH} in pod ${falco.namespace}/${pod}`;
