@@ -21,7 +21,14 @@ export interface AgentPodJson {
 /**
  * The agent pod on `node`: Running, Ready, its stream container ready. A
  * DaemonSet agent sees only its own node's processes, so the attacked pod's
- * node decides which one is read. Throws naming the node and what was found. Pure.
+ * node decides which one is read: `kubectl logs -f ds/<name>` follows one pod
+ * of the DaemonSet (GetFirstPod, ordered by podutils.ByLogging: "Found N
+ * pods, using pod/X"; kubernetes/kubernetes@008b3652959c
+ * staging/src/k8s.io/kubectl/pkg/polymorphichelpers/logsforobject.go), not
+ * necessarily that node's, and `-l <selector>` follows every matching pod but
+ * refuses more than --max-log-requests (default 5) (kubernetes/kubernetes@00083d153575
+ * staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go, AddFlags and RunLogs).
+ * Throws naming the node and what was found. Pure.
  */
 export function agentPodOn(pods: readonly AgentPodJson[], agent: AgentWhere, node: string | undefined, what: string): string {
   if (!node) throw new Error(`the attacked pod has no node yet, so which ${what} pod to read is unknown`);
