@@ -6,6 +6,8 @@ import { agentPodOn, falcoOptions, streamSource, type AgentPodJson } from "../..
 import { tetragonOptions } from "../../../harness/tetragon/stream-source.ts";
 import { findAppPod, podState } from "../../../harness/attack/app-pod.ts";
 import { kindWhere, type AgentWhere } from "../../../harness/attack/where.ts";
+import { auditWhere } from "../../../harness/audit/attack-where.ts";
+import { kindTarget } from "../../../harness/audit/target-kind.ts";
 import { falcoLogArgs } from "../../../harness/falco/collector.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
 import { tetragonLogArgs } from "../../../harness/tetragon/collector.ts";
@@ -106,5 +108,25 @@ describe("another cluster's names", () => {
     );
     expect(() => agentPodOn(falcoPods.items, falcoOnNode, "node-9", "Falco")).toThrow(/on node node-9: found none$/);
     expect(() => agentPodOn(falcoPods.items, falcoOnNode, undefined, "Falco")).toThrow("the attacked pod has no node yet");
+  });
+});
+
+describe("an audit target's names", () => {
+  it("the kind target gives the suites' names, with any replica attacked, the agents read on the pod's node and Falco's config not read", () => {
+    const kind = kindWhere();
+    const w = auditWhere(kindTarget("secretproof"));
+    expect(w.app).toEqual({ ...kind.app, replicas: "any" });
+    expect(w.falco).toEqual({ ...kind.falco, follow: { onNode: true }, checkConfig: false });
+    expect(w.tetragon).toEqual({ ...kind.tetragon, follow: { onNode: true } });
+  });
+
+  it("a target without a Service is not probed, without Tetragon has no Tetragon, and without Falco cannot be attacked", () => {
+    const t = kindTarget("secretproof");
+    const bare = { ...t, workload: { namespace: "payments", kind: "StatefulSet" as const, name: "ledger", container: "api" }, tetragon: { absent: true as const } };
+    const w = auditWhere(bare);
+    expect(w.app.service).toBeUndefined();
+    expect(w.app.kind).toBe("StatefulSet");
+    expect(w.tetragon).toBeUndefined();
+    expect(() => auditWhere({ ...bare, falco: { absent: true } })).toThrow("Falco is absent (target.falco.absent)");
   });
 });
