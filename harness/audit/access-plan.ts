@@ -72,6 +72,8 @@ function agentNeeds(agent: Agent, what: string, field: string): Part {
   return [
     { permission: list("pods", agent.namespace), why: `find the ${what} pods (${agent.selector}) in ${agent.namespace} and whether one is Ready on every node of the workload` },
     { permission: podLogs(agent.namespace), why: `read ${what}'s stream from container ${agent.container} during the attacks`, consent: "attack", observedWithout: true },
+    // `kubectl logs pod/<name>` reads the pod first (its resource builder GETs it).
+    { permission: get("pods", agent.namespace), why: `read the ${what} pod on the attacked pod's node before following its log`, consent: "attack", observedWithout: true },
   ];
 }
 
@@ -92,6 +94,25 @@ const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need =
   consent: "attack",
   ...(observedWithout ? { observedWithout } : {}),
 });
+
+/**
+ * What the attack session needs besides exec: `kubectl exec <pod>` GETs the
+ * pod first (kubernetes/kubernetes@006d5b85392c staging/src/k8s.io/kubectl/pkg/cmd/exec/exec.go,
+ * Run: builder.ResourceNames("pods", …)); with target.workload.service, the
+ * port-forward reads the Service and creates pods/portforward.
+ */
+function sessionNeeds(t: AuditTarget, what: string, observedWithout = false): Need[] {
+  const ns = t.workload.namespace;
+  const svc = t.workload.service;
+  const needs: Need[] = [{ permission: get("pods", ns), why: `read the attacked pod of ${ns}/${t.workload.name} before each exec (${what})`, consent: "attack" }];
+  if (svc) {
+    needs.push(
+      { permission: get("services", ns), why: `read Service ${ns}/${svc.name} to probe the app through it (${what})`, consent: "attack" },
+      { permission: { group: "", resource: "pods", subresource: "portforward", verb: "create", namespace: ns }, why: `port-forward to Service ${ns}/${svc.name} to probe the app (${what})`, consent: "attack" },
+    );
+  }
+  return needs.map((n) => (observedWithout ? { ...n, observedWithout } : n));
+}
 
 /**
  * The Vault calls the passive D claims make, each a read but one: LIST
@@ -146,11 +167,11 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     D2: [[vault, ...databaseNeeds(t), ...workloadNeeds(t)]],
     D3: [[vault, ...databaseNeeds(t)]],
     D4: [{ blocked: "the database's bootstrap admin password, which D4 tries over TCP, is not something an audit target carries" }],
-    F1: [[attackIn(t, "F1", true), ...placement], falco],
-    F2: [[attackIn(t, "F2", true), ...placement], falco],
-    T1: [[attackIn(t, "T1", true), ...placement], tetragon, policyNeeds(t)],
-    T2: [[attackIn(t, "T2"), ...workloadNeeds(t)]],
-    T3: [[attackIn(t, "T3", true), ...placement], falco, tetragon, policyNeeds(t, false)],
+    F1: [[attackIn(t, "F1", true), ...sessionNeeds(t, "F1", true), ...placement], falco],
+    F2: [[attackIn(t, "F2", true), ...sessionNeeds(t, "F2", true), ...placement], falco],
+    T1: [[attackIn(t, "T1", true), ...sessionNeeds(t, "T1", true), ...placement], tetragon, policyNeeds(t)],
+    T2: [[attackIn(t, "T2"), ...sessionNeeds(t, "T2"), ...workloadNeeds(t)]],
+    T3: [[attackIn(t, "T3", true), ...sessionNeeds(t, "T3", true), ...placement], falco, tetragon, policyNeeds(t, false)],
     L1: [
       [
         attackIn(t, "read the mounted credential L1 searches the app's answers and log for"),
