@@ -6,7 +6,7 @@ import type { Profile } from "../profile.ts";
 import type { AgentsEvidence } from "./agents-audit.ts";
 import { auditWhere } from "./attack-where.ts";
 import { attackAndJudge, prepareAttack, t2Finding, type AttackIo, type AttackOutcome, type AttackPrep } from "./attack-step.ts";
-import type { AuditTarget } from "./target.ts";
+import { type AuditTarget, isPresent } from "./target.ts";
 
 export type { AttackIo };
 
@@ -32,6 +32,20 @@ export interface AttackStepsContext {
 export function killingPolicies(agents: AgentsEvidence | undefined): string[] {
   if (!agents || "unreadable" in agents.policies) return [];
   return agents.policies.findings.filter((f) => f.selects && f.mode === "enforce" && f.kills.length > 0).map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ""}${f.name}`);
+}
+
+/**
+ * Why the detection phase must not run: a policy kills readers of the mount,
+ * or, with Tetragon present, the policies could not be read (one may kill:
+ * its kills would read as detection failures). Undefined when it may run. Pure.
+ */
+export function detectionRefusal(t: AuditTarget, agents: AgentsEvidence | undefined): string | undefined {
+  const killing = killingPolicies(agents);
+  if (killing.length) return `${killing.join(", ")} already kills readers under ${t.secrets.mountPath}, so a read cannot succeed as the detection phase expects; judging the kills of an existing policy is not built yet`;
+  if (!isPresent(t.tetragon)) return undefined;
+  if (!agents) return "the TracingPolicies were not read, so whether one kills readers under the mount (and would turn detection into failures) is unknown";
+  if ("unreadable" in agents.policies) return `the TracingPolicies could not be read (${agents.policies.unreadable}), so whether one kills readers under the mount is unknown`;
+  return undefined;
 }
 
 function claim(record: ClaimsRecord, id: string) {
@@ -71,9 +85,9 @@ export function runAttackSteps(c: AttackStepsContext) {
   return {
     async prepare(): Promise<Needle | undefined> {
       if (!runs) return undefined;
-      const killing = killingPolicies(c.agents);
-      if (killing.length) {
-        notJudged(c.record, `${killing.join(", ")} already kills readers under ${c.target.secrets.mountPath}, so a read cannot succeed as the detection phase expects; judging the kills of an existing policy is not built yet`);
+      const refusal = detectionRefusal(c.target, c.agents);
+      if (refusal) {
+        notJudged(c.record, refusal);
         return undefined;
       }
       const error = await c.step("--attack: look up the catalogue's binaries in the workload's image and read the mounted password", async () => {

@@ -5,7 +5,7 @@ import type { AttemptRecord } from "../../../harness/attack/attempt.ts";
 import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { AttemptFailed } from "../../../harness/attack/runner.ts";
 import { agentsEvidence } from "../../../harness/audit/agents-audit.ts";
-import { killingPolicies } from "../../../harness/audit/attack-audit.ts";
+import { detectionRefusal, killingPolicies } from "../../../harness/audit/attack-audit.ts";
 import { auditCatalogue } from "../../../harness/audit/attack-catalogue.ts";
 import { runCatalogue, type CatalogueSession } from "../../../harness/audit/attack-phase.ts";
 import { t2Finding } from "../../../harness/audit/attack-step.ts";
@@ -99,5 +99,15 @@ describe("what --attack states about T1, T2 and T3", () => {
     expect(killingPolicies(found)).toEqual(["TracingPolicyNamespaced test-dynamic/secretproof-block-secret-readers"]);
     expect(killingPolicies(agentsEvidence("2026-03-02T10:00:00Z", kind, { workload: pods, policies: [] }))).toEqual([]);
     expect(killingPolicies(undefined)).toEqual([]);
+    expect(detectionRefusal(kind, found)).toMatch(/^TracingPolicyNamespaced test-dynamic\/secretproof-block-secret-readers already kills readers under \/mnt\/secrets/);
+  });
+
+  it("with Tetragon present, policies that could not be read refuse the detection phase; without Tetragon nothing does", () => {
+    const pods = fixture<{ items: object[] }>("workload-pods.json");
+    const unread = agentsEvidence("2026-03-02T10:00:00Z", kind, { workload: pods, policies: { unreadable: "listing TracingPolicies (cilium.io/v1alpha1): Forbidden" } });
+    expect(detectionRefusal(kind, unread)).toBe("the TracingPolicies could not be read (listing TracingPolicies (cilium.io/v1alpha1): Forbidden), so whether one kills readers under the mount is unknown");
+    expect(detectionRefusal(kind, undefined)).toMatch(/were not read/);
+    expect(detectionRefusal(kind, agentsEvidence("2026-03-02T10:00:00Z", kind, { workload: pods, policies: [] }))).toBeUndefined();
+    expect(detectionRefusal({ ...kind, tetragon: { absent: true } }, undefined)).toBeUndefined();
   });
 });
