@@ -1,5 +1,6 @@
 import { CLAIM_IDS, type ClaimId } from "../claims/verdict.ts";
 import { describePermission, get, isRead, list, podExec, podLogs, type Permission } from "./permissions.ts";
+import { sessionNeeds } from "./attack-needs.ts";
 import { type Agent, type AuditTarget, inPodDatabase, isPresent } from "./target.ts";
 
 /** What an auditor consents to beyond reading. */
@@ -94,25 +95,6 @@ const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need =
   consent: "attack",
   ...(observedWithout ? { observedWithout } : {}),
 });
-
-/**
- * What the attack session needs besides exec: `kubectl exec <pod>` GETs the
- * pod first (kubernetes/kubernetes@006d5b85392c staging/src/k8s.io/kubectl/pkg/cmd/exec/exec.go,
- * Run: builder.ResourceNames("pods", …)); with target.workload.service, the
- * port-forward reads the Service and creates pods/portforward.
- */
-function sessionNeeds(t: AuditTarget, what: string, observedWithout = false): Need[] {
-  const ns = t.workload.namespace;
-  const svc = t.workload.service;
-  const needs: Need[] = [{ permission: get("pods", ns), why: `read the attacked pod of ${ns}/${t.workload.name} before each exec (${what})`, consent: "attack" }];
-  if (svc) {
-    needs.push(
-      { permission: get("services", ns), why: `read Service ${ns}/${svc.name} to probe the app through it (${what})`, consent: "attack" },
-      { permission: { group: "", resource: "pods", subresource: "portforward", verb: "create", namespace: ns }, why: `port-forward to Service ${ns}/${svc.name} to probe the app (${what})`, consent: "attack" },
-    );
-  }
-  return needs.map((n) => (observedWithout ? { ...n, observedWithout } : n));
-}
 
 /**
  * The Vault calls the passive D claims make, each a read but one: LIST
