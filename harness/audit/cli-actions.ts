@@ -63,7 +63,7 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
     },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
-  const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
+  const verdicts = result.verdicts.map((v) => `${v.claim}${v.subject ? ` (${v.subject})` : ""}: ${v.verdict}`);
   // the reasons carry collectors' error messages: the token and connection string read are registered with the redactor
   process.stdout.write(redactor.redact(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`));
   if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;
