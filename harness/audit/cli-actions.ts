@@ -16,6 +16,8 @@ import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
+import { AttackSession } from "../attack/session.ts";
+import type { AttackWhere } from "../attack/where.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
 
@@ -40,21 +42,36 @@ export async function rbacAction(opts: { target: string; attack?: boolean; apply
   process.stdout.write(renderRbac(accessPlan(target, mode), header));
 }
 
-export async function auditAction(opts: { target: string; out?: string } & PolicyFlags): Promise<void> {
+export async function auditAction(opts: { target: string; out?: string; attack?: boolean } & PolicyFlags): Promise<void> {
   // --apply-policy is refused before anything is read unless --attack is given with it.
-  policyFlag(opts);
+  const policyPath = policyFlag(opts);
+  const policy = policyPath === undefined ? undefined : await import("./policy-cli.ts");
+  const policyFile = policy && policyPath !== undefined ? await policy.loadPolicyFile(policyPath) : undefined;
   const target = await loadTarget(opts.target);
   const profile = loadProfile();
   const kc = targetKubeConfig(target);
   const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
+  const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: policyFile !== undefined };
+  // Only --attack hands the run kubectl with exec and the attack session; a read-only run gets `get` alone.
+  const attack = mode.attack ? { kube, openSession: (where: AttackWhere) => AttackSession.open({ kube, profile }, "detection", where) } : undefined;
   const result = await runAudit({
     target,
     profile,
+    mode,
     root: opts.out ? resolve(opts.out) : runsRoot(),
-    io: { kube: getOnly(kube), reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc), passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)) },
+    io: {
+      kube: getOnly(kube),
+      reviewAccess: (plan) => reviewAccess(kc, plan),
+      checkOutside: () => checkOutside(target),
+      whoAmI: () => whoAmI(kc),
+      passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
+      ...(attack ? { attack } : {}),
+      // The policy writer is built only here, only for --attack --apply-policy FILE (policy-cli.ts).
+      ...(policy && policyFile ? { applyPolicy: { source: policyFile.source, bind: policy.applyPolicyWith(policyFile, { target, profile, kc }) } } : {}),
+    },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
-  const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
+  const verdicts = result.verdicts.map((v) => `${v.claim}${v.subject ? ` (${v.subject})` : ""}: ${v.verdict}`);
   // the reasons carry collectors' error messages: the token and connection string read are registered with the redactor
   process.stdout.write(redactor.redact(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`));
   if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;

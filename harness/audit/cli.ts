@@ -19,9 +19,10 @@ export function registerAuditCommands(program: Command): void {
     .action(async () => (await actions()).targetAction());
   const audit = program
     .command("audit")
-    .description("prove the claims on an existing cluster, read-only: preflight, passive collectors, a bundle `verify` and `report` read")
+    .description("prove the claims on an existing cluster, read-only unless --attack: preflight, passive collectors, a bundle `verify` and `report` read")
     .requiredOption("--target <file>", "the audit target file (see docs/audit.md)")
     .option("--out <dir>", "where the run directory is created (default: $SECRETPROOF_RUNS_DIR or runs/)")
+    .option("--attack", "consent to run the attack catalogue's read methods in one workload pod (pods/exec; raises Falco alerts) and judge F1/F2")
     .option("--apply-policy [file]", "with --attack: apply this TracingPolicyNamespaced in the workload's namespace for the attacks, prove it enforces, and always remove it (docs/audit.md)")
     .action(async (opts: AuditFlags) => (await actions()).auditAction(opts));
   audit

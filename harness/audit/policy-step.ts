@@ -54,3 +54,34 @@ export async function runPolicyStep(
   }
   return verdicts;
 }
+
+/** What the audit run is handed for --apply-policy: the file's name, the lifecycle to bind, and the attacks under it when that phase exists. */
+export interface AuditPolicyIo {
+  source: string;
+  bind(b: PolicyBinding): ApplyPolicy;
+  /** The enforcement phase (the catalogue under the policy, T1-T3 judged); without it the policy's lifecycle runs alone. */
+  attacks?: EnforcedAttacks;
+}
+
+/** T1-T3 when the policy ran without the enforcement phase: what its run showed, and what is not built. Pure. */
+export function withoutEnforcementPhase(s: PolicySummary | undefined): string {
+  const shown = !s
+    ? "the policy's record is missing"
+    : [
+        `${s.policy} (sha256 ${s.sha256.slice(0, 12)}…), which`,
+        s.enforcingProvenAt ? `killed an unauthorized canary reader from ${s.enforcingProvenAt},` : `was not proven to kill (${s.enforcingError ?? "no proof"}),`,
+        s.removalProven ? `then was removed at ${s.removedAt ?? "?"} and its unload proven` : "and whose removal was NOT proven (audit/policy.json)",
+      ].join(" ");
+  return `--apply-policy applied ${shown}; the enforcement phase that runs the catalogue under the policy and judges this claim with the suite's judges is not built yet`;
+}
+
+/** The audit's --apply-policy step; `runnable` are the claims the preflight found runnable (only they get the policy's finding). */
+export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[] }): Promise<Verdict[]> {
+  const verdicts = await runPolicyStep(c, (b) => p.bind(b), p.source, p.attacks ?? (async () => []));
+  if (p.attacks) return verdicts;
+  for (const id of ENFORCED_CLAIMS) {
+    const x = c.record.claims.find((k) => k.claim === id);
+    if (x && c.runnable.includes(id)) Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy), ...x.reasons.filter((r) => r.startsWith("--apply-policy failed:"))] });
+  }
+  return verdicts;
+}

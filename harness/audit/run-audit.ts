@@ -2,18 +2,20 @@ import { versions } from "../../clusters/versions.ts";
 import type { Verdict } from "../claims/verdict.ts";
 import { TOOL_NAME, TOOL_VERSION } from "../core/tool.ts";
 import { EvidenceRecorder, type RunRecord } from "../evidence/recorder.ts";
-import type { Redactor } from "../evidence/redact.ts";
+import { redactor, type Redactor } from "../evidence/redact.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { runExpectations } from "../report/own-expectations.ts";
 import { deriveReports } from "../report/write-report.ts";
 import { runAuditA2 } from "./a2-audit.ts";
-import { collectAgents, presenceFindings } from "./agents-audit.ts";
+import { type AgentsEvidence, collectAgents, presenceFindings } from "./agents-audit.ts";
 import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
 import { toMs } from "../../clusters/duration.ts";
-import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
+import { accessPlan, type AuditMode, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
+import { runAttackSteps, type AttackIo } from "./attack-audit.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
 import type { PolicySummary } from "./policy-record.ts";
+import { auditPolicyStep, type AuditPolicyIo } from "./policy-step.ts";
 import type { AuditTarget } from "./target.ts";
 import { workloadChanges, workloadSampler, type WorkloadSample } from "./workload.ts";
 
@@ -28,6 +30,9 @@ export const AUDIT_LAYOUT = {
 /** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
 export const AUDIT_COLLECTS = ["A2"] as const;
 
+/** What --attack adds: F1 and F2 judged from the catalogue's attempts and Falco's stream. */
+export const ATTACK_COLLECTS = ["F1", "F2"] as const;
+
 /** Claims a read-only audit observes without proving: recorded inconclusive with what was found. */
 export const AUDIT_OBSERVES = ["D1", "D2", "D3", "F1", "F2", "T1", "T3"] as const;
 
@@ -39,11 +44,16 @@ export interface AuditIo {
   whoAmI(): Promise<{ username?: string; groups?: string[]; error?: string }>;
   /** Vault and Postgres for the passive D claims, opened only when one of them can run. */
   passiveSources?(): Promise<PassiveSources & { close(): Promise<void> }>;
+  /** kubectl with exec and the attack session: touched only with --attack. */
+  attack?: AttackIo;
+  /** The policy lifecycle: only with --attack --apply-policy FILE (policy-cli.ts). */
+  applyPolicy?: AuditPolicyIo;
 }
 
 export interface AuditRecord {
   mode: "audit";
-  access: "read-only";
+  /** read-only, or attack: the catalogue ran in the workload (--attack). */
+  access: "read-only" | "attack";
   target: AuditTarget;
   identity: { username?: string; groups?: string[]; error?: string };
   /** Per claim: run (with its verdict in verdicts/), or inconclusive with the reasons it was not run. */
@@ -53,10 +63,11 @@ export interface AuditRecord {
 }
 
 /** Readiness turned into what the run did: a runnable claim the audit does not collect yet is inconclusive, saying so. Pure. */
-export function auditClaims(readiness: readonly ClaimReadiness[]): AuditRecord["claims"] {
+export function auditClaims(readiness: readonly ClaimReadiness[], mode: AuditMode = READ_ONLY): AuditRecord["claims"] {
+  const collects: readonly string[] = [...AUDIT_COLLECTS, ...(mode.attack ? ATTACK_COLLECTS : [])];
   return readiness.map((r) => {
     if (r.status === "inconclusive") return { claim: r.claim, status: "inconclusive", reasons: r.reasons, limits: r.limits };
-    if ((AUDIT_COLLECTS as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "run", reasons: [], limits: r.limits };
+    if (collects.includes(r.claim)) return { claim: r.claim, status: "run", reasons: [], limits: r.limits };
     if ((AUDIT_OBSERVES as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "inconclusive", reasons: [`${r.claim} is observed, not proven, in a read-only audit, and the observation did not complete`], limits: r.limits };
     return { claim: r.claim, status: "inconclusive", reasons: [`the identity has the access ${r.claim} needs, but this secretproof's audit does not collect ${r.claim} evidence yet`], limits: r.limits };
   });
@@ -68,6 +79,8 @@ export interface AuditRunOptions {
   /** Where the run directory is created. */
   root: string;
   io: AuditIo;
+  /** The consent given: read-only unless --attack. */
+  mode?: AuditMode;
   redactor?: Redactor;
   now?: () => string;
 }
@@ -126,10 +139,11 @@ function observed(record: AuditRecord, readiness: readonly ClaimReadiness[], cla
 /** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
 export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; record: AuditRecord; verdicts: Verdict[] }> {
   const now = o.now ?? (() => new Date().toISOString());
-  const plan = accessPlan(o.target, READ_ONLY);
+  const mode = o.mode ?? READ_ONLY;
+  const plan = accessPlan(o.target, mode);
   const [answers, outside, identity] = await Promise.all([o.io.reviewAccess(plan), o.io.checkOutside(), o.io.whoAmI()]);
   const readiness = judgePreflight(plan, answers, outside);
-  const record: AuditRecord = { mode: "audit", access: "read-only", target: o.target, identity, claims: auditClaims(readiness) };
+  const record: AuditRecord = { mode: "audit", access: mode.attack ? "attack" : "read-only", target: o.target, identity, claims: auditClaims(readiness, mode) };
   const rec = await createAuditRun(o, record);
   await rec.write(AUDIT_LAYOUT.preflight, { plan, answers, outside, readiness });
   const verdicts: Verdict[] = [];
@@ -144,16 +158,25 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
       before = await sampler(now());
     });
   }
-  if (runs("A2")) {
-    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec)));
-    if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
-  }
+  let agents: AgentsEvidence | undefined;
   if (AUDIT_OBSERVES.some((c) => readiness.find((r) => r.claim === c)?.status === "runnable")) {
     await step("find Falco, Tetragon and the TracingPolicies on the workload's nodes", async () => {
-      const found = await collectAgents(o.io.kube, o.target, now());
+      const found = (agents = await collectAgents(o.io.kube, o.target, now()));
       await rec.write(AUDIT_LAYOUT.agents, found);
       for (const [claim, text] of Object.entries(presenceFindings(found))) observed(record, readiness, claim, text);
     });
+  }
+  // With --attack: the pod's tools and mounted password before A2 (which searches for it), the catalogue after.
+  const attack = mode.attack && o.io.attack ? runAttackSteps({ io: o.io.attack, target: o.target, profile: o.profile, rec, record, step, agents, redactors: [redactor, ...(o.redactor ? [o.redactor] : [])] }) : undefined;
+  const password = attack ? await attack.prepare() : undefined;
+  if (runs("A2")) {
+    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec, password ? [password] : [])));
+    if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
+  }
+  if (attack) verdicts.push(...(await attack.run()));
+  if (mode.attack && mode.applyPolicy && o.io.applyPolicy) {
+    const runnable = readiness.filter((r) => r.status === "runnable").map((r) => r.claim);
+    verdicts.push(...(await auditPolicyStep(o.io.applyPolicy, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable })));
   }
   const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
   if (dynamic.length && o.io.passiveSources) {
@@ -173,9 +196,12 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
     const [take, first] = [sampler, before];
     await step("sample the workload's pods again", async () => {
       const after = await take(now());
-      await rec.write(AUDIT_LAYOUT.workload, { samples: [first, after], changes: workloadChanges(first, after) });
+      const changes = workloadChanges(first, after);
+      await rec.write(AUDIT_LAYOUT.workload, { samples: [first, after], changes });
+      attack?.finish(changes);
     });
   }
+  attack?.finish(undefined);
   const failed = verdicts.some((v) => v.verdict === "fail") || rec.record.steps.some((s) => !s.ok);
   await rec.finalize(failed ? "failed" : "passed", { derive: deriveReports });
   return { dir: rec.dir, record, verdicts };

@@ -65,12 +65,12 @@ describe("the audit's handles: only --attack --apply-policy holds one that write
   });
 });
 
-/** Every project module `file` imports, transitively (relative imports only). */
+/** Every project module `file` loads, transitively (relative imports; `import type` is erased, so not followed; dynamic imports are). */
 function importClosure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/(?:import|export)\s[^;]*?from\s+"(\.{1,2}\/[^"]+)"|import\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g)) {
+  for (const m of text.matchAll(/(?:import|export)\s(?!type\s)[^;]*?from\s+"(\.{1,2}\/[^"]+)"|import\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g)) {
     importClosure(resolve(dirname(file), (m[1] ?? m[2])!), seen);
   }
   return seen;
@@ -79,9 +79,10 @@ function importClosure(file: string, seen = new Set<string>()): Set<string> {
 const rel = (f: string) => relative(ROOT, f);
 
 describe("the policy writer is reachable from the --apply-policy path only", () => {
-  it("the read-only audit's modules never import the policy writer or the apply path", () => {
+  it("the audit run's modules never load the policy writer or the apply path: the CLI hands it in only for --apply-policy", () => {
     const closure = [...importClosure(join(ROOT, "harness/audit/run-audit.ts"))].map(rel);
     expect(closure).toContain("harness/audit/agents-audit.ts");
+    expect(closure).toContain("harness/audit/policy-step.ts");
     for (const f of ["harness/audit/policy-kube.ts", "harness/audit/apply-policy-run.ts", "harness/audit/policy-lifecycle.ts"]) expect(closure).not.toContain(f);
   });
 
