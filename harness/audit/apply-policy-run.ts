@@ -6,6 +6,7 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { type CanaryPod, type EnforcingProbe, waitEnforcing, waitRemoved } from "../tetragon/enforcing.ts";
 import { type AuditMode, accessPlan, type ClaimAccess } from "./access-plan.ts";
+import { passwordFileOf } from "./attack-catalogue.ts";
 import { placementOf, type PodJson, type WorkloadPlacement } from "./agents.ts";
 import type { AuditHandles } from "./audit-kube.ts";
 import { nameTakenProblem, type PolicyFile, type PreparedPolicy, preparePolicy } from "./policy-file.ts";
@@ -49,7 +50,10 @@ export function auditProbe(t: AuditTarget, agents: { items?: PodJson[] }, node: 
   const agent = (agents.items ?? []).find((p) => p.spec?.nodeName === node)?.metadata?.name;
   if (!agent) throw new PermanentError(`no Tetragon pod (${t.tetragon.selector} in ${t.tetragon.namespace}) runs on node ${node}, where the canary pod runs; nothing was applied`);
   // The chart names the agent's container "tetragon" (cilium/tetragon v1.7.0 install/kubernetes/tetragon/templates/_helpers.tpl:87-89); tetra is in its image.
-  return { canaryPath: posix.join(t.secrets.mountPath, t.secrets.files[0]!), secretCanary: true, agent: { namespace: t.tetragon.namespace, target: agent, container: TETRAGON.container } };
+  // Like the suites' db-username, the canary reads a file that is not the password when the target has one.
+  const password = passwordFileOf(t);
+  const file = t.secrets.files.find((f) => f !== password) ?? t.secrets.files[0]!;
+  return { canaryPath: posix.join(t.secrets.mountPath, file), secretCanary: true, agent: { namespace: t.tetragon.namespace, target: agent, container: TETRAGON.container } };
 }
 
 /** What the apply path reads first (get/list only): the workload's pods and the Tetragon pods. */

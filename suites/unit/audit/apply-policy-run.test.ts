@@ -120,6 +120,8 @@ describe("--attack --apply-policy against a recorded cluster", () => {
     const { pod, node } = canaryPod(target, fixture("workload-pods.json"));
     expect([pod.name, node]).toEqual(["secure-test-app-7c9d8b5f6d-4x2kq", "secretproof-worker"]);
     expect(auditProbe(target, fixture("tetragon-pods.json"), "secretproof-worker2").agent).toEqual({ namespace: "kube-system", target: "tetragon-h7n2d", container: "tetragon" });
+    const passwordFirst = { ...target, secrets: { ...target.secrets, files: ["pw", "user"], passwordFile: "pw" } };
+    expect(auditProbe(passwordFirst, fixture("tetragon-pods.json"), "secretproof-worker").canaryPath).toBe("/mnt/secrets/user");
     expect(() => auditProbe(target, fixture("tetragon-pods.json"), "worker-9")).toThrow(PermanentError);
     expect(() => canaryPod(target, { items: [] })).toThrow(/no pod of Deployment test-dynamic\/secure-test-app has container web ready/);
     expect(NEEDS_ATTACK).toMatch(/^--apply-policy needs --attack/);
