@@ -23,15 +23,13 @@ import { loadSecrets } from "../../harness/cluster/state/state.ts";
 import { UP_STEPS } from "../../harness/cluster/up/steps.ts";
 import { setupGraph } from "../../harness/perf/model.ts";
 import { suiteDeps, withDeps } from "../../harness/perf/run-graph.ts";
-import { DYNAMIC_OBSERVATION, startDynamicObservation, type BackgroundObservation } from "../../harness/cluster/run/background.ts";
+import { startDynamicObservation, type BackgroundObservation } from "../../harness/cluster/run/background.ts";
 import { startNetworkCollection } from "../../harness/cluster/run/network-background.ts";
-import { NETWORK_COLLECTION } from "../../harness/claims/network/collection.ts";
+import { SUITE_AWAITS } from "../../harness/cluster/run/suite-awaits.ts";
 
 const SETUP_END = "sweep-leftovers";
 const DYNAMIC_SUITE = "suites/e2e/dynamic.test.ts";
 const NETWORK_SUITE = "suites/e2e/network.test.ts";
-/** The suites that wait for a background task, and the task's timing name. */
-const AWAITS = { [DYNAMIC_SUITE]: DYNAMIC_OBSERVATION, [NETWORK_SUITE]: NETWORK_COLLECTION, "suites/e2e/detection.test.ts": NETWORK_COLLECTION };
 import { activeMutation } from "../../harness/mutations/env.ts";
 import { recordMutationOutcome } from "../../harness/mutations/run-outcome.ts";
 
@@ -54,7 +52,7 @@ function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: st
       ok: m.ok(),
     };
   });
-  suiteDeps(runs, SETUP_END, AWAITS).forEach((t) => rec.suite(t));
+  suiteDeps(runs, SETUP_END, SUITE_AWAITS).forEach((t) => rec.suite(t));
 }
 
 /** What runs beside the suites from the end of bring-up. */
