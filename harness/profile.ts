@@ -63,6 +63,13 @@ export interface Profile {
      */
     exfilConnect: Duration;
     /**
+     * N1's collection, run in the background from the end of bring-up: its
+     * deadline, after which it starts no further command. The detection
+     * suite waits for it to end (this plus waits.command) before opening its
+     * attack session, since N1's python3 in the app pod raises a Falco alert.
+     */
+    networkCollection: Duration;
+    /**
      * How long after the last spared attempt T1 waits before its re-check
      * barrier: Tetragon's event cache may hold a SIGKILL event back 15 × 2 s
      * (harness/tetragon/event-cache.ts), plus a margin for the export and the
@@ -143,6 +150,7 @@ const ci: Profile = {
     killWait: "10s",
     policyEnforcing: "60s",
     exfilConnect: "5s",
+    networkCollection: "2m",
     tetragonEventDelay: "35s",
     bringUp: "10m",
   },
@@ -175,6 +183,7 @@ const faithful: Profile = {
     killWait: "30s",
     policyEnforcing: "2m",
     exfilConnect: "5s",
+    networkCollection: "3m",
     tetragonEventDelay: "45s",
     bringUp: "30m",
   },
@@ -337,6 +346,7 @@ export function profileProblems(p: Profile): string[] {
     ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ms(p.dynamic.dropGrace), // D3: the last identity dropped
     enforcementSetupMs(p), // T setup
     spareRecheckMs(p), // T1's re-check of the spared attempts
+    ms(p.waits.networkCollection) + ms(p.waits.command), // F's wait for N1's collection to end
   );
   if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
   const suites = suitesBudgetProblem(p);
@@ -348,6 +358,10 @@ export function profileProblems(p: Profile): string[] {
   }
   if (ms(p.waits.exfilConnect) >= ms(p.waits.command)) {
     problems.push("waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure");
+  }
+  const n1 = ms(p.waits.exfilConnect) + ms(p.dynamic.probeInterval) + ms(p.waits.alertWait);
+  if (ms(p.waits.networkCollection) <= n1) {
+    problems.push(`waits.networkCollection ${p.waits.networkCollection} does not outlast N1's connect timeout, its wait for an app request and its wait for the drop (${formatMs(n1)}): a passing N1 would be cut off`);
   }
   for (const [k, v] of Object.entries(p.waits)) {
     if (ms(v) <= 0) problems.push(`waits.${k} must be positive`);

@@ -4,6 +4,9 @@
  * its attempt against the alerts the catalogue declares. This file must run
  * before enforcement.test.ts (the e2e project runs files one at a time, in the
  * claim-table order of harness/report/families.ts), which checks that it did.
+ * Its session opens only once N1's collection, which the global setup runs
+ * beside A1 and A2, has ended: N1's python3 in the app pod raises a Falco
+ * alert that would otherwise land in this file's windows.
  */
 import { describe, expect } from "vitest";
 import { NS } from "../../clusters/names.ts";
@@ -17,6 +20,8 @@ import { AttackSession } from "../../harness/attack/session.ts";
 import { sessionEvidence, writeDetectionEvidence } from "../../harness/claims/detection/evidence.ts";
 import { detectionFamily } from "../../harness/claims/detection/family.ts";
 import { detectionSlackMs, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection/judge.ts";
+import { DETECTION_WAITS_FOR } from "../../harness/claims/network/collection.ts";
+import { awaitNetworkEnd } from "../../harness/vitest/network.ts";
 import { judgeUntilPass } from "../../harness/core/settle.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { policiesPresent } from "../../harness/tetragon/policy.ts";
@@ -56,6 +61,7 @@ async function closeAndRecord(e2e: E2E, s: AttackSession, found: Found): Promise
 const test = e2eTest
   .extend("found", { scope: "file" }, (): Found => ({}))
   .extend("s", { scope: "file" }, async ({ e2e, teardown, found }) => {
+    await awaitNetworkEnd(e2e, DETECTION_WAITS_FOR);
     const present = await policiesPresent(e2e.kube, NS.app);
     if (present.length) throw new Error(`phase 1 runs without enforcement, but TracingPolicyNamespaced ${present.join(", ")} is in ${NS.app}`);
     const s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "detection");

@@ -121,6 +121,17 @@ describe("profiles", () => {
     );
   });
 
+  it("gives N1's collection a deadline past its windows and its wait for the drop, and the detection suite's wait for it within the budget", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.networkCollection = "27s";
+    expect(profileProblems(bad)).toEqual([
+      "waits.networkCollection 27s does not outlast N1's connect timeout, its wait for an app request and its wait for the drop (27.0s): a passing N1 would be cut off",
+    ]);
+    const long = structuredClone(PROFILES.ci);
+    long.waits.networkCollection = "6m";
+    expect(profileProblems(long).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
+  });
+
   it("catches a budget that would time out the enforcement setup or the spared attempts' re-check", () => {
     // Two liveness waits with their last barriers, the policy with its last canary read, the app's survival request.
     expect(enforcementSetupMs(PROFILES.ci)).toBe(60_000 + 20_000 + 60_000 + 20_000 + 60_000 + 120_000 + 120_000);

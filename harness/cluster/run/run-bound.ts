@@ -24,6 +24,7 @@ export interface E2eRunBound {
    * The teardown ending the dynamic observation (harness/cluster/run/background.ts):
    * the first half waits for the stopped observation to end its running step
    * (at its next probe), the second half ends it by force when it did not.
+   * N1's collection (network-background.ts) is settled at the same time, within the same halves.
    */
   observationMs: number;
   /** The teardown: run.json, reports and SHA256SUMS; with SECRETPROOF_TEARDOWN=1 also find, export logs from and delete the cluster. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
 import { mermaidGraph } from "../../../harness/perf/mermaid.ts";
-import { attackMix, describeJobModel, jobModel, setupGraph } from "../../../harness/perf/model.ts";
+import { attackMix, describeJobModel, jobModel, setupGraph, suitesGraph } from "../../../harness/perf/model.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 
 const readme = readFileSync("README.md", "utf8");
@@ -18,6 +18,12 @@ describe("the README's performance section", () => {
   it("draws the step graph as it is, its critical path marked (docs/performance.md)", () => {
     const critical = model.bringUp.links.filter((l) => l.kind === "step").map((l) => l.id);
     const graph = mermaidGraph(setupGraph(UP_STEPS), critical);
+    expect(page, `docs/performance.md should contain:\n${graph}`).toContain(graph);
+  });
+
+  it("draws the suites' graph as the model has it, N1's collection beside A1 and A2 and F after both, its critical path marked (docs/performance.md)", () => {
+    const critical = model.suites.links.filter((l) => l.kind === "step").map((l) => l.id);
+    const graph = mermaidGraph(suitesGraph({ overlapDynamic: true, overlapNetwork: true }), critical);
     expect(page, `docs/performance.md should contain:\n${graph}`).toContain(graph);
   });
 
