@@ -112,3 +112,16 @@ export function attempt(over: Partial<AttemptRecord> = {}): AttemptRecord {
 export function markerLine(ms: number, nonce: string): string {
   return alertLine({ rule: "SecretProof - Stream Liveness Marker", priority: "Notice", ms, cmdline: `true ${nonce}`, file: null, tag: "MARKER" });
 }
+
+/** Falco's internal alert for dropped syscall events (rule "Falco internal: syscall event drop", source "internal"), as its JSON output carries it. */
+export function dropLine(ms: number, drops = 12): string {
+  return JSON.stringify({
+    hostname: "secretproof-control-plane",
+    output: `Falco internal: syscall event drop. ${drops} system calls dropped in last second.`,
+    output_fields: { n_drops: drops },
+    priority: "Debug",
+    rule: "Falco internal: syscall event drop",
+    source: "internal",
+    time: falcoTime(ms),
+  });
+}
