@@ -74,10 +74,13 @@ function tetragonBarrier(ev: Pick<EnforcementEvidence, "barriers">, nonce: strin
  * exec returns, closer than the clock slack may reach; but every event of
  * this attempt's process precedes its marker's exec in the kernel, and every
  * event of the next one follows it, and Tetragon stamps each event with its
- * kernel time converted to wall-clock time by the same clocks
- * (cilium/tetragon v1.7.0 pkg/ktime/ktime_linux.go:31-45, DecodeKtime; used
+ * kernel time converted to wall-clock time when it is sent, by the same
+ * clocks (cilium/tetragon v1.7.0 pkg/ktime/ktime_linux.go:31-45, DecodeKtime;
  * for the exec, exit and kprobe events alike: pkg/grpc/exec/exec.go:287,479,
- * pkg/grpc/tracing/tracing.go:784). Delivery order plays no part.
+ * pkg/grpc/tracing/tracing.go:784; for one held in the event cache when it
+ * leaves it: pkg/eventcache/eventcache.go:180). So two events keep their
+ * kernel order unless the wall clock is stepped between their conversions;
+ * delivery order plays no part.
  */
 export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs" | "barriers">, at?: AttemptRecord): KillJudgeOptions {
   const o: KillJudgeOptions = { policy: ev.phase.policy, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: ev.slackMs };
