@@ -154,12 +154,13 @@ const m = (d: Duration) => toMs(d);
 /**
  * How far the ci profile's suites are over their share of the target today,
  * as this model computes it (docs/performance.md, "The gap"): the catalogue's
- * 29 entries and the app-leak suite outgrew the 4-minute share.
- * The unit tier holds the model to exactly this figure, so a change that
- * widens the gap fails it, and one that narrows it must lower this number;
- * 0 once the share is met. Not a relaxed target: the target stays 10 minutes.
+ * 29 entries and the network and app-leak suites outgrew the 4-minute share,
+ * until N1's collection moved beside A1 and A2 and F and T waited for their
+ * markers once per batch instead of once per attempt. The unit tier holds the model to exactly this figure, so a change
+ * that widens the gap fails it, and one that narrows it must lower this
+ * number; 0 once the share is met. Not a relaxed target: the target stays 10 minutes.
  */
-export const KNOWN_SUITES_GAP_MS = 12_500;
+export const KNOWN_SUITES_GAP_MS = 0;
 
 /** The target's shares add up to the job, each figure fits its share, each deadline is twice its share (a slow but healthy run is not cancelled). */
 export function targetProblems(p: Profile, bringUpMs: number, suitesMs: number): string[] {
