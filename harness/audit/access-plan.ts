@@ -83,7 +83,7 @@ function etcdNeeds(t: AuditTarget): Part {
       { permission: podExec("kube-system"), why: "run etcdctl in the etcd static pod (target.etcd is kubeadm-static-pod)", consent: "attack" },
     ];
   }
-  return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate` }];
+  return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate (Range only, over etcd's gRPC gateway POST /v3/kv/range)` }];
 }
 
 const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need => ({

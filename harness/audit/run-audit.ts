@@ -7,6 +7,8 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { runExpectations } from "../report/own-expectations.ts";
 import { deriveReports } from "../report/write-report.ts";
+import type { RawReader } from "../claims/a1-encryption/collect-passive.ts";
+import { runAuditA1 } from "./a1-audit.ts";
 import { runAuditA2 } from "./a2-audit.ts";
 import { collectAgents, presenceFindings } from "./agents-audit.ts";
 import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
@@ -25,7 +27,7 @@ export const AUDIT_LAYOUT = {
 } as const;
 
 /** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
-export const AUDIT_COLLECTS = ["A2"] as const;
+export const AUDIT_COLLECTS = ["A1", "A2"] as const;
 
 /** Claims a read-only audit observes without proving: recorded inconclusive with what was found. */
 export const AUDIT_OBSERVES = ["D1", "D2", "D3", "F1", "F2", "T1", "T3"] as const;
@@ -38,6 +40,8 @@ export interface AuditIo {
   whoAmI(): Promise<{ username?: string; groups?: string[]; error?: string }>;
   /** Vault and Postgres for the passive D claims, opened only when one of them can run. */
   passiveSources?(): Promise<PassiveSources & { close(): Promise<void> }>;
+  /** Raw etcd reads (Range only) over target.etcd's endpoints and client files, for A1. */
+  etcdReader?(): Promise<RawReader>;
 }
 
 export interface AuditRecord {
@@ -140,6 +144,13 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
       sampler = await workloadSampler(o.io.kube, o.target);
       before = await sampler(now());
     });
+  }
+  if (runs("A1")) {
+    const open = o.io.etcdReader;
+    const error = open
+      ? await step("A1: read every value under /registry/secrets/ and the control ConfigMap from etcd", async () => void verdicts.push(await runAuditA1(await open(), rec)))
+      : "this audit was given no etcd reader";
+    if (error !== undefined) notRun(record, "A1", `the A1 read failed: ${error}`);
   }
   if (runs("A2")) {
     const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec)));
