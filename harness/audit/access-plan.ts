@@ -99,14 +99,15 @@ const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need =
  * vault/logical_system.go:201 lists "leases/lookup/*" among the root-only
  * paths), POST sys/leases/lookup (update: the path has only an
  * UpdateOperation, vault/logical_system_paths.go:3438-3460; it changes
- * nothing) and GET <mount>/roles/<role> (read). Checked at
+ * nothing), GET <mount>/roles/<role> and GET <mount>/config/<db_name> (read:
+ * the connection's username template). Checked at
  * fidelity-contributions/hashicorp-vault@c6c940dde7e0 (2.1.0-beta1; 2.0.4 not read).
  */
 function vaultNeed(t: AuditTarget): Need {
   const { databaseMount: m, role } = t.vault;
   return {
     outside: "vault-token",
-    why: `read Vault: a token whose policy grants ["list", "sudo"] on sys/leases/lookup/${m}/creds/${role}/, ["update"] on sys/leases/lookup and ["read"] on ${m}/roles/${role}`,
+    why: `read Vault: a token whose policy grants ["list", "sudo"] on sys/leases/lookup/${m}/creds/${role}/, ["update"] on sys/leases/lookup, ["read"] on ${m}/roles/${role} and ["read"] on ${m}/config/<the role's db_name>`,
   };
 }
 

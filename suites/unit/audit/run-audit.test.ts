@@ -224,7 +224,7 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
       passiveSources: async () => ({
         vault: {
           addr: "https://vault.internal.example:8200",
-          read: async <T>() => vaultBody("role.json") as T,
+          read: async <T>(path: string) => vaultBody(path === "database/config/payments-db" ? "connection.json" : "role.json") as T,
           readOptional: async () => undefined,
           list: async () => vaultBody("leases-list-start.json").data!.keys!,
           write: async <T>(_p: string, b: object) => lookups[(b as { lease_id: string }).lease_id] as T,
@@ -244,7 +244,9 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
     const byClaim = Object.fromEntries(result.record.claims.map((c) => [c.claim, c]));
     expect(byClaim.D1!.status).toBe("inconclusive");
     expect(byClaim.D1!.reasons[0]).toMatch(/^found: database\/roles\/payments-api has default_ttl 1m00s, max_ttl 2m00s; 1 of 2 live leases expire with a pg_roles role's VALID UNTIL .*; no role expires with database\/creds\/payments-api\/Yp3ZkG1vQ8wXcN2tR5sH7mJa/);
-    expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; roles past VALID UNTIL by more than 45.0s .*: legacy_report/);
+    expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; no role is past its VALID UNTIL by more than 45.0s \(among the 3 of 6 pg_roles roles matching payments-db's username template \(plugin default\); the other 3 are not Vault's for this role\)/);
+    const a2 = result.verdicts.find((x) => x.claim === "A2")!;
+    expect(a2.reasons.join("\n")).toContain("2 DB usernames");
     expect(closed).toBe(1);
     const observed = JSON.parse(await readFile(join(result.dir, "audit/dynamic/observed.json"), "utf8")) as { pods: unknown[] };
     expect(observed.pods.length).toBeGreaterThanOrEqual(2);
