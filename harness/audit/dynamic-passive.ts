@@ -74,10 +74,11 @@ function overdueRoles(p: PassiveDynamic): { lingering: string; scope: string } {
   });
   const grace = formatMs(p.params.dropGraceMs);
   const lingering = overdue.length ? `roles past VALID UNTIL by more than ${grace} at ${p.pgRoles.end.pgNow}: ${overdue.map((r) => `${r.rolname} (${r.rolvaliduntil})`).join(", ")}` : `no role is past its VALID UNTIL by more than ${grace}`;
-  const scope = re && u
-    ? `among the ${candidates.length} of ${rows.length} pg_roles roles matching ${u.connection ?? "the connection"}'s username template (${u.source}); the other ${rows.length - candidates.length} are not Vault's for this role`
-    : `among all ${rows.length} pg_roles roles: ${u?.limit ?? "the username template was not read"}, and ${NO_LEASE_USERNAMES}, so roles Vault did not issue may be listed`;
-  return { lingering, scope };
+  if (!re || !u) return { lingering, scope: `among all ${rows.length} pg_roles roles: ${u?.limit ?? "the username template was not read"}, and ${NO_LEASE_USERNAMES}, so roles Vault did not issue may be listed` };
+  // The roles that expire with a live lease are Vault's: one the pattern misses means the template read is not the one Vault used.
+  const missed = p.leases.end.flatMap((l) => roleOfLease(l, p.pgRoles.end, p.params.expiryToleranceMs) ?? []).filter((r) => !re.test(r.rolname));
+  const check = missed.length ? `; the template does NOT match ${missed.map((r) => r.rolname).join(", ")}, which expire with a live lease, so it is not the one Vault used` : "";
+  return { lingering, scope: `among the ${candidates.length} of ${rows.length} pg_roles roles matching ${u.connection ?? "the connection"}'s username template (${u.source}); the other ${rows.length - candidates.length} are not Vault's for this role${check}` };
 }
 
 function d3(p: PassiveDynamic): string {

@@ -98,6 +98,16 @@ describe("passive D1-D3 from Vault leases, pg_roles and the workload's pods (rec
     expect((written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role).toEqual({ path: "database/roles/payments-api", defaultTtlSec: 60, maxTtlSec: 120, dbName: "payments-db", credentialType: "password" });
   });
 
+  it("a template that misses the roles expiring with live leases is named as not the one Vault used", async () => {
+    const { written } = await observe([pods(0, "2026-12-01T16:10:00.000Z"), pods(0, "2026-12-01T16:10:50.000Z")]);
+    const o = written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic;
+    const wrong = { ...o, usernames: { ...o.usernames!, source: "connection" as const, pattern: "^app_payments-api_[0-9A-Za-z]{6}$" } };
+    expect(passiveDynamicFindings(wrong).D3).toContain(
+      "the template does NOT match v-kubernet-payments-Mv5Js0aQe3RtY7uI2oP4-1796141405, v-kubernet-payments-Xc1Vb6Nm9Az3Sd5Fg7Hj-1796141435, which expire with a live lease, so it is not the one Vault used",
+    );
+    expect(passiveDynamicFindings(o).D3).not.toContain("does NOT match");
+  });
+
   it("a restart in the window, a lease without its role and a lease not living default_ttl are each named", async () => {
     const { written } = await observe([pods(0, "2026-12-01T16:10:00.000Z"), pods(1, "2026-12-01T16:10:50.000Z")]);
     const o = written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic;
