@@ -62,6 +62,15 @@ function printf(format: string, args: Pat[]): Pat {
   return out;
 }
 
+/** A Go string literal's body; escapes JSON does not share (\x, octal) are unhandled. */
+function goString(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    throw new Unhandled(`the string literal "${body}"`);
+  }
+}
+
 type Tok = { s: string } | { n: number } | { id: string } | { p: "(" | ")" | "|" };
 
 function tokens(action: string): Tok[] {
@@ -71,7 +80,7 @@ function tokens(action: string): Tok[] {
   let at = 0;
   while (at < action.trimEnd().length && (m = re.exec(action)) !== null) {
     at = re.lastIndex;
-    if (m[1] !== undefined) out.push({ s: JSON.parse(`"${m[1]}"`) as string });
+    if (m[1] !== undefined) out.push({ s: goString(m[1]) });
     else if (m[2] !== undefined) out.push({ n: Number(m[2]) });
     else if (m[3] !== undefined) out.push({ id: m[3] });
     else out.push({ p: m[4] as "(" | ")" | "|" });
@@ -80,7 +89,7 @@ function tokens(action: string): Tok[] {
   return out;
 }
 
-type Arg = Pat | number | string;
+type Arg = Pat | number | string | { fn: string };
 
 const punct = (tok: Tok | undefined, c: "(" | ")" | "|"): boolean => tok !== undefined && "p" in tok && tok.p === c;
 
@@ -92,7 +101,7 @@ function pipeline(t: Tok[], pos: { i: number }, role: string): Pat {
     while (pos.i < t.length && !punct(t[pos.i], "|") && !punct(t[pos.i], ")")) args.push(operand(t, pos, role));
     const [head, ...rest] = args;
     if (head === undefined) throw new Unhandled("an empty command");
-    value = typeof head === "string" && head.startsWith("fn:") ? call(head.slice(3), value ? [...rest, value] : rest) : (head as Pat);
+    value = typeof head === "object" && "fn" in head ? call(head.fn, value ? [...rest, value] : rest) : pat(head);
     if (punct(t[pos.i], "|")) pos.i++;
     else return value;
   }
@@ -111,10 +120,15 @@ function operand(t: Tok[], pos: { i: number }, role: string): Arg {
   if (tok.id === ".RoleName") return [{ lit: role }];
   if (tok.id === ".DisplayName") return [{ cls: "any", min: 0, max: Infinity }];
   if (tok.id.startsWith(".")) throw new Unhandled(`the field ${tok.id}`);
-  return `fn:${tok.id}`;
+  return { fn: tok.id };
 }
 
-const pat = (a: Arg | undefined): Pat => (Array.isArray(a) ? a : typeof a === "string" && !a.startsWith("fn:") ? [{ lit: a }] : typeof a === "string" ? call(a.slice(3), []) : [{ lit: String(a) }]);
+/** An argument as a pattern: a string or number is its text, a bare function name is a call without arguments. */
+function pat(a: Arg | undefined): Pat {
+  if (Array.isArray(a)) return a;
+  if (typeof a === "object") return call(a.fn, []);
+  return [{ lit: String(a) }];
+}
 
 function call(fn: string, args: Arg[]): Pat {
   const num = (a: Arg | undefined) => {

@@ -42,6 +42,8 @@ describe("Vault username templates as role-name matchers", () => {
     expect(templateMatcher('{{ timestamp "2006" }}', "r")).toEqual({ unhandled: "the function timestamp" });
     expect(templateMatcher("{{ .EntityName }}", "r")).toEqual({ unhandled: "the field .EntityName" });
     expect(templateMatcher('{{ printf "%d" 5 }}', "r")).toEqual({ unhandled: "printf verb %d" });
+    expect(templateMatcher('{{ printf "\\x41%s" .RoleName }}', "r")).toEqual({ unhandled: 'the string literal "\\x41%s"' });
+    expect("fn:r").toMatch(matcher('{{ printf "fn:%s" .RoleName }}', "r"));
   });
 
   it("regex metacharacters in the role name are matched literally", () => {
