@@ -137,6 +137,7 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     { permission: list("secrets"), why: "scan every Secret for the credential" },
     { permission: list("configmaps"), why: "scan every ConfigMap for the credential" },
     { permission: list("pods"), why: "scan every pod's env for the credential" },
+    { outside: "vault-token", why: `read ${t.vault.databaseMount}/roles/${t.vault.role} and its connection's username template, to search for the DB usernames Vault issued`, optional: true },
     ...databaseNeeds(t, true),
     { ...attackIn(t, `read the mounted ${t.secrets.files.join(", ")} to search for`), optional: true },
   ];
