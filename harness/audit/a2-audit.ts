@@ -28,9 +28,13 @@ export function auditA2Scope(t: AuditTarget, identities: Needle[] = []): Omit<A2
   };
 }
 
-/** Lists every Secret, ConfigMap and Pod (list only), judges A2 and records its evidence and verdict like the suite. */
-export async function runAuditA2(kube: Pick<Kubectl, "json">, t: AuditTarget, w: ArtifactWriter): Promise<Verdict> {
-  const scope = auditA2Scope(t);
+/**
+ * Lists every Secret, ConfigMap and Pod (list only), judges A2 and records
+ * its evidence and verdict like the suite; `identities` are the DB usernames
+ * Vault issued for the role (app-usernames.ts), when the audit could read them.
+ */
+export async function runAuditA2(kube: Pick<Kubectl, "json">, t: AuditTarget, w: ArtifactWriter, identities: Needle[] = []): Promise<Verdict> {
+  const scope = auditA2Scope(t, identities);
   const docs = await collectA2(kube);
   const result = judgeA2({ ...docs, ...scope });
   const paths = await writeA2Evidence(w, scopeOf(scope), result);

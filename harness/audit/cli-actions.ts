@@ -12,6 +12,8 @@ import { checkOutside, reviewAccess, targetKubeConfig, whoAmI } from "./access-c
 import { accessPlan, type AuditMode } from "./access-plan.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
+import { checkEtcdClient } from "./etcd-access.ts";
+import { tlsGatewayReader } from "../etcd/gateway-tls.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
 import { renderKindTarget } from "./target-kind.ts";
@@ -43,11 +45,19 @@ export async function auditAction(opts: { target: string; out?: string }): Promi
   const profile = loadProfile();
   const kc = targetKubeConfig(target);
   const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
+  const etcd = target.etcd;
   const result = await runAudit({
     target,
     profile,
     root: opts.out ? resolve(opts.out) : runsRoot(),
-    io: { kube, reviewAccess: (plan) => reviewAccess(kc, plan), checkOutside: () => checkOutside(target), whoAmI: () => whoAmI(kc), passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)) },
+    io: {
+      kube,
+      reviewAccess: (plan) => reviewAccess(kc, plan),
+      checkOutside: () => checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, toMs(profile.waits.command))),
+      whoAmI: () => whoAmI(kc),
+      passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
+      ...(typeof etcd === "object" ? { etcdReader: () => tlsGatewayReader(etcd, toMs(profile.waits.command)) } : {}),
+    },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
   const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
@@ -60,7 +70,8 @@ export async function preflightAction(opts: { target: string; attack?: boolean; 
   const target = await loadTarget(opts.target);
   const kc = targetKubeConfig(target);
   const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });
-  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target));
+  const commandMs = toMs(loadProfile().waits.command);
+  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, commandMs)));
   process.stdout.write(redactor.redact(`${formatReadiness(readiness)}\n`));
 }
 
