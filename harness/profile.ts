@@ -112,16 +112,22 @@ export interface Profile {
     /** Interval between readiness probes of a local server. */
     pollInterval: Duration;
   };
+  audit: {
+    /** How long `secretproof audit` observes the role's leases, pg_roles and the workload's pods (when the target lets it). */
+    window: Duration;
+  };
   /** The e2e suites, after bring-up: their deadline and each test's timeout (harness/cluster/run/run-bound.ts bounds the whole run). */
   budget: Duration;
   /**
    * What the whole e2e job should take on a GitHub-hosted runner, and its
    * split: the job's steps before `npm test` (checkout, npm ci, tools,
-   * preflight), bring-up, the suites, and what follows (report, verify,
-   * upload). harness/perf/model.ts checks its figures against each share; the
-   * deadlines derive from it: waits.bringUp and budget are each twice their share.
+   * preflight), bring-up, the suites, the audit of the same cluster
+   * compared with the suites, and what follows (report, verify, upload).
+   * harness/perf/model.ts checks its figures against each share; the
+   * deadlines derive from it: waits.bringUp, budget and the audit's are each
+   * twice their share.
    */
-  target: { job: Duration; prep: Duration; bringUp: Duration; suites: Duration; wrapUp: Duration };
+  target: { job: Duration; prep: Duration; bringUp: Duration; suites: Duration; audit: Duration; wrapUp: Duration };
 }
 
 export type ProfileName = "ci" | "faithful";
@@ -152,13 +158,14 @@ const ci: Profile = {
     exfilConnect: "5s",
     networkCollection: "2m",
     tetragonEventDelay: "35s",
-    bringUp: "10m",
+    bringUp: "9m40s",
   },
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
-  budget: "8m",
-  target: { job: "10m", prep: "45s", bringUp: "5m", suites: "4m", wrapUp: "15s" },
+  audit: { window: "5s" },
+  budget: "7m50s",
+  target: { job: "10m", prep: "45s", bringUp: "4m50s", suites: "3m55s", audit: "15s", wrapUp: "15s" },
 };
 
 /**
@@ -190,8 +197,9 @@ const faithful: Profile = {
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
+  audit: { window: "5m" },
   budget: "45m",
-  target: { job: "40m", prep: "1m", bringUp: "15m", suites: "22m30s", wrapUp: "1m30s" },
+  target: { job: "45m10s", prep: "1m", bringUp: "15m", suites: "22m30s", audit: "5m10s", wrapUp: "1m30s" },
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = { ci, faithful };
@@ -355,6 +363,9 @@ export function profileProblems(p: Profile): string[] {
   const step = Math.max(...(["clusterCreate", "imageBuild", "helmRelease", "rollout", "appReady"] as const).map((k) => ms(p.waits[k])));
   if (ms(p.waits.bringUp) <= step + ms(p.waits.command)) {
     problems.push("waits.bringUp must exceed the longest single bring-up wait plus waits.command, or that wait's own timeout never fires");
+  }
+  if (ms(p.audit.window) < ms(p.dynamic.probeInterval)) {
+    problems.push(`audit.window ${p.audit.window} is shorter than dynamic.probeInterval ${p.dynamic.probeInterval}: the audit's observation would sample the workload's pods at most once`);
   }
   if (ms(p.waits.exfilConnect) >= ms(p.waits.command)) {
     problems.push("waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure");

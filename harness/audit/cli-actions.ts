@@ -16,6 +16,7 @@ import { checkEtcdClient } from "./etcd-access.ts";
 import { tlsGatewayReader } from "../etcd/gateway-tls.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
+import { copyKindEtcdCerts } from "./kind-etcd-copy.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
 
@@ -75,8 +76,9 @@ export async function preflightAction(opts: { target: string; attack?: boolean; 
   process.stdout.write(redactor.redact(`${formatReadiness(readiness)}\n`));
 }
 
-/** `secretproof target`: the kind cluster's target, from its name and state directory. */
-export function targetAction(): void {
+/** `secretproof target`: the kind cluster's target, from its name and state directory; with --etcd-certs, etcd over its endpoint. */
+export async function targetAction(opts: { etcdCerts?: string } = {}): Promise<void> {
   const cluster = clusterName();
-  process.stdout.write(renderKindTarget(cluster, stateDir(cluster)));
+  const etcd = opts.etcdCerts ? await copyKindEtcdCerts(cluster, opts.etcdCerts, toMs(loadProfile().waits.command)) : undefined;
+  process.stdout.write(renderKindTarget(cluster, stateDir(cluster), etcd));
 }

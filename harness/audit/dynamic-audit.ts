@@ -23,7 +23,7 @@ export interface PassiveSources {
 }
 
 export interface WindowOptions {
-  /** profile.dynamic.rotationWindow */
+  /** profile.audit.window */
   windowMs: number;
   /** profile.dynamic.probeInterval */
   intervalMs: number;
@@ -40,7 +40,7 @@ async function podsOverWindow(sample: ((at: string) => Promise<WorkloadSample>) 
   const start = now();
   const pods: WorkloadSample[] = [];
   await waitFor(
-    "the end of the audit's observation window (profile dynamic.rotationWindow)",
+    "the end of the audit's observation window (profile audit.window)",
     async () => {
       if (sample) pods.push(await sample(new Date(now()).toISOString()));
       return now() - start >= o.windowMs ? { done: true, value: undefined } : { done: false, state: `${pods.length} pod samples` };

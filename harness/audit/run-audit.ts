@@ -119,7 +119,7 @@ function notRun(record: AuditRecord, claim: string, why: string): void {
 }
 
 const windowOptions = (p: Profile) => ({
-  windowMs: toMs(p.dynamic.rotationWindow),
+  windowMs: toMs(p.audit.window),
   intervalMs: toMs(p.dynamic.probeInterval),
   expiryToleranceMs: toMs(p.dynamic.expiryTolerance),
   dropGraceMs: toMs(p.dynamic.dropGrace),

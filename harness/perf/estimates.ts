@@ -69,3 +69,13 @@ export const SUITE_WORK_ESTIMATES_MS = {
   // password (one exec each), the container log and the previous one's
   L: { base: 6_000, perAttack: 0 },
 } as const;
+
+/**
+ * The e2e audit step's own work besides its observation window (the
+ * profile's audit.window): `secretproof target --etcd-certs` (three docker
+ * cp and a docker inspect, in parallel), the Vault port-forward, the
+ * preflight's access reviews (in parallel), about nine kubectl reads (the
+ * workload twice, A2's two lists, the agents and policies), A1's etcd read,
+ * the bundle's finalizing and reports, and `audit compare`; three node starts.
+ */
+export const AUDIT_WORK_ESTIMATE_MS = 10_000;

@@ -33,7 +33,14 @@ describe("profiles", () => {
   it("ci keeps credentials short-lived and the whole job's target within 10 minutes, its suites' deadline twice their share", () => {
     expect(toMs(loadProfile("ci").vault.maxTtl)).toBeLessThan(toMs("5m"));
     expect(loadProfile("ci").target.job).toBe("10m");
-    expect(loadProfile("ci").budget).toBe("8m");
+    expect(loadProfile("ci").budget).toBe("7m50s");
+  });
+
+  it("gives the audit its own observation window: short for ci, the rotation window for faithful, never under one probe interval", () => {
+    expect([PROFILES.ci.audit.window, PROFILES.faithful.audit.window]).toEqual(["5s", PROFILES.faithful.dynamic.rotationWindow]);
+    expect(profileProblems({ ...PROFILES.ci, audit: { window: "1s" } })).toEqual([
+      "audit.window 1s is shorter than dynamic.probeInterval 2s: the audit's observation would sample the workload's pods at most once",
+    ]);
   });
 
   it("counts the observation windows every passing run spends, suite by suite", () => {

@@ -239,7 +239,7 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
         close: async () => void closed++,
       }),
     };
-    const profile = { ...PROFILES.ci, dynamic: { ...PROFILES.ci.dynamic, rotationWindow: "20ms" as const, probeInterval: "5ms" as const } };
+    const profile = { ...PROFILES.ci, audit: { window: "20ms" as const }, dynamic: { ...PROFILES.ci.dynamic, probeInterval: "5ms" as const } };
     const result = await runAudit({ target, profile, root, io, redactor: red });
     const byClaim = Object.fromEntries(result.record.claims.map((c) => [c.claim, c]));
     expect(byClaim.D1!.status).toBe("inconclusive");

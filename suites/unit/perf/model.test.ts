@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toMs } from "../../../clusters/duration.ts";
 import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { UP_STEPS } from "../../../harness/cluster/up/steps.ts";
-import { STEP_ESTIMATES_MS, SUITE_WORK_ESTIMATES_MS } from "../../../harness/perf/estimates.ts";
+import { AUDIT_WORK_ESTIMATE_MS, STEP_ESTIMATES_MS, SUITE_WORK_ESTIMATES_MS } from "../../../harness/perf/estimates.ts";
 import { KNOWN_SUITES_GAP_MS, attackMix, bringUpModel, describeJobModel, enforcementUncoveredMs, jobModel, setupGraph, suiteMinimumsMs, suitesGraph, suitesModel, targetProblems } from "../../../harness/perf/model.ts";
 import { PROFILES, type Profile, remountModelOf } from "../../../harness/profile.ts";
 
@@ -17,7 +17,7 @@ describe("the offline model of the e2e job", () => {
     const gap = Math.max(0, j.suites.wallMs - toMs(ci.target.suites));
     // wider: a change made the suites slower; narrower: lower KNOWN_SUITES_GAP_MS (harness/perf/model.ts) with it
     expect(gap, why).toBe(KNOWN_SUITES_GAP_MS);
-    expect(j.problems).toEqual(gap ? [expect.stringMatching(/^the ci profile's suites take at least \dm\d\ds, [\d.]+s over the target's suites share 4m$/)] : []);
+    expect(j.problems).toEqual(gap ? [expect.stringMatching(/^the ci profile's suites take at least \dm\d\ds, [\d.]+s over the target's suites share 3m55s$/)] : []);
   });
 
   it("every other profile fits its own target, and its deadlines are twice their shares", () => {
@@ -30,7 +30,7 @@ describe("the offline model of the e2e job", () => {
   it("fails a profile change that breaks the suites' share: a longer D2 window or a longer Tetragon event delay", () => {
     const longer: Profile = { ...ci, waits: { ...ci.waits, tetragonEventDelay: "2m" } };
     const problems = jobModel(longer, UP_STEPS, attacks).problems;
-    expect(problems.join("\n")).toMatch(/^the ci profile's suites take at least \dm\d\ds, (\d+\.\ds|\dm\d\ds) over the target's suites share 4m$/m);
+    expect(problems.join("\n")).toMatch(/^the ci profile's suites take at least \dm\d\ds, (\d+\.\ds|\dm\d\ds) over the target's suites share 3m55s$/m);
   });
 
   it("runs the dynamic observation beside the serial suites: the suites take the longer of the two, not their sum", () => {
@@ -123,8 +123,18 @@ describe("the offline model of the e2e job", () => {
   it("names a target whose shares do not add up, and a deadline that is not twice its share", () => {
     const bad: Profile = { ...ci, target: { ...ci.target, wrapUp: "1m" }, budget: "10m" };
     expect(targetProblems(bad, 0, 0)).toEqual([
-      "the ci target's shares (prep 45s + bring-up 5m + suites 4m + wrap-up 1m = 10m45s) do not add up to its job 10m",
-      "budget 10m (the suites' deadline) is not twice the target's suites share 4m",
+      "the ci target's shares (prep 45s + bring-up 4m50s + suites 3m55s + audit 15s + wrap-up 1m = 10m45s) do not add up to its job 10m",
+      "budget 10m (the suites' deadline) is not twice the target's suites share 3m55s",
     ]);
+  });
+
+  it("counts the audit step after the suites: its work and the profile's audit window, against the target's audit share", () => {
+    const j = jobModel(ci, UP_STEPS, attacks);
+    expect(j.audit).toEqual({ workMs: AUDIT_WORK_ESTIMATE_MS, windowMs: toMs(ci.audit.window), wallMs: AUDIT_WORK_ESTIMATE_MS + toMs(ci.audit.window) });
+    expect(j.audit.wallMs).toBeLessThanOrEqual(toMs(ci.target.audit));
+    const longer: Profile = { ...ci, audit: { window: "1m" } };
+    expect(jobModel(longer, UP_STEPS, attacks).problems).toContain("the ci audit step takes at least 1m10s, 55.0s over the target's audit share 15s");
+    const faithful = jobModel(PROFILES.faithful, UP_STEPS, attacks);
+    expect(faithful.audit.windowMs).toBe(toMs(PROFILES.faithful.dynamic.rotationWindow));
   });
 });
