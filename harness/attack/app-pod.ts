@@ -1,10 +1,10 @@
-import { APP, NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import type { ExecResult } from "../core/exec.ts";
 import { execExit, kubectlFailure } from "../kube/exec-exit.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { PodIdentity } from "./attempt.ts";
 import { seccompModeOf } from "./seccomp-mode.ts";
+import { kindWhere, workloadResource, type AppWhere } from "./where.ts";
 
 export interface PodJson {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -23,15 +23,19 @@ export interface AppPodState extends PodIdentity {
   nodeName?: string;
 }
 
-function toState(p: PodJson): AppPodState {
-  const spec = p.spec.containers.find((c) => c.name === APP.container);
-  const st = p.status.containerStatuses?.find((c) => c.name === APP.container);
-  if (!spec || !st?.containerID) throw new Error(`pod ${p.metadata.name} has no running container ${APP.container}`);
+type AppRef = Pick<AppWhere, "namespace" | "kind" | "name" | "container">;
+
+const KIND_APP: AppWhere = kindWhere().app;
+
+function toState(p: PodJson, app: AppRef): AppPodState {
+  const spec = p.spec.containers.find((c) => c.name === app.container);
+  const st = p.status.containerStatuses?.find((c) => c.name === app.container);
+  if (!spec || !st?.containerID) throw new Error(`pod ${p.metadata.name} has no running container ${app.container}`);
   return {
-    namespace: NS.app,
+    namespace: app.namespace,
     name: p.metadata.name,
     uid: p.metadata.uid,
-    container: APP.container,
+    container: app.container,
     containerId: st.containerID.replace(/^[a-z]+:\/\//, ""),
     image: spec.image,
     restartCount: st.restartCount,
@@ -41,25 +45,35 @@ function toState(p: PodJson): AppPodState {
   };
 }
 
-/** The one live pod of the app Deployment, found through the Deployment's own selector. */
-export async function findAppPod(kube: Kubectl): Promise<AppPodState> {
-  const deploy = await kube.json<{ spec: { selector: { matchLabels?: Record<string, string> } } }>([
-    "-n", NS.app, "get", "deployment", APP.deployment,
-  ]);
-  const labels = deploy.spec.selector.matchLabels ?? {};
+/** The live pods of the app's workload, by name, found through the workload's own selector. */
+export async function findWorkloadPods(kube: Pick<Kubectl, "json">, app: AppRef = KIND_APP): Promise<{ selector: string; live: PodJson[] }> {
+  const resource = workloadResource(app.kind);
+  const workload = await kube.json<{ spec: { selector: { matchLabels?: Record<string, string> } } }>(["-n", app.namespace, "get", resource, app.name]);
+  const labels = workload.spec.selector.matchLabels ?? {};
   const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
-  if (!selector) throw new PermanentError(`deployment ${APP.deployment} has no matchLabels selector`);
-  const pods = await kube.json<{ items: PodJson[] }>(["-n", NS.app, "get", "pods", "-l", selector]);
+  if (!selector) throw new PermanentError(`${resource} ${app.name} has no matchLabels selector`);
+  const pods = await kube.json<{ items: PodJson[] }>(["-n", app.namespace, "get", "pods", "-l", selector]);
   const live = pods.items.filter((p) => !p.metadata.deletionTimestamp && p.status.phase === "Running");
-  if (live.length !== 1) {
-    throw new Error(`expected exactly one running pod of ${APP.deployment} (selector ${selector}), found ${live.map((p) => p.metadata.name).join(", ") || "none"}`);
+  return { selector, live: live.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)) };
+}
+
+/**
+ * The pod to attack: with `replicas: "one"` (the kind stack) the one live
+ * pod of the workload, an error otherwise; with "any" the first live pod by
+ * name (the others are observed, not attacked).
+ */
+export async function findAppPod(kube: Pick<Kubectl, "json">, app: AppRef & Pick<AppWhere, "replicas"> = KIND_APP): Promise<AppPodState> {
+  const { selector, live } = await findWorkloadPods(kube, app);
+  if (app.replicas === "one" ? live.length !== 1 : live.length === 0) {
+    const expected = app.replicas === "one" ? "exactly one running pod" : "a running pod";
+    throw new Error(`expected ${expected} of ${app.name} (selector ${selector}), found ${live.map((p) => p.metadata.name).join(", ") || "none"}`);
   }
-  return toState(live[0] as PodJson);
+  return toState(live[0] as PodJson, app);
 }
 
 /** The current state of a known pod (for restart and identity checks). */
-export async function podState(kube: Kubectl, name: string): Promise<AppPodState> {
-  return toState(await kube.json<PodJson>(["-n", NS.app, "get", "pod", name]));
+export async function podState(kube: Pick<Kubectl, "json">, name: string, app: AppRef = KIND_APP): Promise<AppPodState> {
+  return toState(await kube.json<PodJson>(["-n", app.namespace, "get", "pod", name]), app);
 }
 
 export const PTRACE_SCOPE_PATH = "/proc/sys/kernel/yama/ptrace_scope";

@@ -84,3 +84,8 @@ export function startAppTraffic(baseUrl: string, intervalMs: number, timeoutMs: 
     },
   };
 }
+
+/** No traffic: the app is not probed (no Service was given). It records no request. */
+export function idleTraffic(): AppTraffic {
+  return { probes: () => [], stop: async () => [], [Symbol.asyncDispose]: async () => {} };
+}

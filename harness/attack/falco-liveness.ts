@@ -9,6 +9,7 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import type { PodIdentity } from "./attempt.ts";
 import { barrier, type BarrierRecord } from "./barrier.ts";
+import { kindWhere, type AttackWhere } from "./where.ts";
 
 /**
  * Why a marker alert from the app container does not carry the app pod's
@@ -41,16 +42,18 @@ export function markerMetadataProblem(alert: FalcoAlert, pod: PodIdentity): stri
  * with the pod's metadata resolved. Retries with a fresh marker until then;
  * when the last marker arrived without the metadata, fails naming the
  * container plugin (markerMetadataProblem), not as a bare timeout.
- * First, the running Falco's config must let every rule of ours fire
- * (rule_matching all), or this fails at once naming the shadowing rule.
+ * First, where the config is checked (the kind stack), the running Falco's
+ * config must let every rule of ours fire (rule_matching all), or this fails
+ * at once naming the shadowing rule.
  */
 export async function confirmFalcoLive(
   falco: FalcoCollector,
   kube: Kubectl,
   pod: PodIdentity,
   w: Profile["waits"],
+  where: AttackWhere["falco"] = kindWhere().falco,
 ): Promise<BarrierRecord> {
-  await assertFalcoRunsAllRules(kube);
+  if (where.checkConfig) await assertFalcoRunsAllRules(kube, where);
   let problem: string | undefined;
   try {
     return await waitFor(

@@ -1,5 +1,4 @@
 import { toMs } from "../../clusters/duration.ts";
-import { APP, NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import { waitFor } from "../core/wait.ts";
 import { eventDrops } from "../falco/alert.ts";
@@ -9,7 +8,9 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import { portForward, type PortForward } from "../kube/port-forward.ts";
 import type { Profile } from "../profile.ts";
 import { findAppPod, observeEnvironment, type AppPodState } from "./app-pod.ts";
-import { startAppTraffic, type AppTraffic } from "./app-probe.ts";
+import { idleTraffic, startAppTraffic, type AppTraffic } from "./app-probe.ts";
+import { falcoOptions, streamSource } from "./agent-stream.ts";
+import { kindWhere, type AttackWhere } from "./where.ts";
 import type { AttemptRecord } from "./attempt.ts";
 import { awaitMarkers, mark, type BarrierRecord, type MarkerStream, type Undelivered } from "./barrier.ts";
 import { clockOffsetProblem } from "./clock.ts";
@@ -31,41 +32,57 @@ export interface SessionDeps {
 
 /**
  * Everything one attack phase needs, live: the app pod, the environment
- * conditions observed in it, a port-forward with continuous app traffic, the
- * Falco alert stream (proven live), and any further marker streams (Tetragon).
- * Each attempt is followed by a marker exec, whose delivery in every stream
- * is awaited after it (attack) or once after a batch (harness/attack/batch.ts).
+ * conditions observed in it, a port-forward with continuous app traffic (when
+ * `where` names the app's Service), the Falco alert stream (proven live), and
+ * any further marker streams (Tetragon). Each attempt is followed by a marker
+ * exec, whose delivery in every stream is awaited after it (attack) or once
+ * after a batch (harness/attack/batch.ts).
  */
 export class AttackSession {
   readonly attempts: AttemptRecord[] = [];
   readonly barriers: BarrierRecord[] = [];
   streams: MarkerStream[];
+  readonly #forward: PortForward | undefined;
 
   private constructor(
     readonly deps: SessionDeps,
     readonly phase: string,
     readonly pod: AppPodState,
     readonly env: { ptraceScope: string; conditions: string[] },
-    readonly forward: PortForward,
+    forward: PortForward | undefined,
     readonly falco: FalcoCollector,
     readonly traffic: AppTraffic,
+    readonly where: AttackWhere,
   ) {
+    this.#forward = forward;
     this.streams = [falco];
   }
 
-  static async open(deps: SessionDeps, phase: string): Promise<AttackSession> {
+  /** The port-forward to the app's Service; throws when `where` names no Service (the app is then not probed). */
+  get forward(): PortForward {
+    if (!this.#forward) throw new PermanentError(`the ${this.phase} attack session has no port-forward: no Service of ${this.where.app.namespace}/${this.where.app.name} was given, so the app is not probed`);
+    return this.#forward;
+  }
+
+  /** Whether the app is probed through its Service. */
+  get probed(): boolean {
+    return this.#forward !== undefined;
+  }
+
+  static async open(deps: SessionDeps, phase: string, where: AttackWhere = kindWhere()): Promise<AttackSession> {
     const w = deps.profile.waits;
-    const pod = await findAppPod(deps.kube);
+    const pod = await findAppPod(deps.kube, where.app);
     const env = await observeEnvironment(deps.kube, pod);
-    const falco = startFalcoCollector({ kubeContext: deps.kube.context });
+    const falco = startFalcoCollector(falcoOptions(deps.kube.context, await streamSource(deps.kube, where.falco, pod.nodeName, "Falco")));
     let forward: PortForward | undefined;
     try {
-      const live = await confirmFalcoLive(falco, deps.kube, pod, w);
+      const live = await confirmFalcoLive(falco, deps.kube, pod, w, where.falco);
       assertClockOffset([live], "falco", deps.profile, pod);
-      forward = await portForward(deps.kube.context, NS.app, `svc/${APP.service}`, APP.servicePort, toMs(w.command));
+      const svc = where.app.service;
+      if (svc) forward = await portForward(deps.kube.context, where.app.namespace, `svc/${svc.name}`, svc.port, toMs(w.command));
       // The traffic stops, naming the port-forward, once kubectl stops forwarding: no "connection refused" samples after it.
-      const traffic = startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command), forward.signal);
-      const s = new AttackSession(deps, phase, pod, env, forward, falco, traffic);
+      const traffic = forward ? startAppTraffic(forward.url, toMs(deps.profile.dynamic.probeInterval), toMs(w.command), forward.signal) : idleTraffic();
+      const s = new AttackSession(deps, phase, pod, env, forward, falco, traffic, where);
       s.barriers.push(live);
       return s;
     } catch (err) {
@@ -170,7 +187,7 @@ export class AttackSession {
   async close(): Promise<void> {
     // In order: the traffic stops before its port-forward closes, or its last request would fail.
     const errors: unknown[] = [];
-    for (const step of [() => this.traffic.stop(), () => this.forward.close(), () => this.falco.stop()]) {
+    for (const step of [() => this.traffic.stop(), async () => this.#forward?.close(), () => this.falco.stop()]) {
       await step().catch((err: unknown) => errors.push(err));
     }
     if (errors.length) throw new Error(`closing the ${this.phase} attack session failed`, { cause: errors[0] });

@@ -1,5 +1,6 @@
 import { CLAIM_IDS, type ClaimId } from "../claims/verdict.ts";
 import { describePermission, get, isRead, list, podExec, podLogs, type Permission } from "./permissions.ts";
+import { sessionNeeds } from "./attack-needs.ts";
 import { type Agent, type AuditTarget, inPodDatabase, isPresent } from "./target.ts";
 
 /** What an auditor consents to beyond reading. */
@@ -72,6 +73,8 @@ function agentNeeds(agent: Agent, what: string, field: string): Part {
   return [
     { permission: list("pods", agent.namespace), why: `find the ${what} pods (${agent.selector}) in ${agent.namespace} and whether one is Ready on every node of the workload` },
     { permission: podLogs(agent.namespace), why: `read ${what}'s stream from container ${agent.container} during the attacks`, consent: "attack", observedWithout: true },
+    // `kubectl logs pod/<name>` reads the pod first (its resource builder GETs it).
+    { permission: get("pods", agent.namespace), why: `read the ${what} pod on the attacked pod's node before following its log`, consent: "attack", observedWithout: true },
   ];
 }
 
@@ -148,11 +151,11 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     D2: [[vault, ...databaseNeeds(t), ...workloadNeeds(t)]],
     D3: [[vault, ...databaseNeeds(t)]],
     D4: [{ blocked: "the database's bootstrap admin password, which D4 tries over TCP, is not something an audit target carries" }],
-    F1: [[attackIn(t, "F1", true), ...placement], falco],
-    F2: [[attackIn(t, "F2", true), ...placement], falco],
-    T1: [[attackIn(t, "T1", true), ...placement], tetragon, policyNeeds(t)],
-    T2: [[attackIn(t, "T2"), ...workloadNeeds(t)]],
-    T3: [[attackIn(t, "T3", true), ...placement], falco, tetragon, policyNeeds(t, false)],
+    F1: [[attackIn(t, "F1", true), ...sessionNeeds(t, "F1", true), ...placement], falco],
+    F2: [[attackIn(t, "F2", true), ...sessionNeeds(t, "F2", true), ...placement], falco],
+    T1: [[attackIn(t, "T1", true), ...sessionNeeds(t, "T1", true), ...placement], tetragon, policyNeeds(t)],
+    T2: [[attackIn(t, "T2"), ...sessionNeeds(t, "T2"), ...workloadNeeds(t)]],
+    T3: [[attackIn(t, "T3", true), ...sessionNeeds(t, "T3", true), ...placement], falco, tetragon, policyNeeds(t, false)],
     L1: [
       [
         attackIn(t, "read the mounted credential L1 searches the app's answers and log for"),

@@ -17,6 +17,8 @@ import { tlsGatewayReader } from "../etcd/gateway-tls.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
 import { copyKindEtcdCerts } from "./kind-etcd-copy.ts";
+import { AttackSession } from "../attack/session.ts";
+import type { AttackWhere } from "../attack/where.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
 
@@ -41,27 +43,32 @@ export async function rbacAction(opts: { target: string; attack?: boolean; apply
   process.stdout.write(renderRbac(accessPlan(target, mode), header));
 }
 
-export async function auditAction(opts: { target: string; out?: string }): Promise<void> {
+export async function auditAction(opts: { target: string; out?: string; attack?: boolean }): Promise<void> {
   const target = await loadTarget(opts.target);
   const profile = loadProfile();
   const kc = targetKubeConfig(target);
   const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
   const etcd = target.etcd;
+  const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: false };
+  // Only --attack hands the run kubectl with exec and the attack session; a read-only run gets `get` alone.
+  const attack = mode.attack ? { kube, openSession: (where: AttackWhere) => AttackSession.open({ kube, profile }, "detection", where) } : undefined;
   const result = await runAudit({
     target,
     profile,
+    mode,
     root: opts.out ? resolve(opts.out) : runsRoot(),
     io: {
-      kube,
+      kube: { json: (args) => kube.json(args) },
       reviewAccess: (plan) => reviewAccess(kc, plan),
       checkOutside: () => checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, toMs(profile.waits.command))),
       whoAmI: () => whoAmI(kc),
       passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
       ...(typeof etcd === "object" ? { etcdReader: () => tlsGatewayReader(etcd, toMs(profile.waits.command)) } : {}),
+      ...(attack ? { attack } : {}),
     },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
-  const verdicts = result.verdicts.map((v) => `${v.claim}: ${v.verdict}`);
+  const verdicts = result.verdicts.map((v) => `${v.claim}${v.subject ? ` (${v.subject})` : ""}: ${v.verdict}`);
   // the reasons carry collectors' error messages: the token and connection string read are registered with the redactor
   process.stdout.write(redactor.redact(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`));
   if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;

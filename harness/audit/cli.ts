@@ -25,9 +25,10 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { etcdCerts?: string }) => (await actions()).targetAction(opts));
   const audit = program
     .command("audit")
-    .description("prove the claims on an existing cluster, read-only: preflight, passive collectors, a bundle `verify` and `report` read")
+    .description("prove the claims on an existing cluster, read-only unless --attack: preflight, passive collectors, a bundle `verify` and `report` read")
     .option("--target <file>", "the audit target file (see docs/audit.md); every audit command but compare needs it")
     .option("--out <dir>", "where the run directory is created (default: $SECRETPROOF_RUNS_DIR or runs/)")
+    .option("--attack", "consent to run the attack catalogue's read methods in one workload pod (pods/exec; raises Falco alerts) and judge F1/F2")
     .action(async (opts: AuditFlags) => (await actions()).auditAction(withTarget(opts)));
   audit
     .command("rbac")

@@ -2,7 +2,7 @@ import { versions } from "../../clusters/versions.ts";
 import type { Verdict } from "../claims/verdict.ts";
 import { TOOL_NAME, TOOL_VERSION } from "../core/tool.ts";
 import { EvidenceRecorder, type RunRecord } from "../evidence/recorder.ts";
-import type { Redactor } from "../evidence/redact.ts";
+import { redactor, type Redactor } from "../evidence/redact.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { runExpectations } from "../report/own-expectations.ts";
@@ -12,10 +12,11 @@ import { runAuditA1 } from "./a1-audit.ts";
 import { runAuditA2 } from "./a2-audit.ts";
 import type { Needle } from "../claims/a2-no-secrets/scan.ts";
 import { sharedSources, vaultUsernameNeedles } from "./app-usernames.ts";
-import { collectAgents, presenceFindings } from "./agents-audit.ts";
+import { type AgentsEvidence, collectAgents, presenceFindings } from "./agents-audit.ts";
 import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
 import { toMs } from "../../clusters/duration.ts";
-import { accessPlan, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
+import { accessPlan, type AuditMode, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
+import { runAttackSteps, type AttackIo } from "./attack-audit.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
 import type { AuditTarget } from "./target.ts";
 import { workloadChanges, workloadSampler, type WorkloadSample } from "./workload.ts";
@@ -31,6 +32,9 @@ export const AUDIT_LAYOUT = {
 /** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
 export const AUDIT_COLLECTS = ["A1", "A2"] as const;
 
+/** What --attack adds: F1 and F2 judged from the catalogue's attempts and Falco's stream. */
+export const ATTACK_COLLECTS = ["F1", "F2"] as const;
+
 /** Claims a read-only audit observes without proving: recorded inconclusive with what was found. */
 export const AUDIT_OBSERVES = ["D1", "D2", "D3", "F1", "F2", "T1", "T3"] as const;
 
@@ -44,11 +48,14 @@ export interface AuditIo {
   passiveSources?(): Promise<PassiveSources & { close(): Promise<void> }>;
   /** Raw etcd reads (Range only) over target.etcd's endpoints and client files, for A1. */
   etcdReader?(): Promise<RawReader>;
+  /** kubectl with exec and the attack session: touched only with --attack. */
+  attack?: AttackIo;
 }
 
 export interface AuditRecord {
   mode: "audit";
-  access: "read-only";
+  /** read-only, or attack: the catalogue ran in the workload (--attack). */
+  access: "read-only" | "attack";
   target: AuditTarget;
   identity: { username?: string; groups?: string[]; error?: string };
   /** Per claim: run (with its verdict in verdicts/), or inconclusive with the reasons it was not run. */
@@ -56,10 +63,11 @@ export interface AuditRecord {
 }
 
 /** Readiness turned into what the run did: a runnable claim the audit does not collect yet is inconclusive, saying so. Pure. */
-export function auditClaims(readiness: readonly ClaimReadiness[]): AuditRecord["claims"] {
+export function auditClaims(readiness: readonly ClaimReadiness[], mode: AuditMode = READ_ONLY): AuditRecord["claims"] {
+  const collects: readonly string[] = [...AUDIT_COLLECTS, ...(mode.attack ? ATTACK_COLLECTS : [])];
   return readiness.map((r) => {
     if (r.status === "inconclusive") return { claim: r.claim, status: "inconclusive", reasons: r.reasons, limits: r.limits };
-    if ((AUDIT_COLLECTS as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "run", reasons: [], limits: r.limits };
+    if (collects.includes(r.claim)) return { claim: r.claim, status: "run", reasons: [], limits: r.limits };
     if ((AUDIT_OBSERVES as readonly string[]).includes(r.claim)) return { claim: r.claim, status: "inconclusive", reasons: [`${r.claim} is observed, not proven, in a read-only audit, and the observation did not complete`], limits: r.limits };
     return { claim: r.claim, status: "inconclusive", reasons: [`the identity has the access ${r.claim} needs, but this secretproof's audit does not collect ${r.claim} evidence yet`], limits: r.limits };
   });
@@ -71,6 +79,8 @@ export interface AuditRunOptions {
   /** Where the run directory is created. */
   root: string;
   io: AuditIo;
+  /** The consent given: read-only unless --attack. */
+  mode?: AuditMode;
   redactor?: Redactor;
   now?: () => string;
 }
@@ -131,13 +141,34 @@ function observed(record: AuditRecord, readiness: readonly ClaimReadiness[], cla
   if (c && readiness.find((r) => r.claim === claim)?.status === "runnable") c.reasons = [text];
 }
 
+/** The DB usernames Vault issued for the role (its username template over pg_roles), for A2; a limit on A2 when they cannot be read. */
+async function usernameNeedles(
+  o: AuditRunOptions,
+  sources: ReturnType<typeof sharedSources> | undefined,
+  outside: readonly OutsideAnswer[],
+  record: AuditRecord,
+  step: (name: string, fn: () => Promise<void>) => Promise<string | undefined>,
+): Promise<Needle[]> {
+  const reach = (a: string) => outside.some((x) => x.access === a && x.ok);
+  if (!sources || !reach("vault-token") || !reach("database")) return [];
+  let needles: Needle[] = [];
+  const error = await step("read Vault's username template and the pg_roles roles it matches, for A2", async () => {
+    const found = await vaultUsernameNeedles(await sources.get(), o.target);
+    needles = found.needles;
+    if (found.template.limit) limit(record, "A2", `no DB usernames searched for: ${found.template.limit}`);
+  });
+  if (error !== undefined) limit(record, "A2", `no DB usernames searched for: ${error}`);
+  return needles;
+}
+
 /** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
 export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; record: AuditRecord; verdicts: Verdict[] }> {
   const now = o.now ?? (() => new Date().toISOString());
-  const plan = accessPlan(o.target, READ_ONLY);
+  const mode = o.mode ?? READ_ONLY;
+  const plan = accessPlan(o.target, mode);
   const [answers, outside, identity] = await Promise.all([o.io.reviewAccess(plan), o.io.checkOutside(), o.io.whoAmI()]);
   const readiness = judgePreflight(plan, answers, outside);
-  const record: AuditRecord = { mode: "audit", access: "read-only", target: o.target, identity, claims: auditClaims(readiness) };
+  const record: AuditRecord = { mode: "audit", access: mode.attack ? "attack" : "read-only", target: o.target, identity, claims: auditClaims(readiness, mode) };
   const rec = await createAuditRun(o, record);
   await rec.write(AUDIT_LAYOUT.preflight, { plan, answers, outside, readiness });
   const verdicts: Verdict[] = [];
@@ -159,29 +190,25 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
       : "this audit was given no etcd reader";
     if (error !== undefined) notRun(record, "A1", `the A1 read failed: ${error}`);
   }
-  const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
   const sources = o.io.passiveSources && sharedSources(o.io.passiveSources);
-  if (runs("A2")) {
-    let needles: Needle[] = [];
-    const reach = (a: string) => outside.some((x) => x.access === a && x.ok);
-    if (sources && reach("vault-token") && reach("database")) {
-      const error = await step("read Vault's username template and the pg_roles roles it matches, for A2", async () => {
-        const found = await vaultUsernameNeedles(await sources.get(), o.target);
-        needles = found.needles;
-        if (found.template.limit) limit(record, "A2", `no DB usernames searched for: ${found.template.limit}`);
-      });
-      if (error !== undefined) limit(record, "A2", `no DB usernames searched for: ${error}`);
-    }
-    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec, needles)));
-    if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
-  }
+  let agents: AgentsEvidence | undefined;
   if (AUDIT_OBSERVES.some((c) => readiness.find((r) => r.claim === c)?.status === "runnable")) {
     await step("find Falco, Tetragon and the TracingPolicies on the workload's nodes", async () => {
-      const found = await collectAgents(o.io.kube, o.target, now());
+      const found = (agents = await collectAgents(o.io.kube, o.target, now()));
       await rec.write(AUDIT_LAYOUT.agents, found);
       for (const [claim, text] of Object.entries(presenceFindings(found))) observed(record, readiness, claim, text);
     });
   }
+  // With --attack: the pod's tools and mounted password before A2 (which searches for it), the catalogue after.
+  const attack = mode.attack && o.io.attack ? runAttackSteps({ io: o.io.attack, target: o.target, profile: o.profile, rec, record, step, agents, redactors: [redactor, ...(o.redactor ? [o.redactor] : [])] }) : undefined;
+  const password = attack ? await attack.prepare() : undefined;
+  if (runs("A2")) {
+    const needles: Needle[] = [...(await usernameNeedles(o, sources, outside, record, step)), ...(password ? [password] : [])];
+    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec, needles)));
+    if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
+  }
+  if (attack) verdicts.push(...(await attack.run()));
+  const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
   if (dynamic.length && sources) {
     const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {
       const found = await observeDynamic(await sources.get(), o.target, rec, sampler, windowOptions(o.profile));
@@ -194,9 +221,12 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
     const [take, first] = [sampler, before];
     await step("sample the workload's pods again", async () => {
       const after = await take(now());
-      await rec.write(AUDIT_LAYOUT.workload, { samples: [first, after], changes: workloadChanges(first, after) });
+      const changes = workloadChanges(first, after);
+      await rec.write(AUDIT_LAYOUT.workload, { samples: [first, after], changes });
+      attack?.finish(changes);
     });
   }
+  attack?.finish(undefined);
   const failed = verdicts.some((v) => v.verdict === "fail") || rec.record.steps.some((s) => !s.ok);
   await rec.finalize(failed ? "failed" : "passed", { derive: deriveReports });
   return { dir: rec.dir, record, verdicts };

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { APP, NS, POSTGRES, TETRAGON, VAULT, kindContext } from "../../clusters/names.ts";
+import { APP, NS, POSTGRES, VAULT, kindContext } from "../../clusters/names.ts";
+import { kindWhere, type AgentWhere } from "../attack/where.ts";
 import { vaultNames } from "../../fixtures/vault/definitions.ts";
 import { SECRETS_FILE } from "../cluster/state/state.ts";
 import type { AuditTarget } from "./target.ts";
@@ -15,11 +16,13 @@ export const KIND_VAULT_LOCAL_PORT = VAULT.port;
  * so it cannot drift from them. Pure.
  */
 export function kindTarget(cluster: string): AuditTarget {
+  const where = kindWhere();
+  const agentOf = (a: AgentWhere) => ({ namespace: a.namespace, selector: a.selector, container: a.container });
   return {
     apiVersion: TARGET_API_VERSION,
     kind: TARGET_KIND,
     kubeContext: kindContext(cluster),
-    workload: { namespace: NS.app, kind: "Deployment", name: APP.deployment, container: APP.container },
+    workload: { namespace: NS.app, kind: "Deployment", name: APP.deployment, container: APP.container, service: { name: APP.service, port: APP.servicePort } },
     secrets: { mountPath: APP.mountPath, files: [APP.usernameObject, APP.passwordObject] },
     database: {
       pod: { namespace: NS.postgres, name: POSTGRES.pod, container: POSTGRES.container },
@@ -28,10 +31,10 @@ export function kindTarget(cluster: string): AuditTarget {
       database: POSTGRES.database,
     },
     vault: { address: `http://127.0.0.1:${KIND_VAULT_LOCAL_PORT}`, databaseMount: vaultNames.databaseMount, role: vaultNames.role },
-    // The collectors' defaults: harness/falco/collector.ts (falco, app.kubernetes.io/name=falco, container falco)
-    // and harness/tetragon/collector.ts (kube-system, container export-stdout, which carries the event export).
-    falco: { namespace: NS.falco, selector: "app.kubernetes.io/name=falco", container: "falco" },
-    tetragon: { namespace: TETRAGON.namespace, selector: `app.kubernetes.io/name=${TETRAGON.daemonSet}`, container: "export-stdout" },
+    // Where the suites read them (harness/attack/where.ts): Falco by the chart's selector, container falco;
+    // Tetragon's pods in kube-system, container export-stdout, which carries the event export.
+    falco: agentOf(where.falco),
+    tetragon: agentOf(where.tetragon),
     etcd: "kubeadm-static-pod",
   };
 }

@@ -52,11 +52,21 @@ export const targetSchema = obj(
     kind: { const: TARGET_KIND },
     kubeContext: text,
     workload: obj(
-      { namespace: name, kind: { enum: ["Deployment", "StatefulSet"] }, name, container: name },
+      {
+        namespace: name,
+        kind: { enum: ["Deployment", "StatefulSet"] },
+        name,
+        container: name,
+        service: obj({ name, port: { type: "integer", minimum: 1, maximum: 65535 } }, ["name", "port"]),
+      },
       ["namespace", "kind", "name", "container"],
     ),
     secrets: obj(
-      { mountPath: absPath, files: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", pattern: "^[^/]+$" } } },
+      {
+        mountPath: absPath,
+        files: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", pattern: "^[^/]+$" } },
+        passwordFile: { type: "string", pattern: "^[^/]+$" },
+      },
       ["mountPath", "files"],
     ),
     database: { oneOf: [inPod, connection] },
@@ -76,8 +86,8 @@ export const TARGET_FIXES: Readonly<Record<string, string>> = {
   apiVersion: `write apiVersion: ${TARGET_API_VERSION}`,
   kind: `write kind: ${TARGET_KIND}`,
   kubeContext: "name a context of your kubeconfig (kubectl config get-contexts)",
-  workload: "give namespace, kind (Deployment or StatefulSet), name and container of the workload under audit",
-  secrets: "give the secrets mountPath (absolute) and the file names in it (no '/')",
+  workload: "give namespace, kind (Deployment or StatefulSet), name and container of the workload under audit, and optionally service: {name, port} (the Service --attack probes the app through)",
+  secrets: "give the secrets mountPath (absolute), the file names in it (no '/'), and optionally passwordFile: the one of them holding the database password",
   database:
     "give either { pod: {namespace, name or selector, container}, socket or host, user, database } to run psql in, " +
     "or { connection: { env: NAME } } / { connection: { file: PATH } }",

@@ -36,8 +36,10 @@ export interface AuditTarget {
   apiVersion: string;
   kind: string;
   kubeContext: string;
-  workload: { namespace: string; kind: "Deployment" | "StatefulSet"; name: string; container: string };
-  secrets: { mountPath: string; files: string[] };
+  /** `service`: the Service (and port) --attack probes the app through (GET / with Accept: application/json); absent, the app is not probed. */
+  workload: { namespace: string; kind: "Deployment" | "StatefulSet"; name: string; container: string; service?: { name: string; port: number } };
+  /** `passwordFile`: which of `files` holds the database password the catalogue reads (db-password when absent and listed). */
+  secrets: { mountPath: string; files: string[]; passwordFile?: string };
   database: DatabaseInPod | DatabaseConnection;
   vault: { address: string; tokenFile?: string; databaseMount: string; role: string };
   falco: Agent;

@@ -5,12 +5,24 @@ export interface FalcoCollectorOptions {
   kubeContext: string;
   namespace?: string;
   selector?: string;
+  /** Follow this one Falco pod (the one on the attacked pod's node) instead of every pod `selector` matches. */
+  pod?: string;
   container?: string;
   /** Most alert lines kept in memory; older ones are dropped and counted. */
   capacity?: number;
 }
 
 export interface FalcoStreamStats extends LineCounts, FollowedStats {}
+
+/**
+ * The `kubectl logs -f` arguments of the stream: by default every pod of the
+ * chart's selector in namespace falco, container falco (the kind stack); a
+ * named pod instead when given. Pure.
+ */
+export function falcoLogArgs(opts: FalcoCollectorOptions, startMs: number): string[] {
+  const source = opts.pod ? [`pod/${opts.pod}`] : ["-l", opts.selector ?? "app.kubernetes.io/name=falco"];
+  return ["--context", opts.kubeContext, "logs", "-f", "-n", opts.namespace ?? "falco", ...source, "-c", opts.container ?? "falco", ...sinceArgs(startMs)];
+}
 
 /**
  * A live stream of Falco's JSON alerts from the agent's container log, from
@@ -27,13 +39,7 @@ export class FalcoCollector {
   constructor(opts: FalcoCollectorOptions) {
     // From now on, without racing the stream's opening; alerts carry their event time (`time`) to drop older ones.
     const startMs = Date.now();
-    const args = [
-      "--context", opts.kubeContext, "logs", "-f",
-      "-n", opts.namespace ?? "falco",
-      "-l", opts.selector ?? "app.kubernetes.io/name=falco",
-      "-c", opts.container ?? "falco",
-      ...sinceArgs(startMs),
-    ];
+    const args = falcoLogArgs(opts, startMs);
     this.#log = new ParsedLog("Falco", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line).alert, {
       startMs,
       timeOf: (a) => a.timeMs,

@@ -1,8 +1,8 @@
-import { NS } from "../../clusters/names.ts";
 import { PermanentError } from "../core/errors.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { parseFalcoRuleConfig, ruleMatchingProblems } from "./rule-matching.ts";
 import { pinnedRuleFiles } from "./shadowing.ts";
+import { NS } from "../../clusters/names.ts";
 
 /**
  * The config file the chart mounts into the Falco container (templates/
@@ -12,7 +12,14 @@ import { pinnedRuleFiles } from "./shadowing.ts";
  * emptyDir (pod-template.tpl:137-141), which hides the image's own config.d.
  */
 export const FALCO_CONFIG_PATH = "/etc/falco/falco.yaml";
-const SELECTOR = "app.kubernetes.io/name=falco";
+
+/** Where the Falco pods run: the kind stack's chart by default (harness/attack/where.ts names the same). */
+export interface FalcoPods {
+  namespace: string;
+  selector: string;
+  container: string;
+}
+const KIND_FALCO: FalcoPods = { namespace: NS.falco, selector: "app.kubernetes.io/name=falco", container: "falco" };
 
 interface PodJson {
   metadata: { name: string; deletionTimestamp?: string };
@@ -20,13 +27,13 @@ interface PodJson {
 }
 
 /** The falco.yaml each running Falco pod was started with, read from inside the pod. */
-export async function readRunningFalcoConfigs(kube: Kubectl): Promise<{ pod: string; text: string }[]> {
-  const pods = await kube.json<{ items: PodJson[] }>(["-n", NS.falco, "get", "pods", "-l", SELECTOR]);
+export async function readRunningFalcoConfigs(kube: Kubectl, falco: FalcoPods = KIND_FALCO): Promise<{ pod: string; text: string }[]> {
+  const pods = await kube.json<{ items: PodJson[] }>(["-n", falco.namespace, "get", "pods", "-l", falco.selector]);
   const live = pods.items.filter((p) => !p.metadata.deletionTimestamp && p.status.phase === "Running");
-  if (!live.length) throw new Error(`no running Falco pod (selector ${SELECTOR}) in namespace ${NS.falco}`);
+  if (!live.length) throw new Error(`no running Falco pod (selector ${falco.selector}) in namespace ${falco.namespace}`);
   return Promise.all(
     live.map(async (p) => {
-      const r = await kube.exec(NS.falco, p.metadata.name, ["cat", FALCO_CONFIG_PATH], { container: "falco" });
+      const r = await kube.exec(falco.namespace, p.metadata.name, ["cat", FALCO_CONFIG_PATH], { container: falco.container });
       return { pod: p.metadata.name, text: r.stdout };
     }),
   );
@@ -38,10 +45,10 @@ export async function readRunningFalcoConfigs(kube: Kubectl): Promise<{ pod: str
  * same event types silences ours, which would otherwise surface much later as
  * a missing alert.
  */
-export async function assertFalcoRunsAllRules(kube: Kubectl): Promise<void> {
+export async function assertFalcoRunsAllRules(kube: Kubectl, falco: FalcoPods = KIND_FALCO): Promise<void> {
   const files = pinnedRuleFiles();
-  for (const { pod, text } of await readRunningFalcoConfigs(kube)) {
-    const where = `${FALCO_CONFIG_PATH} in pod ${NS.falco}/${pod}`;
+  for (const { pod, text } of await readRunningFalcoConfigs(kube, falco)) {
+    const where = `${FALCO_CONFIG_PATH} in pod ${falco.namespace}/${pod}`;
     const problems = ruleMatchingProblems(parseFalcoRuleConfig(text, where), files, where);
     if (problems.length) throw new PermanentError(problems.join("\n"));
   }

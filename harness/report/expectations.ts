@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { resolveAttack, type Attack, type Catalogue } from "../attack/catalogue.ts";
+import { catalogueAt } from "../attack/catalogue-paths.ts";
 import type { RunCatalogue } from "../claims/detection/judge.ts";
 import type { RunExpectations } from "../evidence/recorder.ts";
 
@@ -71,10 +72,15 @@ export function digestProblems(recorded: Partial<ExpectationDigests> | undefined
   return out;
 }
 
-/** The verifier's attacks, each resolved with the conditions the run observed (observations, not expectations). */
-export function resolveCatalogue(own: readonly Attack[], environment: RunCatalogue["environment"]): RunCatalogue {
+/**
+ * The verifier's attacks, each resolved with the conditions the run observed
+ * and on the paths it ran them on, with the entries it did not run and why
+ * (observations, not expectations).
+ */
+export function resolveCatalogue(own: readonly Attack[], environment: RunCatalogue["environment"], observed: Pick<RunCatalogue, "paths" | "notRun"> = {}): RunCatalogue {
   const env = new Set(environment.conditions);
-  return { environment, attacks: own.map((a) => resolveAttack(a, env)) };
+  const extra = { ...(observed.paths ? { paths: observed.paths } : {}), ...(observed.notRun ? { notRun: observed.notRun } : {}) };
+  return { environment, attacks: catalogueAt(own, observed.paths).map((a) => resolveAttack(a, env)), ...extra };
 }
 
 /** How a bundle's recorded catalogue differs from the verifier's resolved one: missing, extra, or rewritten entries. */

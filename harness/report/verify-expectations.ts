@@ -60,10 +60,10 @@ export function checkExpectations(bundle: LoadedBundle, custom: CustomExpectatio
   for (const path of CATALOGUE_FILES.filter((p) => bundle.view.has(p))) {
     const rc = recordedCatalogue(bundle, path);
     if (typeof rc === "string") out.integrity.push(rc);
-    else out.integrity.push(...catalogueDifferences(rc, resolveCatalogue(mine.catalogue.attacks, rc.environment), path));
+    else out.integrity.push(...catalogueDifferences(rc, resolveCatalogue(mine.catalogue.attacks, rc.environment, rc), path));
   }
   out.rejudge = {
-    expectedCatalogue: (rc) => resolveCatalogue(mine.catalogue.attacks, rc.environment),
+    expectedCatalogue: (rc) => resolveCatalogue(mine.catalogue.attacks, rc.environment, rc),
     priorities: mine.priorities,
   };
   return out;

@@ -7,13 +7,18 @@ export interface TetragonCollectorOptions {
   /** Only events of processes in this namespace are kept. */
   watchNamespace: string;
   agentNamespace?: string;
-  /** `ds/tetragon` by default: the chart's DaemonSet (one pod on a single-node cluster). */
+  /** `ds/tetragon` by default: the chart's DaemonSet (one pod on a single-node cluster); `pod/<name>` for the agent on one node. */
   agent?: string;
   container?: string;
   capacity?: number;
 }
 
 export interface TetragonStreamStats extends TetragonCounts, FollowedStats {}
+
+/** The `kubectl logs -f` arguments of the stream: ds/tetragon's export-stdout in kube-system unless told otherwise. Pure. */
+export function tetragonLogArgs(opts: TetragonCollectorOptions, startMs: number): string[] {
+  return ["--context", opts.kubeContext, "logs", "-f", "-n", opts.agentNamespace ?? "kube-system", opts.agent ?? "ds/tetragon", "-c", opts.container ?? "export-stdout", ...sinceArgs(startMs)];
+}
 
 /**
  * A live stream of Tetragon's JSON events from the agent's export-stdout
@@ -30,13 +35,7 @@ export class TetragonCollector {
     this.parser = new TetragonLineParser(opts.watchNamespace);
     // From now on, without racing the stream's opening; events carry their own `time` to drop older ones.
     const startMs = Date.now();
-    const args = [
-      "--context", opts.kubeContext, "logs", "-f",
-      "-n", opts.agentNamespace ?? "kube-system",
-      opts.agent ?? "ds/tetragon",
-      "-c", opts.container ?? "export-stdout",
-      ...sinceArgs(startMs),
-    ];
+    const args = tetragonLogArgs(opts, startMs);
     this.#log = new ParsedLog("Tetragon", "kubectl", args, opts.capacity ?? 50_000, (line) => this.parser.parse(line), { startMs, timeOf: (e) => e.timeMs });
   }
 

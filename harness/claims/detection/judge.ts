@@ -16,6 +16,8 @@ export interface QuietWindow {
   barrier?: string;
   /** The last barrier before the window: only alerts after its marker count (inAttemptWindow; absent in older bundles). */
   previousBarrier?: string;
+  /** Why the app was not probed in the window (an audit target names no Service): no served request is then inconclusive, not a failure. */
+  unprobed?: string;
 }
 
 export type { RunCatalogue };
@@ -47,9 +49,9 @@ function claimOf(a: Attack, prefer: ClaimId[]): ClaimId {
 }
 
 /** F1/F2 verdict of one attempt: its outcome and the Falco alerts the catalogue declares. */
-export function judgeDetectionAttempt(a: Attack, attempt: AttemptRecord | undefined, ev: Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "slackMs">): Verdict {
+export function judgeDetectionAttempt(a: Attack, attempt: AttemptRecord | undefined, ev: Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "slackMs">, notRun?: string): Verdict {
   const claim = claimOf(a, ["F1", "F2"]);
-  if (!attempt) return verdict(claim, "inconclusive", [`${a.id} was not attempted`], [], { subject: a.id });
+  if (!attempt) return verdict(claim, "inconclusive", [`${a.id} was not attempted${notRun ? `: ${notRun}` : ""}`], [], { subject: a.id });
   const opts: FalcoJudgeOptions = { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops };
   const out = outcomeProblems(attempt, a.detection);
   const f = judgeFalcoAttempt(attempt, a.falco, ev.alerts, barrierTime(ev.alerts, attempt.barrier, attempt.pod), opts);
@@ -78,7 +80,10 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
   const b = barrierTime(ev.alerts, q.barrier, ev.pod);
   const inQuiet = reads.filter((x) => inAttemptWindow(x, q, ev.slackMs, barrierTime(ev.alerts, q.previousBarrier, ev.pod), b !== undefined && b >= q.endMs ? b : undefined));
-  if (served === 0) {
+  if (served === 0 && q.unprobed) {
+    if (ok === true) ok = "inconclusive";
+    reasons.push(`the app was not probed in the quiet window (${q.unprobed}), so its own reads are not shown`);
+  } else if (served === 0) {
     ok = false;
     reasons.push("the app answered no request in the quiet window, so it read nothing");
   } else reasons.push(`the app served ${served} request(s) in the quiet window, each reading both secret files`);
@@ -107,7 +112,7 @@ export function judgeLogin(login: LoginProof | undefined): Verdict {
 export function judgeDetection(ev: DetectionEvidence): Verdict[] {
   const byAttack = new Map(ev.attempts.filter((x) => x.phase === "detection").map((x) => [x.attack, x]));
   return [
-    ...ev.catalogue.attacks.map((a) => judgeDetectionAttempt(a, byAttack.get(a.id), ev)),
+    ...ev.catalogue.attacks.map((a) => judgeDetectionAttempt(a, byAttack.get(a.id), ev, ev.catalogue.notRun?.[a.id])),
     judgeAppQuiet(ev),
     judgeLogin(ev.login),
   ];

@@ -5,6 +5,7 @@ import { ClusterRole, Role } from "kubernetes-models/rbac.authorization.k8s.io/v
 import { describe, expect, it } from "vitest";
 import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
 import { accessPlan, READ_ONLY, writePermissions, type AuditMode } from "../../../harness/audit/access-plan.ts";
+import { describePermission } from "../../../harness/audit/permissions.ts";
 import { READ_VERBS } from "../../../harness/audit/permissions.ts";
 import { plannedRules, rbacObjects, renderRbac } from "../../../harness/audit/rbac.ts";
 import { kindTarget } from "../../../harness/audit/target-kind.ts";
@@ -30,6 +31,17 @@ describe("access plan", () => {
   it("the write-verb check can fail: --attack plans create on pods/exec in the workload's namespace", () => {
     const plan = accessPlan(example, { attack: true, applyPolicy: false });
     expect(writePermissions(plan)).toContain("F1: create pods/exec in payments");
+  });
+
+  it("--attack plans what kubectl exec, logs and port-forward read besides: the pods, and the Service only when the target names one", () => {
+    const needs = (t: typeof example, claim: string) =>
+      accessPlan(t, { attack: true, applyPolicy: false }).find((c) => c.claim === claim)!.permissions.map((p) => describePermission(p.permission));
+    expect(needs(example, "F1")).toEqual(expect.arrayContaining(["get pods in payments", "get services in payments", "create pods/portforward in payments", "get pods/log in falco", "get pods in falco"]));
+    const { service: _service, ...workload } = example.workload;
+    const unprobed = { ...example, workload };
+    expect(needs(unprobed, "T2")).toContain("get pods in payments");
+    expect(needs(unprobed, "T2").filter((p) => p.includes("services") || p.includes("portforward"))).toEqual([]);
+    expect(writePermissions(accessPlan(example, READ_ONLY))).toEqual([]);
   });
 
   it("--apply-policy plans create and delete of namespaced TracingPolicies in the workload's namespace, only then", () => {

@@ -70,7 +70,7 @@ describe("secretproof target (the kind cluster up built)", () => {
   it("names the objects the suites use", () => {
     const t = kindTarget("demo");
     expect(t.kubeContext).toBe(kindContext("demo"));
-    expect(t.workload).toEqual({ namespace: NS.app, kind: "Deployment", name: APP.deployment, container: APP.container });
+    expect(t.workload).toEqual({ namespace: NS.app, kind: "Deployment", name: APP.deployment, container: APP.container, service: { name: APP.service, port: APP.servicePort } });
     expect(t.secrets).toEqual({ mountPath: APP.mountPath, files: [APP.usernameObject, APP.passwordObject] });
     expect(t.database).toMatchObject({ pod: { namespace: NS.postgres, name: POSTGRES.pod, container: POSTGRES.container }, user: POSTGRES.adminUser, database: POSTGRES.database });
     expect(t.vault).toMatchObject({ databaseMount: vaultNames.databaseMount, role: vaultNames.role });
