@@ -63,6 +63,13 @@ export interface Profile {
      */
     exfilConnect: Duration;
     /**
+     * N1's collection, run in the background from the end of bring-up: its
+     * deadline, after which it starts no further command. The detection
+     * suite waits for it to end (this plus waits.command) before opening its
+     * attack session, since N1's python3 in the app pod raises a Falco alert.
+     */
+    networkCollection: Duration;
+    /**
      * How long after the last spared attempt T1 waits before its re-check
      * barrier: Tetragon's event cache may hold a SIGKILL event back 15 × 2 s
      * (harness/tetragon/event-cache.ts), plus a margin for the export and the
@@ -105,16 +112,22 @@ export interface Profile {
     /** Interval between readiness probes of a local server. */
     pollInterval: Duration;
   };
+  audit: {
+    /** How long `secretproof audit` observes the role's leases, pg_roles and the workload's pods (when the target lets it). */
+    window: Duration;
+  };
   /** The e2e suites, after bring-up: their deadline and each test's timeout (harness/cluster/run/run-bound.ts bounds the whole run). */
   budget: Duration;
   /**
    * What the whole e2e job should take on a GitHub-hosted runner, and its
    * split: the job's steps before `npm test` (checkout, npm ci, tools,
-   * preflight), bring-up, the suites, and what follows (report, verify,
-   * upload). harness/perf/model.ts checks its figures against each share; the
-   * deadlines derive from it: waits.bringUp and budget are each twice their share.
+   * preflight), bring-up, the suites, the audit of the same cluster
+   * compared with the suites, and what follows (report, verify, upload).
+   * harness/perf/model.ts checks its figures against each share; the
+   * deadlines derive from it: waits.bringUp, budget and the audit's are each
+   * twice their share.
    */
-  target: { job: Duration; prep: Duration; bringUp: Duration; suites: Duration; wrapUp: Duration };
+  target: { job: Duration; prep: Duration; bringUp: Duration; suites: Duration; audit: Duration; wrapUp: Duration };
 }
 
 export type ProfileName = "ci" | "faithful";
@@ -143,14 +156,16 @@ const ci: Profile = {
     killWait: "10s",
     policyEnforcing: "60s",
     exfilConnect: "5s",
+    networkCollection: "2m",
     tetragonEventDelay: "35s",
-    bringUp: "10m",
+    bringUp: "9m40s",
   },
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "50s", probeInterval: "2s", dropGrace: "45s", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
-  budget: "8m",
-  target: { job: "10m", prep: "45s", bringUp: "5m", suites: "4m", wrapUp: "15s" },
+  audit: { window: "5s" },
+  budget: "7m50s",
+  target: { job: "10m", prep: "45s", bringUp: "4m50s", suites: "3m55s", audit: "15s", wrapUp: "15s" },
 };
 
 /**
@@ -175,14 +190,16 @@ const faithful: Profile = {
     killWait: "30s",
     policyEnforcing: "2m",
     exfilConnect: "5s",
+    networkCollection: "3m",
     tetragonEventDelay: "45s",
     bringUp: "30m",
   },
   attribution: { clockOffsetLimit: "500ms" },
   dynamic: { rotationWindow: "5m", probeInterval: "5s", dropGrace: "2m", expiryTolerance: "5s", componentTtl: "10s", appRead: "5s" },
   local: { serverStart: "30s", pollInterval: "100ms" },
+  audit: { window: "5m" },
   budget: "45m",
-  target: { job: "40m", prep: "1m", bringUp: "15m", suites: "22m30s", wrapUp: "1m30s" },
+  target: { job: "45m10s", prep: "1m", bringUp: "15m", suites: "22m30s", audit: "5m10s", wrapUp: "1m30s" },
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = { ci, faithful };
@@ -337,6 +354,7 @@ export function profileProblems(p: Profile): string[] {
     ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS + ms(p.dynamic.dropGrace), // D3: the last identity dropped
     enforcementSetupMs(p), // T setup
     spareRecheckMs(p), // T1's re-check of the spared attempts
+    ms(p.waits.networkCollection) + ms(p.waits.command), // F's wait for N1's collection to end
   );
   if (longest >= ms(p.budget)) problems.push("budget (the e2e test timeout) does not cover the longest single e2e wait");
   const suites = suitesBudgetProblem(p);
@@ -346,8 +364,15 @@ export function profileProblems(p: Profile): string[] {
   if (ms(p.waits.bringUp) <= step + ms(p.waits.command)) {
     problems.push("waits.bringUp must exceed the longest single bring-up wait plus waits.command, or that wait's own timeout never fires");
   }
+  if (ms(p.audit.window) < ms(p.dynamic.probeInterval)) {
+    problems.push(`audit.window ${p.audit.window} is shorter than dynamic.probeInterval ${p.dynamic.probeInterval}: the audit's observation would sample the workload's pods at most once`);
+  }
   if (ms(p.waits.exfilConnect) >= ms(p.waits.command)) {
     problems.push("waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure");
+  }
+  const n1 = ms(p.waits.exfilConnect) + ms(p.dynamic.probeInterval) + ms(p.waits.alertWait);
+  if (ms(p.waits.networkCollection) <= n1) {
+    problems.push(`waits.networkCollection ${p.waits.networkCollection} does not outlast N1's connect timeout, its wait for an app request and its wait for the drop (${formatMs(n1)}): a passing N1 would be cut off`);
   }
   for (const [k, v] of Object.entries(p.waits)) {
     if (ms(v) <= 0) problems.push(`waits.${k} must be positive`);

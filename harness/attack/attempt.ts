@@ -35,7 +35,12 @@ export interface AttemptRecord {
   stderr: string;
   /** True when stdout was registered as a live credential before recording. */
   credentialRegistered: boolean;
-  /** Nonce of the stream barrier run right after this attempt. */
+  /**
+   * Nonce of the marker exec run right after this attempt. Its delivery may
+   * be awaited after the attempt or once after a batch of attempts
+   * (harness/attack/batch.ts); the judges read whether and when it arrived
+   * from each stream itself, and without it an absence is unproven.
+   */
   barrier?: string;
   /**
    * Nonce of the last barrier run before this attempt started (absent in

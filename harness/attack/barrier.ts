@@ -28,7 +28,8 @@ export function newNonce(): string {
 
 /**
  * Runs `true <nonce>` in the app container and waits until every stream has
- * delivered its marker event.
+ * delivered its marker event (mark, then awaitMarkers; a batch of attempts
+ * runs its marker execs first and awaits them all at once).
  *
  * What a delivered marker proves differs per stream:
  * - Falco: every event before the marker has been judged. The marker exec
@@ -54,18 +55,59 @@ export async function barrier(
   streams: readonly MarkerStream[],
   wait: { timeoutMs: number; intervalMs: number },
 ): Promise<BarrierRecord> {
+  const b = await mark(kube, pod);
+  const missing = await awaitMarkers([b], pod, streams, wait);
+  if (missing[0]) throw missing[0].error;
+  return b;
+}
+
+/** Runs the marker exec `true <nonce>` in the app container; what arrives where is noted later (awaitMarkers). */
+export async function mark(kube: Kubectl, pod: PodIdentity): Promise<BarrierRecord> {
   const nonce = newNonce();
   const requestedMs = Date.now();
   await kube.exec(pod.namespace, pod.name, ["true", nonce], { container: pod.container });
-  const execEndMs = Date.now();
-  const seen: Record<string, number> = {};
-  const offsets: Record<string, OffsetBound> = {};
+  return { nonce, requestedMs, execEndMs: Date.now(), seen: {}, offsets: {} };
+}
+
+/** A marker a stream did not deliver, with that stream's wait error. */
+export interface Undelivered {
+  stream: string;
+  nonce: string;
+  error: unknown;
+}
+
+/**
+ * One wait, within one deadline, for the delivery of every record's marker in
+ * every stream; each arrival's event time and the clock offset it proves are
+ * noted on its record. Returns what did not arrive. Each stream is searched
+ * from the newest marker back: Falco delivers oldest first (above), so once
+ * its last marker is there the earlier ones are found at once, and one that
+ * is not is missing, not late. Tetragon may deliver a marker's exec event
+ * after later ones (its event cache holds an exec whose pod is not known yet:
+ * cilium/tetragon v1.7.0 pkg/grpc/exec/exec.go:89-96, pkg/eventcache/eventcache.go:238-251),
+ * so each of its markers is awaited for itself, with what is left of the deadline.
+ */
+export async function awaitMarkers(
+  records: readonly BarrierRecord[],
+  pod: PodIdentity,
+  streams: readonly MarkerStream[],
+  wait: { timeoutMs: number; intervalMs: number },
+): Promise<Undelivered[]> {
+  const deadline = Date.now() + wait.timeoutMs;
+  const missing: Undelivered[] = [];
   await Promise.all(
     streams.map(async (s) => {
-      const t = (await s.waitForMarker(nonce, pod, wait.timeoutMs, wait.intervalMs)).timeMs;
-      seen[s.name] = t;
-      offsets[s.name] = markerOffset(t, requestedMs, execEndMs);
+      for (const b of [...records].reverse()) {
+        if (b.seen[s.name] !== undefined) continue;
+        try {
+          const t = (await s.waitForMarker(b.nonce, pod, Math.max(0, deadline - Date.now()), wait.intervalMs)).timeMs;
+          b.seen[s.name] = t;
+          b.offsets[s.name] = markerOffset(t, b.requestedMs, b.execEndMs);
+        } catch (error) {
+          missing.push({ stream: s.name, nonce: b.nonce, error });
+        }
+      }
     }),
   );
-  return { nonce, requestedMs, execEndMs, seen, offsets };
+  return missing;
 }

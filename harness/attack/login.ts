@@ -29,7 +29,7 @@ export interface LoginProof {
 // DB_NAME), so it takes the app's network path and pg_hba rule. Errors are
 // reduced to a class: a server message never carries the password, but only
 // fixed text leaves the pod anyway.
-const SCRIPT = `
+export const LOGIN_SCRIPT = `
 import json, os, sys
 import psycopg2
 req = json.load(sys.stdin)
@@ -37,7 +37,7 @@ def attempt(user, password):
     try:
         c = psycopg2.connect(host=os.environ.get("DB_HOST", "postgres.postgres.svc"),
             port=int(os.environ.get("DB_PORT", "5432")), dbname=os.environ.get("DB_NAME", "postgres"),
-            user=user, password=password, connect_timeout=5, application_name="secretproof-stolen-login")
+            user=user, password=password, connect_timeout=req["connect_timeout"], application_name="secretproof-stolen-login")
     except psycopg2.OperationalError as e:
         m = str(e)
         reason = "password authentication failed" if "password authentication failed" in m else (
@@ -57,6 +57,15 @@ print(json.dumps({"attempts": res, "wrong_password": wrong}))
 `;
 
 /**
+ * Each connection's share of the exec's deadline (libpq's connect_timeout,
+ * whole seconds, at least 2: libpq treats 1 as 2): the candidates and the
+ * wrong-password attempt together finish before the exec is cut off.
+ */
+export function connectTimeoutSeconds(timeoutMs: number, candidates: number): number {
+  return Math.max(2, Math.floor(timeoutMs / 1000 / (candidates + 2)));
+}
+
+/**
  * Logs in to Postgres from inside the app pod, as an attacker there would,
  * with a stolen password and each candidate user name (the app's reported
  * identity just before and after the theft: the files rotate together, so
@@ -70,12 +79,13 @@ export async function loginWithStolen(
   users: readonly string[],
   timeoutMs: number,
 ): Promise<LoginProof> {
-  const input = JSON.stringify({ password, users: [...new Set(users)], wrong: `wrong-${randomBytes(12).toString("hex")}` });
+  const candidates = [...new Set(users)];
+  const input = JSON.stringify({ password, users: candidates, wrong: `wrong-${randomBytes(12).toString("hex")}`, connect_timeout: connectTimeoutSeconds(timeoutMs, candidates.length) });
   const at = new Date().toISOString();
   const failed = (error: string): LoginProof => ({ at, attack, attempts: [], wrongPassword: null, error: redactor.redact(error) });
   let r: ExecResult;
   try {
-    r = await kube.exec(pod.namespace, pod.name, ["python3", "-c", SCRIPT], { container: pod.container, input, timeoutMs, okExitCodes: ANY_EXIT });
+    r = await kube.exec(pod.namespace, pod.name, ["python3", "-c", LOGIN_SCRIPT], { container: pod.container, input, timeoutMs, okExitCodes: ANY_EXIT });
   } catch (err) {
     return failed(err instanceof Error ? err.message : String(err));
   }

@@ -7,9 +7,9 @@ import type { Attack } from "./catalogue.ts";
  * waits.tetragonEventDelay after the last spared attempt ended
  * (AttackSession.recheck); with the spared entries first, the killed
  * attempts run during that delay instead of the suite waiting it out after
- * them. Each attempt is still followed by its own barrier and judged alone,
- * so the order changes no verdict: attribution is per attempt window and
- * marker, whatever ran before it. The split is the catalogue's declaration;
+ * them. Each attempt is still followed by its own marker exec and judged
+ * alone, so the order changes no verdict: attribution is per attempt window
+ * and the markers around it, whatever ran before it. The split is the catalogue's declaration;
  * an environment override that turns a spared entry into a kill only moves
  * the last spared attempt earlier.
  */

@@ -12,7 +12,7 @@ import { idleTraffic, startAppTraffic, type AppTraffic } from "./app-probe.ts";
 import { falcoOptions, streamSource } from "./agent-stream.ts";
 import { kindWhere, type AttackWhere } from "./where.ts";
 import type { AttemptRecord } from "./attempt.ts";
-import { barrier, type BarrierRecord, type MarkerStream } from "./barrier.ts";
+import { awaitMarkers, mark, type BarrierRecord, type MarkerStream, type Undelivered } from "./barrier.ts";
 import { clockOffsetProblem } from "./clock.ts";
 import { resolveAttack, type Attack } from "./catalogue.ts";
 import { AttemptFailed, runAttack, type AttemptResult } from "./runner.ts";
@@ -34,8 +34,9 @@ export interface SessionDeps {
  * Everything one attack phase needs, live: the app pod, the environment
  * conditions observed in it, a port-forward with continuous app traffic (when
  * `where` names the app's Service), the Falco alert stream (proven live), and
- * any further marker streams (Tetragon). Each attempt is followed by a
- * barrier across all streams.
+ * any further marker streams (Tetragon). Each attempt is followed by a marker
+ * exec, whose delivery in every stream is awaited after it (attack) or once
+ * after a batch (harness/attack/batch.ts).
  */
 export class AttackSession {
   readonly attempts: AttemptRecord[] = [];
@@ -96,21 +97,37 @@ export class AttackSession {
     return resolveAttack(a, new Set(this.env.conditions));
   }
 
-  /** Runs a barrier across every stream (Falco, and Tetragon when added). */
-  async barrier(): Promise<BarrierRecord> {
-    const w = this.deps.profile.waits;
-    const b = await barrier(this.deps.kube, this.pod, this.streams, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.eventPoll) });
+  /** Runs a marker exec in the app pod and records it; its delivery is awaited separately (awaitMarkers). */
+  async mark(): Promise<BarrierRecord> {
+    const b = await mark(this.deps.kube, this.pod);
     this.barriers.push(b);
     return b;
   }
 
+  /** One wait, within waits.alertWait, for the delivery of `records`' markers in every stream (Falco, and Tetragon when added); returns what did not arrive. */
+  awaitMarkers(records: readonly BarrierRecord[]): Promise<Undelivered[]> {
+    const w = this.deps.profile.waits;
+    return awaitMarkers(records, this.pod, this.streams, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.eventPoll) });
+  }
+
+  /** Runs a barrier across every stream: a marker exec, then the wait for its delivery; throws the first stream's wait error. */
+  async barrier(): Promise<BarrierRecord> {
+    const b = await this.mark();
+    const missing = await this.awaitMarkers([b]);
+    if (missing[0]) throw missing[0].error;
+    return b;
+  }
+
   /**
-   * Runs the attack, records it, then runs a barrier and notes its nonce on
-   * the record, with the nonce of the barrier before it (the lower bound of
-   * its window). The attempt is recorded before the barrier, and also when it
-   * did not complete, so an attack that ran never vanishes from the evidence.
+   * Runs the attack, records it, then runs a marker exec and notes its nonce
+   * on the record as `barrier`, with the nonce of the marker before it as
+   * `previousBarrier` (the lower bound of its window). The marker's delivery
+   * is not awaited here: a batch of attempts awaits all its markers once
+   * (harness/attack/batch.ts), and the judges read each arrival from the
+   * streams. The attempt is recorded before the marker, and also when it did
+   * not complete, so an attack that ran never vanishes from the evidence.
    */
-  async attack(a: Attack, phase = this.phase): Promise<AttemptResult> {
+  async attempt(a: Attack, phase = this.phase): Promise<AttemptResult> {
     if (this.attempts.some((x) => x.attack === a.id && x.phase === phase)) throw new PermanentError(`${a.id} already ran in phase ${phase}`);
     const previous = this.barriers.at(-1)?.nonce;
     const note = (x: AttemptRecord) => (previous === undefined ? x : Object.assign(x, { previousBarrier: previous }));
@@ -122,7 +139,15 @@ export class AttackSession {
       throw err;
     }
     this.attempts.push(note(r.record));
-    r.record.barrier = (await this.barrier()).nonce;
+    r.record.barrier = (await this.mark()).nonce;
+    return r;
+  }
+
+  /** One attempt on its own: attempt(), then the wait for its marker in every stream. */
+  async attack(a: Attack, phase = this.phase): Promise<AttemptResult> {
+    const r = await this.attempt(a, phase);
+    const missing = await this.awaitMarkers(this.barriers.filter((b) => b.nonce === r.record.barrier));
+    if (missing[0]) throw missing[0].error;
     return r;
   }
 

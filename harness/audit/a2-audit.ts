@@ -28,7 +28,12 @@ export function auditA2Scope(t: AuditTarget, identities: Needle[] = []): Omit<A2
   };
 }
 
-/** Lists every Secret, ConfigMap and Pod (list only), searching for `identities` (the mounted password --attack read), judges A2 and records its evidence and verdict like the suite. */
+/**
+ * Lists every Secret, ConfigMap and Pod (list only), judges A2 and records
+ * its evidence and verdict like the suite; `identities` are the DB usernames
+ * Vault issued for the role (app-usernames.ts), when the audit could read
+ * them, and the mounted password --attack read.
+ */
 export async function runAuditA2(kube: Pick<Kubectl, "json">, t: AuditTarget, w: ArtifactWriter, identities: Needle[] = []): Promise<Verdict> {
   const scope = auditA2Scope(t, identities);
   const docs = await collectA2(kube);

@@ -76,7 +76,13 @@ async function canRead(field: string, path: string): Promise<void> {
  * once; a credential neither named nor in the environment makes its claims
  * inconclusive. Read credentials are registered with the redactor.
  */
-export async function checkOutside(t: AuditTarget, env: NodeJS.ProcessEnv = process.env, red: Redactor = defaultRedactor): Promise<OutsideAnswer[]> {
+export async function checkOutside(
+  t: AuditTarget,
+  env: NodeJS.ProcessEnv = process.env,
+  red: Redactor = defaultRedactor,
+  /** Asks the etcd endpoint (etcd-access.ts checkEtcdClient); without it only the client files are checked. */
+  etcdAnswers?: (e: Exclude<AuditTarget["etcd"], string>) => Promise<OutsideAnswer>,
+): Promise<OutsideAnswer[]> {
   const out: OutsideAnswer[] = [];
   const token = t.vault.tokenFile ? await readable("target.vault.tokenFile", t.vault.tokenFile, "the Vault token file") : env.VAULT_TOKEN;
   if (token) red.register(token, "Vault token (audit)");
@@ -92,7 +98,7 @@ export async function checkOutside(t: AuditTarget, env: NodeJS.ProcessEnv = proc
   }
   if (typeof t.etcd === "object") {
     for (const k of ["caFile", "certFile", "keyFile"] as const) await canRead(`target.etcd.${k}`, t.etcd[k]);
-    out.push({ access: "etcd-client", ok: true, detail: `client files readable for ${t.etcd.endpoints.join(", ")}` });
+    out.push(etcdAnswers ? await etcdAnswers(t.etcd) : { access: "etcd-client", ok: true, detail: `client files readable for ${t.etcd.endpoints.join(", ")} (the endpoint was not asked)` });
   }
   return out;
 }

@@ -86,7 +86,7 @@ function etcdNeeds(t: AuditTarget): Part {
       { permission: podExec("kube-system"), why: "run etcdctl in the etcd static pod (target.etcd is kubeadm-static-pod)", consent: "attack" },
     ];
   }
-  return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate` }];
+  return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate (Range only, over etcd's gRPC gateway POST /v3/kv/range)` }];
 }
 
 const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need => ({
@@ -102,14 +102,15 @@ const attackIn = (t: AuditTarget, what: string, observedWithout = false): Need =
  * vault/logical_system.go:201 lists "leases/lookup/*" among the root-only
  * paths), POST sys/leases/lookup (update: the path has only an
  * UpdateOperation, vault/logical_system_paths.go:3438-3460; it changes
- * nothing) and GET <mount>/roles/<role> (read). Checked at
+ * nothing), GET <mount>/roles/<role> and GET <mount>/config/<db_name> (read:
+ * the connection's username template). Checked at
  * fidelity-contributions/hashicorp-vault@c6c940dde7e0 (2.1.0-beta1; 2.0.4 not read).
  */
 function vaultNeed(t: AuditTarget): Need {
   const { databaseMount: m, role } = t.vault;
   return {
     outside: "vault-token",
-    why: `read Vault: a token whose policy grants ["list", "sudo"] on sys/leases/lookup/${m}/creds/${role}/, ["update"] on sys/leases/lookup and ["read"] on ${m}/roles/${role}`,
+    why: `read Vault: a token whose policy grants ["list", "sudo"] on sys/leases/lookup/${m}/creds/${role}/, ["update"] on sys/leases/lookup, ["read"] on ${m}/roles/${role} and ["read"] on ${m}/config/<the role's db_name>`,
   };
 }
 
@@ -142,6 +143,7 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     { permission: list("secrets"), why: "scan every Secret for the credential" },
     { permission: list("configmaps"), why: "scan every ConfigMap for the credential" },
     { permission: list("pods"), why: "scan every pod's env for the credential" },
+    { outside: "vault-token", why: `read ${t.vault.databaseMount}/roles/${t.vault.role} and its connection's username template, to search for the DB usernames Vault issued`, optional: true },
     ...databaseNeeds(t, true),
     { ...attackIn(t, `read the mounted ${t.secrets.files.join(", ")} to search for`), optional: true },
   ];

@@ -14,8 +14,11 @@ import { getOnly } from "./audit-kube.ts";
 import { type PolicyFlags, policyFlag } from "./policy-flags.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
+import { checkEtcdClient } from "./etcd-access.ts";
+import { tlsGatewayReader } from "../etcd/gateway-tls.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
+import { copyKindEtcdCerts } from "./kind-etcd-copy.ts";
 import { AttackSession } from "../attack/session.ts";
 import type { AttackWhere } from "../attack/where.ts";
 import { renderKindTarget } from "./target-kind.ts";
@@ -51,6 +54,7 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
   const profile = loadProfile();
   const kc = targetKubeConfig(target);
   const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
+  const etcd = target.etcd;
   const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: policyFile !== undefined };
   // Only --attack hands the run kubectl with exec and the attack session; a read-only run gets `get` alone.
   const attack = mode.attack ? { kube, openSession: (where: AttackWhere) => AttackSession.open({ kube, profile }, "detection", where) } : undefined;
@@ -62,9 +66,10 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
     io: {
       kube: getOnly(kube),
       reviewAccess: (plan) => reviewAccess(kc, plan),
-      checkOutside: () => checkOutside(target),
+      checkOutside: () => checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, toMs(profile.waits.command))),
       whoAmI: () => whoAmI(kc),
       passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
+      ...(typeof etcd === "object" ? { etcdReader: () => tlsGatewayReader(etcd, toMs(profile.waits.command)) } : {}),
       ...(attack ? { attack } : {}),
       // The policy writer is built only here, only for --attack --apply-policy FILE (policy-cli.ts).
       ...(policy && policyFile ? { applyPolicy: { source: policyFile.source, bind: policy.applyPolicyWith(policyFile, { target, profile, kc }) } } : {}),
@@ -81,12 +86,14 @@ export async function preflightAction(opts: { target: string; attack?: boolean; 
   const target = await loadTarget(opts.target);
   const kc = targetKubeConfig(target);
   const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });
-  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target));
+  const commandMs = toMs(loadProfile().waits.command);
+  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, commandMs)));
   process.stdout.write(redactor.redact(`${formatReadiness(readiness)}\n`));
 }
 
-/** `secretproof target`: the kind cluster's target, from its name and state directory. */
-export function targetAction(): void {
+/** `secretproof target`: the kind cluster's target, from its name and state directory; with --etcd-certs, etcd over its endpoint. */
+export async function targetAction(opts: { etcdCerts?: string } = {}): Promise<void> {
   const cluster = clusterName();
-  process.stdout.write(renderKindTarget(cluster, stateDir(cluster)));
+  const etcd = opts.etcdCerts ? await copyKindEtcdCerts(cluster, opts.etcdCerts, toMs(loadProfile().waits.command)) : undefined;
+  process.stdout.write(renderKindTarget(cluster, stateDir(cluster), etcd));
 }

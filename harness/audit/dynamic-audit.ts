@@ -5,6 +5,7 @@ import { type PassiveDynamic, passiveDynamicFindings } from "./dynamic-passive.t
 import type { RolesReader } from "./postgres-reads.ts";
 import type { AuditTarget } from "./target.ts";
 import { readLeases, readRole } from "./vault-reads.ts";
+import { readUsernameTemplate } from "./vault-username.ts";
 import type { WorkloadSample } from "./workload.ts";
 
 /** Where the passive D observation goes: the dynamic family's record shapes, under audit/ (no app identity, so no dynamic/ judge fits). */
@@ -22,7 +23,7 @@ export interface PassiveSources {
 }
 
 export interface WindowOptions {
-  /** profile.dynamic.rotationWindow */
+  /** profile.audit.window */
   windowMs: number;
   /** profile.dynamic.probeInterval */
   intervalMs: number;
@@ -39,7 +40,7 @@ async function podsOverWindow(sample: ((at: string) => Promise<WorkloadSample>) 
   const start = now();
   const pods: WorkloadSample[] = [];
   await waitFor(
-    "the end of the audit's observation window (profile dynamic.rotationWindow)",
+    "the end of the audit's observation window (profile audit.window)",
     async () => {
       if (sample) pods.push(await sample(new Date(now()).toISOString()));
       return now() - start >= o.windowMs ? { done: true, value: undefined } : { done: false, state: `${pods.length} pod samples` };
@@ -50,15 +51,16 @@ async function podsOverWindow(sample: ((at: string) => Promise<WorkloadSample>) 
 }
 
 /**
- * Reads the role's TTLs, its leases and pg_roles at the window's start and
+ * Reads the role's TTLs, its connection's username template, its leases and pg_roles at the window's start and
  * end, and the workload's pods through it; records the observation and what
  * it shows for D1, D2, D3.
  */
 export async function observeDynamic(src: PassiveSources, t: AuditTarget, w: Pick<ArtifactWriter, "write">, sample: ((at: string) => Promise<WorkloadSample>) | undefined, o: WindowOptions) {
   const role = await readRole(src.vault, t);
+  const usernames = await readUsernameTemplate(src.vault, t, role);
   const leasesStart = await readLeases(src.vault, t);
   const pgStart = await src.roles.snapshot();
-  await w.write(DYNAMIC_AUDIT_LAYOUT.start, { role, leases: leasesStart, pgRoles: pgStart });
+  await w.write(DYNAMIC_AUDIT_LAYOUT.start, { role, usernames, leases: leasesStart, pgRoles: pgStart });
   const pods = await podsOverWindow(sample, o);
   const leasesEnd = await readLeases(src.vault, t);
   const pgEnd = await src.roles.snapshot();
@@ -68,6 +70,7 @@ export async function observeDynamic(src: PassiveSources, t: AuditTarget, w: Pic
     pgRoles: { start: pgStart, end: pgEnd },
     pods,
     params: { expiryToleranceMs: o.expiryToleranceMs, dropGraceMs: o.dropGraceMs },
+    usernames,
   };
   const findings = passiveDynamicFindings(observed);
   await w.write(DYNAMIC_AUDIT_LAYOUT.observed, observed);

@@ -5,6 +5,7 @@ import { parseTime } from "../claims/dynamic/time.ts";
 import type { LeaseRecord, PgRoleRow, PgRolesSnapshot } from "../claims/dynamic/types.ts";
 import type { ClaimId } from "../claims/verdict.ts";
 import type { VaultRole } from "./vault-reads.ts";
+import { NO_LEASE_USERNAMES, type UsernameTemplate } from "./vault-username.ts";
 import { workloadChanges, type WorkloadSample } from "./workload.ts";
 
 /** What a read-only audit observes of the role's credentials over its window, in the dynamic family's record shapes. */
@@ -17,6 +18,8 @@ export interface PassiveDynamic {
   /** The workload's pods, sampled through the window. */
   pods: WorkloadSample[];
   params: { expiryToleranceMs: number; dropGraceMs: number };
+  /** The connection's username template: which pg_roles roles are Vault's for the role. */
+  usernames?: UsernameTemplate;
 }
 
 /** The audit cannot see which credential the app uses: only the app (over --attack's exec) reports its identity. */
@@ -58,6 +61,26 @@ function d2(p: PassiveDynamic): string {
   return `found: Vault issued ${issued} new lease(s) under ${p.role.path.replace("/roles/", "/creds/")} in the window ${window}; ${pods}; that the app rotated to them without a restart ${NEEDS_IDENTITY}`;
 }
 
+/** Roles past VALID UNTIL by more than dropGrace at the window's end, among the roles the username template says are Vault's. */
+function overdueRoles(p: PassiveDynamic): { lingering: string; scope: string } {
+  const now = parseTime(p.pgRoles.end.pgNow) ?? 0;
+  const u = p.usernames;
+  const re = u?.pattern ? new RegExp(u.pattern) : undefined;
+  const rows = p.pgRoles.end.rows;
+  const candidates = re ? rows.filter((r) => re.test(r.rolname)) : rows;
+  const overdue = candidates.filter((r) => {
+    const vu = parseTime(r.rolvaliduntil);
+    return vu !== undefined && Number.isFinite(vu) && now > vu + p.params.dropGraceMs;
+  });
+  const grace = formatMs(p.params.dropGraceMs);
+  const lingering = overdue.length ? `roles past VALID UNTIL by more than ${grace} at ${p.pgRoles.end.pgNow}: ${overdue.map((r) => `${r.rolname} (${r.rolvaliduntil})`).join(", ")}` : `no role is past its VALID UNTIL by more than ${grace}`;
+  if (!re || !u) return { lingering, scope: `among all ${rows.length} pg_roles roles: ${u?.limit ?? "the username template was not read"}, and ${NO_LEASE_USERNAMES}, so roles Vault did not issue may be listed` };
+  // The roles that expire with a live lease are Vault's: one the pattern misses means the template read is not the one Vault used.
+  const missed = p.leases.end.flatMap((l) => roleOfLease(l, p.pgRoles.end, p.params.expiryToleranceMs) ?? []).filter((r) => !re.test(r.rolname));
+  const check = missed.length ? `; the template does NOT match ${missed.map((r) => r.rolname).join(", ")}, which expire with a live lease, so it is not the one Vault used` : "";
+  return { lingering, scope: `among the ${candidates.length} of ${rows.length} pg_roles roles matching ${u.connection ?? "the connection"}'s username template (${u.source}); the other ${rows.length - candidates.length} are not Vault's for this role${check}` };
+}
+
 function d3(p: PassiveDynamic): string {
   const after = new Set(p.leases.end.map((l) => l.lookup.id));
   const ended = p.leases.start.filter((l) => !after.has(l.lookup.id));
@@ -67,14 +90,9 @@ function d3(p: PassiveDynamic): string {
     if (!row) return `lease ${l.lookup.id} ended; no role expired with it at the start`;
     return findRole(p.pgRoles.end, row.rolname) ? `${row.rolname} (lease ${l.lookup.id} ended) is still in pg_roles at ${p.pgRoles.end.pgNow}, VALID UNTIL ${row.rolvaliduntil}` : `${row.rolname} is gone with its lease ${l.lookup.id}`;
   });
-  const now = parseTime(p.pgRoles.end.pgNow) ?? 0;
-  const overdue = p.pgRoles.end.rows.filter((r) => {
-    const vu = parseTime(r.rolvaliduntil);
-    return vu !== undefined && Number.isFinite(vu) && now > vu + p.params.dropGraceMs;
-  });
-  const lingering = overdue.length ? `roles past VALID UNTIL by more than ${formatMs(p.params.dropGraceMs)} at ${p.pgRoles.end.pgNow}: ${overdue.map((r) => `${r.rolname} (${r.rolvaliduntil})`).join(", ")}` : `no role in pg_roles is past its VALID UNTIL by more than ${formatMs(p.params.dropGraceMs)}`;
+  const { lingering, scope } = overdueRoles(p);
   const leases = ended.length ? `${ended.length} lease(s) ended in the window: ${fates.join("; ")}` : "no lease ended in the window";
-  return `found: ${leases}; ${lingering}; that the app's own identities are dropped ${NEEDS_IDENTITY}`;
+  return `found: ${leases}; ${lingering} (${scope}); that the app's own identities are dropped ${NEEDS_IDENTITY}`;
 }
 
 /** What the audit found for D1, D2 and D3, each stated with what only --attack can add. Pure. */

@@ -4,7 +4,7 @@ import { connectVault } from "../vault/client.ts";
 import type { PassiveSources } from "./dynamic-audit.ts";
 import { connectRolesReader } from "./postgres-reads.ts";
 import { type AuditTarget, inPodDatabase } from "./target.ts";
-import { readOnlyVault } from "./vault-reads.ts";
+import { auditReads, readOnlyVault } from "./vault-reads.ts";
 
 async function fromFile(field: string, path: string): Promise<string> {
   try {
@@ -34,7 +34,7 @@ export async function openPassiveSources(t: AuditTarget, timeoutMs: number, env:
     throw err;
   });
   return {
-    vault: readOnlyVault(vault),
+    vault: readOnlyVault(vault, [], auditReads(t)),
     roles,
     close: async () => {
       await Promise.allSettled([roles.close(), vault.close()]);

@@ -7,7 +7,11 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import { runExpectations } from "../report/own-expectations.ts";
 import { deriveReports } from "../report/write-report.ts";
+import type { RawReader } from "../claims/a1-encryption/collect-passive.ts";
+import { runAuditA1 } from "./a1-audit.ts";
 import { runAuditA2 } from "./a2-audit.ts";
+import type { Needle } from "../claims/a2-no-secrets/scan.ts";
+import { sharedSources, vaultUsernameNeedles } from "./app-usernames.ts";
 import { type AgentsEvidence, collectAgents, presenceFindings } from "./agents-audit.ts";
 import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
 import { toMs } from "../../clusters/duration.ts";
@@ -28,7 +32,7 @@ export const AUDIT_LAYOUT = {
 } as const;
 
 /** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
-export const AUDIT_COLLECTS = ["A2"] as const;
+export const AUDIT_COLLECTS = ["A1", "A2"] as const;
 
 /** What --attack adds: F1 and F2 judged from the catalogue's attempts and Falco's stream. */
 export const ATTACK_COLLECTS = ["F1", "F2"] as const;
@@ -44,6 +48,8 @@ export interface AuditIo {
   whoAmI(): Promise<{ username?: string; groups?: string[]; error?: string }>;
   /** Vault and Postgres for the passive D claims, opened only when one of them can run. */
   passiveSources?(): Promise<PassiveSources & { close(): Promise<void> }>;
+  /** Raw etcd reads (Range only) over target.etcd's endpoints and client files, for A1. */
+  etcdReader?(): Promise<RawReader>;
   /** kubectl with exec and the attack session: touched only with --attack. */
   attack?: AttackIo;
   /** The policy lifecycle: only with --attack --apply-policy FILE (policy-cli.ts). */
@@ -117,6 +123,11 @@ async function timedStep(rec: EvidenceRecorder, now: () => string, name: string,
   }
 }
 
+/** What a claim ran without, added to its limits. */
+function limit(record: AuditRecord, claim: string, why: string): void {
+  record.claims.find((x) => x.claim === claim)?.limits.push(why);
+}
+
 /** A claim the audit set out to run but could not: inconclusive, with why. */
 function notRun(record: AuditRecord, claim: string, why: string): void {
   const c = record.claims.find((x) => x.claim === claim);
@@ -124,7 +135,7 @@ function notRun(record: AuditRecord, claim: string, why: string): void {
 }
 
 const windowOptions = (p: Profile) => ({
-  windowMs: toMs(p.dynamic.rotationWindow),
+  windowMs: toMs(p.audit.window),
   intervalMs: toMs(p.dynamic.probeInterval),
   expiryToleranceMs: toMs(p.dynamic.expiryTolerance),
   dropGraceMs: toMs(p.dynamic.dropGrace),
@@ -134,6 +145,26 @@ const windowOptions = (p: Profile) => ({
 function observed(record: AuditRecord, readiness: readonly ClaimReadiness[], claim: string, text: string): void {
   const c = record.claims.find((x) => x.claim === claim);
   if (c && readiness.find((r) => r.claim === claim)?.status === "runnable") c.reasons = [text];
+}
+
+/** The DB usernames Vault issued for the role (its username template over pg_roles), for A2; a limit on A2 when they cannot be read. */
+async function usernameNeedles(
+  o: AuditRunOptions,
+  sources: ReturnType<typeof sharedSources> | undefined,
+  outside: readonly OutsideAnswer[],
+  record: AuditRecord,
+  step: (name: string, fn: () => Promise<void>) => Promise<string | undefined>,
+): Promise<Needle[]> {
+  const reach = (a: string) => outside.some((x) => x.access === a && x.ok);
+  if (!sources || !reach("vault-token") || !reach("database")) return [];
+  let needles: Needle[] = [];
+  const error = await step("read Vault's username template and the pg_roles roles it matches, for A2", async () => {
+    const found = await vaultUsernameNeedles(await sources.get(), o.target);
+    needles = found.needles;
+    if (found.template.limit) limit(record, "A2", `no DB usernames searched for: ${found.template.limit}`);
+  });
+  if (error !== undefined) limit(record, "A2", `no DB usernames searched for: ${error}`);
+  return needles;
 }
 
 /** A read-only audit: preflight, the passive collectors the identity can run, a finalized bundle. */
@@ -158,6 +189,14 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
       before = await sampler(now());
     });
   }
+  if (runs("A1")) {
+    const open = o.io.etcdReader;
+    const error = open
+      ? await step("A1: read every value under /registry/secrets/ and the control ConfigMap from etcd", async () => void verdicts.push(await runAuditA1(await open(), rec)))
+      : "this audit was given no etcd reader";
+    if (error !== undefined) notRun(record, "A1", `the A1 read failed: ${error}`);
+  }
+  const sources = o.io.passiveSources && sharedSources(o.io.passiveSources);
   let agents: AgentsEvidence | undefined;
   if (AUDIT_OBSERVES.some((c) => readiness.find((r) => r.claim === c)?.status === "runnable")) {
     await step("find Falco, Tetragon and the TracingPolicies on the workload's nodes", async () => {
@@ -170,7 +209,8 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
   const attack = mode.attack && o.io.attack ? runAttackSteps({ io: o.io.attack, target: o.target, profile: o.profile, rec, record, step, agents, redactors: [redactor, ...(o.redactor ? [o.redactor] : [])] }) : undefined;
   const password = attack ? await attack.prepare() : undefined;
   if (runs("A2")) {
-    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec, password ? [password] : [])));
+    const needles: Needle[] = [...(await usernameNeedles(o, sources, outside, record, step)), ...(password ? [password] : [])];
+    const error = await step("A2: scan Secrets, ConfigMaps and Pods", async () => void verdicts.push(await runAuditA2(o.io.kube, o.target, rec, needles)));
     if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
   }
   if (attack) verdicts.push(...(await attack.run()));
@@ -179,19 +219,14 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
     verdicts.push(...(await auditPolicyStep(o.io.applyPolicy, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable })));
   }
   const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
-  if (dynamic.length && o.io.passiveSources) {
-    const open = o.io.passiveSources;
+  if (dynamic.length && sources) {
     const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {
-      const src = await open();
-      try {
-        const found = await observeDynamic(src, o.target, rec, sampler, windowOptions(o.profile));
-        for (const [claim, text] of Object.entries(found)) observed(record, readiness, claim, text);
-      } finally {
-        await src.close();
-      }
+      const found = await observeDynamic(await sources.get(), o.target, rec, sampler, windowOptions(o.profile));
+      for (const [claim, text] of Object.entries(found)) observed(record, readiness, claim, text);
     });
     if (error !== undefined) for (const c of dynamic) notRun(record, c, `the observation failed: ${error}`);
   }
+  await sources?.close();
   if (sampler && before) {
     const [take, first] = [sampler, before];
     await step("sample the workload's pods again", async () => {

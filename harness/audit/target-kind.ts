@@ -39,9 +39,13 @@ export function kindTarget(cluster: string): AuditTarget {
   };
 }
 
-/** The kind target as a YAML file, with the two commands that give it its Vault address and token. */
-export function renderKindTarget(cluster: string, stateDir: string): string {
-  const t = kindTarget(cluster);
+/**
+ * The kind target as a YAML file, with the two commands that give it its
+ * Vault address and token; `etcd` replaces the static pod's access (which
+ * needs exec) with an endpoint and client files (`target --etcd-certs`).
+ */
+export function renderKindTarget(cluster: string, stateDir: string, etcd?: AuditTarget["etcd"]): string {
+  const t = { ...kindTarget(cluster), ...(etcd ? { etcd } : {}) };
   const secrets = join(stateDir, SECRETS_FILE);
   const head = [
     `# The audit target for the kind cluster "${cluster}" that \`secretproof up\` built.`,

@@ -15,19 +15,37 @@ export interface VaultCall {
  * The Vault API an audit may use: reads, lists and the lease lookup. Every
  * call is recorded; any other write is refused before it is sent, naming it.
  */
-export function readOnlyVault(api: VaultApi, calls: VaultCall[] = []): VaultApi & { calls: VaultCall[] } {
+export function readOnlyVault(api: VaultApi, calls: VaultCall[] = [], reads?: (c: VaultCall) => boolean): VaultApi & { calls: VaultCall[] } {
+  /** A GET or LIST outside `reads` (when given) is refused too, naming it. */
+  const send = <T>(c: VaultCall, go: () => Promise<T>): Promise<T> => {
+    if (reads && !reads(c)) return Promise.reject(new Error(`a read-only audit refused to send ${c.method} /v1/${c.path} to ${api.addr}: not a path the audit reads`));
+    calls.push(c);
+    return go();
+  };
   return {
     addr: api.addr,
     calls,
-    read: (path) => (calls.push({ method: "GET", path }), api.read(path)),
-    readOptional: (path) => (calls.push({ method: "GET", path }), api.readOptional(path)),
-    list: (path) => (calls.push({ method: "LIST", path }), api.list(path)),
+    read: (path) => send({ method: "GET", path }, () => api.read(path)),
+    readOptional: (path) => send({ method: "GET", path }, () => api.readOptional(path)),
+    list: (path) => send({ method: "LIST", path }, () => api.list(path)),
     write(path, body) {
       if (path !== LEASE_LOOKUP) return Promise.reject(new Error(`a read-only audit refused to send POST /v1/${path} to ${api.addr}`));
       calls.push({ method: "POST", path });
       return api.write(path, body);
     },
   };
+}
+
+/**
+ * The reads a passive audit makes: GET <mount>/roles/<role>, GET
+ * <mount>/config/<connection> (the role's db_name, for its username
+ * template) and LIST sys/leases/lookup/<mount>/creds/<role>/. Pure.
+ */
+export function auditReads(t: AuditTarget): (c: VaultCall) => boolean {
+  const m = t.vault.databaseMount;
+  return (c) =>
+    (c.method === "GET" && (c.path === `${m}/roles/${t.vault.role}` || (c.path.startsWith(`${m}/config/`) && /^[^/]+$/.test(c.path.slice(m.length + 8))))) ||
+    (c.method === "LIST" && c.path === `sys/leases/lookup/${credsPrefix(t)}`);
 }
 
 /** The role's settings as GET <mount>/roles/<role> returns them (builtin/logical/database/path_roles.go pathRoleRead: TTLs in seconds). */

@@ -13,7 +13,7 @@ import { localProbe } from "./runners.ts";
 
 /** A throwaway single-member etcd on 127.0.0.1, owned by the current user. */
 export interface LocalEtcd {
-  /** Client URL, e.g. http://127.0.0.1:41234. */
+  /** Client URL, e.g. http://127.0.0.1:41234 (https:// when started with TLS). */
   readonly endpoint: string;
   readonly dataDir: string;
   /** A read-only probe against this etcd. */
@@ -34,6 +34,25 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** PEM files for an etcd serving its client URL over TLS and requiring client certificates. */
+export interface LocalEtcdTls {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  /** A client certificate the CA signed, for etcdctl's own calls (health, put). */
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+function tlsArgs(tls?: LocalEtcdTls): string[] {
+  if (!tls) return [];
+  return [`--cert-file=${tls.serverCertFile}`, `--key-file=${tls.serverKeyFile}`, "--client-cert-auth", `--trusted-ca-file=${tls.caFile}`];
+}
+
+function etcdctlTls(tls?: LocalEtcdTls): string[] {
+  return tls ? [`--cacert=${tls.caFile}`, `--cert=${tls.clientCertFile}`, `--key=${tls.clientKeyFile}`] : [];
 }
 
 function etcdArgs(dataDir: string, client: string, peer: string): string[] {
@@ -59,11 +78,12 @@ async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> 
 }
 
 /** Starts etcd on free loopback ports with a temp data dir; resolves once `etcdctl endpoint health` is OK. */
-export async function startLocalEtcd(profile: Profile): Promise<LocalEtcd> {
+export async function startLocalEtcd(profile: Profile, opts: { tls?: LocalEtcdTls } = {}): Promise<LocalEtcd> {
   const commandMs = toMs(profile.waits.command);
   const dataDir = await mkdtemp(join(tmpdir(), "secretproof-etcd-"));
-  const endpoint = `http://127.0.0.1:${await freePort()}`;
-  const child = spawn("etcd", etcdArgs(dataDir, endpoint, `http://127.0.0.1:${await freePort()}`), {
+  const endpoint = `${opts.tls ? "https" : "http"}://127.0.0.1:${await freePort()}`;
+  const ctl = [`--endpoints=${endpoint}`, ...etcdctlTls(opts.tls)];
+  const child = spawn("etcd", [...etcdArgs(dataDir, endpoint, `http://127.0.0.1:${await freePort()}`), ...tlsArgs(opts.tls)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
@@ -82,7 +102,7 @@ export async function startLocalEtcd(profile: Profile): Promise<LocalEtcd> {
       async () => {
         if (spawnError) throw new PermanentError(`could not start etcd: ${spawnError.message}`, { cause: spawnError });
         if (child.exitCode !== null) throw new PermanentError(`etcd exited ${child.exitCode}; log:\n${tail(log)}`);
-        const r = await run("etcdctl", [`--endpoints=${endpoint}`, "endpoint", "health"], {
+        const r = await run("etcdctl", [...ctl, "endpoint", "health"], {
           timeoutMs: commandMs,
           env: { ETCDCTL_API: "3" },
           okExitCodes: [1],
@@ -98,9 +118,9 @@ export async function startLocalEtcd(profile: Profile): Promise<LocalEtcd> {
   return {
     endpoint,
     dataDir,
-    probe: localProbe(endpoint, commandMs),
+    probe: localProbe(endpoint, commandMs, etcdctlTls(opts.tls)),
     async put(key, value) {
-      await run("etcdctl", [`--endpoints=${endpoint}`, "put", key], { timeoutMs: commandMs, input: value, env: { ETCDCTL_API: "3" } });
+      await run("etcdctl", [...ctl, "put", key], { timeoutMs: commandMs, input: value, env: { ETCDCTL_API: "3" } });
     },
     stop,
     [Symbol.asyncDispose]: stop,

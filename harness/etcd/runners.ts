@@ -2,9 +2,9 @@ import { run } from "../core/exec.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { EtcdProbe, type EtcdctlRunner } from "./probe.ts";
 
-/** etcdctl on this machine against a plain-HTTP endpoint (the local tier's etcd). */
-export function localEtcdctl(endpoint: string, timeoutMs: number): EtcdctlRunner {
-  return (args) => run("etcdctl", [`--endpoints=${endpoint}`, ...args], { timeoutMs, env: { ETCDCTL_API: "3" } });
+/** etcdctl on this machine against the local tier's etcd (`flags`: its TLS files, when it serves TLS). */
+export function localEtcdctl(endpoint: string, timeoutMs: number, flags: readonly string[] = []): EtcdctlRunner {
+  return (args) => run("etcdctl", [`--endpoints=${endpoint}`, ...flags, ...args], { timeoutMs, env: { ETCDCTL_API: "3" } });
 }
 
 export interface KindEtcd {
@@ -37,8 +37,8 @@ export function kindEtcdctl(target: KindEtcd): EtcdctlRunner {
   return (args) => target.kube.run(kindEtcdctlArgs(target, args));
 }
 
-export function localProbe(endpoint: string, timeoutMs: number): EtcdProbe {
-  return new EtcdProbe(localEtcdctl(endpoint, timeoutMs), `etcd at ${endpoint}`);
+export function localProbe(endpoint: string, timeoutMs: number, flags: readonly string[] = []): EtcdProbe {
+  return new EtcdProbe(localEtcdctl(endpoint, timeoutMs, flags), `etcd at ${endpoint}`);
 }
 
 export function kindProbe(target: KindEtcd): EtcdProbe {

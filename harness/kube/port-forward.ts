@@ -63,6 +63,8 @@ export interface PortForwardOptions {
   /** e.g. "svc/vault" or "pod/postgres-0". */
   target: string;
   remotePort: number;
+  /** A fixed local port (a target file names it); default: one kubectl picks. */
+  localPort?: number;
   /** How long kubectl may take to report the port. */
   timeoutMs: number;
 }
@@ -112,7 +114,7 @@ function reportedPort(sub: Sub, io: Streams, ended: Promise<Ended>, timeoutMs: n
  * and `signal` aborts with that error.
  */
 export async function startPortForward(o: PortForwardOptions): Promise<PortForward> {
-  const args = ["--context", o.context, "-n", o.namespace, "port-forward", "--address", "127.0.0.1", o.target, `:${o.remotePort}`];
+  const args = ["--context", o.context, "-n", o.namespace, "port-forward", "--address", "127.0.0.1", o.target, `${o.localPort ?? ""}:${o.remotePort}`];
   const what = redactor.redact(describeCommand("kubectl", args));
   const sub = execa("kubectl", args, { reject: false, stdin: "ignore", buffer: false });
   const io: Streams = { out: "", err: "" };

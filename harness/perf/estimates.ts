@@ -50,10 +50,16 @@ export const SUITE_WORK_ESTIMATES_MS = {
   A2: { base: 10_000, perAttack: 0 },
   // connect, prerequisites, D1, the revocation trial, D4
   D: { base: 15_000, perAttack: 0 },
-  // the session and Falco's stream proven live, the stolen login; per entry: the exec, its barrier, the alert
-  F: { base: 10_000, perAttack: 3_000 },
-  // both streams live, the policy enforcing, the removal and the restored read; per entry: the exec, its barrier, the events
-  T: { base: 25_000, perAttack: 2_500 },
+  // the session and Falco's stream proven live, the stolen login, and the batch's one wait for its markers
+  // (harness/attack/batch.ts: about 0.75 s, three polls at waits.eventPoll behind the last marker exec);
+  // per entry: the attempt's exec (about 1.25 s: some print the credential, some go through a TTY, and the
+  // credential reads before the login probe the app) and its marker exec (about 1 s). No per-entry wait:
+  // each test judges what the batch already collected.
+  F: { base: 10_750, perAttack: 2_250 },
+  // both streams live, the policy enforcing, the batch's one wait for its markers in both streams (about
+  // 0.75 s), the removal and the restored read; per entry: the attempt's exec (about 0.75 s: 24 of 29 are
+  // killed at their first open, before any output) and its marker exec (about 1 s). No per-entry wait.
+  T: { base: 25_750, perAttack: 1_750 },
   // about twelve kubectl calls of a second each: Cilium's config and a hubble
   // read (the upstream checks), the policy, the app, sink and client pods, a
   // port-forward, the exec around the app pod's attempt (its connect timeout
@@ -63,3 +69,13 @@ export const SUITE_WORK_ESTIMATES_MS = {
   // password (one exec each), the container log and the previous one's
   L: { base: 6_000, perAttack: 0 },
 } as const;
+
+/**
+ * The e2e audit step's own work besides its observation window (the
+ * profile's audit.window): `secretproof target --etcd-certs` (three docker
+ * cp and a docker inspect, in parallel), the Vault port-forward, the
+ * preflight's access reviews (in parallel), about nine kubectl reads (the
+ * workload twice, A2's two lists, the agents and policies), A1's etcd read,
+ * the bundle's finalizing and reports, and `audit compare`; three node starts.
+ */
+export const AUDIT_WORK_ESTIMATE_MS = 10_000;

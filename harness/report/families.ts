@@ -9,9 +9,9 @@ import type { ClaimFamily } from "../claims/registry.ts";
 
 /**
  * Every claim family, in claim-table order, which is also the order the e2e
- * suites run in (harness/vitest/sequencer.ts; the dynamic suite, whose
- * observation runs in the background, last): enforcement after detection,
- * whose attempts it requires. Each family adds itself here.
+ * suites run in (harness/vitest/sequencer.ts; the dynamic and network
+ * suites, whose collections run in the background, last): enforcement after
+ * detection, whose attempts it requires. Each family adds itself here.
  */
 export const FAMILIES: readonly ClaimFamily[] = [
   a1EncryptionFamily,

@@ -5,6 +5,9 @@ import { toMs } from "../../clusters/duration.ts";
 import { NS } from "../../clusters/names.ts";
 import { podState } from "../attack/app-pod.ts";
 import { loadAttackMatrix } from "../attack/matrix-catalogue.ts";
+import { AttemptBatch } from "../attack/batch.ts";
+import type { Attack } from "../attack/catalogue.ts";
+import { sparedFirst } from "../attack/phase-order.ts";
 import { AttackSession } from "../attack/session.ts";
 import { detectionFamily } from "../claims/detection/family.ts";
 import { missingDetectionAttempts } from "../claims/detection/judge.ts";
@@ -113,7 +116,8 @@ async function recordEnforcement(e2e: E2E, run: EnforcementRun): Promise<void> {
 /**
  * Phase 2's fixtures, file-scoped, set up from the suite's beforeAll (a
  * cancelled run lets a hook finish; it aborts a running test, its fixture
- * setup included). Cleanup, in this order whatever failed: the policy is
+ * setup included); the batch of attempts is one of them, so a cancel lets it
+ * finish. Cleanup, in this order whatever failed: the policy is
  * removed (the cluster is left without it), the Tetragon stream stops, the
  * session closes, the evidence and verdicts are recorded, then, if no test
  * proved it, the policy's unload is awaited (a later suite execs in the pod).
@@ -157,4 +161,12 @@ export const enforcementTest = e2eTest
     const harmed = policyLoadProblems(proof.appAfterLoad);
     if (harmed.length) throw new Error(policyLoadMessage(proof.appAfterLoad, harmed));
     return proof;
+  })
+  // Every entry runs first, the spared ones first (harness/attack/phase-order.ts), each followed by its marker exec; then one wait for every marker in both streams.
+  .extend("batch", { scope: "file" }, async ({ run, s, enforcing }) => {
+    void enforcing;
+    const attempt = (a: Attack) => s.attempt(a).finally(() => {
+      run.phase.attacksEndMs = Date.now();
+    });
+    return AttemptBatch.run(s, sparedFirst(catalogue.attacks), attempt);
   });

@@ -1,9 +1,13 @@
 /**
  * F1/F2 — Falco detection, no enforcement (phase 1 of the attack matrix).
- * Every catalogue entry runs for real in the app container; each test judges
- * its attempt against the alerts the catalogue declares. This file must run
+ * Every catalogue entry runs for real in the app container, all of them first
+ * (each followed by its marker exec), then one wait for the markers; each test
+ * judges its entry's recorded attempt against the alerts the catalogue declares. This file must run
  * before enforcement.test.ts (the e2e project runs files one at a time, in the
  * claim-table order of harness/report/families.ts), which checks that it did.
+ * Its session opens only once N1's collection, which the global setup runs
+ * beside A1 and A2, has ended: N1's python3 in the app pod raises a Falco
+ * alert that would otherwise land in this file's windows.
  */
 import { describe, expect } from "vitest";
 import { NS } from "../../clusters/names.ts";
@@ -13,10 +17,14 @@ import type { Attack } from "../../harness/attack/catalogue.ts";
 import { loginWithStolen, type LoginProof } from "../../harness/attack/login.ts";
 import { loadAttackMatrix, shownCommand } from "../../harness/attack/matrix-catalogue.ts";
 import { mitreTag } from "../../harness/attack/mitre.ts";
+import { AttemptBatch } from "../../harness/attack/batch.ts";
+import type { AttemptResult } from "../../harness/attack/runner.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
 import { sessionEvidence, writeDetectionEvidence } from "../../harness/claims/detection/evidence.ts";
 import { detectionFamily } from "../../harness/claims/detection/family.ts";
 import { detectionSlackMs, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection/judge.ts";
+import { DETECTION_WAITS_FOR } from "../../harness/claims/network/collection.ts";
+import { awaitNetworkEnd } from "../../harness/vitest/network.ts";
 import { judgeUntilPass } from "../../harness/core/settle.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { policiesPresent } from "../../harness/tetragon/policy.ts";
@@ -56,26 +64,39 @@ async function closeAndRecord(e2e: E2E, s: AttackSession, found: Found): Promise
 const test = e2eTest
   .extend("found", { scope: "file" }, (): Found => ({}))
   .extend("s", { scope: "file" }, async ({ e2e, teardown, found }) => {
+    await awaitNetworkEnd(e2e, DETECTION_WAITS_FOR);
     const present = await policiesPresent(e2e.kube, NS.app);
     if (present.length) throw new Error(`phase 1 runs without enforcement, but TracingPolicyNamespaced ${present.join(", ")} is in ${NS.app}`);
     const s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "detection");
     return teardown.adopt(s, () => closeAndRecord(e2e, s, found));
-  });
+  })
+  // Every entry runs first, each followed by its marker exec; then one wait for every marker (harness/attack/batch.ts).
+  .extend("batch", { scope: "file" }, async ({ e2e, s, found }) => AttemptBatch.run(s, catalogue.attacks, (a) => attemptWithLogin(e2e, s, found, a)));
 
-async function judged(e2e: E2E, s: AttackSession, found: Found, a: Attack) {
+/**
+ * One entry's attempt. After the first credential read, the stolen password
+ * is tried against Postgres; the login's python3 raises Exfiltration Tool
+ * Spawned, so a marker exec follows it: the next attempt's window starts
+ * after that marker.
+ */
+async function attemptWithLogin(e2e: E2E, s: AttackSession, found: Found, a: Attack): Promise<AttemptResult> {
   const cmd = toMs(e2e.profile.waits.command);
   const before = a.target && !found.login ? await probeApp(s.forward.url, cmd, s.forward.signal) : undefined;
-  const r = await s.attack(a);
+  const r = await s.attempt(a);
   if (r.credential && before) {
     const after = await probeApp(s.forward.url, cmd, s.forward.signal);
     const users = [before.dbUser, after.dbUser].filter((u): u is string => Boolean(u));
     found.login = await loginWithStolen(e2e.kube, s.pod, a.id, r.credential, users, cmd);
-    // The login's python3 raises Exfiltration Tool Spawned: the next attempt's window starts after this marker.
-    await s.barrier();
+    await s.mark();
   }
+  return r;
+}
+
+/** The entry's recorded attempt against the alerts the catalogue declares; the batch's wait already settled Falco's stream, this only absorbs output lag. The attack is never re-run. */
+function judged(e2e: E2E, s: AttackSession, batch: AttemptBatch, a: Attack) {
+  const r = batch.result(a.id);
   const judge = () =>
     judgeDetectionAttempt(s.resolve(a), r.record, { alerts: s.falco.alerts(), drops: s.falcoDrops(), priorities, slackMs: detectionSlackMs(s.barriers) });
-  // The barrier already settled Falco's stream; this only absorbs output lag. The attack is never re-run.
   const w = e2e.profile.waits;
   return judgeUntilPass(`Falco alerts of ${r.record.id} to match the catalogue`, judge, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.eventPoll) });
 }
@@ -85,16 +106,20 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
   test.beforeAll(({ s, found }) => {
     void [s, found];
   });
+  // A hook of its own, with its own timeout: the attempts, then one wait for their markers.
+  test.beforeAll(({ batch }) => {
+    void batch;
+  });
 
   for (const a of catalogue.attacks) {
-    test(title(a), async ({ e2e, s, found }) => {
-      const v = await judged(e2e, s, found, a);
+    test(title(a), async ({ e2e, s, batch }) => {
+      const v = await judged(e2e, s, batch, a);
       expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     });
   }
 
-  test("F1 threat is real: the first stolen password logs in to Postgres, and a wrong one is refused", ({ s, found }) => {
-    void s; // a failed session reports its own error here, not a missing login
+  test("F1 threat is real: the first stolen password logs in to Postgres, and a wrong one is refused", ({ batch, found }) => {
+    void batch; // a failed session reports its own error here, not a missing login
     const v = judgeLogin(found.login);
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
   });

@@ -6,7 +6,9 @@
  * policy, prove it enforces by a first kill, run every catalogue entry while
  * the app is probed continuously (the spared entries first, so the killed
  * ones run during Tetragon's event delay: harness/attack/phase-order.ts),
- * re-check the spared entries once, past that delay, remove the policy,
+ * each followed by its marker exec, then wait once for every marker in both
+ * streams; the tests judge the recorded attempts, re-check the spared
+ * entries once, past that delay, remove the policy,
  * prove it unloaded by a canary read that succeeds, and show the judged read
  * succeeds again.
  * The cluster is left without the policy whatever happens.
@@ -40,13 +42,15 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
   test.beforeAll(({ enforcing }) => {
     void enforcing;
   });
+  // A hook of its own, with its own timeout: the attempts, then one wait for their markers.
+  test.beforeAll(({ batch }) => {
+    void batch;
+  });
 
   for (const a of sparedFirst(catalogue.attacks)) {
     const what = a.enforcement.tetragon === "kill" ? "is killed with 137 before a byte of output" : `is spared and exits ${a.enforcement.exitCode}`;
-    test(`T1 ${a.id} ${mitreTag(a.mitre)}: \`${shownCommand(a)}\` ${what}`, async ({ e2e, s, run }) => {
-      const r = await s.attack(a).finally(() => {
-        run.phase.attacksEndMs = Date.now();
-      });
+    test(`T1 ${a.id} ${mitreTag(a.mitre)}: \`${shownCommand(a)}\` ${what}`, async ({ e2e, s, run, batch }) => {
+      const r = batch.result(a.id);
       const resolved = s.resolve(a);
       if (resolved.enforcement.tetragon === "kill") {
         const v = await settle(e2e, () => judgeT1(resolved, attempted(run, a), ev(run)));

@@ -23,10 +23,13 @@ import { loadSecrets } from "../../harness/cluster/state/state.ts";
 import { UP_STEPS } from "../../harness/cluster/up/steps.ts";
 import { setupGraph } from "../../harness/perf/model.ts";
 import { suiteDeps, withDeps } from "../../harness/perf/run-graph.ts";
-import { DYNAMIC_OBSERVATION, startDynamicObservation, type BackgroundObservation } from "../../harness/cluster/run/background.ts";
+import { startDynamicObservation, type BackgroundObservation } from "../../harness/cluster/run/background.ts";
+import { startNetworkCollection } from "../../harness/cluster/run/network-background.ts";
+import { SUITE_AWAITS } from "../../harness/cluster/run/suite-awaits.ts";
 
 const SETUP_END = "sweep-leftovers";
 const DYNAMIC_SUITE = "suites/e2e/dynamic.test.ts";
+const NETWORK_SUITE = "suites/e2e/network.test.ts";
 import { activeMutation } from "../../harness/mutations/env.ts";
 import { recordMutationOutcome } from "../../harness/mutations/run-outcome.ts";
 
@@ -49,15 +52,23 @@ function recordSuites(project: TestProject, rec: EvidenceRecorder, startedAt: st
       ok: m.ok(),
     };
   });
-  suiteDeps(runs, SETUP_END, { [DYNAMIC_SUITE]: DYNAMIC_OBSERVATION }).forEach((t) => rec.suite(t));
+  suiteDeps(runs, SETUP_END, SUITE_AWAITS).forEach((t) => rec.suite(t));
+}
+
+/** What runs beside the suites from the end of bring-up. */
+interface Background {
+  dynamic: BackgroundObservation;
+  network: BackgroundObservation;
 }
 
 /**
  * Preflight, `up` (reusing a live cluster), the sweep of leftovers; the
  * context every suite injects; then the dynamic observation starts beside the
- * suites (harness/claims/dynamic/collect-background.ts), dynamic.test.ts asserting on it last.
+ * suites (harness/claims/dynamic/collect-background.ts), dynamic.test.ts asserting on it last,
+ * and N1's collection beside A1 and A2 (harness/cluster/run/network-background.ts), the
+ * detection suite's session waiting for it to end and network.test.ts judging it.
  */
-async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<BackgroundObservation> {
+async function bringUp(project: TestProject, profile: Profile, rec: EvidenceRecorder, log: StepLog, signal: AbortSignal): Promise<Background> {
   const pre = await log.step("preflight", () => requireTier("e2e"));
   // The kernel kind runs on is the engine's (a VM's off Linux): run.json records what preflight found there.
   for (const c of pre.results) if (c.found && (c.name.startsWith("engine") || c.name === "kind node image")) rec.record.environment[c.name] = c.found;
@@ -71,7 +82,8 @@ async function bringUp(project: TestProject, profile: Profile, rec: EvidenceReco
   project.provide("secretproof", ctx);
   const target = { kube, profile, evidence: rec, ctx, secrets: await loadSecrets(r.stateDir) };
   signal.throwIfAborted();
-  return startDynamicObservation(target, SETUP_END, (line) => log.info(line));
+  const info = (line: string) => log.info(line);
+  return { dynamic: startDynamicObservation(target, SETUP_END, info), network: startNetworkCollection(target, SETUP_END, info) };
 }
 
 /**
@@ -104,13 +116,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     rec.record.memory = memory.result([...rec.record.steps, ...rec.record.suites]);
   };
   let ok = false;
-  let dynamic: BackgroundObservation | undefined;
+  let background: Background | undefined;
   const stop = new AbortController();
   try {
     const late = () =>
       `the e2e setup (preflight, up, sweep) passed the ${profile.name} profile's waits.bringUp of ${formatMs(bound.setupMs)}` +
       ` with ${log.running().join(", ") || "no step"} still running`;
-    dynamic = await withDeadline(bringUp(project, profile, rec, log, stop.signal), bound.setupMs, late);
+    background = await withDeadline(bringUp(project, profile, rec, log, stop.signal), bound.setupMs, late);
     ok = true;
   } catch (err) {
     stop.abort(err);
@@ -130,19 +142,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
     graceMs: bound.graceMs,
     what: `the ${profile.name} profile's budget (${profile.budget})`,
     log: (line) => log.info(line),
-    // the observation's running step ends at its next probe, so its evidence is complete before the teardown seals it
-    onFire: (reason) => dynamic?.stop(reason),
+    // the observation's running step ends at its next probe, so its evidence is complete before the teardown seals it;
+    // N1's collection starts no further command
+    onFire: (reason) => {
+      background?.dynamic.stop(reason);
+      background?.network.stop(reason);
+    },
   });
   return async () => {
     deadline.clear();
     const status = deadline.fired ? "aborted" : await runStatus(project, rec.dir);
     // Nothing asserts on the observation after the suites: it is stopped (its running step ends at its next probe),
     // and ended by force with its writer sealed if it is still running, so nothing lands in the bundle after SHA256SUMS.
-    const asserted = project.vitest.state.getTestModules().some((m) => m.moduleId.endsWith(DYNAMIC_SUITE));
-    dynamic?.stop(deadline.fired ?? (asserted ? "the suites ended" : `${DYNAMIC_SUITE} did not run`));
-    if (dynamic) {
+    // N1's collection likewise: stopped, and its writer sealed if it is still running; both settle at once, within observationMs.
+    const ran = (suite: string) => project.vitest.state.getTestModules().some((m) => m.moduleId.endsWith(suite));
+    const why = (suite: string) => deadline.fired ?? (ran(suite) ? "the suites ended" : `${suite} did not run`);
+    if (background) {
+      background.dynamic.stop(why(DYNAMIC_SUITE));
+      background.network.stop(why(NETWORK_SUITE));
       const { waitMs, closeMs } = observationSplit(bound);
-      rec.suite(await dynamic.settle(waitMs, closeMs));
+      (await Promise.all([background.dynamic.settle(waitMs, closeMs), background.network.settle(waitMs, closeMs)])).forEach((t) => rec.suite(t));
     }
     recordSuites(project, rec, suitesStartedAt);
     try {

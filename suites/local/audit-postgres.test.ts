@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRolesReader, readOnlySession } from "../../harness/audit/postgres-reads.ts";
+import { usernameTemplateOf, vaultRoleNames } from "../../harness/audit/vault-username.ts";
 import { startLocalPostgres, type LocalPostgres } from "../../harness/postgres/local-server.ts";
 import { loadProfile } from "../../harness/vitest/index.ts";
 
@@ -31,6 +32,16 @@ describe("the audit's database reads on a real PostgreSQL 15", () => {
       expect(Number.isNaN(Date.parse(s.pgNow))).toBe(false);
       expect(s.rows).toContainEqual({ rolname: "v-kubernet-audit-Ab12Cd34Ef56Gh78Ij90-1796141405", rolvaliduntil: "2026-12-01T16:11:10.000Z", rolcanlogin: true });
       expect(s.rows.find((r) => r.rolname === server.adminUser)).toMatchObject({ rolvaliduntil: null });
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("the postgres plugin's default username template picks Vault's role out of the real pg_roles, not the admin", async () => {
+    const reader = await connectRolesReader(url, 10_000);
+    try {
+      const u = usernameTemplateOf("db", "audit", { data: { plugin_name: "postgresql-database-plugin", connection_details: {} } });
+      expect(vaultRoleNames(u, await reader.snapshot())).toEqual(["v-kubernet-audit-Ab12Cd34Ef56Gh78Ij90-1796141405"]);
     } finally {
       await reader.close();
     }

@@ -15,7 +15,7 @@ import { smallCatalogue, writeCatalogueFile } from "./build-detection-bundle.ts"
 import { versions } from "../../clusters/versions.ts";
 import { memoryBundle } from "./bundle.ts";
 import { pick, priorities } from "./falco-catalogue.ts";
-import { T0, alertLine, attempt, markerLine } from "./falco-samples.ts";
+import { T0, alertLine, attempt, dropLine, markerLine } from "./falco-samples.ts";
 import { CAT_PROC, POD_STATE, POLICY, exitLine, kprobeLine, markerExec } from "./tetragon-samples.ts";
 
 /** Variations of the enforcement files, for tests of the judges. */
@@ -28,6 +28,10 @@ export interface EnforcementFilesOpts {
   catSurvived?: boolean;
   /** The cat entry as the bundle's catalogue records it. */
   catEntry?: Attack;
+  /** Falco's internal event-drop alerts in the stream, one per second from the attempts' start. */
+  falcoDrops?: number;
+  /** The killed cat's READ alert is not in the stream. */
+  catAlertMissing?: boolean;
 }
 
 /** The enforcement suite's files for one killed `cat`, one spared /proc/<pid>/mem read and a read after removal. */
@@ -48,7 +52,8 @@ export function enforcementFiles(o: EnforcementFilesOpts = {}): Record<string, s
     [LAYOUT.podAfter]: { ...POD_STATE, restartCount: o.restartAfter ?? 0 },
     [LAYOUT.attempts]: [cat, mem, restored].map((a) => JSON.stringify(a)).join("\n") + "\n",
     [LAYOUT.alerts]: [
-      alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" }),
+      ...(o.catAlertMissing ? [] : [alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" })]),
+      ...Array.from({ length: o.falcoDrops ?? 0 }, (_, i) => dropLine(T0 + 1000 * i + 500)),
       markerLine(T0 + 900, "m1"),
       alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 2100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" }),
       markerLine(T0 + 2900, "m2"),

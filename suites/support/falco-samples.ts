@@ -112,3 +112,22 @@ export function attempt(over: Partial<AttemptRecord> = {}): AttemptRecord {
 export function markerLine(ms: number, nonce: string): string {
   return alertLine({ rule: "SecretProof - Stream Liveness Marker", priority: "Notice", ms, cmdline: `true ${nonce}`, file: null, tag: "MARKER" });
 }
+
+/**
+ * Falco's internal alert for dropped syscall events, as its JSON output
+ * carries it: the rule and message of falco 0.44.1
+ * userspace/falco/event_drops.cpp:136-138, every output field a string
+ * (:150-199, abridged here), priority Debug and source "internal"
+ * (userspace/falco/falco_outputs.cpp:37, :200-208).
+ */
+export function dropLine(ms: number, drops = 12): string {
+  return JSON.stringify({
+    hostname: "secretproof-control-plane",
+    output: `Falco internal: syscall event drop. ${drops} system calls dropped in last second.`,
+    output_fields: { ebpf_enabled: "1", n_drops: String(drops), n_drops_buffer_total: String(drops), n_evts: "48211" },
+    priority: "Debug",
+    rule: "Falco internal: syscall event drop",
+    source: "internal",
+    time: falcoTime(ms),
+  });
+}

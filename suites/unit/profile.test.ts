@@ -33,7 +33,14 @@ describe("profiles", () => {
   it("ci keeps credentials short-lived and the whole job's target within 10 minutes, its suites' deadline twice their share", () => {
     expect(toMs(loadProfile("ci").vault.maxTtl)).toBeLessThan(toMs("5m"));
     expect(loadProfile("ci").target.job).toBe("10m");
-    expect(loadProfile("ci").budget).toBe("8m");
+    expect(loadProfile("ci").budget).toBe("7m50s");
+  });
+
+  it("gives the audit its own observation window: short for ci, the rotation window for faithful, never under one probe interval", () => {
+    expect([PROFILES.ci.audit.window, PROFILES.faithful.audit.window]).toEqual(["5s", PROFILES.faithful.dynamic.rotationWindow]);
+    expect(profileProblems({ ...PROFILES.ci, audit: { window: "1s" } })).toEqual([
+      "audit.window 1s is shorter than dynamic.probeInterval 2s: the audit's observation would sample the workload's pods at most once",
+    ]);
   });
 
   it("counts the observation windows every passing run spends, suite by suite", () => {
@@ -119,6 +126,17 @@ describe("profiles", () => {
     expect(profileProblems(bad)).toContain(
       "waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure",
     );
+  });
+
+  it("gives N1's collection a deadline past its windows and its wait for the drop, and the detection suite's wait for it within the budget", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.networkCollection = "27s";
+    expect(profileProblems(bad)).toEqual([
+      "waits.networkCollection 27s does not outlast N1's connect timeout, its wait for an app request and its wait for the drop (27.0s): a passing N1 would be cut off",
+    ]);
+    const long = structuredClone(PROFILES.ci);
+    long.waits.networkCollection = "6m";
+    expect(profileProblems(long).join()).toMatch(/budget \(the e2e test timeout\) does not cover/);
   });
 
   it("catches a budget that would time out the enforcement setup or the spared attempts' re-check", () => {

@@ -73,6 +73,7 @@ function derivedMinutes(id: string): number | undefined {
   if (id === "preflight") return most((p) => cliBounds(p).preflight);
   if (id === "preflight-e2e") return most((p) => cliBounds(p).preflightE2e);
   if (id === "export-logs") return most((p) => cliBounds(p).exportLogs);
+  if (id === "e2e-audit") return most((p) => cliBounds(p).e2eAudit);
   return undefined;
 }
 
@@ -173,7 +174,7 @@ describe("workflow time limits, each written once and derived from the profiles"
         expect(s["timeout-minutes"], `${where} step ${s.id}`).toBe(derivedMinutes(s.id!));
       }
     }
-    expect([...checked].sort()).toEqual(["export-logs", "preflight", "preflight-e2e", "tools"]);
+    expect([...checked].sort()).toEqual(["e2e-audit", "export-logs", "preflight", "preflight-e2e", "tools"]);
   });
 
   it("run the e2e tier once per profile, each job and its npm test step limited by that profile's bound", () => {
@@ -205,6 +206,25 @@ describe("workflow time limits, each written once and derived from the profiles"
       // The shares and deadlines only: whether the model's figures fit their shares is suites/unit/perf/model.test.ts's.
       expect(targetProblems(p, 0, 0), p.name).toEqual([]);
     }
+  });
+});
+
+describe("the e2e job audits its own cluster after the suites", () => {
+  it("runs the audit step after npm test and before pack and attest, on the suites' bundle, only when they recorded one and not under a mutation", () => {
+    const steps = Object.values(wfs[`${DIR}/e2e-kind.yml`]!.jobs)[0]!.steps! as (Step & { if?: string; env?: Record<string, string> })[];
+    const at = (pred: (s: Step) => boolean) => steps.findIndex(pred);
+    const audit = at((s) => s.id === "e2e-audit");
+    expect(audit, "a step with id e2e-audit").toBeGreaterThanOrEqual(0);
+    const step = steps[audit]!;
+    expect(step.run).toBe('node --import tsx bin/e2e-audit.ts "$BUNDLE"');
+    expect(step.env?.BUNDLE).toBe("${{ steps.bundle.outputs.dir }}");
+    expect(step.if).toBe("${{ !cancelled() && steps.bundle.outputs.dir != '' && inputs.mutation == '' }}");
+    const [test, bundle, pack, attest] = [at((s) => s.id === "npm-test"), at((s) => s.id === "bundle"), at((s) => s.id === "pack"), at((s) => !!s.uses?.startsWith(ATTEST))];
+    expect([test, bundle, pack, attest].every((i) => i >= 0)).toBe(true);
+    expect(test < audit && bundle < audit && audit < pack && audit < attest, `order: npm test ${test}, bundle ${bundle}, audit ${audit}, pack ${pack}, attest ${attest}`).toBe(true);
+    // the audit's bundle is under runs/, which the last upload carries
+    const upload = steps.slice(audit).find((s) => s.uses?.startsWith("actions/upload-artifact@") && s.with?.path === "runs/");
+    expect(upload, "runs/ uploaded after the audit").toBeDefined();
   });
 });
 

@@ -105,7 +105,8 @@ function readEncryptedRow(f: ReturnType<typeof fields>, where: string) {
   return { ...row, decryption: d as RowDecryption };
 }
 
-function readRow(doc: unknown, where: string): StoredValueRow {
+/** One scan row read back from the bundle; throws naming the field that is wrong. */
+export function readRow(doc: unknown, where: string): StoredValueRow {
   const f = fields(doc, where);
   const base = { key: f.str("key"), bytes: f.num("bytes"), sha256: f.str("sha256") };
   const format = f.str("format");

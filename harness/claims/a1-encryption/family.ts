@@ -1,7 +1,9 @@
 import { readA1Evidence } from "./evidence.ts";
 import { judgeA1, type ExpectedEncryption } from "./judge.ts";
 import type { ClaimFamily, EncryptionKey } from "../registry.ts";
-import { ID } from "./layout.ts";
+import { ID, LAYOUT, PASSIVE_LAYOUT } from "./layout.ts";
+import { judgeA1Passive } from "./passive.ts";
+import { readA1PassiveEvidence } from "./passive-evidence.ts";
 
 /** The supplied key A1's canary was encrypted under: by name and provider, else the one bare key. */
 export function pickKey(keys: readonly EncryptionKey[], want: Pick<ExpectedEncryption, "provider" | "keyName">): Buffer {
@@ -17,12 +19,17 @@ export function pickKey(keys: readonly EncryptionKey[], want: Pick<ExpectedEncry
  * A1 re-judged from its bundle: the recorded ciphertext, the recorded
  * decryption of the canary, every stored Secret's recorded description and
  * the control ConfigMap's raw bytes. With an auditor's key, the ciphertext is
- * decrypted again and must match the recorded decryption.
+ * decrypted again and must match the recorded decryption. A passive bundle
+ * (an audit's: A1/passive.json names its judge) is re-judged by that judge.
  */
 export const a1EncryptionFamily: ClaimFamily = {
   id: ID,
   claims: ["A1"],
   rejudge(bundle, opts = {}) {
+    if (bundle.has(PASSIVE_LAYOUT.passive)) {
+      if (bundle.has(LAYOUT.canary)) throw new Error(`the bundle holds both ${LAYOUT.canary} (a suite's A1) and ${PASSIVE_LAYOUT.passive} (an audit's): one A1 a bundle`);
+      return [judgeA1Passive(readA1PassiveEvidence(bundle))];
+    }
     const e = readA1Evidence(bundle);
     if (!opts.encryptionKeys) return [judgeA1(e)];
     const key = pickKey(opts.encryptionKeys, e.expected);

@@ -21,3 +21,14 @@ export const LAYOUT = {
   configMap: "A1/control-configmap.etcd.json",
   scan: "A1/secrets-scan.json",
 } as const;
+
+/**
+ * A passive A1 (an audit, which plants nothing and holds no key):
+ *
+ *   A1/passive.json       the judge's name, the reader, and the control ConfigMap described (never its bytes)
+ *   A1/secrets-scan.json  one description per value under /registry/secrets/, as LAYOUT.scan
+ */
+export const PASSIVE_LAYOUT = {
+  passive: "A1/passive.json",
+  scan: LAYOUT.scan,
+} as const;

@@ -39,18 +39,27 @@ function inWindow(a: FalcoAlert, startMs: number, endMs: number, slackMs: number
 
 /**
  * Whether an alert can belong to the attempt: inside its window widened by
- * the clock slack, and later than the marker of the barrier run before it
- * (`previousMarkerMs`, Falco's own event time). The slack can reach back past
- * that marker to a process that had exited before the marker exec started
- * (the stolen-credential login's python3), but every event of such a process
- * is older than the marker on Falco's clock: event times are one boot-time
- * clock plus a base fixed when Falco starts (falcosecurity/libs 0.25.4
- * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276), and the
- * stream is delivered in that order (harness/attack/barrier.ts). So the
- * lower bound is exact, not a guess.
+ * the clock slack, later than the marker of the barrier run before it
+ * (`previousMarkerMs`, Falco's own event time), and earlier than the marker
+ * run right after it (`ownMarkerMs`). The slack can reach back past the
+ * first marker to a process that had exited before the marker exec started
+ * (the stolen-credential login's python3), or forward past the second to the
+ * next attempt, which starts as soon as that marker exec returns; but every
+ * event of a process that exited before a marker exec started is older than
+ * the marker on Falco's clock, and every event of one started after it
+ * returned is newer: event times are one boot-time clock plus a base fixed
+ * when Falco starts (falcosecurity/libs 0.25.4
+ * userspace/libscap/engine/modern_bpf/scap_modern_bpf.c:271-276). So both
+ * bounds are exact, not a guess.
  */
-export function inAttemptWindow(a: FalcoAlert, at: Pick<AttemptRecord, "startMs" | "endMs">, slackMs: number, previousMarkerMs: number | undefined): boolean {
-  return inWindow(a, at.startMs, at.endMs, slackMs) && (previousMarkerMs === undefined || a.timeMs > previousMarkerMs);
+export function inAttemptWindow(
+  a: FalcoAlert,
+  at: Pick<AttemptRecord, "startMs" | "endMs">,
+  slackMs: number,
+  previousMarkerMs: number | undefined,
+  ownMarkerMs?: number,
+): boolean {
+  return inWindow(a, at.startMs, at.endMs, slackMs) && (previousMarkerMs === undefined || a.timeMs > previousMarkerMs) && (ownMarkerMs === undefined || a.timeMs < ownMarkerMs);
 }
 
 /** The time of the marker alert carrying `nonce`, if it arrived (from `pod` only, when given). */
@@ -108,19 +117,21 @@ function judgeExpected(e: ExpectedAlert, mine: readonly FalcoAlert[], pod: PodId
   return { state: "unsure", reason: `${why} (inconclusive: ${settled ? "Falco reported event drops" : "no barrier after the attempt"})` };
 }
 
-function judgeSilent(rule: string, mine: readonly FalcoAlert[], settled: boolean): Outcome | undefined {
+function judgeSilent(rule: string, mine: readonly FalcoAlert[], settled: boolean, drops: number): Outcome | undefined {
   const hits = mine.filter((a) => a.rule === rule);
   if (hits.length) return { state: "fail", reason: `"${rule}" must stay silent but fired ${hits.length}x (\`${String(hits[0]?.fields["proc.cmdline"])}\`)` };
   if (!settled) return { state: "unsure", reason: `"${rule}" silence cannot be judged: no barrier after the attempt` };
+  if (drops > 0) return { state: "unsure", reason: `"${rule}" silence is unproven: Falco reported ${drops} event drop alert(s) in the run` };
   return undefined;
 }
 
 /**
  * Judges one attempt: every expected alert is present in its window with the
  * right fields, and no silent rule fired for the pod in that window (which
- * starts after the previous barrier's marker: inAttemptWindow). A missing
- * alert is a failure only once a barrier (a marker alert after the attempt)
- * proves Falco had processed every event up to then.
+ * lies between the previous barrier's marker and its own: inAttemptWindow).
+ * An absence (a missing alert, a silent rule) is proven only once a barrier
+ * (a marker alert after the attempt) shows Falco had processed every event up
+ * to then, and no event drop was reported: otherwise it is inconclusive.
  */
 export function judgeFalcoAttempt(
   attempt: AttemptRecord,
@@ -130,11 +141,11 @@ export function judgeFalcoAttempt(
   opts: FalcoJudgeOptions,
 ): FalcoResult {
   const previousMarkerMs = barrierTime(alerts, attempt.previousBarrier, attempt.pod);
-  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inAttemptWindow(a, attempt, opts.slackMs, previousMarkerMs));
   const settled = barrierMs !== undefined && barrierMs >= attempt.endMs;
+  const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inAttemptWindow(a, attempt, opts.slackMs, previousMarkerMs, settled ? barrierMs : undefined));
   const outcomes = [
     ...expect.fires.map((e) => judgeExpected(e, mine, attempt.pod, settled, opts)),
-    ...expect.silent.map((r) => judgeSilent(r, mine, settled)).filter((o): o is Outcome => o !== undefined),
+    ...expect.silent.map((r) => judgeSilent(r, mine, settled, opts.drops ?? 0)).filter((o): o is Outcome => o !== undefined),
   ];
   const ok = outcomes.some((o) => o.state === "fail") ? false : outcomes.some((o) => o.state === "unsure") ? "inconclusive" : true;
   const matched = outcomes.map((o) => o.alert).filter((a): a is FalcoAlert => a !== undefined);

@@ -78,8 +78,8 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   const q = ev.quiet;
   if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [LAYOUT.quiet], { subject: "app-own-reads" });
   const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
-  const inQuiet = reads.filter((x) => inAttemptWindow(x, q, ev.slackMs, barrierTime(ev.alerts, q.previousBarrier, ev.pod)));
   const b = barrierTime(ev.alerts, q.barrier, ev.pod);
+  const inQuiet = reads.filter((x) => inAttemptWindow(x, q, ev.slackMs, barrierTime(ev.alerts, q.previousBarrier, ev.pod), b !== undefined && b >= q.endMs ? b : undefined));
   if (served === 0 && q.unprobed) {
     if (ok === true) ok = "inconclusive";
     reasons.push(`the app was not probed in the quiet window (${q.unprobed}), so its own reads are not shown`);
@@ -93,6 +93,9 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   } else if (b === undefined || b < q.endMs) {
     if (ok === true) ok = "inconclusive";
     reasons.push("no barrier after the quiet window: absence of alerts is not proven");
+  } else if (ev.drops > 0) {
+    if (ok === true) ok = "inconclusive";
+    reasons.push(`no READ alert in the quiet window, but Falco reported ${ev.drops} event drop alert(s) in the run: absence of alerts is not proven`);
   } else reasons.push("no READ alert in the quiet window, settled by a barrier");
   return verdict("F1", ok, reasons, [LAYOUT.alerts, LAYOUT.probes, LAYOUT.quiet], { subject: "app-own-reads" });
 }

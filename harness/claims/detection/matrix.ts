@@ -27,6 +27,12 @@ export function roundMs(ms: number): number {
 
 type FalcoInput = Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "slackMs">;
 
+/** The attempt's own marker time when it follows the attempt (the window's upper bound: inAttemptWindow). */
+function ownMarker(ev: FalcoInput, at: AttemptRecord): number | undefined {
+  const t = barrierTime(ev.alerts, at.barrier, at.pod);
+  return t !== undefined && t >= at.endMs ? t : undefined;
+}
+
 /**
  * The Falco half of a row: the rules the entry expects, whether they fired in
  * the attempt's window (every expected alert; for an entry that expects none,
@@ -39,7 +45,7 @@ function falcoCells(a: Attack, at: AttemptRecord, ev: FalcoInput): Pick<MatrixRo
   const rules = [...new Set(a.falco.fires.map((x) => x.rule))];
   const fired = a.falco.fires.length
     ? f.matched.length === a.falco.fires.length
-    : ev.alerts.some((x) => x.rule !== MARKER_RULE && fromPod(x, at.pod) && inAttemptWindow(x, at, ev.slackMs, barrierTime(ev.alerts, at.previousBarrier, at.pod)));
+    : ev.alerts.some((x) => x.rule !== MARKER_RULE && fromPod(x, at.pod) && inAttemptWindow(x, at, ev.slackMs, barrierTime(ev.alerts, at.previousBarrier, at.pod), ownMarker(ev, at)));
   const first = f.matched.length ? Math.min(...f.matched.map((x) => x.timeMs)) : undefined;
   return {
     falcoRule: rules.length ? rules.join(" + ") : null,

@@ -3,7 +3,7 @@ import type { AppPodState } from "../../attack/app-pod.ts";
 import type { AttemptRecord } from "../../attack/attempt.ts";
 import type { AttackSession } from "../../attack/session.ts";
 import type { ArtifactWriter } from "../../evidence/recorder.ts";
-import { parseFalcoStream } from "../../falco/alert.ts";
+import { eventDrops, parseFalcoStream } from "../../falco/alert.ts";
 import type { TetragonCollector } from "../../tetragon/collector.ts";
 import type { EnforcingProof, RemovalProof } from "../../tetragon/enforcing.ts";
 import { parseTetragonStream } from "../../tetragon/event.ts";
@@ -30,6 +30,12 @@ export interface EnforcementExtras {
 
 const lines = (xs: readonly unknown[]) => xs.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join("\n") + (xs.length ? "\n" : "");
 
+/** Falco's alerts, and its event-drop alerts counted, from the stream's raw lines (alerts.jsonl holds both). */
+function falcoOf(text: string): Pick<EnforcementEvidence, "alerts" | "drops"> {
+  const stream = parseFalcoStream(text);
+  return { alerts: stream.alerts, drops: eventDrops(stream.internal) };
+}
+
 /** The enforcement evidence of a live session, parsed from the raw lines exactly as a bundle would be. */
 export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtras): EnforcementEvidence {
   return {
@@ -38,7 +44,7 @@ export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtra
     podBefore: x.podBefore,
     podAfter: x.podAfter,
     attempts: s.attempts,
-    alerts: parseFalcoStream(lines(s.falco.rawLines())).alerts,
+    ...falcoOf(lines(s.falco.rawLines())),
     events: parseTetragonStream(lines(x.tetragon.rawLines()), x.podBefore.namespace).events,
     barriers: s.barriers,
     probes: s.traffic.probes(),
@@ -80,7 +86,7 @@ export function loadEnforcementEvidence(b: BundleView, opts?: RejudgeOptions): E
     podBefore,
     podAfter: b.has(LAYOUT.podAfter) ? b.json<ObservedPod>(LAYOUT.podAfter) : undefined,
     attempts: jsonl<AttemptRecord>(b.text(LAYOUT.attempts)),
-    alerts: parseFalcoStream(b.text(LAYOUT.alerts)).alerts,
+    ...falcoOf(b.text(LAYOUT.alerts)),
     events: parseTetragonStream(b.text(LAYOUT.events), podBefore.namespace).events,
     barriers,
     probes: b.has(LAYOUT.probes) ? jsonl<AppProbe>(b.text(LAYOUT.probes)) : [],

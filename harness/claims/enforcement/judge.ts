@@ -10,7 +10,7 @@ import { sigkilledExits, type TetragonEvent } from "../../tetragon/event.ts";
 import { barrierTime, judgeFalcoAttempt } from "../detection/alerts.ts";
 import { SLACK_MS, type RunCatalogue } from "../detection/judge.ts";
 import { verdict, type Verdict } from "../verdict.ts";
-import { judgeKill, killsInWindow, type KillJudgeOptions } from "./kill.ts";
+import { inKillWindow, judgeKill, killsInWindow, type KillJudgeOptions } from "./kill.ts";
 import { LAYOUT } from "./layout.ts";
 
 export interface PhaseWindow {
@@ -51,6 +51,8 @@ export interface EnforcementEvidence {
   podAfter?: ObservedPod;
   attempts: AttemptRecord[];
   alerts: FalcoAlert[];
+  /** Falco internal event-drop alerts in the run (in alerts.jsonl): an absence of an alert is then unproven. */
+  drops: number;
   events: TetragonEvent[];
   barriers: BarrierSeen[];
   probes: AppProbe[];
@@ -60,12 +62,32 @@ export interface EnforcementEvidence {
   removal?: RemovalProof;
 }
 
-export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs">): KillJudgeOptions {
-  return { policy: ev.phase.policy, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: ev.slackMs };
+function tetragonBarrier(ev: Pick<EnforcementEvidence, "barriers">, nonce: string | undefined): number | undefined {
+  return nonce === undefined ? undefined : ev.barriers.find((b) => b.nonce === nonce)?.seen.tetragon;
 }
 
-function tetragonBarrier(ev: EnforcementEvidence, nonce: string | undefined): number | undefined {
-  return ev.barriers.find((b) => b.nonce === nonce)?.seen.tetragon;
+/**
+ * The kill judge's options for one attempt: the policy, and the attempt's
+ * window bounded by the markers around it on Tetragon's clock, where
+ * Tetragon delivered them (the one after it only when it follows the
+ * attempt's end). The next attempt starts as soon as this attempt's marker
+ * exec returns, closer than the clock slack may reach; but every event of
+ * this attempt's process precedes its marker's exec in the kernel, and every
+ * event of the next one follows it, and Tetragon stamps each event with its
+ * kernel time converted to wall-clock time when it is sent, by the same
+ * clocks (cilium/tetragon v1.7.0 pkg/ktime/ktime_linux.go:31-45, DecodeKtime;
+ * for the exec, exit and kprobe events alike: pkg/grpc/exec/exec.go:287,479,
+ * pkg/grpc/tracing/tracing.go:784; for one held in the event cache when it
+ * leaves it: pkg/eventcache/eventcache.go:180). So two events keep their
+ * kernel order unless the wall clock is stepped between their conversions;
+ * delivery order plays no part.
+ */
+export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs" | "barriers">, at?: AttemptRecord): KillJudgeOptions {
+  const o: KillJudgeOptions = { policy: ev.phase.policy, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: ev.slackMs };
+  if (!at) return o;
+  const after = tetragonBarrier(ev, at.previousBarrier);
+  const own = tetragonBarrier(ev, at.barrier);
+  return { ...o, afterMs: after, beforeMs: own !== undefined && own >= at.endMs ? own : undefined };
 }
 
 /**
@@ -93,15 +115,17 @@ export function recheckProblem(ev: Pick<EnforcementEvidence, "phase" | "barriers
 }
 
 /** Kill events of the policy, or SIGKILL exits of the pod, in an attempt's window: none may exist for a spared attempt. */
-export function spareKills(at: AttemptRecord, ev: Pick<EnforcementEvidence, "events" | "phase" | "slackMs">): number {
-  return killsInWindow(at, ev.events, killOptions(ev)).length + sigkilledExits(ev.events, at.pod, at.startMs - ev.slackMs, at.endMs + ev.slackMs).length;
+export function spareKills(at: AttemptRecord, ev: Pick<EnforcementEvidence, "events" | "phase" | "slackMs" | "barriers">): number {
+  const o = killOptions(ev, at);
+  const exits = sigkilledExits(ev.events, at.pod, at.startMs - ev.slackMs, at.endMs + ev.slackMs).filter((e) => inKillWindow(e.timeMs, at, o));
+  return killsInWindow(at, ev.events, o).length + exits.length;
 }
 
 /** T1 for one method: the declared exit and output, and a proven kill (or, for `spare`, none). */
 export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T1", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
   const out = outcomeProblems(at, a.enforcement);
-  const k = judgeKill(at, ev.events, killOptions(ev));
+  const k = judgeKill(at, ev.events, killOptions(ev, at));
   const reasons = [out.length ? `outcome: ${out.join("; ")}` : `outcome: exit ${at.exitCode}, ${at.stdoutBytes} bytes of stdout, as declared`];
   let ok: boolean | "inconclusive" = out.length === 0;
   if (a.enforcement.tetragon === "kill") {
@@ -129,7 +153,7 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
 /** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
 export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
-  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), { slackMs: ev.slackMs, priorities: ev.priorities });
+  const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops });
   return verdict("T3", f.ok, f.reasons, [LAYOUT.alerts], { subject: a.id });
 }
 
@@ -153,7 +177,7 @@ function removalProblem(removal: RemovalProof | undefined, at: AttemptRecord): {
 export function judgeRestored(a: Attack | undefined, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
   if (!a || !at) return verdict("T1", "inconclusive", ["no read was attempted after the policy was removed"], [], { subject: "restored-after-removal" });
   const out = outcomeProblems(at, a.detection);
-  const k = judgeKill(at, ev.events, killOptions(ev));
+  const k = judgeKill(at, ev.events, killOptions(ev, at));
   const r = removalProblem(ev.removal, at);
   const ok = out.length === 0 && !k.killed && !r.problem;
   const reasons = ok
@@ -167,7 +191,7 @@ export function timeToKill(ev: EnforcementEvidence): object[] {
   return ev.attempts
     .filter((a) => a.phase === "enforcement")
     .map((a) => {
-      const k = judgeKill(a, ev.events, killOptions(ev));
+      const k = judgeKill(a, ev.events, killOptions(ev, a));
       return { attack: a.attack, exitCode: a.exitCode, attemptMs: a.endMs - a.startMs, killed: k.killed, startToExitMs: k.timeToKillMs, execToDeathMs: k.execToDeathMs };
     });
 }

@@ -14,6 +14,16 @@ export interface KillJudgeOptions {
   hook: string;
   pathPrefix: string;
   slackMs: number;
+  /** Tetragon's time of the marker run before the attempt: only later events are the attempt's (absent when it was not delivered). */
+  afterMs?: number;
+  /** Tetragon's time of the marker run right after the attempt: only earlier events are the attempt's. */
+  beforeMs?: number;
+}
+
+/** Whether an event time lies in the attempt's window widened by the slack, and between the markers around it where known. */
+export function inKillWindow(timeMs: number, attempt: Pick<AttemptRecord, "startMs" | "endMs">, o: KillJudgeOptions): boolean {
+  if (timeMs < attempt.startMs - o.slackMs || timeMs > attempt.endMs + o.slackMs) return false;
+  return (o.afterMs === undefined || timeMs > o.afterMs) && (o.beforeMs === undefined || timeMs < o.beforeMs);
 }
 
 export interface KillEvidence {
@@ -44,12 +54,10 @@ function describe(p: TetragonProcess): string {
 
 /** Our policy's SIGKILL kprobe events for the pod inside the attempt's window, each with its process_exit if any. */
 export function killsInWindow(attempt: AttemptRecord, events: readonly TetragonEvent[], o: KillJudgeOptions): KillEvidence[] {
-  const lo = attempt.startMs - o.slackMs;
-  const hi = attempt.endMs + o.slackMs;
   const exits = events.filter((e): e is Extract<TetragonEvent, { kind: "exit" }> => e.kind === "exit" && e.signal === "SIGKILL");
   return events
     .filter((e): e is Extract<TetragonEvent, { kind: "kprobe" }> => e.kind === "kprobe")
-    .filter((k) => k.timeMs >= lo && k.timeMs <= hi && fromPodProcess(k.process, attempt.pod))
+    .filter((k) => inKillWindow(k.timeMs, attempt, o) && fromPodProcess(k.process, attempt.pod))
     .filter((k) => k.policyName === o.policy && k.functionName === o.hook && k.action === SIGKILL_ACTION)
     .filter((k) => (k.args[0]?.file_arg?.path ?? "").startsWith(o.pathPrefix))
     .map((kprobe) => ({ kprobe, exit: exits.find((x) => sameProcess(x.process, kprobe.process)) }));

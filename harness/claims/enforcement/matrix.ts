@@ -14,7 +14,7 @@ import { ID, LAYOUT } from "./layout.ts";
  */
 export function enforcementMatrix(ev: EnforcementEvidence): MatrixRow[] {
   return matrixRows(ev.catalogue.attacks, ev.attempts, "enforcement", (_a, at) => {
-    const k = judgeKill(at, ev.events, killOptions(ev));
+    const k = judgeKill(at, ev.events, killOptions(ev, at));
     return {
       tetragonKilled: k.killed,
       exitCode: at.exitCode,

@@ -11,15 +11,18 @@ import type { N1Record } from "./evidence.ts";
 import { parseHubbleFlows } from "./flows.ts";
 import { attemptWindow, judgeDropRecorded } from "./judge.ts";
 import type { ExecRecord, N1Target } from "./types.ts";
+import { checkedFirst } from "./checked-first.ts";
 import { HUBBLE_CHECK_LAST, judgeCiliumConfig, judgeHubbleCli, upstreamFailure, type UpstreamCheck } from "./upstream.ts";
 
 export interface N1Deps {
   kube: Kubectl;
   kubeContext: string;
   profile: Profile;
+  /** Once it aborts, no further command starts and a running wait ends at its next poll; the command under way ends within its own timeout. */
+  signal?: AbortSignal;
 }
 
-/** The upstream behaviours N1 relies on; throws, naming each one that does not hold, before anything else runs. */
+/** The upstream behaviours N1 relies on; throws, naming each one that does not hold, before anything runs in a pod. */
 export async function checkUpstream(d: N1Deps): Promise<UpstreamCheck[]> {
   const cmd = toMs(d.profile.waits.command);
   const checks = [...judgeCiliumConfig(await ciliumConfig(d.kube)), judgeHubbleCli(await hubbleObserve(d.kube, ["--last", String(HUBBLE_CHECK_LAST)], cmd))];
@@ -50,7 +53,7 @@ async function flowsOfAttempt(d: N1Deps, target: N1Target, attempt: ExecRecord, 
     return r.found ? { done: true as const, value: last } : { done: false as const, state: r.reasons };
   };
   try {
-    return await waitFor("Hubble to record the attempt's drop", read, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.poll) });
+    return await waitFor("Hubble to record the attempt's drop", read, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.poll), signal: d.signal });
   } catch (err) {
     if (err instanceof WaitTimeoutError) return last;
     throw err;
@@ -58,30 +61,34 @@ async function flowsOfAttempt(d: N1Deps, target: N1Target, attempt: ExecRecord, 
 }
 
 /**
- * Collects N1: the upstream checks, the policy as stored, the attempt from
- * the app pod, Hubble's dropped flows since the attempt (read at once, and
- * again until the drop shows or alertWait ends), the same attempt from the
- * unselected client, and the app probed throughout and once more after.
- * Judging is judgeN1's.
+ * Collects N1: the upstream checks, with the policy and the pods looked up
+ * meanwhile (reads only: nothing runs in a pod before the checks hold), the
+ * attempt from the app pod, Hubble's dropped flows since the attempt (read
+ * at once, and again until the drop shows or alertWait ends), the same
+ * attempt from the unselected client, and the app probed throughout and
+ * once more after. Judging is judgeN1's.
  */
 export async function collectN1(d: N1Deps): Promise<N1Record> {
-  const upstream = await checkUpstream(d);
+  const [upstream, policy, { target, client }] = await checkedFirst(checkUpstream(d), appEgressPolicy(d.kube), findTargets(d.kube));
   const cmd = toMs(d.profile.waits.command);
   const slackMs = toMs(d.profile.attribution.clockOffsetLimit);
-  const policy = await appEgressPolicy(d.kube);
-  const { target, client } = await findTargets(d.kube);
+  d.signal?.throwIfAborted();
   await using fw = await portForward(d.kubeContext, NS.app, `svc/${APP.service}`, APP.servicePort, cmd);
-  const traffic = startAppTraffic(fw.url, toMs(d.profile.dynamic.probeInterval), cmd, fw.signal);
+  await using traffic = startAppTraffic(fw.url, toMs(d.profile.dynamic.probeInterval), cmd, fw.signal);
   const command = exfilCommand(d.profile);
+  d.signal?.throwIfAborted();
   const attempt = await execIn(d.kube, target.app.namespace, target.app.pod, APP.container, command, cmd);
   // read at once, before the control and the wait add flows that could push the drop out of the agent's ring buffer
   const first = await readDrops(d, target, attempt, slackMs);
+  d.signal?.throwIfAborted();
   const control = await execIn(d.kube, SINK.namespace, client, SINK.clientContainer, command, cmd);
   const end = Date.parse(attempt.startedAt) + attempt.durationMs;
   await waitFor("a request to the app after the attempt", () => (traffic.probes().some((p) => p.ms >= end) ? { done: true, value: true } : { done: false, state: traffic.probes().length }), {
     timeoutMs: cmd,
     intervalMs: toMs(d.profile.waits.eventPoll),
+    signal: d.signal,
   }).catch(() => undefined); // none after it: judgeAppServing fails N1 naming that
+  d.signal?.throwIfAborted();
   const probes = await traffic.stop();
   const flowsText = first.found ? first.text : await flowsOfAttempt(d, target, attempt, slackMs, first.text);
   return { upstream, policy, target, attempt, control, flowsText, probes, slackMs };

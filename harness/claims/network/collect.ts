@@ -5,6 +5,7 @@ import { execExit } from "../../kube/exec-exit.ts";
 import type { Kubectl } from "../../kube/kubectl.ts";
 import { findAppPod } from "../../attack/app-pod.ts";
 import type { Profile } from "../../profile.ts";
+import { checkedFirst } from "./checked-first.ts";
 import type { ExecRecord, N1Target } from "./types.ts";
 
 /** Every exit code is a result here: the judge, not kubectl, decides what it means. */
@@ -75,12 +76,10 @@ async function onePod(kube: Kubectl, namespace: string, selector: Record<string,
   return { name: p.metadata.name, ip: p.status.podIP! };
 }
 
-/** The app pod (its selector labels) and the sink pod the attempt runs between, and the client pod of the control. */
+/** The app pod (its selector labels) and the sink pod the attempt runs between, and the client pod of the control; the three looked up at once. */
 export async function findTargets(kube: Kubectl): Promise<{ target: N1Target; client: string }> {
-  const app = await findAppPod(kube);
-  const ip = await kube.json<{ status: { podIP?: string } }>(["-n", NS.app, "get", "pod", app.name]);
-  const sink = await onePod(kube, SINK.namespace, SINK_SELECTOR);
-  const client = await onePod(kube, SINK.namespace, SINK_CLIENT_SELECTOR);
+  const appWithIp = findAppPod(kube).then(async (app) => ({ app, ip: await kube.json<{ status: { podIP?: string } }>(["-n", NS.app, "get", "pod", app.name]) }));
+  const [{ app, ip }, sink, client] = await checkedFirst(appWithIp, onePod(kube, SINK.namespace, SINK_SELECTOR), onePod(kube, SINK.namespace, SINK_CLIENT_SELECTOR));
   const target: N1Target = {
     app: { namespace: NS.app, pod: app.name, labels: appSelectorLabels(app.labels), ...(ip.status.podIP ? { ip: ip.status.podIP } : {}) },
     sink: { namespace: SINK.namespace, pod: sink.name, ip: sink.ip, port: SINK.port, host: SINK.host },

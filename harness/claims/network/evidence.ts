@@ -15,7 +15,7 @@ export interface N1Record extends Omit<N1Evidence, "slackMs"> {
 }
 
 /** Writes everything N1 is judged on. Nothing here is a credential: the attempt only connects, it reads no secret. */
-export async function writeN1Evidence(w: ArtifactWriter, r: N1Record): Promise<string[]> {
+export async function writeN1Evidence(w: Pick<ArtifactWriter, "write">, r: N1Record): Promise<string[]> {
   const lines = (xs: readonly unknown[]) => xs.map((x) => `${JSON.stringify(x)}\n`).join("");
   return Promise.all([
     w.write(LAYOUT.upstream, r.upstream),

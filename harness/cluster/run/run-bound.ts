@@ -24,6 +24,7 @@ export interface E2eRunBound {
    * The teardown ending the dynamic observation (harness/cluster/run/background.ts):
    * the first half waits for the stopped observation to end its running step
    * (at its next probe), the second half ends it by force when it did not.
+   * N1's collection (network-background.ts) is settled at the same time, within the same halves.
    */
   observationMs: number;
   /** The teardown: run.json, reports and SHA256SUMS; with SECRETPROOF_TEARDOWN=1 also find, export logs from and delete the cluster. */
@@ -75,14 +76,22 @@ export function describeRunBound(p: Profile, b: E2eRunBound): string {
  * pulled within waits.clusterCreate, the engine probe within another
  * waits.command) and `logs` (`kind export logs`,
  * bounded by waits.clusterCreate as in harness/cluster/run/down.ts, then every
- * file through the redaction layer).
+ * file through the redaction layer), and the e2e audit step (bin/e2e-audit.ts:
+ * `target --etcd-certs`, its docker reads in parallel, the Vault
+ * port-forward, the audit within its deadline, `audit compare`).
  */
-export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; preflightE2e: number; exportLogs: number } {
+export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; preflightE2e: number; exportLogs: number; e2eAudit: number } {
   const w = waitsMs(p);
   return {
     toolsInstall: w.command + 3 * w.command + w.command,
     preflight: w.command + w.command,
     preflightE2e: w.command + w.command + w.clusterCreate + w.command,
     exportLogs: w.command + w.clusterCreate + w.command,
+    e2eAudit: w.command + w.command + w.command + auditDeadlineMs(p) + w.command,
   };
+}
+
+/** The e2e audit step's deadline for `secretproof audit`: twice the target's audit share, as the setup's and the suites' are twice theirs. */
+export function auditDeadlineMs(p: Profile): number {
+  return 2 * toMs(p.target.audit);
 }

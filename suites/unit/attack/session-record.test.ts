@@ -28,12 +28,13 @@ const silent: MarkerStream = { name: "falco", waitForMarker: () => Promise.rejec
 const exited1 = async (): Promise<ExecResult> => ({ command: "kubectl exec cat", exitCode: 1, stdout: "", stderr: "cat: /proc/1/mem: Input/output error\ncommand terminated with exit code 1\n", startedAt: "", durationMs: 1 });
 
 describe("an attack that ran never vanishes from the evidence", () => {
-  it("is recorded before its barrier, so a barrier that times out leaves the attempt (without a barrier nonce) in place", async () => {
+  it("is recorded before its barrier, so a barrier that times out leaves the attempt in place, naming a marker no stream delivered", async () => {
     const s = session(exited1, silent);
     await expect(s.attack(MEM)).rejects.toThrow(/timed out waiting for the marker/);
     expect(s.attempts).toHaveLength(1);
     expect(s.attempts[0]).toMatchObject({ id: "enforcement/proc-mem", exitCode: 1, stderr: "cat: /proc/1/mem: Input/output error\n" });
-    expect(s.attempts[0]?.barrier).toBeUndefined();
+    const b = s.barriers.find((x) => x.nonce === s.attempts[0]?.barrier);
+    expect(b?.seen, "the judges read an undelivered marker as no barrier").toEqual({});
   });
 
   it("is recorded, with exit code -1 and the reason, when kubectl failed itself", async () => {

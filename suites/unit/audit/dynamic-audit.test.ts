@@ -23,6 +23,7 @@ function recordedVault(): VaultApi & { phase: "start" | "end" } {
     phase: "start" as "start" | "end",
     read: async <T>(path: string) => {
       if (path === "database/roles/payments-api") return fixture<T>("vault/role.json");
+      if (path === "database/config/payments-db") return fixture<T>("vault/connection.json");
       throw new Error(`unexpected GET ${path}`);
     },
     readOptional: async () => undefined,
@@ -87,11 +88,24 @@ describe("passive D1-D3 from Vault leases, pg_roles and the workload's pods (rec
     );
     expect(findings.D3).toContain("2 lease(s) ended in the window: v-kubernet-payments-Yp3ZkG1vQ8wXcN2tR5sH-1796141350 is gone with its lease database/creds/payments-api/Yp3ZkG1vQ8wXcN2tR5sH7mJa");
     expect(findings.D3).toContain("v-kubernet-payments-b8TqW2eLr6NxV4cK1zPy-1796141380 (lease database/creds/payments-api/b8TqW2eLr6NxV4cK1zPy9HdF ended) is still in pg_roles at 2026-12-01T16:10:50.274410+00:00, VALID UNTIL 2026-12-01T16:10:45.000Z");
-    expect(findings.D3).toContain("roles past VALID UNTIL by more than 45.0s at 2026-12-01T16:10:50.274410+00:00: legacy_report (2026-11-01T00:00:00.000Z)");
+    // legacy_report is past its VALID UNTIL but is no name Vault's template gives: not Vault's to drop
+    expect(findings.D3).toContain(
+      "no role is past its VALID UNTIL by more than 45.0s (among the 3 of 6 pg_roles roles matching payments-db's username template (plugin default); the other 3 are not Vault's for this role)",
+    );
     expect(Object.keys(written)).toEqual([DYNAMIC_AUDIT_LAYOUT.start, DYNAMIC_AUDIT_LAYOUT.observed, DYNAMIC_AUDIT_LAYOUT.findings]);
     // the start reads are written before the window: they survive a failed end read
-    expect(written[DYNAMIC_AUDIT_LAYOUT.start]).toEqual({ role: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role, leases: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).leases.start, pgRoles: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).pgRoles.start });
+    expect(written[DYNAMIC_AUDIT_LAYOUT.start]).toEqual({ role: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role, usernames: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).usernames, leases: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).leases.start, pgRoles: (written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).pgRoles.start });
     expect((written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic).role).toEqual({ path: "database/roles/payments-api", defaultTtlSec: 60, maxTtlSec: 120, dbName: "payments-db", credentialType: "password" });
+  });
+
+  it("a template that misses the roles expiring with live leases is named as not the one Vault used", async () => {
+    const { written } = await observe([pods(0, "2026-12-01T16:10:00.000Z"), pods(0, "2026-12-01T16:10:50.000Z")]);
+    const o = written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic;
+    const wrong = { ...o, usernames: { ...o.usernames!, source: "connection" as const, pattern: "^app_payments-api_[0-9A-Za-z]{6}$" } };
+    expect(passiveDynamicFindings(wrong).D3).toContain(
+      "the template does NOT match v-kubernet-payments-Mv5Js0aQe3RtY7uI2oP4-1796141405, v-kubernet-payments-Xc1Vb6Nm9Az3Sd5Fg7Hj-1796141435, which expire with a live lease, so it is not the one Vault used",
+    );
+    expect(passiveDynamicFindings(o).D3).not.toContain("does NOT match");
   });
 
   it("a restart in the window, a lease without its role and a lease not living default_ttl are each named", async () => {

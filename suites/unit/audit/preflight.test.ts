@@ -39,7 +39,7 @@ describe("preflight judge (recorded SelfSubjectAccessReview responses)", () => {
   it("a missing outside access makes its claims inconclusive, naming it", () => {
     const r = byClaim(example, recorded, [{ access: "vault-token", ok: false, detail: "no Vault token: give target.vault.tokenFile or set VAULT_TOKEN" }]);
     expect(r.D1!.reasons).toEqual([
-      "vault-token (to read Vault: a token whose policy grants [\"list\", \"sudo\"] on sys/leases/lookup/database/creds/payments-api/, [\"update\"] on sys/leases/lookup and [\"read\"] on database/roles/payments-api): no Vault token: give target.vault.tokenFile or set VAULT_TOKEN",
+      "vault-token (to read Vault: a token whose policy grants [\"list\", \"sudo\"] on sys/leases/lookup/database/creds/payments-api/, [\"update\"] on sys/leases/lookup, [\"read\"] on database/roles/payments-api and [\"read\"] on database/config/<the role's db_name>): no Vault token: give target.vault.tokenFile or set VAULT_TOKEN",
       "database (to query pg_roles over target.database.connection) was not checked",
     ]);
   });

@@ -12,6 +12,8 @@ import { RUN_JSON } from "../../../harness/evidence/recorder.ts";
 import { Redactor } from "../../../harness/evidence/redact.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
+import type { RawReader } from "../../../harness/claims/a1-encryption/collect-passive.ts";
+import { aescbcValue, configMapValue, secretValue } from "../../support/k8s-values.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../../fixtures/audit");
 const target = parseTarget(await readFile(join(FIXTURES, "target.example.yaml"), "utf8"), "example");
@@ -54,6 +56,17 @@ function recordedKube(secrets: object[], podSamples: object[][]): AuditIo["kube"
   };
 }
 
+/** An etcd keyspace behind the raw reader's interface (the gateway's real answers are parsed in suites/unit/etcd/gateway.test.ts). */
+function keyspace(values: Record<string, Buffer>): RawReader {
+  const kv = (key: string) => ({ key, value: values[key], createRevision: 2, modRevision: 2, version: 1 });
+  return {
+    describe: "etcd gateway at https://10.0.0.10:2379",
+    get: async (key) => (key in values ? kv(key) : undefined),
+    values: async (prefix) => Object.keys(values).filter((k) => k.startsWith(prefix)).sort().map(kv),
+  };
+}
+const rootCa = configMapValue("kube-root-ca.crt", "kube-system", { "ca.crt": "-----BEGIN CERTIFICATE-----\n" });
+
 let root: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), "secretproof-audit-"));
@@ -62,7 +75,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function audit(kube: AuditIo["kube"], answers = allowedAll) {
+async function audit(kube: AuditIo["kube"], answers = allowedAll, etcd?: Record<string, Buffer>) {
   const token = `hvs.${randomBytes(18).toString("base64url")}`;
   const red = new Redactor();
   red.register(token, "Vault token (audit)");
@@ -71,6 +84,7 @@ async function audit(kube: AuditIo["kube"], answers = allowedAll) {
     reviewAccess: async () => answers,
     checkOutside: async () => [{ access: "vault-token", ok: true, detail: "from VAULT_TOKEN" }, { access: "database", ok: false, detail: "environment variable AUDIT_PG_URL is empty or unset (target.database.connection)" }, { access: "etcd-client", ok: true, detail: "client files readable" }],
     whoAmI: async () => ({ username: "auditor@example.com", groups: ["system:authenticated"] }),
+    ...(etcd ? { etcdReader: async () => keyspace(etcd) } : {}),
   };
   const result = await runAudit({ target, profile: PROFILES.ci, root, io, redactor: red });
   return { result, token };
@@ -91,7 +105,7 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
     expect(byClaim.T1!.reasons[0]).toMatch(/TracingPolicy monitor-secret-opens does not select the workload: its podSelector|monitor-secret-opens is in policy-mode monitor, so it kills nothing; the kill is proven only with --attack$/);
     expect(byClaim.T2!.reasons.join("\n")).toMatch(/only --attack allows/);
     expect(JSON.parse(await readFile(join(result.dir, AUDIT_LAYOUT.agents), "utf8"))).toHaveProperty("policies.findings.0.mode", "monitor");
-    expect(byClaim.A1!.reasons).toEqual(["the identity has the access A1 needs, but this secretproof's audit does not collect A1 evidence yet"]);
+    expect(byClaim.A1!.reasons).toEqual(["the A1 read failed: this audit was given no etcd reader"]);
     for (const c of run.audit.claims.filter((x) => x.claim !== "A2")) {
       expect(c.status, c.claim).toBe("inconclusive");
       expect(c.reasons.length, c.claim).toBeGreaterThan(0);
@@ -149,6 +163,50 @@ describe("secretproof audit (read-only) on recorded kubectl and access-review an
   });
 });
 
+describe("secretproof audit reading etcd for A1", () => {
+  it("records A1's passive evidence and verdict, which verify re-judges with the passive judge", async () => {
+    const password = `pw-${randomBytes(12).toString("hex")}`;
+    const etcd = {
+      "/registry/secrets/payments/db": aescbcValue(secretValue("db", "payments", { password }), "key1", randomBytes(32)),
+      "/registry/configmaps/kube-system/kube-root-ca.crt": rootCa,
+    };
+    const { result } = await audit(recordedKube([], [[pod("p-1", "u-1", 0)]]), allowedAll, etcd);
+    expect(result.record.claims.find((c) => c.claim === "A1")).toMatchObject({ status: "run", reasons: [] });
+    expect(result.verdicts.map((x) => `${x.claim}:${x.verdict}`)).toEqual(["A1:pass", "A2:inconclusive"]);
+    const v = await verifyBundle(result.dir);
+    expect(v.trusted).toBe(true);
+    expect(v.rejudged).toContain("a1-encryption");
+    expect(v.verdicts.map((x) => `${x.claim}:${x.verdict}`)).toEqual(["A1:pass", "A2:inconclusive"]);
+    expect(v.leaks).toEqual([]);
+  });
+
+  it("a plaintext Secret in etcd fails A1, and the bundle holds its hash, never its value", async () => {
+    const password = `pw-${randomBytes(12).toString("hex")}`;
+    const etcd = { "/registry/secrets/payments/db": secretValue("db", "payments", { password }), "/registry/configmaps/kube-system/kube-root-ca.crt": rootCa };
+    const { result } = await audit(recordedKube([], [[pod("p-1", "u-1", 0)]]), allowedAll, etcd);
+    expect(result.verdicts.find((x) => x.claim === "A1")!.reasons.join("\n")).toMatch(/\/registry\/secrets\/payments\/db .*: plaintext protobuf/);
+    expect(JSON.parse(await readFile(join(result.dir, RUN_JSON), "utf8"))).toHaveProperty("status", "failed");
+    const scan = await readFile(join(result.dir, "A1/secrets-scan.json"), "utf8");
+    expect(scan).not.toContain(password);
+    expect(scan).not.toContain(Buffer.from(password).toString("base64"));
+    expect((await verifyBundle(result.dir)).verdicts.find((x) => x.claim === "A1")!.verdict).toBe("fail");
+  });
+
+  it("an etcd read that fails leaves A1 inconclusive with the error", async () => {
+    const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
+    const io: AuditIo = {
+      kube,
+      reviewAccess: async () => allowedAll,
+      checkOutside: async () => [{ access: "etcd-client", ok: true, detail: "answered" }],
+      whoAmI: async () => ({}),
+      etcdReader: async () => ({ ...keyspace({}), values: async () => Promise.reject(new Error("POST /v3/kv/range to etcd gateway at https://10.0.0.10:2379: HTTP 400: CommonName of client sending a request against gateway will be ignored and not used as expected")) }),
+    };
+    const result = await runAudit({ target, profile: PROFILES.ci, root, io, redactor: new Redactor() });
+    expect(result.record.claims.find((c) => c.claim === "A1")).toMatchObject({ status: "inconclusive" });
+    expect(result.record.claims.find((c) => c.claim === "A1")!.reasons.join("\n")).toMatch(/^the A1 read failed: POST \/v3\/kv\/range .* CommonName of client/);
+  });
+});
+
 describe("secretproof audit observing D1-D3 through Vault and the database", () => {
   it("records the observation under audit/dynamic/ and each D claim's finding, and no D verdict, so verify has none to re-judge", async () => {
     const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
@@ -166,7 +224,7 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
       passiveSources: async () => ({
         vault: {
           addr: "https://vault.internal.example:8200",
-          read: async <T>() => vaultBody("role.json") as T,
+          read: async <T>(path: string) => vaultBody(path === "database/config/payments-db" ? "connection.json" : "role.json") as T,
           readOptional: async () => undefined,
           list: async () => vaultBody("leases-list-start.json").data!.keys!,
           write: async <T>(_p: string, b: object) => lookups[(b as { lease_id: string }).lease_id] as T,
@@ -181,12 +239,14 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
         close: async () => void closed++,
       }),
     };
-    const profile = { ...PROFILES.ci, dynamic: { ...PROFILES.ci.dynamic, rotationWindow: "20ms" as const, probeInterval: "5ms" as const } };
+    const profile = { ...PROFILES.ci, audit: { window: "20ms" as const }, dynamic: { ...PROFILES.ci.dynamic, probeInterval: "5ms" as const } };
     const result = await runAudit({ target, profile, root, io, redactor: red });
     const byClaim = Object.fromEntries(result.record.claims.map((c) => [c.claim, c]));
     expect(byClaim.D1!.status).toBe("inconclusive");
     expect(byClaim.D1!.reasons[0]).toMatch(/^found: database\/roles\/payments-api has default_ttl 1m00s, max_ttl 2m00s; 1 of 2 live leases expire with a pg_roles role's VALID UNTIL .*; no role expires with database\/creds\/payments-api\/Yp3ZkG1vQ8wXcN2tR5sH7mJa/);
-    expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; roles past VALID UNTIL by more than 45.0s .*: legacy_report/);
+    expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; no role is past its VALID UNTIL by more than 45.0s \(among the 3 of 6 pg_roles roles matching payments-db's username template \(plugin default\); the other 3 are not Vault's for this role\)/);
+    const a2 = result.verdicts.find((x) => x.claim === "A2")!;
+    expect(a2.reasons.join("\n")).toContain("2 DB usernames");
     expect(closed).toBe(1);
     const observed = JSON.parse(await readFile(join(result.dir, "audit/dynamic/observed.json"), "utf8")) as { pods: unknown[] };
     expect(observed.pods.length).toBeGreaterThanOrEqual(2);

@@ -31,6 +31,7 @@ function evidence(lines: string[], attempts: AttemptRecord[] = [cat, mem]): Enfo
     catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("cat"), pick("proc-mem"), pick("head")] },
     priorities, podBefore: POD_STATE, podAfter: POD_STATE, attempts,
     alerts: parseFalcoStream(alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 90, cmdline: "cat /mnt/secrets/db-password" })).alerts,
+    drops: 0,
     events: parseTetragonStream(lines.join("\n"), POD.namespace).events,
     barriers: [{ nonce: "m1", seen: { tetragon: T0 + 900 } }, { nonce: "m2", seen: { tetragon: T0 + 2900 } }],
     probes: [], phase: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 3000 }, slackMs: SLACK_MS,

@@ -6,7 +6,7 @@ import { LAYOUT } from "../../../harness/claims/detection/layout.ts";
 import { FAMILIES } from "../../../harness/report/families.ts";
 import { memoryBundle } from "../../support/bundle.ts";
 import { pick, priorities } from "../../support/falco-catalogue.ts";
-import { POD, T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
+import { POD, T0, alertLine, attempt, dropLine, markerLine } from "../../support/falco-samples.ts";
 
 
 /** A run of `cat` and `proc-mem` with their alerts, a quiet window and a login proof. */
@@ -70,6 +70,13 @@ describe("detection claim family", () => {
     const older = byKey(detectionFamily.rejudge(bundle({ extraAlerts: late })))["F1/app-own-reads"];
     expect(older?.verdict, "a bundle without the previous barrier is judged on the slack alone, as recorded").toBe("fail");
     expect(older?.reasons.join()).toMatch(/1 READ alert\(s\) in the quiet window/);
+  });
+
+  it("passes no absence when Falco reported event drops: the quiet window and the silent rules are inconclusive", () => {
+    const v = byKey(detectionFamily.rejudge(bundle({ extraAlerts: [dropLine(T0 + 6500)] })));
+    expect(v["F1/app-own-reads"]?.verdict).toBe("inconclusive");
+    expect(v["F1/app-own-reads"]?.reasons.join()).toMatch(/Falco reported 1 event drop alert\(s\) in the run: absence of alerts is not proven/);
+    expect(v["F1/cat"]?.verdict).toBe("inconclusive");
   });
 
   it("fails a read method whose output was empty: the threat was not shown", () => {

@@ -3,7 +3,7 @@ import type { FalcoExpectation } from "../../../harness/attack/catalogue.ts";
 import { parseFalcoStream } from "../../../harness/falco/alert.ts";
 import { barrierTime, imageRepository, judgeFalcoAttempt } from "../../../harness/claims/detection/alerts.ts";
 import { SLACK_MS } from "../../../harness/claims/detection/judge.ts";
-import { POD, T0, alertLine, attempt, markerLine } from "../../support/falco-samples.ts";
+import { POD, T0, alertLine, attempt, dropLine, markerLine } from "../../support/falco-samples.ts";
 
 const READ = "SecretProof - Secret File Read";
 const SHELL = "SecretProof - Interactive Shell Spawned";
@@ -44,6 +44,23 @@ describe("Falco judge", () => {
     const { alerts } = parseFalcoStream([marker].join("\n"));
     const r = judgeFalcoAttempt(attempt(), expectCat, alerts, barrierTime(alerts, "secretproof-marker-aaaa"), { ...opts, drops: 3 });
     expect(r.ok).toBe("inconclusive");
+  });
+
+  it("is inconclusive, not passed, on a silent rule's silence when Falco reported dropped events", () => {
+    const { alerts } = parseFalcoStream([catAt(T0 + 120), dropLine(T0 + 200), marker].join("\n"));
+    const r = judgeFalcoAttempt(attempt(), expectCat, alerts, barrierTime(alerts, "secretproof-marker-aaaa"), { ...opts, drops: 1 });
+    expect(r.ok).toBe("inconclusive");
+    expect(r.reasons.join()).toMatch(/"SecretProof - Exfiltration Tool Spawned" silence is unproven: Falco reported 1 event drop/);
+  });
+
+  it("does not attribute to an attempt an alert raised after its own marker, though the slack reaches forward to it", () => {
+    // The next attempt starts as soon as this attempt's marker exec returns: its shell lies 30 ms after this attempt's end.
+    const own = markerLine(T0 + 410, "secretproof-marker-aaaa");
+    const next = alertLine({ rule: SHELL, priority: "Warning", ms: T0 + 430, cmdline: "bash", file: null, tag: "SHELL" });
+    expect(judge([catAt(T0 + 120), own, next]).ok).toBe(true);
+    const before = judge([catAt(T0 + 120), next, markerLine(T0 + 445, "secretproof-marker-aaaa")]);
+    expect(before.ok, "an alert before the marker, in the slack, is the attempt's").toBe(false);
+    expect(before.reasons.join()).toMatch(/"SecretProof - Interactive Shell Spawned" must stay silent but fired 1x/);
   });
 
   it("ignores alerts from another pod in the same window", () => {

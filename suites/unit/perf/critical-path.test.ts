@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { criticalPath, longestPath } from "../../../harness/perf/critical-path.ts";
 import { runCriticalPath, suiteDeps, withDeps } from "../../../harness/perf/run-graph.ts";
+import { SUITE_AWAITS } from "../../../harness/cluster/run/suite-awaits.ts";
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 12, 0, s)).toISOString();
 
@@ -61,6 +62,22 @@ describe("the critical path of a recorded run", () => {
     const p = runCriticalPath({ startedAt: at(0), steps, suites });
     expect(p.links.filter((l) => l.kind === "step").map((l) => l.id)).toEqual(["preflight", "kind-cluster", "sweep-leftovers", "dynamic observation", "suites/e2e/dynamic.test.ts"]);
     expect(p.wallMs).toBe(201_000);
+  });
+
+  it("records the detection suite's dependence on N1's collection beside A2's, the path running through whichever ended last before it started", () => {
+    const steps = [{ name: "sweep-leftovers", startedAt: at(0), durationMs: 1_000, ok: true, deps: [] }];
+    const runs = [
+      { name: "suites/e2e/a1-encryption.test.ts", startedAt: at(1), durationMs: 10_000, ok: true },
+      { name: "suites/e2e/a2-no-secrets.test.ts", startedAt: at(11), durationMs: 30_000, ok: true },
+      { name: "suites/e2e/detection.test.ts", startedAt: at(45), durationMs: 100_000, ok: true },
+    ];
+    const path = (collectionMs: number) => {
+      const suites = [...suiteDeps(runs, "sweep-leftovers", SUITE_AWAITS), { name: "network collection", startedAt: at(1), durationMs: collectionMs, ok: true, deps: ["sweep-leftovers"] }];
+      expect(suites.find((s) => s.name.endsWith("detection.test.ts"))?.deps).toEqual(["suites/e2e/a2-no-secrets.test.ts", "network collection"]);
+      return runCriticalPath({ startedAt: at(0), steps, suites }).links.map((l) => l.id);
+    };
+    expect(path(20_000)).toEqual(["sweep-leftovers", "suites/e2e/a1-encryption.test.ts", "suites/e2e/a2-no-secrets.test.ts", "before suites/e2e/detection.test.ts", "suites/e2e/detection.test.ts"]);
+    expect(path(44_000)).toEqual(["sweep-leftovers", "network collection", "suites/e2e/detection.test.ts"]);
   });
 
   it("reads a bundle of an older secretproof, whose timings carry no dependencies, as a chain of gaps and steps", () => {

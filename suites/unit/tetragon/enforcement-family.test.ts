@@ -37,6 +37,16 @@ describe("enforcement claim family", () => {
     expect(judged["T1/cat"]?.verdict, judged["T1/cat"]?.reasons.join("; ")).toBe("fail");
   });
 
+  it("does not pass T3 on an absence when Falco reported event drops: a silent rule or a missing alert is then inconclusive", () => {
+    const dropped = byKey(bundle({ falcoDrops: 1 }))["T3/cat"];
+    expect(dropped?.verdict, dropped?.reasons.join("; ")).toBe("inconclusive");
+    expect(dropped?.reasons.join()).toMatch(/"SecretProof - Interactive Shell Spawned" silence is unproven: Falco reported 1 event drop alert\(s\)/);
+    const missing = byKey(bundle({ falcoDrops: 1, catAlertMissing: true }))["T3/cat"];
+    expect(missing?.verdict, "a missing alert is not a failure when the event may have been dropped").toBe("inconclusive");
+    expect(missing?.reasons.join()).toMatch(/inconclusive: Falco reported event drops/);
+    expect(byKey(bundle({ catAlertMissing: true }))["T3/cat"]?.verdict, "without drops the missing alert fails").toBe("fail");
+  });
+
   it("fails T1 when the kill is only the kprobe's action (monitor mode: the process exited normally)", () => {
     expect(byKey(bundle({ catExitSignal: "" }))["T1/cat"]?.verdict).toBe("fail");
   });

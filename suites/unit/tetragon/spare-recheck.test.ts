@@ -11,7 +11,7 @@ import { parseTetragonStream } from "../../../harness/tetragon/event.ts";
 import { memoryBundle } from "../../support/bundle.ts";
 import { pick, priorities } from "../../support/falco-catalogue.ts";
 import { POD, T0, attempt } from "../../support/falco-samples.ts";
-import { POD_STATE, POLICY, exitLine, markerExec, type ProcSpec } from "../../support/tetragon-samples.ts";
+import { POD_STATE, POLICY, exitLine, kprobeLine, markerExec, type ProcSpec } from "../../support/tetragon-samples.ts";
 
 // proc-mem and tamper-write are spared: each exits on its own. Each has its own barrier right after it (m2, m4);
 // one re-check barrier m3 follows the event-delay wait after the last of them.
@@ -31,7 +31,7 @@ const RECHECK_MS = T0 + 4200 + WAIT + 50;
 function evidence(over: Partial<EnforcementEvidence> = {}, lines: string[] = []): EnforcementEvidence {
   return {
     catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [pick("proc-mem"), pick("tamper-write")] },
-    priorities, podBefore: POD_STATE, podAfter: POD_STATE, attempts: [mem, tamper], alerts: [],
+    priorities, podBefore: POD_STATE, podAfter: POD_STATE, attempts: [mem, tamper], alerts: [], drops: 0,
     events: parseTetragonStream([markerExec(T0 + 2400, "m2"), markerExec(T0 + 4300, "m4"), markerExec(RECHECK_MS + 50, "m3"), ...lines].join("\n"), POD.namespace).events,
     barriers: [
       { nonce: "m2", requestedMs: T0 + 2350, execEndMs: T0 + 2450, seen: { tetragon: T0 + 2400 } },
@@ -90,6 +90,22 @@ describe("T1 for a spared attempt: a Tetragon marker is no proof that no SIGKILL
     expect(v.verdict).toBe("fail");
     expect(v.reasons).toContain("the catalogue says Tetragon spares this attempt, but a SIGKILL was recorded");
     expect(judgeT1(pick("tamper-write"), tamper, ev).verdict).toBe("pass");
+  });
+
+  it("does not count for a spared attempt the kill of the next attempt after its own marker, though the slack reaches it", () => {
+    // The first killed attempt starts as soon as tamper-write's marker exec (m4 at +4300) returns; its kill lands 150 ms after tamper-write's end.
+    const next: ProcSpec = { execId: "bmV4dC0x", pid: 48400, binary: "/usr/bin/cat", args: "/mnt/secrets/db-password", startMs: T0 + 4330 };
+    const lines = [kprobeLine(T0 + 4350, next), exitLine(T0 + 4352, next, "SIGKILL")];
+    const wide = evidence({ slackMs: 300 }, lines);
+    expect(spareKills(tamper, wide)).toBe(0);
+    expect(judgeT1(pick("tamper-write"), tamper, wide).verdict).toBe("pass");
+    const unbounded = evidence({ slackMs: 300, barriers: wide.barriers.filter((b) => b.nonce !== "m4") }, lines);
+    expect(spareKills(tamper, unbounded), "without its own marker the slack alone decides").toBe(2);
+  });
+
+  it("counts a late-delivered kill by its own time: before the attempt's marker, it is the attempt's", () => {
+    const lines = [exitLine(T0 + 4250, { ...MEM_PROC, startMs: T0 + 4050 }, "SIGKILL")];
+    expect(spareKills(tamper, evidence({ slackMs: 300 }, lines))).toBe(1);
   });
 
   it("judges bundles recorded before the re-check on the barrier alone, as they were", () => {

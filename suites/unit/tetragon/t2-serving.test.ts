@@ -21,7 +21,7 @@ const rotating = [probe(0, "v-kubernetes-dyn-a-1"), probe(1, "v-kubernetes-dyn-a
 function evidence(over: Partial<EnforcementEvidence> = {}): EnforcementEvidence {
   return {
     catalogue: { environment: { ptraceScope: "1", conditions: [] }, attacks: [] },
-    priorities: {}, podBefore: pod, podAfter: after, attempts: [], alerts: [], events: [], barriers: [], probes: rotating,
+    priorities: {}, podBefore: pod, podAfter: after, attempts: [], alerts: [], drops: 0, events: [], barriers: [], probes: rotating,
     phase: { policy: POLICY, enforcingFromMs: T0 - 500, attacksEndMs: T0 + 20_000, removedAtMs: T0 + 30_000 },
     slackMs: SLACK_MS,
     ...over,

@@ -6,6 +6,14 @@ import { clientTokenOf, judgeAudienceRefused, judgeVaultLogin, type LoginExpecta
 /** The audience of the negative control: one no Vault role of ours requires. */
 export const WRONG_AUDIENCE = "not-vault";
 
+/**
+ * The shortest lifetime the TokenRequest API grants, an API rule rather than
+ * a duration of ours: kubernetes pkg/apis/authentication/validation/validation.go
+ * ValidateTokenRequest refuses expirationSeconds < MinTokenAgeSec (600) with
+ * "may not specify a duration less than 10 minutes".
+ */
+export const TOKEN_REQUEST_MIN_LIFETIME = "10m";
+
 export interface LoginCheckDeps {
   kubectl: Kubectl;
   /** Vault's address from the host (a port-forward, reopened when it exits). */
@@ -17,8 +25,7 @@ export interface LoginCheckDeps {
 /** A short-lived token of the app's service account for `audience`, registered for redaction before anything can print it. */
 async function serviceAccountToken(d: LoginCheckDeps, e: LoginExpectation, audience: string): Promise<string> {
   const [ns, name] = e.serviceAccount.split("/") as [string, string];
-  // 10m is the shortest lifetime the TokenRequest API grants (expirationSeconds >= 600).
-  const r = await d.kubectl.run(["-n", ns, "create", "token", name, "--audience", audience, "--duration", "10m"], { secretStdout: true });
+  const r = await d.kubectl.run(["-n", ns, "create", "token", name, "--audience", audience, "--duration", TOKEN_REQUEST_MIN_LIFETIME], { secretStdout: true });
   const token = r.stdout.trim();
   if (!token) throw new Error(`${r.command} printed no token`);
   (d.redactor ?? defaultRedactor).register(token, `service-account token of ${e.serviceAccount} for audience ${audience}`);

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { AttemptBatch, entryError } from "../../../harness/attack/batch.ts";
+import type { MarkerStream } from "../../../harness/attack/barrier.ts";
+import type { Attack } from "../../../harness/attack/catalogue.ts";
+import { AttackSession } from "../../../harness/attack/session.ts";
+import type { ExecResult } from "../../../harness/core/exec.ts";
+import type { Kubectl } from "../../../harness/kube/kubectl.ts";
+import { PROFILES } from "../../../harness/profile.ts";
+import { POD } from "../../support/falco-samples.ts";
+
+const entry = (id: string, exitCode = 1): Attack => ({
+  id, source: "test", command: ["cat", `/proc/1/${id}`], claims: ["F2"],
+  falco: { fires: [], silent: [] }, detection: { exitCode, stdout: "empty" }, enforcement: { exitCode, stdout: "empty", tetragon: "spare" },
+});
+
+/** A stream that has delivered the markers in `delivered` (a set the test fills), each at the time of its lookup. */
+function stream(name: string, delivered: Set<string> | "all"): MarkerStream & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    name,
+    asked,
+    waitForMarker: async (nonce, _pod, timeoutMs) => {
+      asked.push(nonce);
+      if (delivered === "all" || delivered.has(nonce)) return { timeMs: Date.now() };
+      throw new Error(`timed out waiting for ${name} marker ${nonce} after ${timeoutMs} ms`);
+    },
+  };
+}
+
+/** A session over a fake kubectl that logs every exec; an attack exits 1, a marker exec succeeds, `broken` attacks fail in kubectl. */
+function session(streams: MarkerStream[], log: string[], broken = new Set<string>()): AttackSession {
+  const never = () => Promise.reject(new Error("not used"));
+  const result = (command: string, exitCode: number, stderr: string): ExecResult => ({ command, exitCode, stdout: "", stderr, startedAt: "", durationMs: 1 });
+  const exec = async (_n: string, _p: string, cmd: readonly string[]) => {
+    log.push(cmd[0] === "true" ? "marker" : `attack ${cmd[1]}`);
+    if (cmd[0] === "true") return result("kubectl exec true", 0, "");
+    if (broken.has(String(cmd[1]))) return result("kubectl exec cat", 1, "error: unable to upgrade connection\n");
+    return result("kubectl exec cat", 1, "cat: Input/output error\ncommand terminated with exit code 1\n");
+  };
+  const kube: Kubectl = { context: "kind-test", run: never, json: never, apply: never, rolloutStatus: never, exec };
+  return Object.assign(Object.create(AttackSession.prototype) as AttackSession, {
+    deps: { kube, profile: PROFILES.ci }, phase: "enforcement", pod: POD, attempts: [], barriers: [], streams,
+  });
+}
+
+describe("a batch runs every attempt with its own marker, then waits once for the markers", () => {
+  it("runs attempt, marker, attempt, marker, … with no wait between, then notes every marker's arrival in every stream", async () => {
+    const log: string[] = [];
+    const falco = stream("falco", "all");
+    const tetragon = stream("tetragon", "all");
+    const s = session([falco, tetragon], log);
+    const attacks = ["a", "b", "c"].map((id) => entry(id));
+    const batch = await AttemptBatch.run(s, attacks, (a) => s.attempt(a));
+    expect(log).toEqual(["attack /proc/1/a", "marker", "attack /proc/1/b", "marker", "attack /proc/1/c", "marker"]);
+    const [a, b, c] = attacks.map((x) => batch.result(x.id).record);
+    expect([a?.previousBarrier, b?.previousBarrier, c?.previousBarrier]).toEqual([undefined, a?.barrier, b?.barrier]);
+    expect(s.barriers.map((x) => Object.keys(x.seen).sort())).toEqual([["falco", "tetragon"], ["falco", "tetragon"], ["falco", "tetragon"]]);
+    expect(s.barriers.every((x) => x.offsets.falco && x.offsets.tetragon)).toBe(true);
+    expect(falco.asked[0], "each stream is searched from the last marker back").toBe(c?.barrier);
+  });
+
+  it("fails only the entry whose marker a stream did not deliver, naming the stream, the marker and the stream's error", async () => {
+    const log: string[] = [];
+    const delivered = new Set<string>();
+    const tetragon = stream("tetragon", delivered);
+    const s = session([stream("falco", "all"), tetragon], log);
+    const attacks = ["a", "b", "c"].map((id) => entry(id));
+    const batch = await AttemptBatch.run(s, attacks, async (a) => {
+      const r = await s.attempt(a);
+      if (a.id !== "b") delivered.add(r.record.barrier as string);
+      return r;
+    });
+    expect(batch.result("a").record.exitCode).toBe(1);
+    expect(batch.result("c").record.exitCode).toBe(1);
+    expect(() => batch.result("b")).toThrow(/^the marker exec after b \(secretproof-marker-[^)]+\) was not delivered by the tetragon stream: timed out waiting for tetragon marker/);
+    expect(s.barriers[1]?.seen).toEqual({ falco: expect.any(Number) });
+  });
+
+  it("keeps an attempt that failed to run for its own test, with its error, and runs the next one", async () => {
+    const log: string[] = [];
+    const s = session([stream("falco", "all")], log, new Set(["/proc/1/b"]));
+    const attacks = ["a", "b", "c"].map((id) => entry(id));
+    const batch = await AttemptBatch.run(s, attacks, (a) => s.attempt(a));
+    expect(() => batch.result("b")).toThrow(/^attempt enforcement\/b did not complete: attack b: .*unable to upgrade connection/);
+    expect(batch.result("c").record.exitCode).toBe(1);
+    expect(s.attempts.map((x) => [x.attack, x.exitCode])).toEqual([["a", 1], ["b", -1], ["c", 1]]);
+    // No marker after an attempt that did not complete: the next one's window starts after the marker before it.
+    expect(log).toEqual(["attack /proc/1/a", "marker", "attack /proc/1/b", "attack /proc/1/c", "marker"]);
+    expect(s.attempts[2]?.previousBarrier).toBe(s.attempts[0]?.barrier);
+  });
+
+  it("attributes every marker a step ran to its entry (the login's marker after a credential read)", async () => {
+    const delivered = new Set<string>();
+    const s = session([stream("falco", delivered)], []);
+    const batch = await AttemptBatch.run(s, [entry("a"), entry("b")], async (a) => {
+      const r = await s.attempt(a);
+      delivered.add(r.record.barrier as string);
+      if (a.id === "a") await s.mark();
+      return r;
+    });
+    expect(batch.entries.get("a")?.markers).toHaveLength(2);
+    expect(() => batch.result("a")).toThrow(/^the marker exec after a .* was not delivered by the falco stream/);
+    expect(batch.result("b").record.previousBarrier).toBe(batch.entries.get("a")?.markers[1]);
+  });
+
+  it("names an entry the batch never ran", () => {
+    expect(entryError("x", undefined, [])?.message).toBe("x was not attempted: the batch holds no step for it");
+  });
+});
