@@ -124,6 +124,9 @@ function policyNeeds(t: AuditTarget, apply = true): Need[] {
       ? [
           { permission: policy("tracingpoliciesnamespaced", "create", ns), why: `apply the given policy in ${ns} for the run`, consent: "applyPolicy" as const, optional: true },
           { permission: policy("tracingpoliciesnamespaced", "delete", ns), why: `remove the applied policy from ${ns} afterwards`, consent: "applyPolicy" as const, optional: true },
+          ...(isPresent(t.tetragon)
+            ? [{ permission: podExec(t.tetragon.namespace), why: "ask the Tetragon agent on the workload's node whether it loaded the applied policy (tetra tracingpolicy list in its container tetragon)", consent: "applyPolicy" as const, optional: true }]
+            : []),
         ]
       : []),
   ];

@@ -10,6 +10,8 @@ import { loadProfile } from "../profile.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { checkOutside, reviewAccess, targetKubeConfig, whoAmI } from "./access-check.ts";
 import { accessPlan, type AuditMode } from "./access-plan.ts";
+import { getOnly } from "./audit-kube.ts";
+import { type PolicyFlags, policyFlag } from "./policy-flags.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
 import { checkEtcdClient } from "./etcd-access.ts";
@@ -32,7 +34,7 @@ async function loadTarget(path: string): Promise<AuditTarget> {
   return parseTarget(text, path);
 }
 
-export async function rbacAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean }): Promise<void> {
+export async function rbacAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean | string }): Promise<void> {
   const target = await loadTarget(opts.target);
   const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) };
   const flags = [mode.attack && "--attack", mode.applyPolicy && "--apply-policy"].filter(Boolean).join(" ") || "read-only";
@@ -43,13 +45,17 @@ export async function rbacAction(opts: { target: string; attack?: boolean; apply
   process.stdout.write(renderRbac(accessPlan(target, mode), header));
 }
 
-export async function auditAction(opts: { target: string; out?: string; attack?: boolean }): Promise<void> {
+export async function auditAction(opts: { target: string; out?: string; attack?: boolean } & PolicyFlags): Promise<void> {
+  // --apply-policy is refused before anything is read unless --attack is given with it.
+  const policyPath = policyFlag(opts);
+  const policy = policyPath === undefined ? undefined : await import("./policy-cli.ts");
+  const policyFile = policy && policyPath !== undefined ? await policy.loadPolicyFile(policyPath) : undefined;
   const target = await loadTarget(opts.target);
   const profile = loadProfile();
   const kc = targetKubeConfig(target);
   const kube = kubectl(target.kubeContext, toMs(profile.waits.command));
   const etcd = target.etcd;
-  const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: false };
+  const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: policyFile !== undefined };
   // Only --attack hands the run kubectl with exec and the attack session; a read-only run gets `get` alone.
   const attack = mode.attack ? { kube, openSession: (where: AttackWhere) => AttackSession.open({ kube, profile }, "detection", where) } : undefined;
   const result = await runAudit({
@@ -58,13 +64,15 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
     mode,
     root: opts.out ? resolve(opts.out) : runsRoot(),
     io: {
-      kube: { json: (args) => kube.json(args) },
+      kube: getOnly(kube),
       reviewAccess: (plan) => reviewAccess(kc, plan),
       checkOutside: () => checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, toMs(profile.waits.command))),
       whoAmI: () => whoAmI(kc),
       passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
       ...(typeof etcd === "object" ? { etcdReader: () => tlsGatewayReader(etcd, toMs(profile.waits.command)) } : {}),
       ...(attack ? { attack } : {}),
+      // The policy writer is built only here, only for --attack --apply-policy FILE (policy-cli.ts).
+      ...(policy && policyFile ? { applyPolicy: { source: policyFile.source, bind: policy.applyPolicyWith(policyFile, { target, profile, kc }) } } : {}),
     },
   });
   const lines = result.record.claims.flatMap((c) => (c.status === "run" ? [`${c.claim}: run`] : c.reasons.map((r) => `${c.claim}: inconclusive: ${r}`)));
@@ -74,7 +82,7 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
   if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;
 }
 
-export async function preflightAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean }): Promise<void> {
+export async function preflightAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean | string }): Promise<void> {
   const target = await loadTarget(opts.target);
   const kc = targetKubeConfig(target);
   const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });

@@ -7,7 +7,8 @@ interface AuditFlags {
   target?: string;
   out?: string;
   attack?: boolean;
-  applyPolicy?: boolean;
+  /** `audit --apply-policy FILE` gives the path; the subcommands' bare flag gives true. */
+  applyPolicy?: boolean | string;
 }
 
 /** --target is checked here, not by commander: `audit compare` runs without one, and commander requires a parent's mandatory option of its subcommands too. */
@@ -29,6 +30,7 @@ export function registerAuditCommands(program: Command): void {
     .option("--target <file>", "the audit target file (see docs/audit.md); every audit command but compare needs it")
     .option("--out <dir>", "where the run directory is created (default: $SECRETPROOF_RUNS_DIR or runs/)")
     .option("--attack", "consent to run the attack catalogue's read methods in one workload pod (pods/exec; raises Falco alerts) and judge F1/F2")
+    .option("--apply-policy [file]", "with --attack: apply this TracingPolicyNamespaced in the workload's namespace for the attacks, prove it enforces, and always remove it (docs/audit.md)")
     .action(async (opts: AuditFlags) => (await actions()).auditAction(withTarget(opts)));
   audit
     .command("rbac")

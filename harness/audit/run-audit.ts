@@ -18,6 +18,8 @@ import { toMs } from "../../clusters/duration.ts";
 import { accessPlan, type AuditMode, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
 import { runAttackSteps, type AttackIo } from "./attack-audit.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
+import type { PolicySummary } from "./policy-record.ts";
+import { auditPolicyStep, type AuditPolicyIo } from "./policy-step.ts";
 import type { AuditTarget } from "./target.ts";
 import { workloadChanges, workloadSampler, type WorkloadSample } from "./workload.ts";
 
@@ -50,6 +52,8 @@ export interface AuditIo {
   etcdReader?(): Promise<RawReader>;
   /** kubectl with exec and the attack session: touched only with --attack. */
   attack?: AttackIo;
+  /** The policy lifecycle: only with --attack --apply-policy FILE (policy-cli.ts). */
+  applyPolicy?: AuditPolicyIo;
 }
 
 export interface AuditRecord {
@@ -60,6 +64,8 @@ export interface AuditRecord {
   identity: { username?: string; groups?: string[]; error?: string };
   /** Per claim: run (with its verdict in verdicts/), or inconclusive with the reasons it was not run. */
   claims: { claim: string; status: "run" | "inconclusive"; reasons: string[]; limits: string[] }[];
+  /** The policy --apply-policy applied and removed; its full record is audit/policy.json. */
+  policy?: PolicySummary;
 }
 
 /** Readiness turned into what the run did: a runnable claim the audit does not collect yet is inconclusive, saying so. Pure. */
@@ -208,6 +214,10 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
     if (error !== undefined) notRun(record, "A2", `the A2 scan failed: ${error}`);
   }
   if (attack) verdicts.push(...(await attack.run()));
+  if (mode.attack && mode.applyPolicy && o.io.applyPolicy) {
+    const runnable = readiness.filter((r) => r.status === "runnable").map((r) => r.claim);
+    verdicts.push(...(await auditPolicyStep(o.io.applyPolicy, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable })));
+  }
   const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
   if (dynamic.length && sources) {
     const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {

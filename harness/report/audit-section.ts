@@ -13,6 +13,27 @@ export interface AuditSection {
   access: string;
   identity: string;
   claims: AuditClaimLine[];
+  /** The policy --apply-policy applied and removed (run.json `audit.policy`), in words. */
+  policy?: string;
+}
+
+/**
+ * run.json's `audit.policy` (harness/audit/policy-record.ts PolicySummary) as
+ * one sentence; a removal not proven is said first and loudly. Pure.
+ */
+export function policyLine(p: unknown): string | undefined {
+  if (!p || typeof p !== "object") return undefined;
+  const s = p as Record<string, unknown>;
+  const str = (k: string) => (typeof s[k] === "string" ? (s[k] as string) : undefined);
+  const parts = [`Applied policy ${str("policy") ?? "?"} (sha256 ${str("sha256") ?? "?"}, audit/policy.yaml)`];
+  parts.push(str("appliedAt") ? `applied ${str("appliedAt")}` : "not applied");
+  if (str("enforcingProvenAt")) parts.push(`proven enforcing ${str("enforcingProvenAt")}`);
+  if (str("enforcingError")) parts.push(`NOT proven enforcing: ${str("enforcingError")}`);
+  if (str("removedAt")) parts.push(`removed ${str("removedAt")} (${str("deleteOutcome") ?? "?"})`);
+  if (str("interrupted")) parts.push(`interrupted by ${str("interrupted")}`);
+  const removal = s.removalProven === true ? "unload proven" : str("deleteOutcome") === "not-created" && !str("manualDelete") ? "nothing to remove" : "REMOVAL NOT PROVEN";
+  const manual = str("manualDelete") ? `; remove it by hand: ${str("manualDelete")}` : "";
+  return `${parts.join(", ")}; ${removal}${manual}.`;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -28,7 +49,8 @@ export function auditSectionOf(run: RunRecord): { audit?: AuditSection } {
     reasons: strings(c?.reasons),
     limits: strings(c?.limits),
   }));
-  return { audit: { access: String(a.access ?? "?"), identity: typeof who === "string" ? who : "not reported", claims } };
+  const policy = policyLine((a as { policy?: unknown }).policy);
+  return { audit: { access: String(a.access ?? "?"), identity: typeof who === "string" ? who : "not reported", claims, ...(policy ? { policy } : {}) } };
 }
 
 const lead = (s: AuditSection) => {
@@ -45,7 +67,7 @@ export function auditSectionMd(s: AuditSection | undefined, cell: (t: string) =>
 /** The section's body in markdown: the lead line and the per-claim table. */
 export function auditBodyMd(s: AuditSection, cell: (t: string) => string): string[] {
   const rows = s.claims.map((c) => `| ${cell(c.claim)} | ${c.status === "run" ? "run" : "**INCONCLUSIVE**"} | ${cell(c.reasons.join("\n")) || "—"} | ${cell(c.limits.join("\n")) || "—"} |`);
-  return [cell(lead(s)), ["| claim | audit | why | limits |", "|---|---|---|---|", ...rows].join("\n")];
+  return [cell(lead(s)), ...(s.policy ? [cell(s.policy)] : []), ["| claim | audit | why | limits |", "|---|---|---|---|", ...rows].join("\n")];
 }
 
 /** The HTML section, or nothing for a run that is not an audit; `esc` escapes text. */
@@ -57,5 +79,5 @@ export function auditSectionHtml(s: AuditSection | undefined, esc: (t: string) =
 export function auditBodyHtml(s: AuditSection, esc: (t: string) => string): string {
   const list = (xs: string[]) => (xs.length ? `<ul>${xs.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : "—");
   const rows = s.claims.map((c) => `<tr><td>${esc(c.claim)}</td><td class="${c.status === "run" ? "v-pass" : "v-inconclusive"}">${c.status === "run" ? "run" : "INCONCLUSIVE"}</td><td>${list(c.reasons)}</td><td>${list(c.limits)}</td></tr>`);
-  return `<p>${esc(lead(s))}</p><table id="audit"><thead><tr><th>claim</th><th>audit</th><th>why</th><th>limits</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<p>${esc(lead(s))}</p>${s.policy ? `<p id="audit-policy">${esc(s.policy)}</p>` : ""}<table id="audit"><thead><tr><th>claim</th><th>audit</th><th>why</th><th>limits</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

@@ -44,13 +44,35 @@ export function policyFailure(status: PolicyStatus | undefined, policy: TracingP
   );
 }
 
-/** Reads the user-name file (not the password) as an unauthorized process would. */
-async function canary(kube: Kubectl, pod: PodIdentity, timeoutMs: number): Promise<CanaryRead> {
+/**
+ * Where a proof looks: the file an unauthorized canary reads and the Tetragon
+ * agent asked for the policy's state (`tetra tracingpolicy list` in it).
+ */
+export interface EnforcingProbe {
+  canaryPath: string;
+  /** The canary's file is a secret: its bytes are counted, and a failure carries their size, never the text. */
+  secretCanary?: boolean;
+  agent: { namespace: string; target: string; container: string };
+}
+
+/** The suites' probe: the user-name file (not the password) and the DaemonSet's agent in kube-system. */
+export const SUITE_PROBE: EnforcingProbe = { canaryPath: "/mnt/secrets/db-username", agent: { namespace: "kube-system", target: "ds/tetragon", container: "tetragon" } };
+
+type ExecKube = Pick<Kubectl, "exec">;
+
+/** The pod and container a canary reads in. */
+export type CanaryPod = Pick<PodIdentity, "namespace" | "name" | "container">;
+
+const agentPolicies = (kube: ExecKube, probe: EnforcingProbe) => tetraPolicies(kube, probe.agent.namespace, probe.agent.target, probe.agent.container);
+
+/** Reads the probe's file as an unauthorized process would. */
+async function canary(kube: ExecKube, pod: CanaryPod, timeoutMs: number, probe: EnforcingProbe): Promise<CanaryRead> {
   const startMs = Date.now();
-  const r = await kube.exec(pod.namespace, pod.name, ["cat", "/mnt/secrets/db-username"], {
+  const r = await kube.exec(pod.namespace, pod.name, ["cat", probe.canaryPath], {
     container: pod.container,
     okExitCodes: [137],
     timeoutMs,
+    ...(probe.secretCanary ? { secretStdout: true } : {}),
   });
   // A 137 counts only when the container reported it, not when kubectl itself was killed here.
   if (execExit(r.exitCode, r.stderr).origin === "kubectl") throw new Error(kubectlFailure(r.command, r.exitCode, r.stderr));
@@ -64,20 +86,21 @@ async function canary(kube: Kubectl, pod: PodIdentity, timeoutMs: number): Promi
  * a state the agent never leaves by itself fails at once (policyFailure).
  */
 export async function waitEnforcing(
-  kube: Kubectl,
-  pod: PodIdentity,
+  kube: ExecKube,
+  pod: CanaryPod,
   policy: TracingPolicyDoc,
-  wait: { timeoutMs: number; intervalMs: number },
+  wait: { timeoutMs: number; intervalMs: number; signal?: AbortSignal },
   commandTimeoutMs: number,
+  probe: EnforcingProbe = SUITE_PROBE,
 ): Promise<EnforcingProof> {
   const canaries: CanaryRead[] = [];
   return waitFor(
     `TracingPolicyNamespaced ${policy.metadata.namespace}/${policy.metadata.name} to kill an unauthorized reader`,
     async () => {
-      const status = findStatus(await tetraPolicies(kube), policy);
+      const status = findStatus(await agentPolicies(kube, probe), policy);
       const failed = policyFailure(status, policy);
       if (failed) throw new PermanentError(failed);
-      const c = await canary(kube, pod, commandTimeoutMs);
+      const c = await canary(kube, pod, commandTimeoutMs, probe);
       canaries.push(c);
       const enforcing = status?.state === "TP_STATE_ENABLED" && status.mode === "TP_MODE_ENFORCE";
       if (c.exitCode === 137 && enforcing && status) return { done: true, value: { canaries, status, provenAtMs: c.endMs } };
@@ -117,11 +140,12 @@ export function removalCanaryState(c: CanaryRead): { done: true } | { done: fals
  * after this is not racing the programs' detachment.
  */
 export async function waitRemoved(
-  kube: Kubectl,
-  pod: PodIdentity,
+  kube: ExecKube,
+  pod: CanaryPod,
   policy: TracingPolicyDoc,
-  wait: { timeoutMs: number; intervalMs: number },
+  wait: { timeoutMs: number; intervalMs: number; signal?: AbortSignal },
   commandTimeoutMs: number,
+  probe: EnforcingProbe = SUITE_PROBE,
 ): Promise<RemovalProof> {
   const canaries: CanaryRead[] = [];
   let unlistedAtMs: number | undefined;
@@ -129,11 +153,11 @@ export async function waitRemoved(
     `TracingPolicyNamespaced ${policy.metadata.namespace}/${policy.metadata.name} to be unloaded: unlisted by the agent, then an unauthorized read succeeding`,
     async () => {
       if (unlistedAtMs === undefined) {
-        const status = findStatus(await tetraPolicies(kube), policy);
+        const status = findStatus(await agentPolicies(kube, probe), policy);
         if (status) return { done: false, state: { listed: status } };
         unlistedAtMs = Date.now();
       }
-      const c = await canary(kube, pod, commandTimeoutMs);
+      const c = await canary(kube, pod, commandTimeoutMs, probe);
       canaries.push(c);
       const s = removalCanaryState(c);
       return s.done ? { done: true, value: { unlistedAtMs, canaries, provenAtMs: c.endMs } } : s;

@@ -63,8 +63,8 @@ export function parsePolicyList(stdout: string, command: string): PolicyStatus[]
 }
 
 /** `tetra tracingpolicy list -o json` in the agent: the policies the agent has loaded. */
-export async function tetraPolicies(kube: Kubectl, agentNamespace = "kube-system", agent = "ds/tetragon"): Promise<PolicyStatus[]> {
-  const r = await kube.exec(agentNamespace, agent, ["tetra", "tracingpolicy", "list", "-o", "json"], { container: "tetragon" });
+export async function tetraPolicies(kube: Pick<Kubectl, "exec">, agentNamespace = "kube-system", agent = "ds/tetragon", container = "tetragon"): Promise<PolicyStatus[]> {
+  const r = await kube.exec(agentNamespace, agent, ["tetra", "tracingpolicy", "list", "-o", "json"], { container });
   return parsePolicyList(r.stdout, r.command);
 }
 

@@ -1,0 +1,170 @@
+import { isPermanent } from "../core/errors.ts";
+import type { EnforcingProof, RemovalProof } from "../tetragon/enforcing.ts";
+import type { TracingPolicyDoc } from "../tetragon/policy.ts";
+import type { PreparedPolicy } from "./policy-file.ts";
+import { manualDeleteCommand, type PolicyKube } from "./policy-kube.ts";
+import { enforcingOf, initialRecord, POLICY_LAYOUT, type PolicyRecord, removalProblem, removalProofOf } from "./policy-record.ts";
+
+/** Where SIGINT and SIGTERM are heard; the process by default. */
+export interface SignalHooks {
+  on(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void;
+  off(signal: NodeJS.Signals, handler: (signal: NodeJS.Signals) => void): void;
+}
+
+export const processSignals: SignalHooks = {
+  on: (s, h) => void process.on(s, h),
+  off: (s, h) => void process.off(s, h),
+};
+
+/** What the lifecycle talks to. The proofs carry their own deadlines (profile waits.policyEnforcing). */
+export interface PolicyLifecycle {
+  kube: PolicyKube;
+  /** Waits until the policy kills an unauthorized canary read (waitEnforcing). */
+  proveEnforcing(policy: TracingPolicyDoc, signal: AbortSignal): Promise<EnforcingProof>;
+  /** Waits until the agent unlists it and a canary read succeeds (waitRemoved). */
+  proveRemoved(policy: TracingPolicyDoc, signal: AbortSignal): Promise<RemovalProof>;
+  /** Writes a bundle artifact (the run's ArtifactWriter). */
+  write(rel: string, content: string | object): Promise<unknown>;
+  /** Says something the operator must see (stderr). */
+  warn(text: string): void;
+  /** Hears each new state of the record (e.g. to copy its summary into run.json). */
+  onRecord?(record: PolicyRecord): void;
+  signals?: SignalHooks;
+  /** Ends the process after an interrupt's cleanup; process.exit by default. */
+  exit?(code: number): void;
+  /** Longest the create or the delete may take (profile waits.command): past it the call counts as unanswered. */
+  commandTimeoutMs: number;
+}
+
+/** `p`, or an error naming `what` once `ms` passed without its answer. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} got no answer within ${ms} ms (waits.command)`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** What the attack run is handed: the policy, proven enforcing before it is called, and a signal aborted on an interrupt. */
+export interface AppliedPolicyContext {
+  policy: TracingPolicyDoc;
+  proof: EnforcingProof;
+  signal: AbortSignal;
+}
+
+/** The policy's removal failed or is unproven; the record says the rest. */
+export class PolicyRemovalError extends Error {
+  override readonly name = "PolicyRemovalError";
+}
+
+const EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Applies the prepared policy, proves it enforces, runs `attacks`, and always
+ * removes it: on success, on a failure of the callback or the proof, and on
+ * SIGINT/SIGTERM (removed, then the process exits 130/143; a second signal
+ * stops at once, printing the command that removes it by hand). Only the
+ * object this run created is ever deleted, by its uid. Then the unload is
+ * proven. audit/policy.yaml (as sent) and audit/policy.json (each step) are
+ * written as it goes.
+ */
+export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy, attacks: (ctx: AppliedPolicyContext) => Promise<T>): Promise<{ value: T; record: PolicyRecord }> {
+  const record = initialRecord(p);
+  const manual = manualDeleteCommand(l.kube.context, record.namespace, record.name);
+  const what = `${record.kind} ${record.namespace}/${record.name}`;
+  const save = async () => {
+    l.onRecord?.(record);
+    await l.write(POLICY_LAYOUT.record, record);
+  };
+  const run = new AbortController();
+  const removal = new AbortController();
+  let creating: Promise<{ uid: string } | undefined> | undefined;
+  let cleanup: Promise<void> | undefined;
+  const removeOnce = () => (cleanup ??= remove(l, p.doc, record, creating, manual, removal.signal).then(save));
+  const signals = l.signals ?? processSignals;
+  const exit = l.exit ?? ((code: number) => process.exit(code));
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (record.interrupted) {
+      l.warn(`${sig} again: stopping without waiting for the removal. If ${what} is still there, remove it by hand:\n  ${manual}`);
+      removal.abort(new Error(`interrupted twice (${sig})`));
+      exit(EXIT[sig] ?? 130);
+      return;
+    }
+    record.interrupted = sig;
+    l.warn(`${sig}: removing ${what} before exiting (press Ctrl-C again to stop at once)`);
+    run.abort(new Error(`interrupted by ${sig}`));
+    void removeOnce()
+      .catch((err: unknown) => l.warn(`recording the removal of ${what} failed: ${message(err)}`))
+      .finally(() => exit(EXIT[sig] ?? 130));
+  };
+  signals.on("SIGINT", onSignal);
+  signals.on("SIGTERM", onSignal);
+  let failure: { err: unknown } | undefined;
+  let value: T | undefined;
+  try {
+    await l.write(POLICY_LAYOUT.applied, p.yaml);
+    // An interrupt before this point created nothing, and its cleanup has run: nothing may be created after it.
+    if (run.signal.aborted) throw run.signal.reason;
+    creating = withDeadline(l.kube.create(p.doc), l.commandTimeoutMs, `the create of ${what}`);
+    const { uid } = (await creating)!;
+    Object.assign(record, { uid, appliedAt: new Date().toISOString() });
+    await save();
+    if (run.signal.aborted) throw run.signal.reason;
+    const proof = await l.proveEnforcing(p.doc, run.signal).catch(async (err: unknown) => {
+      record.enforcing = { error: message(err) };
+      await save();
+      throw new Error(`${what} was not proven enforcing, so no attack was run: ${message(err)}`, { cause: err });
+    });
+    record.enforcing = enforcingOf(proof);
+    await save();
+    if (run.signal.aborted) throw run.signal.reason;
+    value = await attacks({ policy: p.doc, proof, signal: run.signal });
+  } catch (err) {
+    if (creating === undefined || !record.uid) record.createError ??= message(err);
+    failure = { err };
+  }
+  try {
+    await removeOnce();
+  } finally {
+    signals.off("SIGINT", onSignal);
+    signals.off("SIGTERM", onSignal);
+  }
+  const problem = removalProblem(record);
+  const removalError = problem ? new PolicyRemovalError(problem) : undefined;
+  if (failure) throw removalError ? new AggregateError([failure.err, removalError], `${message(failure.err)}; and ${problem}`) : failure.err;
+  if (removalError) throw removalError;
+  return { value: value as T, record };
+}
+
+/** Deletes what this run created, by name and uid, then proves the unload; a failure is recorded and shouted, never thrown. */
+async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyRecord, creating: Promise<{ uid: string } | undefined> | undefined, manual: string, signal: AbortSignal): Promise<void> {
+  const what = `${record.kind} ${record.namespace}/${record.name}`;
+  // An interrupt during the create waits for its answer: an object created a moment later is still removed.
+  const created = await creating?.then(
+    (c) => ({ c }),
+    (err: unknown) => ({ err }),
+  );
+  if (!created || !("c" in created) || !created.c) {
+    const err = created && "err" in created ? created.err : undefined;
+    // A permanent error is the API server's refusal (a 4xx: nothing created); anything else may have lost the answer to a create that happened.
+    const unanswered = err !== undefined && !isPermanent(err);
+    record.removal = { outcome: "not-created", proven: !unanswered, ...(unanswered ? { error: message(err), manualDelete: manual } : {}) };
+    if (unanswered) l.warn(`The create of ${what} got no answer (${message(err)}); it may exist. Check with\n  ${manual.replace(" delete ", " get ")}\nand remove it by hand with\n  ${manual}`);
+    return;
+  }
+  try {
+    const outcome = await withDeadline(l.kube.delete(record.name, created.c.uid), l.commandTimeoutMs, `the delete of ${what}`);
+    record.removal = { outcome, removedAt: new Date().toISOString(), proven: false };
+  } catch (err) {
+    record.removal = { outcome: "failed", proven: false, error: message(err), manualDelete: manual };
+    l.warn(`\n!!! ${what} was NOT removed from the cluster: ${message(err)}\n!!! Remove it by hand:\n!!!   ${manual}\n`);
+    return;
+  }
+  try {
+    Object.assign(record.removal, removalProofOf(await l.proveRemoved(doc, signal)));
+  } catch (err) {
+    record.removal.error = message(err);
+    l.warn(`${what} was deleted, but Tetragon was not proven to unload it: ${message(err)}`);
+  }
+}

@@ -1,0 +1,87 @@
+import type { Verdict } from "../claims/verdict.ts";
+import type { CanaryPod } from "../tetragon/enforcing.ts";
+import type { AppliedPolicyContext } from "./policy-lifecycle.ts";
+import { type PolicyRecord, type PolicySummary, policySummary } from "./policy-record.ts";
+
+/** What the attacks under the policy are handed: the policy proven enforcing, the pod the canary read in (attack that one) and its node. */
+export type EnforcedAttackContext = AppliedPolicyContext & { pod: CanaryPod; node: string };
+
+/** The attacks run while the policy enforces; they return the verdicts they recorded. */
+export type EnforcedAttacks = (ctx: EnforcedAttackContext) => Promise<Verdict[]>;
+
+/** The --apply-policy lifecycle bound to the cluster (policy-cli.ts applyPolicyWith). */
+export type ApplyPolicy = (attacks: EnforcedAttacks) => Promise<{ value: Verdict[]; record: PolicyRecord }>;
+
+/** What the audit run gives the bound lifecycle once its bundle exists. */
+export interface PolicyBinding {
+  runId: string;
+  write(rel: string, content: string | object): Promise<unknown>;
+  onRecord(record: PolicyRecord): void;
+}
+
+/** The claims the enforcement phase judges: without a proven policy they cannot be. */
+export const ENFORCED_CLAIMS = ["T1", "T2", "T3"] as const;
+
+interface StepRecord {
+  claims: { claim: string; status: "run" | "inconclusive"; reasons: string[] }[];
+  policy?: PolicySummary;
+}
+
+/**
+ * The --apply-policy step of an audit run: binds the lifecycle to the run's
+ * bundle (run.json's `audit.policy` follows each state of audit/policy.json),
+ * runs `attacks` under the policy, and on any failure turns T1, T2 and T3 that
+ * were to run into inconclusive with the reason. The step is recorded like
+ * every other (`step`); its failure fails the run.
+ */
+export async function runPolicyStep(
+  c: { record: StepRecord; runId: string; write: PolicyBinding["write"]; step(name: string, fn: () => Promise<void>): Promise<string | undefined> },
+  bind: (b: PolicyBinding) => ApplyPolicy,
+  source: string,
+  attacks: EnforcedAttacks,
+): Promise<Verdict[]> {
+  let verdicts: Verdict[] = [];
+  const apply = bind({ runId: c.runId, write: c.write, onRecord: (r) => void (c.record.policy = policySummary(r)) });
+  // The verdicts are kept as soon as the attacks return: a removal that fails after them fails the run, not their judgement.
+  const error = await c.step(`--apply-policy: apply ${source}, prove it enforces, run the attacks under it, remove it and prove the unload`, async () => {
+    await apply(async (ctx) => (verdicts = await attacks(ctx)));
+  });
+  if (error !== undefined && verdicts.length === 0) {
+    for (const id of ENFORCED_CLAIMS) {
+      const x = c.record.claims.find((k) => k.claim === id);
+      if (x?.status === "run") Object.assign(x, { status: "inconclusive", reasons: [...x.reasons, `--apply-policy failed: ${error}`] });
+    }
+  }
+  return verdicts;
+}
+
+/** What the audit run is handed for --apply-policy: the file's name, the lifecycle to bind, and the attacks under it when that phase exists. */
+export interface AuditPolicyIo {
+  source: string;
+  bind(b: PolicyBinding): ApplyPolicy;
+  /** The enforcement phase (the catalogue under the policy, T1-T3 judged); without it the policy's lifecycle runs alone. */
+  attacks?: EnforcedAttacks;
+}
+
+/** T1-T3 when the policy ran without the enforcement phase: what its run showed, and what is not built. Pure. */
+export function withoutEnforcementPhase(s: PolicySummary | undefined): string {
+  const shown = !s
+    ? "the policy's record is missing"
+    : [
+        `${s.policy} (sha256 ${s.sha256.slice(0, 12)}…), which`,
+        s.enforcingProvenAt ? `killed an unauthorized canary reader from ${s.enforcingProvenAt},` : `was not proven to kill (${s.enforcingError ?? "no proof"}),`,
+        s.removalProven ? `then was removed at ${s.removedAt ?? "?"} and its unload proven` : "and whose removal was NOT proven (audit/policy.json)",
+      ].join(" ");
+  return `--apply-policy applied ${shown}; the enforcement phase that runs the catalogue under the policy and judges this claim with the suite's judges is not built yet`;
+}
+
+/** The audit's --apply-policy step; `runnable` are the claims the preflight found runnable (only they get the policy's finding). */
+export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[] }): Promise<Verdict[]> {
+  const verdicts = await runPolicyStep(c, (b) => p.bind(b), p.source, p.attacks ?? (async () => []));
+  if (p.attacks) return verdicts;
+  for (const id of ENFORCED_CLAIMS) {
+    const x = c.record.claims.find((k) => k.claim === id);
+    if (x && c.runnable.includes(id)) Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy), ...x.reasons.filter((r) => r.startsWith("--apply-policy failed:"))] });
+  }
+  return verdicts;
+}
