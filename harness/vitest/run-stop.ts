@@ -60,3 +60,9 @@ export function runStopFile(runDir: string, deadlineAtMs: number): { stop: RunSt
     remove: () => rm(cancelFile, { force: true }),
   };
 }
+
+/** Throws, naming what is not started and why, once the run is stopping. */
+export function throwIfStopped(stopped: Stopped, what: string): void {
+  const reason = stopped();
+  if (reason !== undefined) throw new Error(`${what} not started: ${reason}`);
+}

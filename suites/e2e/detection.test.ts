@@ -30,6 +30,7 @@ import { waitFor } from "../../harness/core/wait.ts";
 import { policiesPresent } from "../../harness/tetragon/policy.ts";
 import type { E2E } from "../../harness/vitest/e2e.ts";
 import { e2eTest } from "../../harness/vitest/fixtures.ts";
+import { runStopped, throwIfStopped, type Stopped } from "../../harness/vitest/run-stop.ts";
 
 const { priorities, catalogue } = loadAttackMatrix();
 
@@ -63,15 +64,18 @@ async function closeAndRecord(e2e: E2E, s: AttackSession, found: Found): Promise
 
 const test = e2eTest
   .extend("found", { scope: "file" }, (): Found => ({}))
-  .extend("s", { scope: "file" }, async ({ e2e, teardown, found }) => {
+  .extend("stopped", { scope: "file" }, (): Stopped => runStopped())
+  .extend("s", { scope: "file" }, async ({ e2e, teardown, found, stopped }) => {
     await awaitNetworkEnd(e2e, DETECTION_WAITS_FOR);
+    throwIfStopped(stopped, "the detection attack session");
     const present = await policiesPresent(e2e.kube, NS.app);
     if (present.length) throw new Error(`phase 1 runs without enforcement, but TracingPolicyNamespaced ${present.join(", ")} is in ${NS.app}`);
     const s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "detection");
     return teardown.adopt(s, () => closeAndRecord(e2e, s, found));
   })
   // Every entry runs first, each followed by its marker exec; then one wait for every marker (harness/attack/batch.ts).
-  .extend("batch", { scope: "file" }, async ({ e2e, s, found }) => AttemptBatch.run(s, catalogue.attacks, (a) => attemptWithLogin(e2e, s, found, a)));
+  // A cancelled run does not reach a running hook: the batch asks `stopped` before each step (harness/vitest/run-stop.ts).
+  .extend("batch", { scope: "file" }, async ({ e2e, s, found, stopped }) => AttemptBatch.run(s, catalogue.attacks, (a) => attemptWithLogin(e2e, s, found, a), stopped));
 
 /**
  * One entry's attempt. After the first credential read, the stolen password
@@ -102,7 +106,7 @@ function judged(e2e: E2E, s: AttackSession, batch: AttemptBatch, a: Attack) {
 }
 
 describe("F1/F2: Falco sees every in-pod read of the credential, and the article's other attacks", () => {
-  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish, then skips the tests and cleans up in order.
+  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish (each fixture and the batch's steps check the stop first), then skips the tests and cleans up in order.
   test.beforeAll(({ s, found }) => {
     void [s, found];
   });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runStopFile, stopReason } from "../../../harness/vitest/run-stop.ts";
+import { runStopFile, stopReason, throwIfStopped } from "../../../harness/vitest/run-stop.ts";
 
 const stop = { deadlineAtMs: 1_000_000, cancelFile: "/nonexistent/cancel" };
 
@@ -26,5 +26,12 @@ describe("a suite's worker sees the run stopping", () => {
     expect(existsSync(f.stop.cancelFile)).toBe(true);
     await f.remove();
     expect(existsSync(f.stop.cancelFile)).toBe(false);
+  });
+});
+
+describe("a fixture refuses to start work once the run is stopping", () => {
+  it("throws naming what it did not start and why, and passes while the run goes on", () => {
+    expect(() => throwIfStopped(() => "the run was cancelled", "the detection attack session")).toThrow("the detection attack session not started: the run was cancelled");
+    expect(() => throwIfStopped(() => undefined, "the detection attack session")).not.toThrow();
   });
 });
