@@ -1,6 +1,7 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
 import { type Duration, formatMs, toMs } from "../clusters/duration.ts";
+import { FALCO_DROP_CHECK_INTERVAL_MS } from "./falco/drop-config.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -76,6 +77,14 @@ export interface Profile {
      * log stream.
      */
     tetragonEventDelay: Duration;
+    /**
+     * How long after a batch's last marker exec its closing marker exec
+     * starts: longer than Falco's drop check interval (1 s:
+     * harness/falco/drop-config.ts), so Falco checks its drop counters at or
+     * before the closing marker, and that marker's alert then follows any
+     * drop alert up to the last attempt.
+     */
+    falcoDropCheck: Duration;
     /**
      * The e2e setup as a whole (preflight, `up`, the sweep of leftovers): its
      * deadline, after which the steps still running are named and the run
@@ -158,6 +167,7 @@ const ci: Profile = {
     exfilConnect: "5s",
     networkCollection: "2m",
     tetragonEventDelay: "35s",
+    falcoDropCheck: "1500ms",
     bringUp: "9m40s",
   },
   attribution: { clockOffsetLimit: "500ms" },
@@ -192,6 +202,7 @@ const faithful: Profile = {
     exfilConnect: "5s",
     networkCollection: "3m",
     tetragonEventDelay: "45s",
+    falcoDropCheck: "1500ms",
     bringUp: "30m",
   },
   attribution: { clockOffsetLimit: "500ms" },
@@ -339,6 +350,9 @@ function attackProblems(p: Profile): string[] {
     );
   }
   if (toMs(p.attribution.clockOffsetLimit) <= 0) problems.push("attribution.clockOffsetLimit must be positive");
+  if (toMs(p.waits.falcoDropCheck) <= FALCO_DROP_CHECK_INTERVAL_MS) {
+    problems.push(`waits.falcoDropCheck ${p.waits.falcoDropCheck} does not exceed Falco's drop check interval (${secs(FALCO_DROP_CHECK_INTERVAL_MS)}: harness/falco/drop-config.ts), so a batch's closing marker may come before Falco reports a drop`);
+  }
   return problems;
 }
 

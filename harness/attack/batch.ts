@@ -1,6 +1,7 @@
 import type { AttackSession } from "./session.ts";
 import type { BarrierRecord, MarkerStream, Undelivered } from "./barrier.ts";
 import type { AttemptResult } from "./runner.ts";
+import { closingMark, DROP_STREAM } from "./drop-check.ts";
 
 /** What one step of a batch left: its result or the error it failed with, the marker before it and the markers it ran. */
 export interface BatchEntry {
@@ -40,6 +41,33 @@ export function notAwaited(records: readonly BarrierRecord[], streams: readonly 
   return streams.flatMap((st) => records.filter((b) => b.seen[st.name] === undefined).map((b) => ({ stream: st.name, nonce: b.nonce, error: new Error(`not awaited: ${reason}`) })));
 }
 
+const CLOSING_FAILED = "closing marker exec";
+
+/**
+ * The batch's closing marker exec, waits.falcoDropCheck after its last
+ * marker (harness/attack/drop-check.ts): once delivered, any Falco drop up to
+ * the last attempt has been reported, so an absence is judged with every
+ * drop counted. When the exec itself fails, it is reported as undelivered in
+ * every stream. Nothing when no step ran a marker.
+ */
+async function closeBatch(s: AttackSession, start: number): Promise<{ nonce?: string; failed: Undelivered[] }> {
+  const last = s.barriers.at(-1);
+  if (!last || s.barriers.length <= start) return { failed: [] };
+  try {
+    return { nonce: (await closingMark(s, last)).nonce, failed: [] };
+  } catch (error) {
+    return { nonce: CLOSING_FAILED, failed: [{ stream: DROP_STREAM, nonce: CLOSING_FAILED, error }] };
+  }
+}
+
+/** Why every entry's absences are unproven: Falco did not deliver the closing marker (Tetragon's delivery of it proves nothing here). */
+export function closingError(closing: string | undefined, undelivered: readonly Undelivered[]): Error | undefined {
+  const lost = closing === undefined ? undefined : undelivered.find((u) => u.nonce === closing && u.stream === DROP_STREAM);
+  if (!lost) return undefined;
+  const why = lost.error instanceof Error ? lost.error.message : String(lost.error);
+  return new Error(`the batch's closing marker exec (${closing}), which proves Falco reported every event drop up to the last attempt, was not delivered by the ${lost.stream} stream: ${why}`, { cause: lost.error });
+}
+
 /** When the run is stopping, why (harness/vitest/run-stop.ts); undefined while it is not. */
 export type BatchStop = () => string | undefined;
 
@@ -59,11 +87,14 @@ export class AttemptBatch {
   private constructor(
     readonly entries: ReadonlyMap<string, BatchEntry>,
     readonly undelivered: readonly Undelivered[],
+    /** The closing marker's nonce (closeBatch), when it ran or failed. */
+    readonly closing?: string,
   ) {}
 
   static async run<A extends { id: string }>(s: AttackSession, attacks: readonly A[], step: (a: A) => Promise<AttemptResult>, stopped: BatchStop = () => undefined): Promise<AttemptBatch> {
     const entries = new Map<string, BatchEntry>();
-    const first = Math.max(0, s.barriers.length - 1);
+    const start = s.barriers.length;
+    const first = Math.max(0, start - 1);
     for (const a of attacks) {
       const before = s.barriers.length;
       const entry: BatchEntry = { previous: s.barriers.at(-1)?.nonce, markers: [] };
@@ -80,22 +111,24 @@ export class AttemptBatch {
       entry.markers = s.barriers.slice(before).map((b) => b.nonce);
       entries.set(a.id, entry);
     }
-    // From the marker before the first step: one every stream already delivered is skipped (awaitMarkers).
-    const pending = s.barriers.slice(first);
     const reason = stopped();
-    return new AttemptBatch(entries, reason === undefined ? await s.awaitMarkers(pending) : notAwaited(pending, s.streams, reason));
+    if (reason !== undefined) return new AttemptBatch(entries, notAwaited(s.barriers.slice(first), s.streams, reason));
+    const closing = await closeBatch(s, start);
+    // From the marker before the first step: one every stream already delivered is skipped (awaitMarkers).
+    const undelivered = [...closing.failed, ...(await s.awaitMarkers(s.barriers.slice(first)))];
+    return new AttemptBatch(entries, undelivered, closing.nonce);
   }
 
   /** The entry's result; throws what its step failed with, or names the stream that did not deliver one of its markers or the one before it. */
   result(id: string): AttemptResult {
     const entry = this.entries.get(id);
-    const err = entryError(id, entry, this.undelivered);
+    const err = entryError(id, entry, this.undelivered) ?? closingError(this.closing, this.undelivered);
     if (err) throw err;
     return entry?.result as AttemptResult;
   }
 
   /** True when the entry's step ran and every stream delivered its markers and the one before it: its verdict can no longer change in Falco's stream. */
   settled(id: string): boolean {
-    return entryError(id, this.entries.get(id), this.undelivered) === undefined;
+    return (entryError(id, this.entries.get(id), this.undelivered) ?? closingError(this.closing, this.undelivered)) === undefined;
   }
 }

@@ -119,6 +119,14 @@ describe("profiles", () => {
     ]);
   });
 
+  it("starts a batch's closing marker only after Falco's one-second drop check interval", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.falcoDropCheck = "1s";
+    expect(profileProblems(bad)).toEqual([
+      "waits.falcoDropCheck 1s does not exceed Falco's drop check interval (1 s: harness/falco/drop-config.ts), so a batch's closing marker may come before Falco reports a drop",
+    ]);
+  });
+
   it("lets kubectl outlast the exfiltration attempt's own connect timeout, so N1 reads the program's failure, not kubectl's", () => {
     for (const p of Object.values(PROFILES)) expect(toMs(p.waits.exfilConnect), p.name).toBeLessThan(toMs(p.waits.command));
     const bad = structuredClone(PROFILES.ci);
