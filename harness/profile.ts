@@ -303,7 +303,9 @@ export type SuiteId = "A1" | "A2" | "D" | "F" | "T" | "N" | "L";
  * passes, in the order they run: they always elapse, however fast the
  * cluster answers. A2 watches identities over the longest remount gap; D2
  * watches for its rotation window and D3 waits for the last identity's
- * expiry (TTL and Vault's buffer); F's quiet window needs three app probes;
+ * expiry (TTL and Vault's buffer); F's quiet window needs three app probes,
+ * and its batch's closing marker waits waits.falcoDropCheck (T's does so
+ * within its re-check's wait, which is due later);
  * T re-checks the spared attempts after Tetragon's event-cache delay and T2
  * waits for a fresh identity (one remount gap; harness/perf/model.ts counts
  * what of T's two overlaps its attempts); N1's attempt from the app pod
@@ -318,7 +320,7 @@ export function suiteWindowsMs(p: Profile): Record<SuiteId, number> {
     A1: 0,
     A2: gap,
     D: ms(p.dynamic.rotationWindow) + ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS,
-    F: 3 * ms(p.dynamic.probeInterval),
+    F: 3 * ms(p.dynamic.probeInterval) + ms(p.waits.falcoDropCheck),
     T: ms(p.waits.tetragonEventDelay) + gap,
     N: ms(p.waits.exfilConnect) + ms(p.dynamic.probeInterval),
     L: 0,

@@ -126,9 +126,4 @@ export class AttemptBatch {
     if (err) throw err;
     return entry?.result as AttemptResult;
   }
-
-  /** True when the entry's step ran and every stream delivered its markers and the one before it: its verdict can no longer change in Falco's stream. */
-  settled(id: string): boolean {
-    return (entryError(id, this.entries.get(id), this.undelivered) ?? closingError(this.closing, this.undelivered)) === undefined;
-  }
 }

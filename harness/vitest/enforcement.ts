@@ -166,6 +166,9 @@ export const enforcementTest = e2eTest
     proof.appAfterLoad = await observePolicyLoad(e2e.kube, s.forward, s.pod, () => tetragon.events(), appliedAtMs, toMs(e2e.profile.waits.command));
     const harmed = policyLoadProblems(proof.appAfterLoad);
     if (harmed.length) throw new Error(policyLoadMessage(proof.appAfterLoad, harmed));
+    // The first attempt's window starts after the canary kill and the survival check, not at the stream's liveness marker:
+    // this marker's delivery is awaited with the batch's (harness/attack/batch.ts).
+    await s.mark();
     return proof;
   })
   // Every entry runs first, the spared ones first (harness/attack/phase-order.ts), each followed by its marker exec; then one wait for every marker in both streams.
