@@ -14,7 +14,9 @@ export const DROP_STREAM = "falco";
  * than a second after its last check (harness/falco/drop-config.ts), so it
  * has checked them by the closing marker's exec, and any drop up to the last
  * marker is then reported before that marker's alert: the check runs before
- * the event goes to the rules, and both leave through one output queue.
+ * the event goes to the rules (falco 0.44.1 userspace/falco/app/actions/process_events.cpp:298
+ * before :307), and both leave through one output queue (the drop alert
+ * event_drops.cpp:200 → falco_outputs.cpp:232, a rule's alert :167).
  * Undefined when there is no marker to follow (nothing ran).
  */
 export function dropCheckDueMs(last: Pick<BarrierRecord, "execEndMs"> | undefined, dropCheckMs: number): number | undefined {

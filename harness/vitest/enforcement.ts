@@ -166,9 +166,6 @@ export const enforcementTest = e2eTest
     proof.appAfterLoad = await observePolicyLoad(e2e.kube, s.forward, s.pod, () => tetragon.events(), appliedAtMs, toMs(e2e.profile.waits.command));
     const harmed = policyLoadProblems(proof.appAfterLoad);
     if (harmed.length) throw new Error(policyLoadMessage(proof.appAfterLoad, harmed));
-    // The first attempt's window starts after the canary kill and the survival check, not at the stream's liveness marker:
-    // this marker's delivery is awaited with the batch's (harness/attack/batch.ts).
-    await s.mark();
     return proof;
   })
   // Every entry runs first, the spared ones first (harness/attack/phase-order.ts), each followed by its marker exec; then one wait for every marker in both streams.
@@ -177,5 +174,8 @@ export const enforcementTest = e2eTest
     const attempt = (a: Attack) => s.attempt(a).finally(() => {
       run.phase.attacksEndMs = Date.now();
     });
+    // The first attempt's window starts after the policy's canary kill and the survival check, not at the Tetragon
+    // stream's liveness marker: this marker's delivery is awaited with the batch's (harness/attack/batch.ts).
+    await s.mark();
     return AttemptBatch.run(s, sparedFirst(catalogue.attacks), attempt, stopped);
   });
