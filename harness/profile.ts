@@ -1,6 +1,7 @@
 import { remountModel, secs, type RemountModel } from "./app/rotation-cadence.ts";
 import { VAULT_EXPIRATION_BUFFER_MS } from "./vault/expiration.ts";
 import { type Duration, formatMs, toMs } from "../clusters/duration.ts";
+import { FALCO_DROP_CHECK_INTERVAL_MS } from "./falco/drop-config.ts";
 import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS, TETRAGON_EVENT_CACHE_RETRIES, TETRAGON_EVENT_CACHE_RETRY_DELAY_MS } from "./tetragon/event-cache.ts";
 
 /**
@@ -76,6 +77,14 @@ export interface Profile {
      * log stream.
      */
     tetragonEventDelay: Duration;
+    /**
+     * How long after a batch's last marker exec its closing marker exec
+     * starts: longer than Falco's drop check interval (1 s:
+     * harness/falco/drop-config.ts), so Falco checks its drop counters at or
+     * before the closing marker, and that marker's alert then follows any
+     * drop alert up to the last attempt.
+     */
+    falcoDropCheck: Duration;
     /**
      * The e2e setup as a whole (preflight, `up`, the sweep of leftovers): its
      * deadline, after which the steps still running are named and the run
@@ -158,6 +167,7 @@ const ci: Profile = {
     exfilConnect: "5s",
     networkCollection: "2m",
     tetragonEventDelay: "35s",
+    falcoDropCheck: "1500ms",
     bringUp: "9m40s",
   },
   attribution: { clockOffsetLimit: "500ms" },
@@ -192,6 +202,7 @@ const faithful: Profile = {
     exfilConnect: "5s",
     networkCollection: "3m",
     tetragonEventDelay: "45s",
+    falcoDropCheck: "1500ms",
     bringUp: "30m",
   },
   attribution: { clockOffsetLimit: "500ms" },
@@ -292,7 +303,9 @@ export type SuiteId = "A1" | "A2" | "D" | "F" | "T" | "N" | "L";
  * passes, in the order they run: they always elapse, however fast the
  * cluster answers. A2 watches identities over the longest remount gap; D2
  * watches for its rotation window and D3 waits for the last identity's
- * expiry (TTL and Vault's buffer); F's quiet window needs three app probes;
+ * expiry (TTL and Vault's buffer); F's quiet window needs three app probes,
+ * and its batch's closing marker waits waits.falcoDropCheck (T's does so
+ * within its re-check's wait, which is due later);
  * T re-checks the spared attempts after Tetragon's event-cache delay and T2
  * waits for a fresh identity (one remount gap; harness/perf/model.ts counts
  * what of T's two overlaps its attempts); N1's attempt from the app pod
@@ -307,7 +320,7 @@ export function suiteWindowsMs(p: Profile): Record<SuiteId, number> {
     A1: 0,
     A2: gap,
     D: ms(p.dynamic.rotationWindow) + ms(p.vault.defaultTtl) + VAULT_EXPIRATION_BUFFER_MS,
-    F: 3 * ms(p.dynamic.probeInterval),
+    F: 3 * ms(p.dynamic.probeInterval) + ms(p.waits.falcoDropCheck),
     T: ms(p.waits.tetragonEventDelay) + gap,
     N: ms(p.waits.exfilConnect) + ms(p.dynamic.probeInterval),
     L: 0,
@@ -339,6 +352,9 @@ function attackProblems(p: Profile): string[] {
     );
   }
   if (toMs(p.attribution.clockOffsetLimit) <= 0) problems.push("attribution.clockOffsetLimit must be positive");
+  if (toMs(p.waits.falcoDropCheck) <= FALCO_DROP_CHECK_INTERVAL_MS) {
+    problems.push(`waits.falcoDropCheck ${p.waits.falcoDropCheck} does not exceed Falco's drop check interval (${secs(FALCO_DROP_CHECK_INTERVAL_MS)}: harness/falco/drop-config.ts), so a batch's closing marker may come before Falco reports a drop`);
+  }
   return problems;
 }
 

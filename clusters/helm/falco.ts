@@ -16,6 +16,20 @@ export const FALCO_RULES_FILE = "secretproof-rules.yaml";
 export const FALCO_RULE_MATCHING = "all";
 
 /**
+ * The drop alerts the absence verdicts need: on any drop (threshold 0:
+ * Falco acts when drops / events of the last second exceed it,
+ * falco 0.44.1 userspace/falco/event_drops.cpp:99-104), one alert per check (rate 1 a second with a
+ * burst of 1: the token bucket is claimed once per check, event_drops.cpp:109,
+ * and one check comes at most every second), and written as an alert
+ * (`alert` among the actions). The chart's defaults, threshold .1, rate
+ * .03333 (one alert per 30 s), max_burst 1, actions log and alert
+ * (falcosecurity/charts falco-9.1.0 charts/falco/values.yaml:1439-1454;
+ * Falco's own defaults are the same, userspace/falco/configuration.cpp:499-539),
+ * can keep drops silent.
+ */
+export const FALCO_DROP_ALERTS = { threshold: 0, actions: ["log", "alert"], rate: 1, max_burst: 1 } as const;
+
+/**
  * Falco with the modern eBPF probe and JSON alerts on stdout, flushed at
  * once (tty), the project's rules under customRules, and falcoctl pinned to
  * one falco-rules release and one container plugin (the container plugin
@@ -40,6 +54,8 @@ export function falcoValues(v: Pick<Versions, "falco">, rules: string): Record<s
       json_include_output_property: true,
       json_include_tags_property: true,
       rule_matching: FALCO_RULE_MATCHING,
+      // Every drop raises an alert at Falco's next check, at most a second later: the absence verdicts count them (harness/falco/drop-config.ts checks it in the running pod).
+      syscall_event_drops: FALCO_DROP_ALERTS,
     },
     customRules: { [FALCO_RULES_FILE]: rules },
     collectors: { containerEngine: { enabled: true, pluginRef: v.falco.containerPluginRef } },

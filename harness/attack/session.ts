@@ -125,7 +125,8 @@ export class AttackSession {
    * is not awaited here: a batch of attempts awaits all its markers once
    * (harness/attack/batch.ts), and the judges read each arrival from the
    * streams. The attempt is recorded before the marker, and also when it did
-   * not complete, so an attack that ran never vanishes from the evidence.
+   * not complete; such an attempt gets its marker too, so its late alerts or
+   * kills stay in its own window, not the next one's.
    */
   async attempt(a: Attack, phase = this.phase): Promise<AttemptResult> {
     if (this.attempts.some((x) => x.attack === a.id && x.phase === phase)) throw new PermanentError(`${a.id} already ran in phase ${phase}`);
@@ -135,12 +136,24 @@ export class AttackSession {
     try {
       r = await runAttack({ kube: this.deps.kube, pod: this.pod, timeoutMs: toMs(this.deps.profile.waits.command) }, a, phase);
     } catch (err) {
-      if (err instanceof AttemptFailed) this.attempts.push(note(err.record));
+      if (!(err instanceof AttemptFailed)) throw err;
+      this.attempts.push(note(err.record));
+      await this.markAfter(err.record, err);
       throw err;
     }
     this.attempts.push(note(r.record));
-    r.record.barrier = (await this.mark()).nonce;
+    await this.markAfter(r.record);
     return r;
+  }
+
+  /** The marker exec after an attempt, noted on its record; when it fails, the error names the attempt (and the attempt's own failure). */
+  private async markAfter(record: AttemptRecord, failed?: AttemptFailed): Promise<void> {
+    try {
+      record.barrier = (await this.mark()).nonce;
+    } catch (err) {
+      const also = failed ? ` (the attempt itself did not complete: ${failed.message})` : "";
+      throw new Error(`the marker exec after ${record.id} in pod ${this.pod.namespace}/${this.pod.name} failed${also}`, { cause: err });
+    }
   }
 
   /** One attempt on its own: attempt(), then the wait for its marker in every stream. */

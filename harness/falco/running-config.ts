@@ -3,6 +3,7 @@ import type { Kubectl } from "../kube/kubectl.ts";
 import { parseFalcoRuleConfig, ruleMatchingProblems } from "./rule-matching.ts";
 import { pinnedRuleFiles } from "./shadowing.ts";
 import { NS } from "../../clusters/names.ts";
+import { falcoDropConfigProblems } from "./drop-config.ts";
 
 /**
  * The config file the chart mounts into the Falco container (templates/
@@ -43,13 +44,14 @@ export async function readRunningFalcoConfigs(kube: Kubectl, falco: FalcoPods = 
  * Fails at once unless every running Falco loads our rules and lets all of
  * them fire: with `rule_matching: first`, a stock rule loaded earlier on the
  * same event types silences ours, which would otherwise surface much later as
- * a missing alert.
+ * a missing alert. Likewise unless every event drop raises an alert
+ * (drop-config.ts): a silent drop would let an absence verdict pass.
  */
 export async function assertFalcoRunsAllRules(kube: Kubectl, falco: FalcoPods = KIND_FALCO): Promise<void> {
   const files = pinnedRuleFiles();
   for (const { pod, text } of await readRunningFalcoConfigs(kube, falco)) {
     const where = `${FALCO_CONFIG_PATH} in pod ${falco.namespace}/${pod}`;
-    const problems = ruleMatchingProblems(parseFalcoRuleConfig(text, where), files, where);
+    const problems = [...ruleMatchingProblems(parseFalcoRuleConfig(text, where), files, where), ...falcoDropConfigProblems(text, where)];
     if (problems.length) throw new PermanentError(problems.join("\n"));
   }
 }

@@ -25,6 +25,7 @@ import { mutatedPolicy } from "../mutations/hooks.ts";
 import type { E2E } from "./e2e.ts";
 import { removalWaitNeeded } from "./policy-removal.ts";
 import { e2eTest } from "./fixtures.ts";
+import { runStopped, throwIfStopped, type Stopped } from "./run-stop.ts";
 
 export const { priorities, catalogue } = loadAttackMatrix();
 const designed = loadPolicy();
@@ -116,21 +117,25 @@ async function recordEnforcement(e2e: E2E, run: EnforcementRun): Promise<void> {
 /**
  * Phase 2's fixtures, file-scoped, set up from the suite's beforeAll (a
  * cancelled run lets a hook finish; it aborts a running test, its fixture
- * setup included); the batch of attempts is one of them, so a cancel lets it
- * finish. Cleanup, in this order whatever failed: the policy is
+ * setup included). The batch of attempts is one of them: it asks whether the
+ * run is stopping before each step (harness/vitest/run-stop.ts), as the
+ * session and the policy's fixtures do before they start, so after a cancel
+ * at most the running step finishes. Cleanup, in this order whatever failed: the policy is
  * removed (the cluster is left without it), the Tetragon stream stops, the
  * session closes, the evidence and verdicts are recorded, then, if no test
  * proved it, the policy's unload is awaited (a later suite execs in the pod).
  */
 export const enforcementTest = e2eTest
   .extend("run", { scope: "file" }, (): EnforcementRun => ({ phase: { policy: policy.metadata.name, enforcingFromMs: 0, attacksEndMs: 0 } }))
-  .extend("s", { scope: "file" }, async ({ e2e, teardown, run }) => {
+  .extend("stopped", { scope: "file" }, (): Stopped => runStopped())
+  .extend("s", { scope: "file" }, async ({ e2e, teardown, run, stopped }) => {
     teardown.defer(() => awaitUnload(e2e, run));
     teardown.defer(() => recordEnforcement(e2e, run));
     teardown.defer(() => removePolicy(e2e));
     // Set before any attempt: a spare verdict then needs the re-check, even if the run stops before it.
     run.phase.recheckAfterMs = toMs(e2e.profile.waits.tetragonEventDelay);
     await requirePhase1(e2e);
+    throwIfStopped(stopped, "the enforcement attack session");
     const s = (run.s = teardown.adopt(await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "enforcement"), (x) => x.close()));
     // Stamped after the session looked at the pod (a later time than the look: conservative for a "before" sample), before the policy is applied.
     const podBefore = (run.podBefore = { ...s.pod, at: new Date().toISOString() });
@@ -147,7 +152,8 @@ export const enforcementTest = e2eTest
     s.assertClock("tetragon");
     return tetragon;
   })
-  .extend("enforcing", { scope: "file", auto: true }, async ({ e2e, teardown, run, s, tetragon }) => {
+  .extend("enforcing", { scope: "file", auto: true }, async ({ e2e, teardown, run, s, tetragon, stopped }) => {
+    throwIfStopped(stopped, `applying TracingPolicyNamespaced ${policy.metadata.name}`);
     const appliedAtMs = Date.now();
     // Removed first at cleanup (newest first), before the stream stops and the session closes: a slow close cannot keep the policy on the cluster.
     teardown.defer(() => removePolicy(e2e));
@@ -163,10 +169,13 @@ export const enforcementTest = e2eTest
     return proof;
   })
   // Every entry runs first, the spared ones first (harness/attack/phase-order.ts), each followed by its marker exec; then one wait for every marker in both streams.
-  .extend("batch", { scope: "file" }, async ({ run, s, enforcing }) => {
+  .extend("batch", { scope: "file" }, async ({ run, s, enforcing, stopped }) => {
     void enforcing;
     const attempt = (a: Attack) => s.attempt(a).finally(() => {
       run.phase.attacksEndMs = Date.now();
     });
-    return AttemptBatch.run(s, sparedFirst(catalogue.attacks), attempt);
+    // The first attempt's window starts after the policy's canary kill and the survival check, not at the Tetragon
+    // stream's liveness marker: this marker's delivery is awaited with the batch's (harness/attack/batch.ts).
+    await s.mark();
+    return AttemptBatch.run(s, sparedFirst(catalogue.attacks), attempt, stopped);
   });

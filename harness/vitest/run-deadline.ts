@@ -39,8 +39,13 @@ export interface SuitesDeadline {
 }
 
 /**
- * A deadline for the suites. When it passes, the run is cancelled the way
- * vitest's own Ctrl-C cancels it: the running test is aborted, the rest are
+ * A deadline for the suites. When it passes, the run is cancelled through
+ * vitest's cancelCurrentRun (the cancel its watch-mode shortcut uses; under
+ * `vitest run` Ctrl-C is no cancel: vitest's logger exits the process on
+ * SIGINT, vitest 4.1.12 dist/chunks/cli-api.B0Pz1_R7.js:2053-2061, and the
+ * shortcuts are registered only in watch mode on a TTY, :14611, so nothing
+ * is cleaned up; the next run's sweep-leftovers step removes what it left):
+ * the running test is aborted, the rest are
  * skipped, the running file's hooks still run, and vitest ends the run as
  * "interrupted" with exit code 1 (vitest v4.1.11
  * packages/vitest/src/node/test-run.ts:113-122), then runs the global

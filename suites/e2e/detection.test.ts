@@ -25,11 +25,11 @@ import { detectionFamily } from "../../harness/claims/detection/family.ts";
 import { detectionSlackMs, judgeAppQuiet, judgeDetection, judgeDetectionAttempt, judgeLogin, type QuietWindow } from "../../harness/claims/detection/judge.ts";
 import { DETECTION_WAITS_FOR } from "../../harness/claims/network/collection.ts";
 import { awaitNetworkEnd } from "../../harness/vitest/network.ts";
-import { judgeUntilPass } from "../../harness/core/settle.ts";
 import { waitFor } from "../../harness/core/wait.ts";
 import { policiesPresent } from "../../harness/tetragon/policy.ts";
 import type { E2E } from "../../harness/vitest/e2e.ts";
 import { e2eTest } from "../../harness/vitest/fixtures.ts";
+import { runStopped, throwIfStopped, type Stopped } from "../../harness/vitest/run-stop.ts";
 
 const { priorities, catalogue } = loadAttackMatrix();
 
@@ -63,15 +63,18 @@ async function closeAndRecord(e2e: E2E, s: AttackSession, found: Found): Promise
 
 const test = e2eTest
   .extend("found", { scope: "file" }, (): Found => ({}))
-  .extend("s", { scope: "file" }, async ({ e2e, teardown, found }) => {
+  .extend("stopped", { scope: "file" }, (): Stopped => runStopped())
+  .extend("s", { scope: "file" }, async ({ e2e, teardown, found, stopped }) => {
     await awaitNetworkEnd(e2e, DETECTION_WAITS_FOR);
+    throwIfStopped(stopped, "the detection attack session");
     const present = await policiesPresent(e2e.kube, NS.app);
     if (present.length) throw new Error(`phase 1 runs without enforcement, but TracingPolicyNamespaced ${present.join(", ")} is in ${NS.app}`);
     const s = await AttackSession.open({ kube: e2e.kube, profile: e2e.profile }, "detection");
     return teardown.adopt(s, () => closeAndRecord(e2e, s, found));
   })
   // Every entry runs first, each followed by its marker exec; then one wait for every marker (harness/attack/batch.ts).
-  .extend("batch", { scope: "file" }, async ({ e2e, s, found }) => AttemptBatch.run(s, catalogue.attacks, (a) => attemptWithLogin(e2e, s, found, a)));
+  // A cancelled run does not reach a running hook: the batch asks `stopped` before each step (harness/vitest/run-stop.ts).
+  .extend("batch", { scope: "file" }, async ({ e2e, s, found, stopped }) => AttemptBatch.run(s, catalogue.attacks, (a) => attemptWithLogin(e2e, s, found, a), stopped));
 
 /**
  * One entry's attempt. After the first credential read, the stolen password
@@ -92,17 +95,22 @@ async function attemptWithLogin(e2e: E2E, s: AttackSession, found: Found, a: Att
   return r;
 }
 
-/** The entry's recorded attempt against the alerts the catalogue declares; the batch's wait already settled Falco's stream, this only absorbs output lag. The attack is never re-run. */
-function judged(e2e: E2E, s: AttackSession, batch: AttemptBatch, a: Attack) {
+/**
+ * The entry's recorded attempt against the alerts the catalogue declares,
+ * judged once. batch.result returns only when Falco delivered the entry's
+ * markers, the one before it and the batch's closing marker: Falco outputs
+ * alerts in event order through one queue (harness/attack/barrier.ts), so
+ * every alert of the attempt's window, and every drop alert up to the last
+ * attempt, was read before those markers and the verdict cannot change by
+ * waiting. The attack is never re-run.
+ */
+function judged(s: AttackSession, batch: AttemptBatch, a: Attack) {
   const r = batch.result(a.id);
-  const judge = () =>
-    judgeDetectionAttempt(s.resolve(a), r.record, { alerts: s.falco.alerts(), drops: s.falcoDrops(), priorities, slackMs: detectionSlackMs(s.barriers) });
-  const w = e2e.profile.waits;
-  return judgeUntilPass(`Falco alerts of ${r.record.id} to match the catalogue`, judge, { timeoutMs: toMs(w.alertWait), intervalMs: toMs(w.eventPoll) });
+  return judgeDetectionAttempt(s.resolve(a), r.record, { alerts: s.falco.alerts(), drops: s.falcoDrops(), priorities, slackMs: detectionSlackMs(s.barriers) });
 }
 
 describe("F1/F2: Falco sees every in-pod read of the credential, and the article's other attacks", () => {
-  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish, then skips the tests and cleans up in order.
+  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish (each fixture and the batch's steps check the stop first), then skips the tests and cleans up in order.
   test.beforeAll(({ s, found }) => {
     void [s, found];
   });
@@ -112,8 +120,8 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
   });
 
   for (const a of catalogue.attacks) {
-    test(title(a), async ({ e2e, s, batch }) => {
-      const v = await judged(e2e, s, batch, a);
+    test(title(a), ({ s, batch }) => {
+      const v = judged(s, batch, a);
       expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     });
   }

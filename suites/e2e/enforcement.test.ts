@@ -11,7 +11,9 @@
  * entries once, past that delay, remove the policy,
  * prove it unloaded by a canary read that succeeds, and show the judged read
  * succeeds again.
- * The cluster is left without the policy whatever happens.
+ * The cluster is left without the policy whatever the tests do, a cancelled
+ * run included; a run killed outright (Ctrl-C under `vitest run` exits at
+ * once) leaves it to the next run's sweep-leftovers step.
  */
 import { describe, expect } from "vitest";
 import { toMs } from "../../clusters/duration.ts";
@@ -38,7 +40,7 @@ const settle = (e2e: E2E, judge: () => Verdict) =>
 const attempted = (run: EnforcementRun, a: Attack): AttemptRecord | undefined => run.s?.attempts.find((x) => x.phase === "enforcement" && x.attack === a.id);
 
 describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is unharmed, and Falco still sees each attempt", () => {
-  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish, then skips the tests and cleans up in order.
+  // The file's fixtures are set up in a hook: a cancelled run lets a hook finish (each fixture and the batch's steps check the stop first), then skips the tests and cleans up in order.
   test.beforeAll(({ enforcing }) => {
     void enforcing;
   });

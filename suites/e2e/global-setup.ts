@@ -17,6 +17,7 @@ import { describeRunBound, e2eRunBound, observationSplit } from "../../harness/c
 import { formatMs } from "../../clusters/duration.ts";
 import { usePinnedTools } from "../../harness/tools/paths.ts";
 import { armSuitesDeadline, DeadlineError, withDeadline } from "../../harness/vitest/run-deadline.ts";
+import { runStopFile } from "../../harness/vitest/run-stop.ts";
 import { NodeMemorySampler } from "../../harness/cluster/run/node-memory-sampler.ts";
 import { clusterName, controlPlaneNode } from "../../clusters/names.ts";
 import { loadSecrets } from "../../harness/cluster/state/state.ts";
@@ -135,6 +136,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   const suitesStartedAt = new Date().toISOString();
+  // The suites' workers see the deadline and a cancel before each attempt of a batch (harness/vitest/run-stop.ts).
+  const runStop = runStopFile(rec.dir, Date.now() + bound.suitesDeadlineMs);
+  project.provide("secretproofStop", runStop.stop);
+  project.vitest.onCancel(runStop.onCancel);
   const deadline = armSuitesDeadline({
     // vitest's CancelReason admits any string, but only through its own type
     cancel: (reason) => project.vitest.cancelCurrentRun(reason as Parameters<TestProject["vitest"]["cancelCurrentRun"]>[0]),
@@ -151,6 +156,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     deadline.clear();
+    await runStop.remove();
     const status = deadline.fired ? "aborted" : await runStatus(project, rec.dir);
     // Nothing asserts on the observation after the suites: it is stopped (its running step ends at its next probe),
     // and ended by force with its writer sealed if it is still running, so nothing lands in the bundle after SHA256SUMS.

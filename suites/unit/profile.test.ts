@@ -45,14 +45,14 @@ describe("profiles", () => {
 
   it("counts the observation windows every passing run spends, suite by suite", () => {
     const gap = remountModelOf(PROFILES.ci).maxGapMs;
-    expect(suiteWindowsMs(PROFILES.ci)).toEqual({ A1: 0, A2: gap, D: 50_000 + 60_000 + 5_000, F: 3 * 2_000, T: 35_000 + gap, N: 5_000 + 2_000, L: 0 });
+    expect(suiteWindowsMs(PROFILES.ci)).toEqual({ A1: 0, A2: gap, D: 50_000 + 60_000 + 5_000, F: 3 * 2_000 + 1_500, T: 35_000 + gap, N: 5_000 + 2_000, L: 0 });
   });
 
   it("rejects a budget that leaves the suites less than half of it after their windows, naming each suite's windows", () => {
     const short = { ...structuredClone(PROFILES.ci), budget: "5m" as const };
     expect(profileProblems(short)).toContainEqual(
       "budget 5m (the suites' shared deadline) leaves less than half for the suites' own work after their observation windows: " +
-        "A1 0ms + A2 26.0s + D 1m55s + F 6.0s + T 1m01s + N 7.0s + L 0ms = 3m35s",
+        "A1 0ms + A2 26.0s + D 1m55s + F 7.5s + T 1m01s + N 7.0s + L 0ms = 3m37s",
     );
     expect(profileProblems(PROFILES.ci).join()).not.toMatch(/shared deadline/);
   });
@@ -116,6 +116,14 @@ describe("profiles", () => {
     bad.waits.tetragonEventDelay = "29s";
     expect(profileProblems(bad)).toEqual([
       "waits.tetragonEventDelay 29s is shorter than Tetragon's event cache may hold an event (15 retries × 2 s: harness/tetragon/event-cache.ts), so a late SIGKILL of a spared attempt could go unseen",
+    ]);
+  });
+
+  it("starts a batch's closing marker only after Falco's one-second drop check interval", () => {
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.falcoDropCheck = "1s";
+    expect(profileProblems(bad)).toEqual([
+      "waits.falcoDropCheck 1s does not exceed Falco's drop check interval (1 s: harness/falco/drop-config.ts), so a batch's closing marker may come before Falco reports a drop",
     ]);
   });
 

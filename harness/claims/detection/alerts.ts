@@ -1,3 +1,4 @@
+import { markerFollows } from "../../attack/marker-order.ts";
 import type { ExpectedAlert, FalcoExpectation } from "../../attack/catalogue.ts";
 import { normaliseCmdline, type AttemptRecord, type PodIdentity } from "../../attack/attempt.ts";
 import { fromPod, isMarker, type FalcoAlert } from "../../falco/alert.ts";
@@ -141,7 +142,7 @@ export function judgeFalcoAttempt(
   opts: FalcoJudgeOptions,
 ): FalcoResult {
   const previousMarkerMs = barrierTime(alerts, attempt.previousBarrier, attempt.pod);
-  const settled = barrierMs !== undefined && barrierMs >= attempt.endMs;
+  const settled = markerFollows(barrierMs, attempt.endMs, opts.slackMs);
   const mine = alerts.filter((a) => fromPod(a, attempt.pod) && inAttemptWindow(a, attempt, opts.slackMs, previousMarkerMs, settled ? barrierMs : undefined));
   const outcomes = [
     ...expect.fires.map((e) => judgeExpected(e, mine, attempt.pod, settled, opts)),

@@ -1,3 +1,4 @@
+import { markerFollows } from "../../attack/marker-order.ts";
 import type { AppProbe } from "../../attack/app-probe.ts";
 import { outcomeProblems, type AttemptRecord, type PodIdentity } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
@@ -79,7 +80,7 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   if (!q) return verdict("F1", false, [...reasons, "no quiet window was recorded"], [LAYOUT.quiet], { subject: "app-own-reads" });
   const served = ev.probes.filter((p) => p.ms >= q.startMs && p.ms <= q.endMs && p.status === 200).length;
   const b = barrierTime(ev.alerts, q.barrier, ev.pod);
-  const inQuiet = reads.filter((x) => inAttemptWindow(x, q, ev.slackMs, barrierTime(ev.alerts, q.previousBarrier, ev.pod), b !== undefined && b >= q.endMs ? b : undefined));
+  const inQuiet = reads.filter((x) => inAttemptWindow(x, q, ev.slackMs, barrierTime(ev.alerts, q.previousBarrier, ev.pod), markerFollows(b, q.endMs, ev.slackMs) ? b : undefined));
   if (served === 0 && q.unprobed) {
     if (ok === true) ok = "inconclusive";
     reasons.push(`the app was not probed in the quiet window (${q.unprobed}), so its own reads are not shown`);
@@ -90,7 +91,7 @@ export function judgeAppQuiet(ev: DetectionEvidence): Verdict {
   if (inQuiet.length) {
     ok = false;
     reasons.push(`${inQuiet.length} READ alert(s) in the quiet window: ${inQuiet.map((x) => `\`${String(x.fields["proc.cmdline"])}\``).join(", ")}`);
-  } else if (b === undefined || b < q.endMs) {
+  } else if (!markerFollows(b, q.endMs, ev.slackMs)) {
     if (ok === true) ok = "inconclusive";
     reasons.push("no barrier after the quiet window: absence of alerts is not proven");
   } else if (ev.drops > 0) {

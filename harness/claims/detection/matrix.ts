@@ -1,3 +1,4 @@
+import { markerFollows } from "../../attack/marker-order.ts";
 import type { AttemptRecord } from "../../attack/attempt.ts";
 import type { Attack } from "../../attack/catalogue.ts";
 import { describeCommand } from "../../core/command-line.ts";
@@ -30,7 +31,7 @@ type FalcoInput = Pick<DetectionEvidence, "alerts" | "drops" | "priorities" | "s
 /** The attempt's own marker time when it follows the attempt (the window's upper bound: inAttemptWindow). */
 function ownMarker(ev: FalcoInput, at: AttemptRecord): number | undefined {
   const t = barrierTime(ev.alerts, at.barrier, at.pod);
-  return t !== undefined && t >= at.endMs ? t : undefined;
+  return markerFollows(t, at.endMs, ev.slackMs) ? t : undefined;
 }
 
 /**

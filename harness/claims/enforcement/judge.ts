@@ -1,3 +1,4 @@
+import { markerFollows } from "../../attack/marker-order.ts";
 import type { AppPodState } from "../../attack/app-pod.ts";
 import type { AppProbe } from "../../attack/app-probe.ts";
 import { outcomeProblems, type AttemptRecord } from "../../attack/attempt.ts";
@@ -87,7 +88,7 @@ export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs" | 
   if (!at) return o;
   const after = tetragonBarrier(ev, at.previousBarrier);
   const own = tetragonBarrier(ev, at.barrier);
-  return { ...o, afterMs: after, beforeMs: own !== undefined && own >= at.endMs ? own : undefined };
+  return { ...o, afterMs: after, beforeMs: markerFollows(own, at.endMs, ev.slackMs) ? own : undefined };
 }
 
 /**
@@ -139,7 +140,7 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
     if (anyKill) {
       ok = false;
       reasons.push("the catalogue says Tetragon spares this attempt, but a SIGKILL was recorded");
-    } else if (b === undefined || b < at.endMs) {
+    } else if (!markerFollows(b, at.endMs, ev.slackMs)) {
       if (ok) ok = "inconclusive";
       reasons.push("no Tetragon barrier after the attempt: absence of a kill is not proven");
     } else if (late) {

@@ -74,7 +74,8 @@ export async function collectN1(d: N1Deps): Promise<N1Record> {
   const slackMs = toMs(d.profile.attribution.clockOffsetLimit);
   d.signal?.throwIfAborted();
   await using fw = await portForward(d.kubeContext, NS.app, `svc/${APP.service}`, APP.servicePort, cmd);
-  await using traffic = startAppTraffic(fw.url, toMs(d.profile.dynamic.probeInterval), cmd, fw.signal);
+  // Stops with the port-forward, or when the collection is stopped (its deadline): an abort must not wait for networkWaitMs to end.
+  await using traffic = startAppTraffic(fw.url, toMs(d.profile.dynamic.probeInterval), cmd, d.signal ? AbortSignal.any([fw.signal, d.signal]) : fw.signal);
   const command = exfilCommand(d.profile);
   d.signal?.throwIfAborted();
   const attempt = await execIn(d.kube, target.app.namespace, target.app.pod, APP.container, command, cmd);

@@ -53,6 +53,26 @@ describe("an attack that ran never vanishes from the evidence", () => {
     expect(second.record.previousBarrier).not.toBe(first.record.barrier);
   });
 
+  it("gets its marker exec when it did not complete, so its late events stay in its own window", async () => {
+    const s = session(async () => ({ command: "kubectl exec cat", exitCode: 1, stdout: "", stderr: "error: unable to upgrade connection\n", startedAt: "", durationMs: 1 }), silent);
+    await expect(s.attempt(MEM)).rejects.toBeInstanceOf(AttemptFailed);
+    expect(s.barriers).toHaveLength(1);
+    expect(s.attempts[0]?.barrier).toBe(s.barriers[0]?.nonce);
+  });
+
+  it("names the attempt and its own failure when the marker exec after a failed attempt fails too", async () => {
+    const s = session(async () => ({ command: "kubectl exec cat", exitCode: 1, stdout: "", stderr: "error: unable to upgrade connection\n", startedAt: "", durationMs: 1 }), silent);
+    const kube = s.deps.kube;
+    Object.assign(kube, { exec: async (_n: string, _p: string, cmd: readonly string[]) => {
+      if (cmd[0] === "true") throw new Error("kubectl exec true: pod not found");
+      return { command: "kubectl exec cat", exitCode: 1, stdout: "", stderr: "error: unable to upgrade connection\n", startedAt: "", durationMs: 1 };
+    } });
+    const err = (await s.attempt(MEM).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^the marker exec after enforcement\/proc-mem in pod [^ ]+ failed \(the attempt itself did not complete: attempt enforcement\/proc-mem did not complete: /);
+    expect((err.cause as Error).message).toBe("kubectl exec true: pod not found");
+    expect(s.attempts).toHaveLength(1);
+  });
+
   it("carries its barrier's nonce once the barrier succeeded", async () => {
     const s = session(exited1, { name: "falco", waitForMarker: async () => ({ timeMs: Date.now() }) });
     const r = await s.attack(MEM);

@@ -40,6 +40,13 @@ describe("Falco judge", () => {
     expect(judge([stale]).ok).toBe("inconclusive");
   });
 
+  it("counts a marker whose node clock runs behind by less than the slack as following the attempt: a missing alert then fails", () => {
+    const behind = markerLine(T0 + 400 - SLACK_MS / 2, "secretproof-marker-aaaa");
+    const r = judge([behind]);
+    expect(r.ok).toBe(false);
+    expect(judge([markerLine(T0 + 400 - SLACK_MS - 1, "secretproof-marker-aaaa")]).ok).toBe("inconclusive");
+  });
+
   it("is inconclusive on a missing alert when Falco reported dropped events", () => {
     const { alerts } = parseFalcoStream([marker].join("\n"));
     const r = judgeFalcoAttempt(attempt(), expectCat, alerts, barrierTime(alerts, "secretproof-marker-aaaa"), { ...opts, drops: 3 });

@@ -88,6 +88,13 @@ describe("checking the running Falco pods", () => {
     ]);
   });
 
+  it("fails at once, naming the values, when the pod runs the chart's drop alert defaults", async () => {
+    const chart = { threshold: 0.1, actions: ["log", "alert"], rate: 0.03333, max_burst: 1 };
+    const err = await assertFalcoRunsAllRules(kubeAnswering(renderedFalcoYaml({ syscall_event_drops: chart }), [])).catch((e: unknown) => e);
+    expect(isPermanent(err)).toBe(true);
+    expect(String(err)).toMatch(/falco-x7k2p: syscall_event_drops\.threshold is 0\.1: .*\n.*syscall_event_drops\.rate is 0\.03333: /);
+  });
+
   it("fails at once, without retrying, when the pod runs rule_matching first", async () => {
     const err = await assertFalcoRunsAllRules(kubeAnswering(renderedFalcoYaml({ rule_matching: "first" }), [])).catch((e: unknown) => e);
     expect(isPermanent(err)).toBe(true);

@@ -68,6 +68,15 @@ describe("T1 for a spared attempt: a Tetragon marker is no proof that no SIGKILL
     expect(recheckProblem(evidence({ barriers: b }), tamper)).toBe(`the re-check barrier ran ${WAIT - 1890} ms after the attempt, before the ${WAIT} ms event-delay wait had passed`);
   });
 
+  it("takes the attempt's own barrier when the node clock runs behind by less than the slack, and not beyond it", () => {
+    // m2's exec event stamped before the attempt's end by this machine's clock: the node clock is behind.
+    const at = (ms: number) => evidence({ barriers: evidence().barriers.map((b) => (b.nonce === "m2" ? { ...b, seen: { tetragon: ms } } : b)) });
+    expect(judgeT1(pick("proc-mem"), mem, at(T0 + 2300 - SLACK_MS / 2)).verdict).toBe("pass");
+    const v = judgeT1(pick("proc-mem"), mem, at(T0 + 2300 - SLACK_MS - 1));
+    expect(v.verdict).toBe("inconclusive");
+    expect(v.reasons).toContain("no Tetragon barrier after the attempt: absence of a kill is not proven");
+  });
+
   it("is inconclusive when the re-check waited less than Tetragon's event cache may hold an event", () => {
     const short = evidence({ phase: { ...evidence().phase, recheckAfterMs: 10_000 } });
     expect(TETRAGON_EVENT_CACHE_MAX_DELAY_MS).toBe(30_000);
