@@ -20,10 +20,12 @@ export function connectTimeoutError(where: string, connectMs: number): NodeJS.Er
 
 /**
  * Destroys `req` when its socket has not connected within `connectMs`. A
- * request's own `timeout` option is an idle timeout on the socket
- * (node:http ClientRequest setTimeout), so it cannot tell an address nothing
- * answers from a server slow to reply; this bounds the handshake alone. A
- * reused, already connected socket is not bounded.
+ * request's own `timeout` option is the socket's inactivity timeout, set
+ * before the socket connects (nodejs/node ee7af01b93, PR #8101, doc/api/http.md
+ * "timeout": "This will set the timeout before the socket is connected";
+ * socket.setTimeout is an idle timeout, doc/api/net.md), so the connection
+ * and a reply slow to come share one bound; this bounds the handshake alone.
+ * A reused, already connected socket is not bounded.
  */
 export function boundConnect(req: BoundableRequest, where: string, connectMs: number): void {
   req.on("socket", (socket) => {
