@@ -1,22 +1,24 @@
 /**
  * The e2e workflow's audit step: after the suites, `secretproof audit` runs
  * read-only against the same kind cluster with `secretproof target
- * --etcd-certs`'s file, and `secretproof audit compare` holds its decided
- * verdicts to the suites'. Usage: node --import tsx bin/e2e-audit.ts SUITES_RUN_DIR.
- * Exits with compare's code (0 agree, 1 mismatch, 2 nothing decided), or 2
+ * --etcd-certs`'s file, `secretproof verify` checks its bundle, and
+ * `secretproof audit compare` holds its decided verdicts to the suites'.
+ * Usage: node --import tsx bin/e2e-audit.ts SUITES_RUN_DIR.
+ * Exits with compare's code (0 agree, 1 mismatch, 2 nothing comparable), or 2
  * when a step before it fails. The plan is harness/audit/e2e-step.ts.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $ } from "zx";
-import { NS, VAULT, clusterName, kindContext } from "../clusters/names.ts";
+import { ENCRYPTION, clusterName, controlPlaneNode } from "../clusters/names.ts";
 import { toMs } from "../clusters/duration.ts";
-import { loadSecrets, stateDir } from "../harness/cluster/state/state.ts";
-import { E2E_AUDIT_OUT, auditExitProblem, auditStepPlan, newRunDir } from "../harness/audit/e2e-step.ts";
-import { KIND_VAULT_LOCAL_PORT } from "../harness/audit/target-kind.ts";
+import { SECRETS_FILE, stateDir } from "../harness/cluster/state/state.ts";
+import { encryptionHostDir } from "../harness/cluster/state/local-state.ts";
+import { tcpConnect } from "../harness/core/tcp-connect.ts";
+import { E2E_AUDIT_OUT, auditExitProblem, auditStepPlan, etcdEndpointOf, etcdUnreachable, newRunDir, verifyExitProblem } from "../harness/audit/e2e-step.ts";
 import { redactor } from "../harness/evidence/redact.ts";
-import { startPortForward } from "../harness/kube/port-forward.ts";
 import { loadProfile } from "../harness/profile.ts";
 import { usePinnedTools } from "../harness/tools/paths.ts";
 
@@ -31,28 +33,29 @@ async function main(suitesDir: string | undefined): Promise<number> {
   if (!suitesDir) throw new Error("usage: node --import tsx bin/e2e-audit.ts SUITES_RUN_DIR");
   usePinnedTools();
   const profile = loadProfile();
+  // the mutated stack's own cluster under SECRETPROOF_MUTATION, as `secretproof target` names it
   const cluster = clusterName();
+  const state = stateDir(cluster);
   const commandMs = toMs(profile.waits.command);
   const plan = auditStepPlan(profile, { suitesDir, workDir: await mkdtemp(join(process.env.RUNNER_TEMP ?? tmpdir(), "secretproof-audit-")) });
-  // The token from the stack's state: masked in the job's log before any command could print it, never echoed.
-  const token = (await loadSecrets(stateDir(cluster))).vaultRootToken;
-  redactor.register(token, "Vault root token");
-  if (process.env.GITHUB_ACTIONS === "true") process.stdout.write(`::add-mask::${token}\n`);
   const node = process.execPath;
   const target = await $({ stdio: ["ignore", "pipe", "inherit"], timeout: 2 * commandMs })`${node} ${plan.target}`;
   await writeFile(plan.targetFile, target.stdout);
   process.stdout.write(`audit target (${plan.targetFile}):\n${target.stdout}`);
-  const pf = await startPortForward({ context: kindContext(cluster), namespace: NS.vault, target: `svc/${VAULT.service}`, remotePort: VAULT.port, localPort: KIND_VAULT_LOCAL_PORT, timeoutMs: commandMs });
+  const etcd = etcdEndpointOf(target.stdout, plan.targetFile);
+  await tcpConnect(etcd.host, etcd.port, plan.connectMs).catch((err: unknown) => {
+    throw new Error(etcdUnreachable(etcd.endpoint, controlPlaneNode(cluster), err, plan), { cause: err });
+  });
   const before = await runDirs(E2E_AUDIT_OUT);
-  let audit;
-  try {
-    audit = await $({ stdio: ["ignore", "inherit", "inherit"], nothrow: true, timeout: plan.deadlineMs, env: { ...process.env, VAULT_TOKEN: token } })`${node} ${plan.audit}`;
-  } finally {
-    await pf.stop();
-  }
+  const audit = await $({ stdio: ["ignore", "inherit", "inherit"], nothrow: true, timeout: plan.deadlineMs })`${node} ${plan.audit}`;
   const problem = auditExitProblem(audit.exitCode, audit.signal, plan);
   if (problem) throw new Error(problem);
   const auditDir = newRunDir(before, await runDirs(E2E_AUDIT_OUT), E2E_AUDIT_OUT);
+  const keyFile = join(encryptionHostDir(state), ENCRYPTION.fileName);
+  const verifyArgs = plan.verify(auditDir, { secretsFile: join(state, SECRETS_FILE), ...(existsSync(keyFile) ? { encryptionKeyFile: keyFile } : {}) });
+  const verify = await $({ stdio: ["ignore", "inherit", "inherit"], nothrow: true, timeout: commandMs })`${node} ${verifyArgs}`;
+  const unverified = verifyExitProblem(verify.exitCode, verify.signal, verifyArgs, `${profile.waits.command} (waits.command)`);
+  if (unverified) throw new Error(unverified);
   const compare = await $({ stdio: ["ignore", "inherit", "inherit"], nothrow: true, timeout: commandMs })`${node} ${plan.compare(auditDir)}`;
   return compare.exitCode ?? 2;
 }

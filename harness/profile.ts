@@ -39,6 +39,13 @@ export interface Profile {
     clusterCreate: Duration;
     /** Interval between polls of cluster state (pods, nodes, CRDs, agents) while waiting. */
     poll: Duration;
+    /**
+     * A TCP connection this machine opens straight to a server of the
+     * cluster (etcd's client URL) to be established. A routable server
+     * answers the SYN in milliseconds; an unroutable address never does, and
+     * an idle timeout of waits.command would outlast the audit's deadline.
+     */
+    connect: Duration;
     /** Interval between re-checks of what is already collected in memory (event streams, app probes, verdicts). */
     eventPoll: Duration;
     /** `docker build` of the app image. */
@@ -155,6 +162,7 @@ const ci: Profile = {
     command: "2m",
     clusterCreate: "5m",
     poll: "2s",
+    connect: "5s",
     eventPoll: "250ms",
     imageBuild: "5m",
     helmRelease: "5m",
@@ -190,6 +198,7 @@ const faithful: Profile = {
     command: "2m",
     clusterCreate: "10m",
     poll: "2s",
+    connect: "5s",
     eventPoll: "250ms",
     imageBuild: "10m",
     helmRelease: "10m",
@@ -382,6 +391,9 @@ export function profileProblems(p: Profile): string[] {
   }
   if (ms(p.audit.window) < ms(p.dynamic.probeInterval)) {
     problems.push(`audit.window ${p.audit.window} is shorter than dynamic.probeInterval ${p.dynamic.probeInterval}: the audit's observation would sample the workload's pods at most once`);
+  }
+  if (ms(p.waits.connect) >= ms(p.waits.command)) {
+    problems.push("waits.connect must be shorter than waits.command: it bounds the connection inside a request that waits.command bounds");
   }
   if (ms(p.waits.exfilConnect) >= ms(p.waits.command)) {
     problems.push("waits.exfilConnect must be shorter than waits.command, or kubectl is stopped before the attempt's own timeout and N1 reads a kubectl failure");

@@ -1,6 +1,7 @@
 import { CLAIM_IDS, type ClaimId } from "../claims/verdict.ts";
 import { describePermission, get, isRead, list, podExec, podLogs, type Permission } from "./permissions.ts";
 import { sessionNeeds } from "./attack-needs.ts";
+import { NOT_COLLECTED } from "./not-collected.ts";
 import { type Agent, type AuditTarget, inPodDatabase, isPresent } from "./target.ts";
 
 /** What an auditor consents to beyond reading. */
@@ -58,14 +59,10 @@ function workloadNeeds(t: AuditTarget): Need[] {
   ];
 }
 
-function databaseNeeds(t: AuditTarget, optional = false): Need[] {
-  const d = t.database;
-  if (!inPodDatabase(d)) return [{ outside: "database", why: "query pg_roles over target.database.connection", optional }];
-  const ns = d.pod.namespace;
-  return [
-    { permission: list("pods", ns), why: `find the database pod in ${ns}`, optional },
-    { permission: podExec(ns), why: `run psql in the database pod in ${ns} (target.database.pod)`, consent: "attack", optional },
-  ];
+/** What reads the database: pg_roles over the connection; psql in a pod is not run yet, so it blocks the claim. */
+function databaseNeeds(t: AuditTarget, needs: Need[]): Part {
+  if (inPodDatabase(t.database)) return { blocked: NOT_COLLECTED.podDatabase };
+  return [...needs, { outside: "database", why: "query pg_roles over target.database.connection" }];
 }
 
 function agentNeeds(agent: Agent, what: string, field: string): Part {
@@ -80,12 +77,7 @@ function agentNeeds(agent: Agent, what: string, field: string): Part {
 
 function etcdNeeds(t: AuditTarget): Part {
   if (t.etcd === "none") return { blocked: "etcd not reachable: target.etcd is none (managed control plane)" };
-  if (t.etcd === "kubeadm-static-pod") {
-    return [
-      { permission: list("pods", "kube-system"), why: "find the etcd static pod in kube-system" },
-      { permission: podExec("kube-system"), why: "run etcdctl in the etcd static pod (target.etcd is kubeadm-static-pod)", consent: "attack" },
-    ];
-  }
+  if (t.etcd === "kubeadm-static-pod") return { blocked: NOT_COLLECTED.kubeadmEtcd };
   return [{ outside: "etcd-client", why: `read raw Secret values from ${t.etcd.endpoints.join(", ")} with the client certificate (Range only, over etcd's gRPC gateway POST /v3/kv/range)` }];
 }
 
@@ -143,16 +135,21 @@ function claimNeeds(t: AuditTarget): Record<ClaimId, Part[]> {
     { permission: list("secrets"), why: "scan every Secret for the credential" },
     { permission: list("configmaps"), why: "scan every ConfigMap for the credential" },
     { permission: list("pods"), why: "scan every pod's env for the credential" },
-    { outside: "vault-token", why: `read ${t.vault.databaseMount}/roles/${t.vault.role} and its connection's username template, to search for the DB usernames Vault issued`, optional: true },
-    ...databaseNeeds(t, true),
     { ...attackIn(t, `read the mounted ${t.secrets.files.join(", ")} to search for`), optional: true },
   ];
+  // The DB usernames Vault issued, to search for: its role and username template, and pg_roles.
+  const usernames: Part = inPodDatabase(t.database)
+    ? { limit: `no DB usernames searched for: ${NOT_COLLECTED.podDatabase}` }
+    : [
+        { outside: "vault-token", why: `read ${t.vault.databaseMount}/roles/${t.vault.role} and its connection's username template, to search for the DB usernames Vault issued`, optional: true },
+        { outside: "database", why: "query pg_roles over target.database.connection", optional: true },
+      ];
   return {
     A1: [etcdNeeds(t)],
-    A2: [a2, { limit: "the negative control plants a canary Secret (create secrets), which an audit never does: A2 can fail but not pass" }],
-    D1: [[vault, ...databaseNeeds(t)]],
-    D2: [[vault, ...databaseNeeds(t), ...workloadNeeds(t)]],
-    D3: [[vault, ...databaseNeeds(t)]],
+    A2: [a2, usernames, { limit: "the negative control plants a canary Secret (create secrets), which an audit never does: A2 can fail but not pass" }],
+    D1: [databaseNeeds(t, [vault])],
+    D2: [databaseNeeds(t, [vault, ...workloadNeeds(t)])],
+    D3: [databaseNeeds(t, [vault])],
     D4: [{ blocked: "the database's bootstrap admin password, which D4 tries over TCP, is not something an audit target carries" }],
     F1: [[attackIn(t, "F1", true), ...sessionNeeds(t, "F1", true), ...placement], falco],
     F2: [[attackIn(t, "F2", true), ...sessionNeeds(t, "F2", true), ...placement], falco],

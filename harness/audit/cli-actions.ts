@@ -14,7 +14,7 @@ import { getOnly } from "./audit-kube.ts";
 import { type PolicyFlags, policyFlag } from "./policy-flags.ts";
 import { formatReadiness, judgePreflight } from "./preflight-judge.ts";
 import { renderRbac } from "./rbac.ts";
-import { checkEtcdClient } from "./etcd-access.ts";
+import { checkEtcdClient, etcdTimeouts } from "./etcd-access.ts";
 import { tlsGatewayReader } from "../etcd/gateway-tls.ts";
 import { openPassiveSources } from "./passive-sources.ts";
 import { runAudit } from "./run-audit.ts";
@@ -66,10 +66,10 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
     io: {
       kube: getOnly(kube),
       reviewAccess: (plan) => reviewAccess(kc, plan),
-      checkOutside: () => checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, toMs(profile.waits.command))),
+      checkOutside: () => checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, etcdTimeouts(profile))),
       whoAmI: () => whoAmI(kc),
       passiveSources: () => openPassiveSources(target, toMs(profile.waits.command)),
-      ...(typeof etcd === "object" ? { etcdReader: () => tlsGatewayReader(etcd, toMs(profile.waits.command)) } : {}),
+      ...(typeof etcd === "object" ? { etcdReader: () => tlsGatewayReader(etcd, etcdTimeouts(profile)) } : {}),
       ...(attack ? { attack } : {}),
       // The policy writer is built only here, only for --attack --apply-policy FILE (policy-cli.ts).
       ...(policy && policyFile ? { applyPolicy: { source: policyFile.source, bind: policy.applyPolicyWith(policyFile, { target, profile, kc }) } } : {}),
@@ -86,8 +86,8 @@ export async function preflightAction(opts: { target: string; attack?: boolean; 
   const target = await loadTarget(opts.target);
   const kc = targetKubeConfig(target);
   const plan = accessPlan(target, { attack: Boolean(opts.attack), applyPolicy: Boolean(opts.applyPolicy) });
-  const commandMs = toMs(loadProfile().waits.command);
-  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, commandMs)));
+  const timeouts = etcdTimeouts(loadProfile());
+  const readiness = judgePreflight(plan, await reviewAccess(kc, plan), await checkOutside(target, process.env, redactor, (e) => checkEtcdClient(e, timeouts)));
   process.stdout.write(redactor.redact(`${formatReadiness(readiness)}\n`));
 }
 

@@ -7,9 +7,9 @@ import { type AuditClaimLine, auditSectionOf } from "../report/audit-section.ts"
  * The claims a read-only audit of the kind cluster `up` built, with the
  * target `secretproof target --etcd-certs` prints, must decide (pass or
  * fail): A1 over etcd's endpoint and client certificates. Every other claim
- * stays inconclusive there (A2 has no planted canary; D1–D3 reach the
- * database by an exec; F, T need --attack), so a comparison that decided
- * none of these tested nothing.
+ * stays inconclusive there (A2 has no planted canary; D1–D3 would need psql
+ * in the database pod, which the audit does not run yet; F, T need --attack),
+ * so a comparison that decided none of these tested nothing.
  */
 export const KIND_AUDIT_DECIDES: readonly ClaimId[] = ["A1"];
 
@@ -19,9 +19,12 @@ export interface ClaimComparison {
   suites: VerdictValue | "not run";
   /** The audit's verdict when it decided the claim, else why it did not. */
   audit: { decided: "pass" | "fail" } | { inconclusive: string };
-  /** Whether the suites gave the same verdict; undefined when the audit decided nothing. */
+  /** Whether the suites gave the same verdict; undefined when the audit or the suites decided nothing. */
   agrees?: boolean;
 }
+
+/** The suites' verdicts a decided audit verdict can be held to: the suites judged the claim. */
+const judged = (v: ClaimComparison["suites"]): v is "pass" | "fail" => v === "pass" || v === "fail";
 
 export interface Comparison {
   claims: ClaimComparison[];
@@ -29,7 +32,9 @@ export interface Comparison {
   mismatches: ClaimId[];
   /** Claims of the expected list the audit left undecided. */
   undecided: ClaimId[];
-  /** 0 every decided claim agrees and every expected one was decided; 1 a mismatch; 2 an expected claim undecided. */
+  /** Claims the audit decided that the suites did not judge (not run, or inconclusive): nothing to hold the audit to. */
+  unjudged: ClaimId[];
+  /** 0 every decided claim agrees and every expected one was decided; 1 a mismatch; 2 an expected claim undecided, or a decided one the suites did not judge. */
   exitCode: 0 | 1 | 2;
   lines: string[];
 }
@@ -80,6 +85,7 @@ function auditSide(verdicts: readonly Verdict[], claims: readonly AuditClaimLine
 
 function line(c: ClaimComparison): string {
   if ("inconclusive" in c.audit) return `${c.claim}: suites ${c.suites}, audit inconclusive: ${c.audit.inconclusive}`;
+  if (!judged(c.suites)) return `${c.claim}: the suites did not judge it (${c.suites}); audit ${c.audit.decided}`;
   return `${c.claim}: suites ${c.suites}, audit ${c.audit.decided}${c.agrees ? "" : ": MISMATCH"}`;
 }
 
@@ -92,17 +98,26 @@ export function compareRuns(suites: RunRecord, audit: { run: RunRecord; claims: 
     const s = of(suites.verdicts, claim);
     const a = auditSide(audit.run.verdicts, audit.claims, claim);
     const suitesValue = s.length ? worst(s) : "not run";
-    return { claim, suites: suitesValue, audit: a, ...("decided" in a ? { agrees: a.decided === suitesValue } : {}) };
+    return { claim, suites: suitesValue, audit: a, ...("decided" in a && judged(suitesValue) ? { agrees: a.decided === suitesValue } : {}) };
   });
   const mismatches = claims.filter((c) => c.agrees === false).map((c) => c.claim);
   const undecided = expected.filter((e) => !claims.some((c) => c.claim === e && "decided" in c.audit));
   const decided = claims.filter((c) => "decided" in c.audit).map((c) => c.claim);
-  const exitCode = mismatches.length ? 1 : undecided.length ? 2 : 0;
-  const summary =
-    exitCode === 1
-      ? `the audit's verdicts differ from the suites' for ${mismatches.join(", ")}`
-      : exitCode === 2
-        ? `the audit did not decide ${undecided.join(", ")}, which a read-only audit of this target must decide${decided.length ? ` (it decided ${decided.join(", ")})` : " (it decided no claim)"}: the comparison tested nothing there`
-        : `the audit decided ${decided.join(", ")}, each as the suites did`;
-  return { claims, mismatches, undecided, exitCode, lines: [...claims.map(line), summary] };
+  const unjudged = claims.filter((c) => "decided" in c.audit && !judged(c.suites));
+  const exitCode = mismatches.length ? 1 : undecided.length || unjudged.length ? 2 : 0;
+  return { claims, mismatches, undecided, unjudged: unjudged.map((c) => c.claim), exitCode, lines: [...claims.map(line), ...summaryOf(mismatches, undecided, unjudged, decided)] };
+}
+
+/** The closing lines: what differs, or what the comparison could not test, or that every decided claim agrees. */
+function summaryOf(mismatches: readonly ClaimId[], undecided: readonly ClaimId[], unjudged: readonly ClaimComparison[], decided: readonly ClaimId[]): string[] {
+  if (mismatches.length) return [`the audit's verdicts differ from the suites' for ${mismatches.join(", ")}`];
+  const untested = [
+    ...(undecided.length
+      ? [`the audit did not decide ${undecided.join(", ")}, which a read-only audit of this target must decide${decided.length ? ` (it decided ${decided.join(", ")})` : " (it decided no claim)"}: the comparison tested nothing there`]
+      : []),
+    ...(unjudged.length
+      ? [`the suites did not judge ${unjudged.map((c) => `${c.claim} (${c.suites})`).join(", ")}, which the audit decided: the comparison tested nothing there (did npm test end early?)`]
+      : []),
+  ];
+  return untested.length ? untested : [`the audit decided ${decided.join(", ")}, each as the suites did`];
 }

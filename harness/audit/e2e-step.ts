@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { formatMs } from "../../clusters/duration.ts";
+import { formatMs, toMs } from "../../clusters/duration.ts";
 import { auditDeadlineMs } from "../cluster/run/run-bound.ts";
 import type { Profile } from "../profile.ts";
+import { parseTarget } from "./target.ts";
 
 /** Where the e2e step's audit creates its run directory: uploaded with runs/, outside the glob that finds the suites' bundle (runs/<id>/run.json). */
 export const E2E_AUDIT_OUT = "runs/audit";
@@ -13,6 +14,11 @@ export interface AuditStepPlan {
   target: string[];
   audit: string[];
   compare(auditDir: string): string[];
+  /** `secretproof verify` of the audit's bundle: the manifest, the secret scan with the stack's secrets, every judge re-run. */
+  verify(auditDir: string, files: { secretsFile: string; encryptionKeyFile?: string }): string[];
+  /** The TCP connection to etcd's client URL must be established within this (the profile's waits.connect). */
+  connectMs: number;
+  describeConnect: string;
   /** `secretproof audit` is stopped after this (twice the profile's target.audit). */
   deadlineMs: number;
   describeDeadline: string;
@@ -31,6 +37,9 @@ export function auditStepPlan(p: Profile, o: { suitesDir: string; workDir: strin
     target: [cli, "target", "--etcd-certs", certDir],
     audit: [cli, "audit", "--target", targetFile, "--out", out],
     compare: (auditDir) => [cli, "audit", "compare", o.suitesDir, auditDir],
+    verify: (auditDir, f) => [cli, "verify", auditDir, "--secrets-file", f.secretsFile, ...(f.encryptionKeyFile ? ["--encryption-key-file", f.encryptionKeyFile] : [])],
+    connectMs: toMs(p.waits.connect),
+    describeConnect: `${p.waits.connect} (the ${p.name} profile's waits.connect)`,
     deadlineMs,
     describeDeadline: `${formatMs(deadlineMs)} (twice the ${p.name} profile's target.audit ${p.target.audit})`,
   };
@@ -51,4 +60,35 @@ export function auditExitProblem(exitCode: number | null, signal: string | null,
   const cmd = `node ${plan.audit.join(" ")}`;
   if (exitCode === null) return `${cmd} was stopped (${signal ?? "no exit code"}) at its deadline ${plan.describeDeadline}: no bundle to compare`;
   return `${cmd} exited ${exitCode}: the audit could not run (its error is above), so there is nothing to compare`;
+}
+
+/** etcd's first client URL in the target `secretproof target --etcd-certs` printed, as host and port. Pure. */
+export function etcdEndpointOf(targetYaml: string, source: string): { endpoint: string; host: string; port: number } {
+  const etcd = parseTarget(targetYaml, source).etcd;
+  const endpoint = typeof etcd === "object" ? etcd.endpoints[0] : undefined;
+  if (!endpoint) throw new Error(`${source}: target.etcd is ${JSON.stringify(etcd)}, not the endpoint and client files \`target --etcd-certs\` gives`);
+  const url = new URL(endpoint);
+  return { endpoint, host: url.hostname, port: Number(url.port || 443) };
+}
+
+/**
+ * Why the audit would not reach etcd: the node's address is not routed to
+ * this machine. Docker Desktop and Colima (macOS, Windows) run containers in
+ * a VM whose bridge the host does not route to; on Linux the kind network's
+ * bridge is a local interface. Pure.
+ */
+export function etcdUnreachable(endpoint: string, node: string, err: unknown, plan: Pick<AuditStepPlan, "describeConnect">): string {
+  const said = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ? `${(err as NodeJS.ErrnoException).code}: ` : ""}${err.message}` : String(err);
+  return (
+    `etcd at ${endpoint} on kind node ${node} is not reachable from this machine: ${said} (a TCP connection, bounded by ${plan.describeConnect}); ` +
+    "`target --etcd-certs` needs the node's IP routed to this machine, which holds where docker's bridge is local (Linux), not under Docker Desktop or Colima (docs/audit.md)"
+  );
+}
+
+/** What verify's exit means to the step: 0, and 1 (claims not all passed: an audit leaves most inconclusive), trust the bundle; anything else stops it. Pure. */
+export function verifyExitProblem(exitCode: number | null, signal: string | null, argv: readonly string[], deadline: string): string | undefined {
+  if (exitCode === 0 || exitCode === 1) return undefined;
+  const cmd = `node ${argv.join(" ")}`;
+  if (exitCode === null) return `${cmd} was stopped (${signal ?? "no exit code"}) after ${deadline}: the audit bundle was not verified`;
+  return `${cmd} exited ${exitCode}: the audit bundle is not trusted (its manifest, a secret found in a file, or a verdict its judge does not re-derive; verify's findings are above)`;
 }

@@ -7,7 +7,7 @@ import { SECRETS_FILE } from "../cluster/state/state.ts";
 import type { AuditTarget } from "./target.ts";
 import { TARGET_API_VERSION, TARGET_KIND } from "./target-schema.ts";
 
-/** Where the kind cluster's Vault answers once the auditor forwards it (the e2e forwards svc/vault the same way). */
+/** Where the kind cluster's Vault answers once the auditor forwards it (the command in the printed target's header). */
 export const KIND_VAULT_LOCAL_PORT = VAULT.port;
 
 /**

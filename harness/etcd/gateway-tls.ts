@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { request } from "node:https";
+import { boundConnect } from "../core/tcp-connect.ts";
 import { redactor as defaultRedactor, type Redactor } from "../evidence/redact.ts";
 import { type GatewayPost, GatewayReader, RANGE_PATH } from "./gateway.ts";
 
@@ -9,6 +10,12 @@ export interface EtcdClientFiles {
   caFile: string;
   certFile: string;
   keyFile: string;
+}
+
+/** A request's bounds: its connection's handshake, and the socket's idle time after it (the request's `timeout`). */
+export interface GatewayTimeouts {
+  connectMs: number;
+  requestMs: number;
 }
 
 interface Pem {
@@ -35,8 +42,13 @@ export function explainTlsError(err: NodeJS.ErrnoException, f: Pick<EtcdClientFi
   return said;
 }
 
-/** POSTs to one endpoint with the client certificate; only RANGE_PATH is sent, anything else is refused before it leaves. */
-export function tlsPost(endpoint: string, pem: Pem, f: EtcdClientFiles, timeoutMs: number): GatewayPost {
+/**
+ * POSTs to one endpoint with the client certificate; only RANGE_PATH is sent,
+ * anything else is refused before it leaves. The TCP connection is bounded by
+ * `connectMs` (an unroutable endpoint fails in seconds, naming it), the
+ * request by the socket's idle `requestMs`.
+ */
+export function tlsPost(endpoint: string, pem: Pem, f: EtcdClientFiles, { connectMs, requestMs: timeoutMs }: GatewayTimeouts): GatewayPost {
   return (path, body) => {
     if (path !== RANGE_PATH) return Promise.reject(new Error(`a read-only audit refused to send POST ${path} to etcd at ${endpoint}: only ${RANGE_PATH} is read`));
     const url = new URL(path, endpoint);
@@ -47,6 +59,7 @@ export function tlsPost(endpoint: string, pem: Pem, f: EtcdClientFiles, timeoutM
         res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
         res.on("error", reject);
       });
+      boundConnect(req, url.host, connectMs);
       req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
       req.on("error", (err: NodeJS.ErrnoException) => reject(new Error(`POST ${url.href} failed: ${explainTlsError(err, f)}`, { cause: err })));
       req.end(body);
@@ -81,9 +94,9 @@ async function readPem(f: EtcdClientFiles): Promise<Pem> {
 }
 
 /** A gateway reader over mutual TLS with the target's client files; the client key is registered with the redactor. */
-export async function tlsGatewayReader(f: EtcdClientFiles, timeoutMs: number, red: Redactor = defaultRedactor): Promise<GatewayReader> {
+export async function tlsGatewayReader(f: EtcdClientFiles, timeouts: GatewayTimeouts, red: Redactor = defaultRedactor): Promise<GatewayReader> {
   const pem = await readPem(f);
   red.register(pem.key.toString("utf8").trim(), `etcd client key ${f.keyFile}`);
-  const posts = f.endpoints.map((endpoint) => ({ endpoint, post: tlsPost(endpoint, pem, f, timeoutMs) }));
+  const posts = f.endpoints.map((endpoint) => ({ endpoint, post: tlsPost(endpoint, pem, f, timeouts) }));
   return new GatewayReader(firstAnswering(posts), `etcd gateway at ${f.endpoints.join(", ")}`);
 }

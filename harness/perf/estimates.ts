@@ -73,9 +73,10 @@ export const SUITE_WORK_ESTIMATES_MS = {
 /**
  * The e2e audit step's own work besides its observation window (the
  * profile's audit.window): `secretproof target --etcd-certs` (three docker
- * cp and a docker inspect, in parallel), the Vault port-forward, the
+ * cp and a docker inspect, in parallel), a TCP connection to etcd, the
  * preflight's access reviews (in parallel), about nine kubectl reads (the
  * workload twice, A2's two lists, the agents and policies), A1's etcd read,
- * the bundle's finalizing and reports, and `audit compare`; three node starts.
+ * the bundle's finalizing and reports, `verify` of it and `audit compare`;
+ * four node starts.
  */
 export const AUDIT_WORK_ESTIMATE_MS = 10_000;

@@ -145,7 +145,8 @@ export function suitesModel(p: Profile, attacks: AttackMix, o: Overlap & { recor
 /**
  * The e2e audit step after the suites: its estimated work and the profile's
  * audit window, counted whole although the kind target's database is reached
- * by an exec, which a read-only audit does not observe (docs/audit.md).
+ * by psql in its pod, which the audit does not run, so D1–D3 are not observed
+ * there (docs/audit.md).
  */
 export function auditModel(p: Profile): { workMs: number; windowMs: number; wallMs: number } {
   const windowMs = toMs(p.audit.window);

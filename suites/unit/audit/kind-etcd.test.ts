@@ -2,7 +2,8 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { auditStepPlan, auditExitProblem, newRunDir } from "../../../harness/audit/e2e-step.ts";
+import { auditStepPlan, auditExitProblem, etcdEndpointOf, etcdUnreachable, newRunDir, verifyExitProblem } from "../../../harness/audit/e2e-step.ts";
+import { buildCli } from "../../../harness/cli/main.ts";
 import { copyKindEtcdCerts } from "../../../harness/audit/kind-etcd-copy.ts";
 import { KUBEADM_ETCD_PKI, dockerCopyArgs, dockerInspectArgs, kindEtcdAccess, nodeIpOf } from "../../../harness/audit/kind-etcd.ts";
 import { kindTarget, renderKindTarget } from "../../../harness/audit/target-kind.ts";
@@ -96,8 +97,39 @@ describe("the e2e audit step's plan", () => {
     expect(plan.compare("runs/audit/20261201-2")).toEqual(["bin/secretproof.js", "audit", "compare", "runs/20261201-1", "runs/audit/20261201-2"]);
     expect(plan.deadlineMs).toBe(30_000);
     expect(plan.describeDeadline).toBe("30.0s (twice the ci profile's target.audit 15s)");
-    // the step's limit: node and the target, its docker reads, the port-forward, the audit's deadline, compare
-    expect(cliBounds(PROFILES.ci).e2eAudit).toBe(4 * 120_000 + 30_000);
+    // the step's limit: node, the target (two waits.command), etcd's TCP check, the audit's deadline, verify, compare
+    expect(cliBounds(PROFILES.ci).e2eAudit).toBe(5 * 120_000 + 5_000 + 30_000);
+    expect([plan.connectMs, plan.describeConnect]).toEqual([5_000, "5s (the ci profile's waits.connect)"]);
+  });
+
+  it("verifies the audit's bundle with the stack's secrets (and its encryption key when the stack has one), with flags verify has", () => {
+    const plan = auditStepPlan(PROFILES.ci, { suitesDir: "s", workDir: "/w" });
+    const argv = plan.verify("runs/audit/a1", { secretsFile: "/state/secrets.json", encryptionKeyFile: "/state/encryption/encryption-config.yaml" });
+    expect(argv).toEqual(["bin/secretproof.js", "verify", "runs/audit/a1", "--secrets-file", "/state/secrets.json", "--encryption-key-file", "/state/encryption/encryption-config.yaml"]);
+    expect(plan.verify("runs/audit/a1", { secretsFile: "/state/secrets.json" })).toEqual(argv.slice(0, 5));
+    const flags = buildCli().commands.find((c) => c.name() === "verify")!.options.map((o) => o.long);
+    for (const f of argv.filter((a) => a.startsWith("--"))) expect(flags).toContain(f);
+  });
+
+  it("trusts verify's exit 0 and 1 (an audit leaves most claims unproven) and stops on 2 or a deadline, naming the command", () => {
+    const argv = ["bin/secretproof.js", "verify", "runs/audit/a1", "--secrets-file", "/s/secrets.json"];
+    expect([verifyExitProblem(0, null, argv, "2m"), verifyExitProblem(1, null, argv, "2m")]).toEqual([undefined, undefined]);
+    expect(verifyExitProblem(2, null, argv, "2m (waits.command)")).toBe(
+      "node bin/secretproof.js verify runs/audit/a1 --secrets-file /s/secrets.json exited 2: the audit bundle is not trusted (its manifest, a secret found in a file, or a verdict its judge does not re-derive; verify's findings are above)",
+    );
+    expect(verifyExitProblem(null, "SIGTERM", argv, "2m (waits.command)")).toMatch(/verify runs\/audit\/a1 .* was stopped \(SIGTERM\) after 2m \(waits\.command\): the audit bundle was not verified$/);
+  });
+
+  it("checks etcd's endpoint from the printed target and names the node and why an unrouted node IP fails", () => {
+    const printed = renderKindTarget("secretproof", "/state", kindEtcdAccess("172.18.0.2", "/w/etcd"));
+    expect(etcdEndpointOf(printed, "/w/target.yaml")).toEqual({ endpoint: "https://172.18.0.2:2379", host: "172.18.0.2", port: 2379 });
+    expect(() => etcdEndpointOf(renderKindTarget("secretproof", "/state"), "/w/target.yaml")).toThrow('/w/target.yaml: target.etcd is "kubeadm-static-pod", not the endpoint and client files `target --etcd-certs` gives');
+    const plan = auditStepPlan(PROFILES.ci, { suitesDir: "s", workDir: "/w" });
+    const err = Object.assign(new Error("no TCP connection to 172.18.0.2:2379 within 5.0s"), { code: "ETIMEDOUT" });
+    expect(etcdUnreachable("https://172.18.0.2:2379", "secretproof-control-plane", err, plan)).toBe(
+      "etcd at https://172.18.0.2:2379 on kind node secretproof-control-plane is not reachable from this machine: ETIMEDOUT: no TCP connection to 172.18.0.2:2379 within 5.0s " +
+        "(a TCP connection, bounded by 5s (the ci profile's waits.connect)); `target --etcd-certs` needs the node's IP routed to this machine, which holds where docker's bridge is local (Linux), not under Docker Desktop or Colima (docs/audit.md)",
+    );
   });
 
   it("compares the one run directory the audit created, and stops on an audit that ended without a bundle", () => {

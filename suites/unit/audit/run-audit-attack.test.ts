@@ -138,3 +138,23 @@ describe("secretproof audit --attack on recorded kubectl answers", () => {
     expect(v.verdicts.map((x) => `${x.claim}:${x.verdict}`)).toEqual(["A2:fail"]);
   });
 });
+
+describe("secretproof audit --attack with a database reached in its pod", () => {
+  it("opens no Vault or database reader and records no failed step for D1-D3: they are inconclusive, psql in a pod not being run yet", async () => {
+    const inPod = { ...target, database: { pod: { namespace: "db", name: "pg-0", container: "pg" }, socket: "/var/run/postgresql", user: "postgres", database: "postgres" } };
+    const mode = { attack: true, applyPolicy: false };
+    let opened = 0;
+    const everything = async () => accessPlan(inPod, mode).flatMap((c) => c.permissions.map((p) => ({ permission: p.permission, status: { allowed: true } })));
+    const passiveSources = async () => {
+      opened++;
+      throw new Error("target.database is a pod: psql in it is an exec, which only --attack allows");
+    };
+    const attack: AttackIo = { kube: recordingKube(), openSession: async () => { throw new Error("no session in this test"); } };
+    const outside = async () => [{ access: "vault-token" as const, ok: true, detail: "from VAULT_TOKEN" }, { access: "etcd-client" as const, ok: false, detail: "no client files" }];
+    const result = await runAudit({ target: inPod, profile: PROFILES.ci, root, mode, io: { ...io(recordingKube(), mode, attack), reviewAccess: everything, checkOutside: outside, passiveSources }, redactor: new Redactor() });
+    expect(opened).toBe(0);
+    for (const c of ["D1", "D2", "D3"]) expect(result.record.claims.find((x) => x.claim === c)).toMatchObject({ status: "inconclusive", reasons: ["psql in a pod is not run yet; give target.database.connection"] });
+    const run = JSON.parse(await readFile(join(result.dir, RUN_JSON), "utf8")) as { steps: { name: string; ok: boolean }[] };
+    expect(run.steps.filter((s) => /leases|pg_roles|username/.test(s.name))).toEqual([]);
+  });
+});

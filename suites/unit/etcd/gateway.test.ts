@@ -69,7 +69,7 @@ describe("Range requests", () => {
   });
 
   it("the TLS transport refuses any path but Range before connecting", async () => {
-    const post = tlsPost("https://127.0.0.1:1", { ca: Buffer.from(""), cert: Buffer.from(""), key: Buffer.from("") }, files, 1000);
+    const post = tlsPost("https://127.0.0.1:1", { ca: Buffer.from(""), cert: Buffer.from(""), key: Buffer.from("") }, files, { connectMs: 1000, requestMs: 1000 });
     await expect(post("/v3/kv/put", "{}")).rejects.toThrow("a read-only audit refused to send POST /v3/kv/put to etcd at https://127.0.0.1:1: only /v3/kv/range is read");
     await expect(post("/v3/kv/deleterange", "{}")).rejects.toThrow(/refused/);
   });
