@@ -68,6 +68,21 @@ export function closingError(closing: string | undefined, undelivered: readonly 
   return new Error(`the batch's closing marker exec (${closing}), which proves Falco reported every event drop up to the last attempt, was not delivered by the ${lost.stream} stream: ${why}`, { cause: lost.error });
 }
 
+/**
+ * After a step that left no marker, a fresh marker exec: the lower bound of
+ * the next step's window, so the earlier attempt's late events are not
+ * counted as the next one's. Returns the next step's error when that exec
+ * fails too (its window would have no lower bound).
+ */
+async function boundAfter(s: Pick<AttackSession, "mark">, previous: string, next: string): Promise<Error | undefined> {
+  try {
+    await s.mark();
+    return undefined;
+  } catch (error) {
+    return new Error(`${next} was not attempted: no marker followed ${previous}, and the marker exec before ${next} failed too, so its window would have no lower bound`, { cause: error });
+  }
+}
+
 /** When the run is stopping, why (harness/vitest/run-stop.ts); undefined while it is not. */
 export type BatchStop = () => string | undefined;
 
@@ -95,14 +110,22 @@ export class AttemptBatch {
     const entries = new Map<string, BatchEntry>();
     const start = s.barriers.length;
     const first = Math.max(0, start - 1);
+    let unmarked: string | undefined;
     for (const a of attacks) {
-      const before = s.barriers.length;
-      const entry: BatchEntry = { previous: s.barriers.at(-1)?.nonce, markers: [] };
       const reason = stopped();
       if (reason !== undefined) {
-        entries.set(a.id, { ...entry, error: new Error(`${a.id} was not attempted: ${reason}`) });
+        entries.set(a.id, { previous: s.barriers.at(-1)?.nonce, markers: [], error: new Error(`${a.id} was not attempted: ${reason}`) });
         continue;
       }
+      const lowerBound = unmarked === undefined ? undefined : await boundAfter(s, unmarked, a.id);
+      unmarked = undefined;
+      if (lowerBound) {
+        entries.set(a.id, { previous: s.barriers.at(-1)?.nonce, markers: [], error: lowerBound });
+        unmarked = a.id;
+        continue;
+      }
+      const before = s.barriers.length;
+      const entry: BatchEntry = { previous: s.barriers.at(-1)?.nonce, markers: [] };
       try {
         entry.result = await step(a);
       } catch (error) {
@@ -110,6 +133,8 @@ export class AttemptBatch {
       }
       entry.markers = s.barriers.slice(before).map((b) => b.nonce);
       entries.set(a.id, entry);
+      // A step that ran but left no marker (its marker exec failed) gives the next one no lower bound: boundAfter runs a fresh one.
+      if (entry.error !== undefined && entry.markers.length === 0) unmarked = a.id;
     }
     const reason = stopped();
     if (reason !== undefined) return new AttemptBatch(entries, notAwaited(s.barriers.slice(first), s.streams, reason));

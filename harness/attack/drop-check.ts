@@ -24,7 +24,7 @@ export function dropCheckDueMs(last: Pick<BarrierRecord, "execEndMs"> | undefine
 }
 
 /** Waits until the closing marker is due (dropCheckDueMs), then runs it; its delivery is awaited with the batch's markers. */
-export async function closingMark(s: AttackSession, last: BarrierRecord): Promise<BarrierRecord> {
+export async function closingMark(s: Pick<AttackSession, "deps" | "mark">, last: BarrierRecord): Promise<BarrierRecord> {
   const w = s.deps.profile.waits;
   const dueMs = dropCheckDueMs(last, toMs(w.falcoDropCheck)) as number;
   await waitFor(
@@ -33,4 +33,19 @@ export async function closingMark(s: AttackSession, last: BarrierRecord): Promis
     { timeoutMs: toMs(w.falcoDropCheck) + toMs(w.command), intervalMs: toMs(w.eventPoll) },
   );
   return s.mark();
+}
+
+/**
+ * After a judged absence's last barrier (the F1 quiet window), runs the
+ * closing marker and waits for Falco to deliver it, so any drop up to that
+ * barrier is in the stream before the absence is judged or the stream
+ * closed. Throws naming the marker when Falco did not deliver it.
+ */
+export async function settleDrops(s: Pick<AttackSession, "deps" | "mark" | "awaitMarkers">, last: BarrierRecord): Promise<BarrierRecord> {
+  const c = await closingMark(s, last);
+  const missing = (await s.awaitMarkers([c])).find((u) => u.stream === DROP_STREAM);
+  if (missing) {
+    throw new Error(`the closing marker exec (${c.nonce}), which proves Falco reported every event drop up to marker ${last.nonce}, was not delivered by the falco stream`, { cause: missing.error });
+  }
+  return c;
 }

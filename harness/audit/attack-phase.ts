@@ -1,6 +1,7 @@
 import { toMs } from "../../clusters/duration.ts";
 import type { Attack } from "../attack/catalogue.ts";
 import type { CataloguePaths } from "../attack/catalogue-paths.ts";
+import { settleDrops } from "../attack/drop-check.ts";
 import { AttemptFailed } from "../attack/runner.ts";
 import type { AttackSession } from "../attack/session.ts";
 import { writeDetectionEvidence } from "../claims/detection/evidence.ts";
@@ -58,6 +59,7 @@ export async function quietWindow(s: AttackSession, profile: Profile): Promise<Q
   }
   const endMs = Date.now();
   const b = await s.barrier();
+  await settleDrops(s, b);
   const unprobed = s.probed ? {} : { unprobed: "the target names no workload.service to probe the app through" };
   return { startMs, endMs, barrier: b.nonce, previousBarrier, ...unprobed };
 }

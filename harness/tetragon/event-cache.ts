@@ -19,3 +19,13 @@ export const TETRAGON_EVENT_CACHE_RETRIES = 15;
 export const TETRAGON_EVENT_CACHE_RETRY_DELAY_MS = 2_000;
 /** The longest the event cache holds an event: the first retry comes at most one delay after it is cached. */
 export const TETRAGON_EVENT_CACHE_MAX_DELAY_MS = TETRAGON_EVENT_CACHE_RETRIES * TETRAGON_EVENT_CACHE_RETRY_DELAY_MS;
+
+/**
+ * How long a kill verdict may still wait for its events: waits.killWait, or
+ * until waits.tetragonEventDelay after the attempt ended when that is later
+ * (the event cache may hold the kill's events that long). A passing verdict
+ * stops the wait at once; only a missing kill waits it out.
+ */
+export function killSettleMs(nowMs: number, attemptEndMs: number | undefined, killWaitMs: number, eventDelayMs: number): number {
+  return attemptEndMs === undefined ? killWaitMs : Math.max(killWaitMs, attemptEndMs + eventDelayMs - nowMs);
+}

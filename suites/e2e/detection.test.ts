@@ -19,6 +19,7 @@ import { loadAttackMatrix, shownCommand } from "../../harness/attack/matrix-cata
 import { mitreTag } from "../../harness/attack/mitre.ts";
 import { AttemptBatch } from "../../harness/attack/batch.ts";
 import type { AttemptResult } from "../../harness/attack/runner.ts";
+import { settleDrops } from "../../harness/attack/drop-check.ts";
 import { AttackSession } from "../../harness/attack/session.ts";
 import { sessionEvidence, writeDetectionEvidence } from "../../harness/claims/detection/evidence.ts";
 import { detectionFamily } from "../../harness/claims/detection/family.ts";
@@ -146,6 +147,8 @@ describe("F1/F2: Falco sees every in-pod read of the credential, and the article
     );
     const endMs = Date.now();
     const b = await s.barrier();
+    // A drop in the window's last second is reported only at Falco's next check: the closing marker proves it came.
+    await settleDrops(s, b);
     found.quiet = { startMs, endMs, barrier: b.nonce, previousBarrier };
     const v = judgeAppQuiet(sessionEvidence(s, { catalogue: { environment: s.env, attacks: [] }, priorities, quiet: found.quiet }));
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");

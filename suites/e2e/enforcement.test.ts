@@ -25,7 +25,7 @@ import { judgeRestored, judgeT1, judgeT3, spareKills } from "../../harness/claim
 import type { Verdict } from "../../harness/claims/verdict.ts";
 import { judgeUntilPass } from "../../harness/core/settle.ts";
 import { WaitTimeoutError, waitFor } from "../../harness/core/wait.ts";
-import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
+import { killSettleMs, TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../harness/tetragon/event-cache.ts";
 import { waitRemoved } from "../../harness/tetragon/enforcing.ts";
 import { deletePolicy } from "../../harness/tetragon/policy.ts";
 import type { E2E } from "../../harness/vitest/e2e.ts";
@@ -33,9 +33,16 @@ import { mitreTag } from "../../harness/attack/mitre.ts";
 import { sparedFirst } from "../../harness/attack/phase-order.ts";
 import { catalogue, enforcementNow as ev, enforcementTest as test, observePod, policy, type EnforcementRun } from "../../harness/vitest/enforcement.ts";
 
-/** Judges until the verdict passes or the kill wait runs out: Tetragon's exit events may trail the exec's return. */
-const settle = (e2e: E2E, judge: () => Verdict) =>
-  judgeUntilPass("the attempt's Tetragon and Falco events", judge, { timeoutMs: toMs(e2e.profile.waits.killWait), intervalMs: toMs(e2e.profile.waits.eventPoll) });
+/**
+ * Judges until the verdict passes or the kill wait runs out: Tetragon's exit
+ * events may trail the exec's return, by up to its event cache's delay after
+ * the attempt ended (killSettleMs).
+ */
+const settle = (e2e: E2E, judge: () => Verdict, attempt?: AttemptRecord) => {
+  const w = e2e.profile.waits;
+  const timeoutMs = killSettleMs(Date.now(), attempt?.endMs, toMs(w.killWait), toMs(w.tetragonEventDelay));
+  return judgeUntilPass("the attempt's Tetragon and Falco events", judge, { timeoutMs, intervalMs: toMs(w.eventPoll) });
+};
 
 const attempted = (run: EnforcementRun, a: Attack): AttemptRecord | undefined => run.s?.attempts.find((x) => x.phase === "enforcement" && x.attack === a.id);
 
@@ -55,7 +62,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
       const r = batch.result(a.id);
       const resolved = s.resolve(a);
       if (resolved.enforcement.tetragon === "kill") {
-        const v = await settle(e2e, () => judgeT1(resolved, attempted(run, a), ev(run)));
+        const v = await settle(e2e, () => judgeT1(resolved, attempted(run, a), ev(run)), attempted(run, a));
         expect(v.verdict, v.reasons.join("\n")).toBe("pass");
         return;
       }
@@ -78,7 +85,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
 
   for (const a of catalogue.attacks.filter((x) => x.enforcement.tetragon === "kill")) {
     test(`T3 ${a.id} ${mitreTag(a.mitre)}: Falco raised its alert for the killed \`${shownCommand(a)}\``, async ({ e2e, s, run }) => {
-      const v = await settle(e2e, () => judgeT3(s.resolve(a), attempted(run, a), ev(run)));
+      const v = await settle(e2e, () => judgeT3(s.resolve(a), attempted(run, a), ev(run)), attempted(run, a));
       expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     });
   }
@@ -110,7 +117,7 @@ describe("T1–T3: Tetragon kills every unauthorized reader with 137, the app is
     run.removal = await waitRemoved(e2e.kube, s.pod, policy, enforcing, toMs(e2e.profile.waits.command));
     const cat = s.resolve(catalogue.attacks.find((x) => x.id === "cat") as Attack);
     const r = await s.attack(cat, "restored");
-    const v = await settle(e2e, () => judgeRestored(cat, r.record, ev(run)));
+    const v = await settle(e2e, () => judgeRestored(cat, r.record, ev(run)), r.record);
     expect(v.verdict, v.reasons.join("\n")).toBe("pass");
     run.podAfter = await observePod(e2e, run);
   });

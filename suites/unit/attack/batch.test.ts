@@ -31,11 +31,14 @@ function stream(name: string, delivered: Set<string> | "all"): MarkerStream & { 
 }
 
 /** A session over a fake kubectl that logs every exec; an attack exits 1, a marker exec succeeds, `broken` attacks fail in kubectl. */
-function session(streams: MarkerStream[], log: string[], broken = new Set<string>()): AttackSession {
+function session(streams: MarkerStream[], log: string[], broken = new Set<string>(), failMarkers = new Set<number>()): AttackSession {
+  let markers = 0;
   const never = () => Promise.reject(new Error("not used"));
   const result = (command: string, exitCode: number, stderr: string): ExecResult => ({ command, exitCode, stdout: "", stderr, startedAt: "", durationMs: 1 });
   const exec = async (_n: string, _p: string, cmd: readonly string[]) => {
     log.push(cmd[0] === "true" ? "marker" : `attack ${cmd[1]}`);
+    // kubectl.exec throws on an exit code not allowed (harness/kube/kubectl.ts): a marker's only allowed code is 0.
+    if (cmd[0] === "true" && failMarkers.has(++markers)) throw new Error("kubectl exec true exited 1: error: unable to upgrade connection");
     if (cmd[0] === "true") return result("kubectl exec true", 0, "");
     if (broken.has(String(cmd[1]))) return result("kubectl exec cat", 1, "error: unable to upgrade connection\n");
     return result("kubectl exec cat", 1, "cat: Input/output error\ncommand terminated with exit code 1\n");
@@ -96,6 +99,26 @@ describe("a batch runs every attempt with its own marker, then waits once for th
     expect(s.attempts[1]?.barrier).toEqual(expect.stringMatching(/^secretproof-marker-/));
     expect(s.attempts[2]?.previousBarrier).toBe(s.attempts[1]?.barrier);
     expect(batch.entries.get("b")?.markers).toEqual([s.attempts[1]?.barrier]);
+  });
+
+  it("runs a fresh marker before the next step when a step's own marker exec failed, so the next window has a lower bound", async () => {
+    const log: string[] = [];
+    const s = session([stream("falco", "all")], log, new Set(), new Set([2]));
+    const batch = await AttemptBatch.run(s, ["a", "b", "c"].map((id) => entry(id)), (a) => s.attempt(a));
+    expect(() => batch.result("b")).toThrow(/^the marker exec after enforcement\/b in pod .* failed/);
+    expect(log).toEqual(["attack /proc/1/a", "marker", "attack /proc/1/b", "marker", "marker", "attack /proc/1/c", "marker", "marker"]);
+    const fresh = s.barriers[1]?.nonce;
+    expect(batch.entries.get("c")?.previous).toBe(fresh);
+    expect(batch.result("c").record.exitCode).toBe(1);
+  });
+
+  it("fails the next step unrun, naming both, when the fresh marker exec fails too", async () => {
+    const log: string[] = [];
+    const s = session([stream("falco", "all")], log, new Set(), new Set([2, 3]));
+    const batch = await AttemptBatch.run(s, ["a", "b", "c", "d"].map((id) => entry(id)), (a) => s.attempt(a));
+    expect(() => batch.result("c")).toThrow(/^c was not attempted: no marker followed b, and the marker exec before c failed too/);
+    expect(log).toEqual(["attack /proc/1/a", "marker", "attack /proc/1/b", "marker", "marker", "marker", "attack /proc/1/d", "marker", "marker"]);
+    expect(batch.result("d").record.exitCode).toBe(1);
   });
 
   it("attributes every marker a step ran to its entry (the login's marker after a credential read)", async () => {
