@@ -1,4 +1,5 @@
 import { formatMs } from "../../../clusters/duration.ts";
+import { recordProbe } from "../../core/record-probe.ts";
 import type { ProbeResult } from "../../core/wait.ts";
 import type { ClaimId } from "../verdict.ts";
 import type { DynamicEvidence } from "./evidence.ts";
@@ -49,16 +50,5 @@ export function judgedFrom(ev: DynamicEvidence, claim: ClaimId, subject?: string
  * record (it parses and has its steps) ends the wait.
  */
 export function observationProbe(text: string | undefined): ProbeResult<ObservationRecord> {
-  if (text === undefined) return { done: false, state: "not written yet" };
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    return { done: false, state: `being written: ${text.length} bytes so far do not parse (${(err as Error).message})` };
-  }
-  const r = v as Partial<ObservationRecord> | null;
-  if (typeof r !== "object" || r === null || !Array.isArray(r.steps) || typeof r.startedAt !== "string") {
-    return { done: false, state: `not an observation record: ${text.slice(0, 200)}` };
-  }
-  return { done: true, value: r as ObservationRecord };
+  return recordProbe(text, "an observation record", (r) => Array.isArray(r.steps) && typeof r.startedAt === "string");
 }

@@ -1,4 +1,5 @@
 import { type Duration, formatMs, toMs } from "../../../clusters/duration.ts";
+import { recordProbe } from "../../core/record-probe.ts";
 import type { ProbeResult } from "../../core/wait.ts";
 import type { Profile } from "../../profile.ts";
 import { ID } from "./layout.ts";
@@ -26,18 +27,7 @@ export interface CollectionRecord {
  * yet"; only a whole record ends the wait.
  */
 export function collectionProbe(text: string | undefined): ProbeResult<CollectionRecord> {
-  if (text === undefined) return { done: false, state: "not written yet" };
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    return { done: false, state: `being written: ${text.length} bytes so far do not parse (${(err as Error).message})` };
-  }
-  const r = v as Partial<CollectionRecord> | null;
-  if (typeof r !== "object" || r === null || typeof r.startedAt !== "string" || typeof r.durationMs !== "number" || (r.error !== undefined && typeof r.error !== "string")) {
-    return { done: false, state: `not a collection record: ${text.slice(0, 200)}` };
-  }
-  return { done: true, value: r as CollectionRecord };
+  return recordProbe(text, "a collection record", (r) => typeof r.startedAt === "string" && typeof r.durationMs === "number" && (r.error === undefined || typeof r.error === "string"));
 }
 
 /**
