@@ -38,7 +38,7 @@ export class AttemptBatch {
     readonly undelivered: readonly Undelivered[],
   ) {}
 
-  static async run<A extends { id: string }>(s: AttackSession, attacks: readonly A[], step: (a: A) => Promise<AttemptResult>): Promise<AttemptBatch> {
+  static async run<A extends { id: string }>(s: Pick<AttackSession, "barriers" | "awaitMarkers">, attacks: readonly A[], step: (a: A) => Promise<AttemptResult>): Promise<AttemptBatch> {
     const entries = new Map<string, BatchEntry>();
     const first = s.barriers.length;
     for (const a of attacks) {
