@@ -1,6 +1,5 @@
 import type { FalcoCollectorOptions } from "../falco/collector.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
-import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
 import type { AgentWhere } from "./where.ts";
 
 /** Where an agent's stream is read: a pod, a DaemonSet or a selector, with its namespace and container. */
@@ -58,11 +57,4 @@ export async function streamSource(kube: Pick<Kubectl, "json">, agent: AgentWher
 export function falcoOptions(kubeContext: string, src: StreamSource): FalcoCollectorOptions {
   if (src.daemonSet) throw new Error(`the Falco stream is read by selector or pod, not DaemonSet ${src.daemonSet}`);
   return { kubeContext, namespace: src.namespace, container: src.container, ...(src.pod ? { pod: src.pod } : { selector: src.selector }) };
-}
-
-/** The Tetragon collector's options for a source (a pod or a DaemonSet: `kubectl logs -f` takes one object), keeping `watchNamespace`'s events. */
-export function tetragonOptions(kubeContext: string, watchNamespace: string, src: StreamSource): TetragonCollectorOptions {
-  const agent = src.pod ? `pod/${src.pod}` : src.daemonSet ? `ds/${src.daemonSet}` : undefined;
-  if (!agent) throw new Error(`the Tetragon stream is read from a pod or a DaemonSet, not selector ${src.selector ?? "?"}`);
-  return { kubeContext, watchNamespace, agentNamespace: src.namespace, agent, container: src.container };
 }

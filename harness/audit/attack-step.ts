@@ -10,7 +10,7 @@ import { MIN_SECRET_LENGTH, type Redactor } from "../evidence/redact.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
-import type { EnforcementStream } from "./enforcement-phase.ts";
+import type { EnforcementStream } from "./enforcement-types.ts";
 import type { Profile } from "../profile.ts";
 import { auditCatalogue, passwordFileOf, toolLookupScript, toolsFound, type AuditCatalogue } from "./attack-catalogue.ts";
 import { quietWindow, recordDetection, runCatalogue } from "./attack-phase.ts";

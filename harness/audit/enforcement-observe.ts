@@ -6,7 +6,7 @@ import type { ReplicaState } from "../claims/enforcement/replicas.ts";
 import { WaitTimeoutError, waitFor } from "../core/wait.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
-import type { EnforcementSession } from "./enforcement-phase.ts";
+import type { EnforcementSession } from "./enforcement-types.ts";
 
 /** Why T2's serving half is not shown when the target names no Service. */
 export const UNPROBED = "the target names no workload.service to probe the app through";

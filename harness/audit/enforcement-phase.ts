@@ -1,10 +1,9 @@
 import { stringify } from "yaml";
 import { toMs } from "../../clusters/duration.ts";
-import { tetragonOptions, streamSource } from "../attack/agent-stream.ts";
+import { streamSource, type StreamSource } from "../attack/agent-stream.ts";
 import { AttemptBatch } from "../attack/batch.ts";
 import type { Attack } from "../attack/catalogue.ts";
 import { sparedFirst } from "../attack/phase-order.ts";
-import type { AttackSession } from "../attack/session.ts";
 import type { AttackWhere } from "../attack/where.ts";
 import { sessionEnforcementEvidence, writeEnforcementEvidence, type EnforcementExtras } from "../claims/enforcement/evidence.ts";
 import { enforcementFamily, judgeEnforcement } from "../claims/enforcement/family.ts";
@@ -14,22 +13,14 @@ import { waitFor } from "../core/wait.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
-import type { TetragonCollector, TetragonCollectorOptions } from "../tetragon/collector.ts";
+import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
 import { recordedCatalogue } from "./attack-phase.ts";
 import type { AttackPrep } from "./attack-step.ts";
 import { auditWhere } from "./attack-where.ts";
 import { observeApp, replicaStates } from "./enforcement-observe.ts";
+import type { EnforcementSession, EnforcementStream } from "./enforcement-types.ts";
 import type { EnforcedAttackContext, EnforcedAttacks } from "./policy-step.ts";
 import type { AuditTarget } from "./target.ts";
-
-/** Tetragon's event stream as the phase uses it: a marker stream whose raw lines and counts are recorded. */
-export type EnforcementStream = Pick<TetragonCollector, "name" | "waitForMarker" | "rawLines" | "stats" | "stop">;
-
-/** The attack session calls the enforcement phase makes (an AttackSession; a recorded stand-in in tests). */
-export type EnforcementSession = Pick<
-  AttackSession,
-  "pod" | "env" | "attempts" | "barriers" | "streams" | "falco" | "traffic" | "probed" | "forward" | "attempt" | "barrier" | "awaitMarkers" | "recheck" | "assertClock" | "resolve" | "close"
->;
 
 /** What the enforcement phase talks to: kubectl (get pods, exec through the session), the session, Tetragon's stream. */
 export interface EnforcementIo {
@@ -45,6 +36,13 @@ export interface EnforcementPhase {
   /** The catalogue on the target's paths, with what is not run and why (prepareAttack). */
   prep: AttackPrep;
   rec: ArtifactWriter;
+}
+
+/** The Tetragon collector's options for a source (a pod or a DaemonSet: `kubectl logs -f` takes one object), keeping `watchNamespace`'s events. */
+export function tetragonOptions(kubeContext: string, watchNamespace: string, src: StreamSource): TetragonCollectorOptions {
+  const agent = src.pod ? `pod/${src.pod}` : src.daemonSet ? `ds/${src.daemonSet}` : undefined;
+  if (!agent) throw new Error(`the Tetragon stream is read from a pod or a DaemonSet, not selector ${src.selector ?? "?"}`);
+  return { kubeContext, watchNamespace, agentNamespace: src.namespace, agent, container: src.container };
 }
 
 /** The target's names with the attacked pod pinned to the one the policy was proven on; throws when Tetragon is absent. Pure. */

@@ -2,7 +2,6 @@ import type { RejudgeOptions } from "../claims/registry.ts";
 import type { RunCatalogue } from "../claims/detection/judge.ts";
 import { LAYOUT as DETECTION } from "../claims/detection/layout.ts";
 import { LAYOUT as ENFORCEMENT } from "../claims/enforcement/layout.ts";
-import { POLICY_LAYOUT } from "../audit/policy-record.ts";
 import type { LoadedBundle } from "./bundle.ts";
 import { catalogueDifferences, digestProblems, recordedProfileProblem, resolveCatalogue, sha256, shortDigest } from "./expectations.ts";
 import { verifierExpectations, type CustomExpectations, type VerifierExpectations } from "./own-expectations.ts";
@@ -35,14 +34,17 @@ function commitNote(commit: string | undefined): string {
   return `the suite that made the bundle was at commit ${commit}`;
 }
 
+/** Where an audit's bundle keeps the policy --apply-policy sent (harness/audit/policy-record.ts POLICY_LAYOUT.applied; the audit imports the report, not the reverse). */
+export const AUDIT_POLICY_SENT = "audit/policy.yaml";
+
 /** The TracingPolicy the run applied (enforcement/policy.yaml) must be the policy whose digest the run records. */
 function appliedPolicyProblem(bundle: LoadedBundle, recorded: string | undefined): string | undefined {
   if (!bundle.view.has(ENFORCEMENT.policy)) return undefined;
   const applied = sha256(bundle.view.text(ENFORCEMENT.policy).replaceAll("\r\n", "\n"));
   // An audit applies the auditor's policy (--apply-policy FILE), not this secretproof's: it must be the object the run sent, audit/policy.yaml.
-  if (bundle.run?.environment?.mode === "audit" && bundle.view.has(POLICY_LAYOUT.applied)) {
-    const sent = sha256(bundle.view.text(POLICY_LAYOUT.applied).replaceAll("\r\n", "\n"));
-    return applied === sent ? undefined : `${ENFORCEMENT.policy}, the TracingPolicy the attacks ran under (${shortDigest(applied)}), is not the policy --apply-policy sent (${POLICY_LAYOUT.applied}, ${shortDigest(sent)})`;
+  if (bundle.run?.environment?.mode === "audit" && bundle.view.has(AUDIT_POLICY_SENT)) {
+    const sent = sha256(bundle.view.text(AUDIT_POLICY_SENT).replaceAll("\r\n", "\n"));
+    return applied === sent ? undefined : `${ENFORCEMENT.policy}, the TracingPolicy the attacks ran under (${shortDigest(applied)}), is not the policy --apply-policy sent (${AUDIT_POLICY_SENT}, ${shortDigest(sent)})`;
   }
   if (!recorded) return undefined;
   if (applied === recorded) return undefined;

@@ -3,7 +3,7 @@ import type { AttemptRecord } from "../../harness/attack/attempt.ts";
 import type { Attack } from "../../harness/attack/catalogue.ts";
 import type { BarrierRecord } from "../../harness/attack/barrier.ts";
 import type { AttemptResult } from "../../harness/attack/runner.ts";
-import type { EnforcementSession, EnforcementStream } from "../../harness/audit/enforcement-phase.ts";
+import type { EnforcementSession, EnforcementStream } from "../../harness/audit/enforcement-types.ts";
 import type { AppProbe } from "../../harness/attack/app-probe.ts";
 import type { ObservedPod } from "../../harness/claims/enforcement/judge.ts";
 import { T0, attempt, markerLine } from "./falco-samples.ts";

@@ -18,6 +18,8 @@ import { EvidenceRecorder } from "../../../harness/evidence/recorder.ts";
 import { PROFILES } from "../../../harness/profile.ts";
 import { runExpectations } from "../../../harness/report/own-expectations.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
+import { AUDIT_POLICY_SENT } from "../../../harness/report/verify-expectations.ts";
+import { POLICY_LAYOUT } from "../../../harness/audit/policy-record.ts";
 import { deriveReports } from "../../../harness/report/write-report.ts";
 import type { TetragonCollectorOptions } from "../../../harness/tetragon/collector.ts";
 import { replaySession, type Scripted } from "../../support/enforcement-session.ts";
@@ -97,7 +99,7 @@ async function run(o: { probes?: ReturnType<typeof identities>; catSurvives?: bo
     signal: new AbortController().signal, pod: { namespace: POD.namespace, name: POD.name, container: POD.container }, node: "node-a",
   } as unknown as EnforcedAttackContext;
   // What the lifecycle writes before the attacks: the object as sent.
-  await rec.write("audit/policy.yaml", stringify(ctx.policy));
+  await rec.write(POLICY_LAYOUT.applied, stringify(ctx.policy));
   const verdicts = await attacks(ctx);
   await rec.finalize("passed", { derive: deriveReports });
   return { verdicts, r, opened, tetragonOpts, dir: rec.dir, calls: k.calls };
@@ -151,6 +153,10 @@ describe("the audit's enforcement phase under --apply-policy", () => {
     expect(v.mismatches).toEqual([]);
     expect(v.rejudged).toContain("enforcement");
     expect(v.verdicts.filter((x) => ["T1", "T2", "T3"].includes(x.claim)).map((x) => [x.claim, x.subject, x.verdict])).toEqual(verdicts.map((x) => [x.claim, x.subject, x.verdict]));
+  });
+
+  it("verify compares the attacks' policy with the one the audit sent, where the lifecycle writes it", async () => {
+    expect(AUDIT_POLICY_SENT).toBe(POLICY_LAYOUT.applied);
   });
 
   it("refuses a target without Tetragon before anything runs", () => {
