@@ -52,22 +52,26 @@ export function pinnedWhere(t: AuditTarget, pod: string): AttackWhere & { tetrag
   return { ...w, tetragon: w.tetragon, app: { ...w.app, pod } };
 }
 
-/** Opens Tetragon's stream on the attacked pod's node, adds it to the session, and proves it live by a marker in both streams. */
-async function addTetragon(c: EnforcementPhase, s: EnforcementSession, where: ReturnType<typeof pinnedWhere>): Promise<EnforcementStream> {
+/** Opens Tetragon's stream from the agent pod on the attacked pod's node and adds it to the session's marker streams. */
+async function openTetragon(c: EnforcementPhase, s: EnforcementSession, where: ReturnType<typeof pinnedWhere>): Promise<EnforcementStream> {
   const src = await streamSource(c.io.kube, where.tetragon, s.pod.nodeName, "Tetragon");
   const tetragon = c.io.openTetragon(tetragonOptions(c.io.kube.context, where.app.namespace, src));
   s.streams.push(tetragon);
+  return tetragon;
+}
+
+/** Proves Tetragon's stream live: a marker exec delivered in every stream within waits.streamLive, its clock within the limit. */
+async function proveTetragonLive(c: EnforcementPhase, s: EnforcementSession): Promise<void> {
   const w = c.profile.waits;
   await waitFor("the Tetragon event stream to deliver a marker exec", async () => ({ done: true, value: await s.barrier() }), { timeoutMs: toMs(w.streamLive), intervalMs: toMs(w.poll) });
   s.assertClock("tetragon");
-  return tetragon;
 }
 
 /**
  * The catalogue entries to run, spared ones first (phase-order.ts), as a
  * batch: each attempt followed by its marker, one wait for every marker. An
  * interrupt (the lifecycle's signal) fails the remaining steps at once, so
- * they stay unattempted. Then the spared attempts are re-checked past
+ * they stay unattempted, and ends the phase. Then the spared attempts are re-checked past
  * waits.tetragonEventDelay (AttackSession.recheck).
  */
 async function runUnderPolicy(c: EnforcementPhase, s: EnforcementSession, phase: PhaseWindow, signal: AbortSignal, now: () => EnforcementEvidence): Promise<void> {
@@ -77,7 +81,8 @@ async function runUnderPolicy(c: EnforcementPhase, s: EnforcementSession, phase:
     return s.attempt(a).finally(() => void (phase.attacksEndMs = Date.now()));
   };
   await AttemptBatch.run(s, attacks, step);
-  if (signal.aborted) return;
+  // Interrupted: the lifecycle is removing the policy; nothing more is observed under it.
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
   const spared = attacks.filter((a) => s.resolve(a).enforcement.tetragon === "spare");
   const records = spared.flatMap((a) => s.attempts.find((x) => x.phase === "enforcement" && x.attack === a.id) ?? []);
   await s.recheck(records, phase.recheckAfterMs ?? 0, () => records.some((r) => spareKills(r, now()) > 0));
@@ -110,7 +115,8 @@ export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
     let failure: unknown;
     try {
       phase.replicas = { before: await replicaStates(c.io.kube, where.app) };
-      const t = (tetragon = await addTetragon(c, s, where));
+      const t = (tetragon = await openTetragon(c, s, where));
+      await proveTetragonLive(c, s);
       await runUnderPolicy(c, s, phase, ctx.signal, () => sessionEnforcementEvidence(s, extras(t)));
       podAfter = await observeApp(c, s, where.app, phase);
     } catch (err) {

@@ -26,7 +26,7 @@ export interface Replay {
 }
 
 /** Replays `script` as the session would have recorded it, with a marker (both streams) after each attempt and each barrier. */
-export function replaySession(pod: ObservedPod, script: Record<string, Scripted>, users: string[] | undefined): Replay {
+export function replaySession(pod: ObservedPod, script: Record<string, Scripted>, users: string[] | undefined, o: { markerLost?: string } = {}): Replay {
   // The app answers once per attempt, on this machine's clock (the phase's window is), with the next identity.
   const probes: AppProbe[] | undefined = users ? [] : undefined;
   const falco: string[] = [];
@@ -67,7 +67,10 @@ export function replaySession(pod: ObservedPod, script: Record<string, Scripted>
       record.barrier = markAt(clock + 10).nonce;
       return { record } as AttemptResult;
     },
-    barrier: async () => markAt((clock += 100)),
+    barrier: async () => {
+      if (o.markerLost) throw new Error(o.markerLost);
+      return markAt((clock += 100));
+    },
     awaitMarkers: async () => [],
     recheck: async (records: readonly AttemptRecord[], delayMs: number, killed: () => boolean) => {
       if (!records.length || killed()) return killed();

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -81,8 +81,16 @@ let root: string;
 beforeEach(async () => void (root = await mkdtemp(join(tmpdir(), "secretproof-enforce-"))));
 afterEach(async () => rm(root, { recursive: true, force: true }));
 
-async function run(o: { probes?: ReturnType<typeof identities>; catSurvives?: boolean; restarted?: boolean } = {}) {
-  const r = replaySession({ ...POD_STATE, nodeName: "node-a" }, script(o), o.probes);
+interface RunOpts {
+  probes?: ReturnType<typeof identities>;
+  catSurvives?: boolean;
+  restarted?: boolean;
+  markerLost?: string;
+  interrupted?: boolean;
+}
+
+async function run(o: RunOpts = {}) {
+  const r = replaySession({ ...POD_STATE, nodeName: "node-a" }, script(o), o.probes, o);
   let after = false;
   const k = kube(() => (o.restarted && after ? 1 : 0));
   const opened: { where: unknown; phase: string }[] = [];
@@ -92,17 +100,18 @@ async function run(o: { probes?: ReturnType<typeof identities>; catSurvives?: bo
   });
   const attacks = enforcedAttacks({
     io: { kube: k, openSession: async (where, phase) => (opened.push({ where, phase }), r.session), openTetragon: (opts) => (tetragonOpts.push(opts), (after = true), r.tetragon) },
-    target, profile: PROFILES.ci, prep, rec,
+    // A lost marker is retried until waits.streamLive: short here.
+    target, profile: o.markerLost ? { ...PROFILES.ci, waits: { ...PROFILES.ci.waits, streamLive: "300ms", poll: "100ms" } } : PROFILES.ci, prep, rec,
   });
   const ctx = {
     policy: { metadata: { name: POLICY, namespace: POD.namespace } }, proof: { canaries: [], status: { name: POLICY }, provenAtMs: T0 - 1000 },
-    signal: new AbortController().signal, pod: { namespace: POD.namespace, name: POD.name, container: POD.container }, node: "node-a",
+    signal: o.interrupted ? AbortSignal.abort(new Error("interrupted by SIGINT")) : new AbortController().signal, pod: { namespace: POD.namespace, name: POD.name, container: POD.container }, node: "node-a",
   } as unknown as EnforcedAttackContext;
   // What the lifecycle writes before the attacks: the object as sent.
   await rec.write(POLICY_LAYOUT.applied, stringify(ctx.policy));
-  const verdicts = await attacks(ctx);
+  const outcome: { verdicts: Verdict[]; error?: Error } = await attacks(ctx).then((verdicts) => ({ verdicts }), (error: Error) => ({ verdicts: [], error }));
   await rec.finalize("passed", { derive: deriveReports });
-  return { verdicts, r, opened, tetragonOpts, dir: rec.dir, calls: k.calls };
+  return { ...outcome, r, opened, tetragonOpts, dir: rec.dir, calls: k.calls };
 }
 
 const byId = (vs: Verdict[], claim: string, subject: string) => vs.find((v) => v.claim === claim && v.subject === subject);
@@ -157,6 +166,23 @@ describe("the audit's enforcement phase under --apply-policy", () => {
 
   it("verify compares the attacks' policy with the one the audit sent, where the lifecycle writes it", async () => {
     expect(AUDIT_POLICY_SENT).toBe(POLICY_LAYOUT.applied);
+  });
+
+  it("a Tetragon stream that delivers no marker ends the phase before any attempt: stream and session closed, the evidence recorded, the failure thrown", async () => {
+    const { error, r, dir } = await run({ probes: identities(["v-a"]), markerLost: "Tetragon delivered no marker secretproof-marker-1 within 60 s" });
+    expect(error?.message).toMatch(/^the enforcement phase failed; its evidence and verdicts so far were recorded: .*the Tetragon event stream to deliver a marker exec/);
+    expect(String((error?.cause as Error).cause ?? (error?.cause as Error).message)).toContain("Tetragon delivered no marker secretproof-marker-1 within 60 s");
+    expect(r.ran).toEqual([]);
+    expect(r.closed.sort()).toEqual(["session", "tetragon"]);
+    const recorded = JSON.parse(await readFile(join(dir, "verdicts", "enforcement.json"), "utf8")) as Verdict[];
+    expect(byId(recorded, "T1", "cat")).toMatchObject({ verdict: "inconclusive", reasons: ["cat was not attempted under enforcement"] });
+  });
+
+  it("an interrupt runs no attempt and ends the phase without observing the app further", async () => {
+    const { error, r, calls } = await run({ probes: identities(["v-a", "v-b"]), interrupted: true });
+    expect(error?.message).toMatch(/interrupted by SIGINT$/);
+    expect(r.ran).toEqual([]);
+    expect(calls.filter((c) => c[3] === "pod")).toEqual([]);
   });
 
   it("refuses a target without Tetragon before anything runs", () => {
