@@ -50,7 +50,7 @@ const CLOSING_FAILED = "closing marker exec";
  * drop counted. When the exec itself fails, it is reported as undelivered in
  * every stream. Nothing when no step ran a marker.
  */
-async function closeBatch(s: AttackSession, start: number): Promise<{ nonce?: string; failed: Undelivered[] }> {
+async function closeBatch(s: BatchSession, start: number): Promise<{ nonce?: string; failed: Undelivered[] }> {
   const last = s.barriers.at(-1);
   if (!last || s.barriers.length <= start) return { failed: [] };
   try {
@@ -83,6 +83,9 @@ async function boundAfter(s: Pick<AttackSession, "mark">, previous: string, next
   }
 }
 
+/** What a batch uses of a session: its markers, the streams they are awaited in, and its profile (the closing marker's gap). */
+export type BatchSession = Pick<AttackSession, "barriers" | "streams" | "awaitMarkers" | "mark" | "deps">;
+
 /** When the run is stopping, why (harness/vitest/run-stop.ts); undefined while it is not. */
 export type BatchStop = () => string | undefined;
 
@@ -106,7 +109,7 @@ export class AttemptBatch {
     readonly closing?: string,
   ) {}
 
-  static async run<A extends { id: string }>(s: AttackSession, attacks: readonly A[], step: (a: A) => Promise<AttemptResult>, stopped: BatchStop = () => undefined): Promise<AttemptBatch> {
+  static async run<A extends { id: string }>(s: BatchSession, attacks: readonly A[], step: (a: A) => Promise<AttemptResult>, stopped: BatchStop = () => undefined): Promise<AttemptBatch> {
     const entries = new Map<string, BatchEntry>();
     const start = s.barriers.length;
     const first = Math.max(0, start - 1);

@@ -7,7 +7,7 @@ import { confirmFalcoLive } from "./falco-liveness.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import { portForward, type PortForward } from "../kube/port-forward.ts";
 import type { Profile } from "../profile.ts";
-import { findAppPod, observeEnvironment, type AppPodState } from "./app-pod.ts";
+import { findAppPod, observeEnvironment, podState, type AppPodState } from "./app-pod.ts";
 import { idleTraffic, startAppTraffic, type AppTraffic } from "./app-probe.ts";
 import { falcoOptions, streamSource } from "./agent-stream.ts";
 import { kindWhere, type AttackWhere } from "./where.ts";
@@ -71,7 +71,7 @@ export class AttackSession {
 
   static async open(deps: SessionDeps, phase: string, where: AttackWhere = kindWhere()): Promise<AttackSession> {
     const w = deps.profile.waits;
-    const pod = await findAppPod(deps.kube, where.app);
+    const pod = where.app.pod ? await podState(deps.kube, where.app.pod, where.app) : await findAppPod(deps.kube, where.app);
     const env = await observeEnvironment(deps.kube, pod);
     const falco = startFalcoCollector(falcoOptions(deps.kube.context, await streamSource(deps.kube, where.falco, pod.nodeName, "Falco")));
     let forward: PortForward | undefined;

@@ -23,6 +23,8 @@ export interface AppWhere {
   service?: { name: string; port: number };
   /** "one": exactly one live pod or an error (the kind stack's single replica); "any": the first live pod by name, the others observed. */
   replicas: "one" | "any";
+  /** The pod to attack, by name, when already chosen (an audit's enforcement phase: the pod its policy was proven on); absent: found as `replicas` says. */
+  pod?: string;
 }
 
 /**

@@ -6,6 +6,8 @@ import type { Profile } from "../profile.ts";
 import type { AgentsEvidence } from "./agents-audit.ts";
 import { auditWhere } from "./attack-where.ts";
 import { attackAndJudge, prepareAttack, t2Finding, type AttackIo, type AttackOutcome, type AttackPrep } from "./attack-step.ts";
+import { enforcedAttacks } from "./enforcement-phase.ts";
+import type { EnforcedAttacks } from "./policy-step.ts";
 import { type AuditTarget, isPresent } from "./target.ts";
 
 export type { AttackIo };
@@ -109,6 +111,12 @@ export function runAttackSteps(c: AttackStepsContext) {
       notRunReasons(c.record, p, outcome);
       if (error !== undefined) notJudged(c.record, error);
       return outcome.verdicts;
+    },
+    /** The enforcement phase --apply-policy runs under its policy, on this run's catalogue; undefined when the catalogue was not prepared or no Tetragon stream can be opened. */
+    enforcement(): EnforcedAttacks | undefined {
+      const open = c.io.openTetragon;
+      if (!prep || !open) return undefined;
+      return enforcedAttacks({ io: { kube: c.io.kube, openSession: (where, phase) => c.io.openSession(where, phase), openTetragon: open }, target: c.target, profile: c.profile, prep, rec: c.rec });
     },
     /** Once, after the last workload sample (`changes`, or undefined when none was taken). */
     finish(changes: readonly string[] | undefined): void {

@@ -9,6 +9,8 @@ import type { Verdict } from "../claims/verdict.ts";
 import { MIN_SECRET_LENGTH, type Redactor } from "../evidence/redact.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
+import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
+import type { EnforcementStream } from "./enforcement-types.ts";
 import type { Profile } from "../profile.ts";
 import { auditCatalogue, passwordFileOf, toolLookupScript, toolsFound, type AuditCatalogue } from "./attack-catalogue.ts";
 import { quietWindow, recordDetection, runCatalogue } from "./attack-phase.ts";
@@ -17,7 +19,10 @@ import type { AuditTarget } from "./target.ts";
 /** What --attack talks to: kubectl with exec, and the attack session (AttackSession.open in the workload's namespace). */
 export interface AttackIo {
   kube: Kubectl;
-  openSession(where: AttackWhere): Promise<AttackSession>;
+  /** The session of `phase` ("detection" unless told). */
+  openSession(where: AttackWhere, phase?: string): Promise<AttackSession>;
+  /** Tetragon's event stream, for the enforcement phase under --apply-policy (a TetragonCollector). */
+  openTetragon?(opts: TetragonCollectorOptions): EnforcementStream;
 }
 
 /** What the attack learned in the pod before any session opened: the catalogue it can run, and the mounted password. */

@@ -21,6 +21,7 @@ import { runAudit } from "./run-audit.ts";
 import { copyKindEtcdCerts } from "./kind-etcd-copy.ts";
 import { AttackSession } from "../attack/session.ts";
 import type { AttackWhere } from "../attack/where.ts";
+import { TetragonCollector, type TetragonCollectorOptions } from "../tetragon/collector.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
 
@@ -57,7 +58,14 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
   const etcd = target.etcd;
   const mode: AuditMode = { attack: Boolean(opts.attack), applyPolicy: policyFile !== undefined };
   // Only --attack hands the run kubectl with exec and the attack session; a read-only run gets `get` alone.
-  const attack = mode.attack ? { kube, openSession: (where: AttackWhere) => AttackSession.open({ kube, profile }, "detection", where) } : undefined;
+  const attack = mode.attack
+    ? {
+        kube,
+        openSession: (where: AttackWhere, phase = "detection") => AttackSession.open({ kube, profile }, phase, where),
+        // Tetragon's stream is opened only by the enforcement phase, under the policy --apply-policy applied.
+        ...(mode.applyPolicy ? { openTetragon: (o: TetragonCollectorOptions) => new TetragonCollector(o) } : {}),
+      }
+    : undefined;
   const result = await runAudit({
     target,
     profile,

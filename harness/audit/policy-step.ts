@@ -63,8 +63,8 @@ export interface AuditPolicyIo {
   attacks?: EnforcedAttacks;
 }
 
-/** T1-T3 when the policy ran without the enforcement phase: what its run showed, and what is not built. Pure. */
-export function withoutEnforcementPhase(s: PolicySummary | undefined): string {
+/** T1-T3 when the policy ran without the enforcement phase: what its run showed, and why the phase did not run. Pure. */
+export function withoutEnforcementPhase(s: PolicySummary | undefined, why = NO_PHASE): string {
   const shown = !s
     ? "the policy's record is missing"
     : [
@@ -72,16 +72,27 @@ export function withoutEnforcementPhase(s: PolicySummary | undefined): string {
         s.enforcingProvenAt ? `killed an unauthorized canary reader from ${s.enforcingProvenAt},` : `was not proven to kill (${s.enforcingError ?? "no proof"}),`,
         s.removalProven ? `then was removed at ${s.removedAt ?? "?"} and its unload proven` : "and whose removal was NOT proven (audit/policy.json)",
       ].join(" ");
-  return `--apply-policy applied ${shown}; the enforcement phase that runs the catalogue under the policy and judges this claim with the suite's judges is not built yet`;
+  return `--apply-policy applied ${shown}; ${why}`;
 }
 
-/** The audit's --apply-policy step; `runnable` are the claims the preflight found runnable (only they get the policy's finding). */
+/** Why T1-T3 were not judged when the audit had no enforcement phase to hand the policy. */
+export const NO_PHASE = "the enforcement phase did not run (it runs the catalogue --attack prepared, with Tetragon's stream; see F1/F2's reasons), so this claim was not judged";
+
+/**
+ * The audit's --apply-policy step; `runnable` are the claims the preflight
+ * found runnable. With the enforcement phase, those of T1-T3 are run (their
+ * verdicts are the phase's) and turn inconclusive with the reason when it
+ * fails; without it they get the policy's finding.
+ */
 export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[] }): Promise<Verdict[]> {
+  const mine = ENFORCED_CLAIMS.flatMap((id) => (c.runnable.includes(id) ? (c.record.claims.find((k) => k.claim === id) ?? []) : []));
+  if (p.attacks) for (const x of mine) Object.assign(x, { status: "run", reasons: [] });
   const verdicts = await runPolicyStep(c, (b) => p.bind(b), p.source, p.attacks ?? (async () => []));
-  if (p.attacks) return verdicts;
-  for (const id of ENFORCED_CLAIMS) {
-    const x = c.record.claims.find((k) => k.claim === id);
-    if (x && c.runnable.includes(id)) Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy), ...x.reasons.filter((r) => r.startsWith("--apply-policy failed:"))] });
+  for (const x of mine) {
+    if (p.attacks && x.status === "run" && verdicts.some((v) => v.claim === x.claim)) continue;
+    const failed = x.reasons.filter((r) => r.startsWith("--apply-policy failed:"));
+    const why = p.attacks ? (failed.length ? "the enforcement phase recorded no verdict" : `the enforcement phase judged no ${x.claim}`) : NO_PHASE;
+    Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy, why), ...failed] });
   }
   return verdicts;
 }

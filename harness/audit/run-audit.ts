@@ -216,7 +216,9 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
   if (attack) verdicts.push(...(await attack.run()));
   if (mode.attack && mode.applyPolicy && o.io.applyPolicy) {
     const runnable = readiness.filter((r) => r.status === "runnable").map((r) => r.claim);
-    verdicts.push(...(await auditPolicyStep(o.io.applyPolicy, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable })));
+    // The enforcement phase runs the catalogue --attack prepared; without it the policy's lifecycle runs alone.
+    const attacks = o.io.applyPolicy.attacks ?? attack?.enforcement();
+    verdicts.push(...(await auditPolicyStep({ ...o.io.applyPolicy, ...(attacks ? { attacks } : {}) }, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable })));
   }
   const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
   if (dynamic.length && sources) {

@@ -34,10 +34,19 @@ function commitNote(commit: string | undefined): string {
   return `the suite that made the bundle was at commit ${commit}`;
 }
 
+/** Where an audit's bundle keeps the policy --apply-policy sent (harness/audit/policy-record.ts POLICY_LAYOUT.applied; the audit imports the report, not the reverse). */
+export const AUDIT_POLICY_SENT = "audit/policy.yaml";
+
 /** The TracingPolicy the run applied (enforcement/policy.yaml) must be the policy whose digest the run records. */
 function appliedPolicyProblem(bundle: LoadedBundle, recorded: string | undefined): string | undefined {
-  if (!recorded || !bundle.view.has(ENFORCEMENT.policy)) return undefined;
+  if (!bundle.view.has(ENFORCEMENT.policy)) return undefined;
   const applied = sha256(bundle.view.text(ENFORCEMENT.policy).replaceAll("\r\n", "\n"));
+  // An audit applies the auditor's policy (--apply-policy FILE), not this secretproof's: it must be the object the run sent, audit/policy.yaml.
+  if (bundle.run?.environment?.mode === "audit" && bundle.view.has(AUDIT_POLICY_SENT)) {
+    const sent = sha256(bundle.view.text(AUDIT_POLICY_SENT).replaceAll("\r\n", "\n"));
+    return applied === sent ? undefined : `${ENFORCEMENT.policy}, the TracingPolicy the attacks ran under (${shortDigest(applied)}), is not the policy --apply-policy sent (${AUDIT_POLICY_SENT}, ${shortDigest(sent)})`;
+  }
+  if (!recorded) return undefined;
   if (applied === recorded) return undefined;
   return `${ENFORCEMENT.policy}, the TracingPolicy the run applied (${shortDigest(applied)}), is not the Tetragon policy its expectations record (${shortDigest(recorded)})`;
 }

@@ -5,6 +5,7 @@ import { sigkilledExits } from "../../tetragon/event.ts";
 import { verdict, worst, type Verdict, type VerdictValue } from "../verdict.ts";
 import type { EnforcementEvidence, ObservedPod, PhaseWindow } from "./judge.ts";
 import { LAYOUT } from "./layout.ts";
+import { replicaFact, replicaProblems } from "./replicas.ts";
 
 /** The enforcing phase: from the proof of the first kill to the policy's removal (or the attacks' end). */
 function enforcingWindow(phase: PhaseWindow): { from: number; to: number } {
@@ -49,17 +50,31 @@ export function restartCheck(before: Pick<ObservedPod, "restartCount">, after: P
   return { fact: `restartCount ${before.restartCount} unchanged${earlier}` };
 }
 
+const NO_REQUEST = "no request reached the app while the policy was enforcing";
+
 /** What only T2 asks beyond "the app served throughout": answers from PID 1, no kill of PID 1, no restart during the phase. */
 function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { from: number; to: number }): string[] {
   const problems: string[] = [];
   const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1);
   const appKills = sigkilledExits(ev.events, ev.podBefore, w.from, w.to).filter((e) => e.process.pod?.container?.pid === 1);
-  if (probes.length === 0) problems.push("no request reached the app while the policy was enforcing");
+  if (probes.length === 0) problems.push(NO_REQUEST);
   if (notPid1.length) problems.push(`${notPid1.length} answers came from a process other than PID 1`);
   if (appKills.length) problems.push(`Tetragon killed the app's PID 1 at ${appKills[0]?.time}`);
   const r = restartCheck(ev.podBefore, ev.podAfter);
   if (r.problem) problems.push(r.problem);
-  return problems;
+  return [...problems, ...replicaProblems(ev.phase.replicas)];
+}
+
+/**
+ * T2 without a Service to probe (an audit target that names none): the pods
+ * are judged (no restart, no replacement, no kill of PID 1), the serving half
+ * cannot be shown, so at best inconclusive, saying why.
+ */
+function judgeUnprobedT2(ev: EnforcementEvidence, unprobed: string, w: { from: number; to: number }): Verdict {
+  const problems = t2Problems(ev, [], w).filter((p) => p !== NO_REQUEST);
+  const facts = [restartCheck(ev.podBefore, ev.podAfter).fact, replicaFact(ev.phase.replicas)].filter(Boolean).join("; ");
+  const reasons = problems.length ? problems : [`the app's answers were not observed: ${unprobed}; what was shown: ${facts}, and Tetragon killed no PID 1 of pod ${ev.podBefore.name}`];
+  return verdict("T2", problems.length ? false : "inconclusive", reasons, [LAYOUT.podBefore, LAYOUT.podAfter, LAYOUT.events], { subject: "app-unharmed" });
 }
 
 /**
@@ -73,13 +88,15 @@ export function judgeT2(ev: EnforcementEvidence): Verdict {
   const none = noEnforcingWindow(ev.phase);
   if (none) return verdict("T2", "inconclusive", [none], [LAYOUT.probes], { subject: "app-unharmed" });
   const w = enforcingWindow(ev.phase);
+  if (ev.phase.unprobed !== undefined) return judgeUnprobedT2(ev, ev.phase.unprobed, w);
   const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
   const s = judgeServing(probes.map(probeSample), podSamples(ev.podBefore, ev.podAfter, w));
   const problems = t2Problems(ev, probes, w);
   const n = s.identities.length;
   if (n < 2) problems.push(`the app reported ${n} DB identit${n === 1 ? "y" : "ies"}: rotation was not observed under enforcement`);
   const value: VerdictValue = problems.length ? "fail" : s.verdict;
-  const facts = problems.length ? [] : [`every answer came from PID 1; ${n} DB identities: ${s.identities.join(" → ")}; ${restartCheck(ev.podBefore, ev.podAfter).fact}`];
+  const replicas = replicaFact(ev.phase.replicas);
+  const facts = problems.length ? [] : [`every answer came from PID 1; ${n} DB identities: ${s.identities.join(" → ")}; ${restartCheck(ev.podBefore, ev.podAfter).fact}${replicas ? `; ${replicas}` : ""}`];
   const v = worst([value, s.verdict]);
   return verdict("T2", v === "inconclusive" ? v : v === "pass", [...problems, ...s.reasons, ...facts], [LAYOUT.probes, LAYOUT.podBefore, LAYOUT.podAfter], { subject: "app-unharmed" });
 }
@@ -88,6 +105,8 @@ export function judgeT2(ev: EnforcementEvidence): Verdict {
 export function judgeAppReads(ev: EnforcementEvidence): Verdict {
   const none = noEnforcingWindow(ev.phase);
   if (none) return verdict("T1", "inconclusive", [none], [LAYOUT.probes], { subject: "app-own-reads-succeed" });
+  const unprobed = ev.phase.unprobed;
+  if (unprobed !== undefined) return verdict("T1", "inconclusive", [`the app's own reads were not observed: ${unprobed}`], [LAYOUT.probes], { subject: "app-own-reads-succeed" });
   const w = enforcingWindow(ev.phase);
   const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
   const ok = probes.length > 0 && probes.every((p) => p.status === 200);

@@ -14,10 +14,13 @@ import { enforcementSlackMs, timeToKill, type BarrierSeen, type EnforcementEvide
 import { LAYOUT } from "./layout.ts";
 import { enforcementMatrixFiles } from "./matrix.ts";
 
+/** What the evidence reads of a live attack session. */
+export type RecordedSession = Pick<AttackSession, "attempts" | "barriers"> & { falco: Pick<AttackSession["falco"], "rawLines" | "stats">; traffic: Pick<AttackSession["traffic"], "probes"> };
+
 export interface EnforcementExtras {
   catalogue: RunCatalogue;
   priorities: Record<string, string>;
-  tetragon: TetragonCollector;
+  tetragon: Pick<TetragonCollector, "rawLines" | "stats">;
   /** The TracingPolicyNamespaced as applied (fixtures/tetragon/). */
   policy: string;
   podBefore: AppPodState;
@@ -37,7 +40,7 @@ function falcoOf(text: string): Pick<EnforcementEvidence, "alerts" | "drops"> {
 }
 
 /** The enforcement evidence of a live session, parsed from the raw lines exactly as a bundle would be. */
-export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtras): EnforcementEvidence {
+export function sessionEnforcementEvidence(s: RecordedSession, x: EnforcementExtras): EnforcementEvidence {
   return {
     catalogue: x.catalogue,
     priorities: x.priorities,
@@ -55,7 +58,7 @@ export function sessionEnforcementEvidence(s: AttackSession, x: EnforcementExtra
 }
 
 /** Writes the enforcement evidence (layout.ts) and returns it as judged. */
-export async function writeEnforcementEvidence(w: ArtifactWriter, s: AttackSession, x: EnforcementExtras): Promise<EnforcementEvidence> {
+export async function writeEnforcementEvidence(w: ArtifactWriter, s: RecordedSession, x: EnforcementExtras): Promise<EnforcementEvidence> {
   const ev = sessionEnforcementEvidence(s, x);
   await w.write(LAYOUT.catalogue, x.catalogue);
   await w.write(LAYOUT.rules, x.priorities);

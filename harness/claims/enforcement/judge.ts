@@ -10,9 +10,11 @@ import { TETRAGON_EVENT_CACHE_MAX_DELAY_MS } from "../../tetragon/event-cache.ts
 import { sigkilledExits, type TetragonEvent } from "../../tetragon/event.ts";
 import { barrierTime, judgeFalcoAttempt } from "../detection/alerts.ts";
 import { SLACK_MS, type RunCatalogue } from "../detection/judge.ts";
+import { APP } from "../../../clusters/names.ts";
 import { verdict, type Verdict } from "../verdict.ts";
 import { inKillWindow, judgeKill, killsInWindow, type KillJudgeOptions } from "./kill.ts";
 import { LAYOUT } from "./layout.ts";
+import type { ReplicaSamples } from "./replicas.ts";
 
 export interface PhaseWindow {
   policy: string;
@@ -27,6 +29,10 @@ export interface PhaseWindow {
    * are judged on the barrier alone, as they were recorded.
    */
   recheckAfterMs?: number;
+  /** Why the app was not probed in the phase (an audit target names no Service): T2's serving half is then inconclusive, not failed. */
+  unprobed?: string;
+  /** Every pod of the workload before and after the phase (an audit); absent: only the attacked pod was observed. */
+  replicas?: ReplicaSamples;
 }
 
 export interface BarrierSeen {
@@ -63,6 +69,11 @@ export interface EnforcementEvidence {
   removal?: RemovalProof;
 }
 
+/** The mount the kills are judged on: the recorded catalogue's (an audit's target), or the kind stack's. Pure. */
+export function mountPrefix(catalogue: Pick<RunCatalogue, "paths"> | undefined): string {
+  return `${(catalogue?.paths?.mountPath ?? APP.mountPath).replace(/\/+$/, "")}/`;
+}
+
 function tetragonBarrier(ev: Pick<EnforcementEvidence, "barriers">, nonce: string | undefined): number | undefined {
   return nonce === undefined ? undefined : ev.barriers.find((b) => b.nonce === nonce)?.seen.tetragon;
 }
@@ -83,8 +94,8 @@ function tetragonBarrier(ev: Pick<EnforcementEvidence, "barriers">, nonce: strin
  * kernel order unless the wall clock is stepped between their conversions;
  * delivery order plays no part.
  */
-export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs" | "barriers">, at?: AttemptRecord): KillJudgeOptions {
-  const o: KillJudgeOptions = { policy: ev.phase.policy, hook: "security_file_open", pathPrefix: "/mnt/secrets/", slackMs: ev.slackMs };
+export function killOptions(ev: Pick<EnforcementEvidence, "phase" | "slackMs" | "barriers"> & { catalogue?: Pick<RunCatalogue, "paths"> }, at?: AttemptRecord): KillJudgeOptions {
+  const o: KillJudgeOptions = { policy: ev.phase.policy, hook: "security_file_open", pathPrefix: mountPrefix(ev.catalogue), slackMs: ev.slackMs };
   if (!at) return o;
   const after = tetragonBarrier(ev, at.previousBarrier);
   const own = tetragonBarrier(ev, at.barrier);
@@ -122,9 +133,15 @@ export function spareKills(at: AttemptRecord, ev: Pick<EnforcementEvidence, "eve
   return killsInWindow(at, ev.events, o).length + exits.length;
 }
 
+/** Why an entry has no attempt: the run's reason when it chose not to run it (an audit: a binary the image lacks). Pure. */
+function notAttempted(a: Attack, ev: Pick<EnforcementEvidence, "catalogue">): string {
+  const why = ev.catalogue.notRun?.[a.id];
+  return `${a.id} was not attempted under enforcement${why ? `: ${why}` : ""}`;
+}
+
 /** T1 for one method: the declared exit and output, and a proven kill (or, for `spare`, none). */
 export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
-  if (!at) return verdict("T1", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
+  if (!at) return verdict("T1", "inconclusive", [notAttempted(a, ev)], [], { subject: a.id });
   const out = outcomeProblems(at, a.enforcement);
   const k = judgeKill(at, ev.events, killOptions(ev, at));
   const reasons = [out.length ? `outcome: ${out.join("; ")}` : `outcome: exit ${at.exitCode}, ${at.stdoutBytes} bytes of stdout, as declared`];
@@ -153,7 +170,7 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
 
 /** T3 for a killed method: Falco still raised the alerts the catalogue declares. */
 export function judgeT3(a: Attack, at: AttemptRecord | undefined, ev: EnforcementEvidence): Verdict {
-  if (!at) return verdict("T3", "inconclusive", [`${a.id} was not attempted under enforcement`], [], { subject: a.id });
+  if (!at) return verdict("T3", "inconclusive", [notAttempted(a, ev)], [], { subject: a.id });
   const f = judgeFalcoAttempt(at, a.falco, ev.alerts, barrierTime(ev.alerts, at.barrier, at.pod), { slackMs: ev.slackMs, priorities: ev.priorities, drops: ev.drops });
   return verdict("T3", f.ok, f.reasons, [LAYOUT.alerts], { subject: a.id });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Verdict } from "../../../harness/claims/verdict.ts";
 import { PolicyRemovalError } from "../../../harness/audit/policy-lifecycle.ts";
 import type { PolicyRecord, PolicySummary } from "../../../harness/audit/policy-record.ts";
-import { runPolicyStep, type ApplyPolicy, type EnforcedAttackContext, type PolicyBinding } from "../../../harness/audit/policy-step.ts";
+import { auditPolicyStep, runPolicyStep, type ApplyPolicy, type EnforcedAttackContext, type PolicyBinding } from "../../../harness/audit/policy-step.ts";
 
 const record = (): PolicyRecord => ({
   source: "p.yaml", fileSha256: "f", sha256: "s", applied: "audit/policy.yaml", kind: "TracingPolicyNamespaced", namespace: "payments", name: "block", generatedName: false,
@@ -58,5 +58,36 @@ describe("the audit's --apply-policy step", () => {
     const { verdicts, c } = await step("removal");
     expect(verdicts).toEqual([T1]);
     expect(c.record.claims.find((x) => x.claim === "T1")?.status).toBe("run");
+  });
+});
+
+describe("the --apply-policy step with the enforcement phase", () => {
+  const claims = () => ["T1", "T2", "T3"].map((claim) => ({ claim, status: "inconclusive" as "run" | "inconclusive", reasons: [`${claim} is observed, not proven, in a read-only audit`] }));
+  const T2: Verdict = { ...T1, claim: "T2", subject: "app-unharmed" } as Verdict;
+  async function audit(end: "ok" | "enforcing", runnable: string[]) {
+    const c = { record: { claims: claims() } as { claims: ReturnType<typeof claims>; policy?: PolicySummary }, runId: "r1", write: async () => undefined };
+    const verdicts = await auditPolicyStep(
+      { source: "p.yaml", bind: fakeBind(end, []), attacks: async () => [T1, T2] },
+      { ...c, runnable, step: async (_name, fn) => fn().then(() => undefined, (err: Error) => err.message) },
+    );
+    return { verdicts, t: Object.fromEntries(c.record.claims.map((x) => [x.claim, x])) };
+  }
+
+  it("runs the runnable T1-T3 on the phase's verdicts; one it judged nothing of is inconclusive, saying so", async () => {
+    const { verdicts, t } = await audit("ok", ["T1", "T2", "T3"]);
+    expect(verdicts).toEqual([T1, T2]);
+    expect([t.T1?.status, t.T2?.status]).toEqual(["run", "run"]);
+    expect(t.T3).toMatchObject({ status: "inconclusive" });
+    expect(t.T3?.reasons[0]).toMatch(/; the enforcement phase judged no T3$/);
+  });
+
+  it("a policy never proven enforcing leaves them inconclusive with the failure, and a claim the identity cannot run untouched", async () => {
+    const { verdicts, t } = await audit("enforcing", ["T1", "T3"]);
+    expect(verdicts).toEqual([]);
+    expect(t.T1?.reasons).toEqual([
+      expect.stringMatching(/; the enforcement phase recorded no verdict$/),
+      "--apply-policy failed: TracingPolicyNamespaced payments/block was not proven enforcing, so no attack was run: timed out",
+    ]);
+    expect(t.T2).toEqual({ claim: "T2", status: "inconclusive", reasons: ["T2 is observed, not proven, in a read-only audit"] });
   });
 });

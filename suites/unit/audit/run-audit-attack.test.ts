@@ -158,3 +158,32 @@ describe("secretproof audit --attack with a database reached in its pod", () => 
     expect(run.steps.filter((s) => /leases|pg_roles|username/.test(s.name))).toEqual([]);
   });
 });
+
+describe("secretproof audit --attack --apply-policy hands the policy the enforcement phase", () => {
+  it("runs it under the applied policy on the pod the policy was proven on, in phase enforcement; its failure leaves T1-T3 inconclusive with why", async () => {
+    const kube = recordingKube();
+    const attackKube: Kubectl = {
+      ...kube,
+      exec: async (_ns, _name, command) => ({ command: "kubectl exec", exitCode: 0, stdout: command[0] === "sh" ? "cat\nhead\n" : "a-mounted-password-of-some-length\n", stderr: "", startedAt: "", durationMs: 1 }) as ExecResult,
+    };
+    const sessions: { phase?: string; pod?: string }[] = [];
+    const attack: AttackIo = {
+      kube: attackKube,
+      openSession: async (where, phase) => {
+        sessions.push({ phase, pod: where.app.pod });
+        throw new Error(`no ${phase ?? "detection"} session in this test`);
+      },
+      openTetragon: () => {
+        throw new Error("not reached");
+      },
+    };
+    const mode = { attack: true, applyPolicy: true };
+    const ctx = { policy: { metadata: { name: "block" } }, proof: { canaries: [], status: { name: "block" }, provenAtMs: 1 }, signal: new AbortController().signal, pod: { namespace: "payments", name: "payments-api-5d8-abcde", container: "api" }, node: "worker-2" };
+    const applyPolicy = { source: "policy.yaml", bind: () => async (attacks: (c: never) => Promise<unknown>) => ({ value: await attacks(ctx as never), record: {} }) } as unknown as NonNullable<AuditIo["applyPolicy"]>;
+    const result = await runAudit({ target, profile: PROFILES.ci, root, mode, io: { ...io(kube, mode, attack), applyPolicy }, redactor: new Redactor() });
+    expect(sessions).toEqual([{ phase: undefined, pod: undefined }, { phase: "enforcement", pod: "payments-api-5d8-abcde" }]);
+    const t1 = result.record.claims.find((c) => c.claim === "T1")!;
+    expect(t1.status).toBe("inconclusive");
+    expect(t1.reasons.at(-1)).toBe("--apply-policy failed: no enforcement session in this test");
+  });
+});
