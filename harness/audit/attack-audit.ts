@@ -116,7 +116,9 @@ export function runAttackSteps(c: AttackStepsContext) {
       finished = true;
       const t2 = claim(c.record, "T2");
       // Only a T2 the identity could run (its reason is then "not collected yet") becomes the observation.
-      if (t2?.reasons.length === 1 && t2.reasons[0]?.startsWith("the identity has the access T2 needs, but")) t2.reasons = [t2Finding(outcome, changes)];
+      // The --apply-policy step may have put its own line before it: both are kept.
+      const found = t2Finding(outcome, changes);
+      if (t2) t2.reasons = t2.reasons.map((r) => (r.startsWith("the identity has the access T2 needs, but") ? found : r));
       for (const id of ["T1", "T3"]) {
         const x = claim(c.record, id);
         if (x) x.reasons = x.reasons.map((r) => r.replace(/ is proven only with --attack$/, " is not proven: --attack ran the catalogue, and proving a kill needs a policy applied for the run (--apply-policy)"));

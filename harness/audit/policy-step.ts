@@ -1,3 +1,4 @@
+import { PermanentError } from "../core/errors.ts";
 import type { Verdict } from "../claims/verdict.ts";
 import type { CanaryPod } from "../tetragon/enforcing.ts";
 import type { AppliedPolicyContext } from "./policy-lifecycle.ts";
@@ -25,6 +26,8 @@ export const ENFORCED_CLAIMS = ["T1", "T2", "T3"] as const;
 interface StepRecord {
   claims: { claim: string; status: "run" | "inconclusive"; reasons: string[] }[];
   policy?: PolicySummary;
+  /** Why the --apply-policy step failed (a refusal before the apply, the proof, the attacks or the removal). */
+  policyError?: string;
 }
 
 /**
@@ -46,10 +49,12 @@ export async function runPolicyStep(
   const error = await c.step(`--apply-policy: apply ${source}, prove it enforces, run the attacks under it, remove it and prove the unload`, async () => {
     await apply(async (ctx) => (verdicts = await attacks(ctx)));
   });
+  if (error !== undefined) c.record.policyError = error;
   if (error !== undefined && verdicts.length === 0) {
+    // Whatever their status: T1-T3 are inconclusive until the enforcement phase runs, and the failure must not be lost.
     for (const id of ENFORCED_CLAIMS) {
       const x = c.record.claims.find((k) => k.claim === id);
-      if (x?.status === "run") Object.assign(x, { status: "inconclusive", reasons: [...x.reasons, `--apply-policy failed: ${error}`] });
+      if (x) Object.assign(x, { status: "inconclusive", reasons: [...x.reasons, `--apply-policy failed: ${error}`] });
     }
   }
   return verdicts;
@@ -65,23 +70,27 @@ export interface AuditPolicyIo {
 
 /** T1-T3 when the policy ran without the enforcement phase: what its run showed, and what is not built. Pure. */
 export function withoutEnforcementPhase(s: PolicySummary | undefined): string {
-  const shown = !s
-    ? "the policy's record is missing"
-    : [
+  const tail = "the enforcement phase that runs the catalogue under the policy and judges this claim with the suite's judges is not built yet";
+  if (!s?.appliedAt) return `--apply-policy applied no policy${s ? ` (${s.policy}: ${s.enforcingError ?? "not created"})` : ""}; ${tail}`;
+  const shown = [
         `${s.policy} (sha256 ${s.sha256.slice(0, 12)}…), which`,
         s.enforcingProvenAt ? `killed an unauthorized canary reader from ${s.enforcingProvenAt},` : `was not proven to kill (${s.enforcingError ?? "no proof"}),`,
         s.removalProven ? `then was removed at ${s.removedAt ?? "?"} and its unload proven` : "and whose removal was NOT proven (audit/policy.json)",
       ].join(" ");
-  return `--apply-policy applied ${shown}; the enforcement phase that runs the catalogue under the policy and judges this claim with the suite's judges is not built yet`;
+  return `--apply-policy applied ${shown}; ${tail}`;
 }
 
 /** The audit's --apply-policy step; `runnable` are the claims the preflight found runnable (only they get the policy's finding). */
-export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[] }): Promise<Verdict[]> {
-  const verdicts = await runPolicyStep(c, (b) => p.bind(b), p.source, p.attacks ?? (async () => []));
+export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[]; refusal?: string }): Promise<Verdict[]> {
+  // A refusal found before (a policy already kills readers of the mount) fails the step before anything is bound or sent.
+  const refused = c.refusal;
+  const bind = refused === undefined ? (b: PolicyBinding) => p.bind(b) : () => async () => Promise.reject(new PermanentError(refused));
+  const verdicts = await runPolicyStep(c, bind, p.source, p.attacks ?? (async () => []));
   if (p.attacks) return verdicts;
   for (const id of ENFORCED_CLAIMS) {
     const x = c.record.claims.find((k) => k.claim === id);
-    if (x && c.runnable.includes(id)) Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy), ...x.reasons.filter((r) => r.startsWith("--apply-policy failed:"))] });
+    // The detection phase's finding (T2's, from attack.finish) and the step's failure stay: the policy's line comes first.
+    if (x && c.runnable.includes(id)) Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy), ...x.reasons] });
   }
   return verdicts;
 }

@@ -34,11 +34,11 @@ function bind(calls: string[]): (b: PolicyBinding) => ApplyPolicy {
     const prepared = preparePolicy(readPolicyFile(policyText(), "policy.yaml"), target, { pods: placementOf(workloadPods as { items: PodJson[] }) }, b.runId);
     const kube = {
       context: "kind-secretproof", namespace: "test-dynamic", names: async () => [],
-      create: async () => (calls.push("create"), { uid: "u-1" }), delete: async () => (calls.push("delete"), "deleted" as const),
+      create: async () => (calls.push("create"), { uid: "u-1" }), delete: async () => (calls.push("delete"), "deleted" as const), find: async () => undefined,
     };
     const proof = { canaries: [{ startMs: 5, endMs: 6, exitCode: 137, stdoutBytes: 0 }], status: { name: prepared.doc.metadata.name }, provenAtMs: 6 };
     return withAppliedPolicy(
-      { kube, proveEnforcing: async () => proof, proveRemoved: async () => ({ unlistedAtMs: 7, canaries: [], provenAtMs: 8 }), write: b.write, warn: () => {}, onRecord: b.onRecord, signals: { on: () => {}, off: () => {} }, exit: () => {}, commandTimeoutMs: 1_000 },
+      { kube, proveEnforcing: async () => proof, proveRemoved: async () => ({ unlistedAtMs: 7, canaries: [], provenAtMs: 8 }), write: b.write, warn: () => {}, onRecord: b.onRecord, signals: { on: () => {}, off: () => {} }, exit: () => {}, commandTimeoutMs: 1_000, signalGraceMs: 100 },
       prepared,
       (ctx) => attacks({ ...ctx, pod: { namespace: "test-dynamic", name: "secure-test-app-7c9d8b5f6d-4x2kq", container: "web" }, node: "secretproof-worker" }),
     );
