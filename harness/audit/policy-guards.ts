@@ -4,9 +4,11 @@ import type { PolicySummary } from "./policy-record.ts";
 /**
  * Whether a second interrupt means "stop now, without waiting for the removal".
  * `npx secretproof` runs under npm, which forwards SIGINT/SIGTERM to the child
- * it spawned with inherited stdio (npm/run-script lib/signal-manager.js,
- * lib/run-script-pkg.js), so one Ctrl-C on the terminal can arrive twice a few
- * milliseconds apart. A second signal counts only once the delete was sent
+ * it spawned with inherited stdio (npm/run-script@41c1cf5 lib/signal-manager.js:3-12,
+ * forwardedSignals and handleSignal; lib/run-script-pkg.js
+ * `if (stdio === 'inherit') signalManager.add(p.process)`), while the terminal
+ * sends the same Ctrl-C to the whole foreground process group, so one Ctrl-C
+ * can arrive twice a few milliseconds apart. A second signal counts only once the delete was sent
  * (the "press Ctrl-C again" warning printed) and more than `graceMs`
  * (profile waits.poll) after the first. Pure.
  */

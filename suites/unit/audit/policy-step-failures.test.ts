@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PolicySummary } from "../../../harness/audit/policy-record.ts";
 import { auditPolicyStep, type ApplyPolicy, type AuditPolicyIo, type PolicyBinding } from "../../../harness/audit/policy-step.ts";
 import { PermanentError } from "../../../harness/core/errors.ts";
+import { withT2Finding } from "../../../harness/audit/attack-audit.ts";
 
 const T2_OPEN = "the identity has the access T2 needs, but this secretproof's audit does not collect T2 evidence yet";
 
@@ -64,5 +65,12 @@ describe("a failed --apply-policy step is never lost", () => {
     expect(t2.reasons[0]).toMatch(/^--apply-policy applied TracingPolicyNamespaced p\/b/);
     expect(t2.reasons[1]).toBe(T2_OPEN);
     expect(r.policyError).toBeUndefined();
+  });
+});
+
+describe("T2 after the --apply-policy step and the detection phase", () => {
+  it("keeps the policy's line and gets the detection phase's finding in place of \"not collected yet\"", () => {
+    expect(withT2Finding(["--apply-policy applied …", T2_OPEN], "the app answered 41/41 probes")).toEqual(["--apply-policy applied …", "the app answered 41/41 probes"]);
+    expect(withT2Finding(["missing get pods in test-dynamic"], "x")).toEqual(["missing get pods in test-dynamic"]);
   });
 });
