@@ -82,7 +82,7 @@ export function readyAgentOn(pods: readonly AgentPod[], node: string, container:
     (p) =>
       !p.metadata?.deletionTimestamp &&
       p.status?.phase === "Running" &&
-      // Ready=True: every container of the pod, `tetra`'s among them, is ready (the kubelet's pod Ready condition).
+      // Ready=True only when every container, `tetra`'s among them, is ready (kubernetes pkg/kubelet/status/generate.go GeneratePodReadyCondition).
       p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
   );
   if (ok?.metadata?.name) return ok.metadata.name;
