@@ -10,6 +10,8 @@ import { passwordFileOf } from "./attack-catalogue.ts";
 import { placementOf, type PodJson, type WorkloadPlacement } from "./agents.ts";
 import type { AuditHandles } from "./audit-kube.ts";
 import { nameTakenProblem, type PolicyFile, type PreparedPolicy, preparePolicy } from "./policy-file.ts";
+import { readyAgentOn } from "./policy-guards.ts";
+import { checkBeforeApply, checkCanaryPodAfter } from "./policy-precheck.ts";
 import { type AppliedPolicyContext, type PolicyLifecycle, withAppliedPolicy } from "./policy-lifecycle.ts";
 import type { PolicyRecord } from "./policy-record.ts";
 import { type AccessAnswer, judgePreflight } from "./preflight-judge.ts";
@@ -33,7 +35,7 @@ export function applyPolicyAccessProblems(t: AuditTarget, answers: readonly Acce
 }
 
 /** The workload pod the canary reads in: the first, by name, whose audited container is ready. Pure. */
-export function canaryPod(t: AuditTarget, pods: { items?: PodJson[] }): { pod: CanaryPod; node: string } {
+export function canaryPod(t: AuditTarget, pods: { items?: PodJson[] }): { pod: CanaryPod; node: string; json: PodJson } {
   const { namespace, container } = t.workload;
   const ready = (pods.items ?? [])
     .filter((p) => p.spec?.nodeName && p.status?.containerStatuses?.some((c) => c.name === container && c.ready))
@@ -41,14 +43,18 @@ export function canaryPod(t: AuditTarget, pods: { items?: PodJson[] }): { pod: C
   const p = ready[0];
   if (!p) throw new PermanentError(`no pod of ${t.workload.kind} ${namespace}/${t.workload.name} has container ${container} ready, so nothing can prove the policy kills; nothing was applied`);
   const name = p.metadata?.name ?? "?";
-  return { pod: { namespace, name, container }, node: p.spec!.nodeName! };
+  return { pod: { namespace, name, container }, node: p.spec!.nodeName!, json: p };
 }
 
 /** Where the proofs look: a secret file under the mount (its bytes counted, never kept), and the Tetragon agent on the canary pod's node. Pure. */
 export function auditProbe(t: AuditTarget, agents: { items?: PodJson[] }, node: string): EnforcingProbe {
   if (!isPresent(t.tetragon)) throw new PermanentError("target.tetragon is absent, so no agent can enforce the policy; nothing was applied");
-  const agent = (agents.items ?? []).find((p) => p.spec?.nodeName === node)?.metadata?.name;
-  if (!agent) throw new PermanentError(`no Tetragon pod (${t.tetragon.selector} in ${t.tetragon.namespace}) runs on node ${node}, where the canary pod runs; nothing was applied`);
+  let agent: string;
+  try {
+    agent = readyAgentOn(agents.items ?? [], node, TETRAGON.container, `${t.tetragon.selector} in ${t.tetragon.namespace}`);
+  } catch (err) {
+    throw new PermanentError((err as Error).message, { cause: err });
+  }
   // The chart names the agent's container "tetragon" (cilium/tetragon v1.7.0 install/kubernetes/tetragon/templates/_helpers.tpl:87-89); tetra is in its image.
   // Like the suites' db-username, the canary reads a file that is not the password when the target has one.
   const password = passwordFileOf(t);
@@ -81,7 +87,7 @@ export interface ApplyPolicyRun {
 }
 
 /** Everything that decides whether the policy may be applied, read and checked before anything is sent. */
-export async function preparePolicyRun(o: ApplyPolicyRun): Promise<{ prepared: PreparedPolicy; pod: CanaryPod; node: string; probe: EnforcingProbe; workload: WorkloadPlacement[] }> {
+export async function preparePolicyRun(o: ApplyPolicyRun): Promise<{ prepared: PreparedPolicy; pod: CanaryPod; podJson: PodJson; node: string; probe: EnforcingProbe; workload: WorkloadPlacement[] }> {
   const problems = applyPolicyAccessProblems(o.target, await o.reviewAccess([applyPolicyAccess(o.target)]));
   if (problems.length) throw new PermanentError(`--apply-policy is refused, nothing was applied: the identity lacks what applying, proving and removing the policy takes:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   const { pods, agents } = await readWorkload(o.handles.read, o.target);
@@ -89,29 +95,38 @@ export async function preparePolicyRun(o: ApplyPolicyRun): Promise<{ prepared: P
   const prepared = preparePolicy(o.file, o.target, { pods: workload }, o.runId);
   const taken = nameTakenProblem(prepared, await o.handles.policy.names());
   if (taken) throw new PermanentError(taken);
-  const { pod, node } = canaryPod(o.target, pods);
-  return { prepared, pod, node, probe: auditProbe(o.target, agents, node), workload };
+  const { pod, node, json } = canaryPod(o.target, pods);
+  const probe = auditProbe(o.target, agents, node);
+  // The agent answers and does not list the name yet, and an unauthorized read succeeds now: a kill later is the policy's.
+  await checkBeforeApply(o.handles.exec, pod, prepared.doc, probe, toMs(o.profile.waits.command));
+  return { prepared, pod, podJson: json, node, probe, workload };
 }
 
 /**
  * `--attack --apply-policy FILE`: checks the access, the file and the name
  * (refusing before anything is applied), then applies the policy, proves it
- * enforces on the canary pod, runs `attacks` and always removes it, proving
+ * enforces on the canary pod (and that the pod survived it), runs `attacks` and always removes it, proving
  * the unload. Every wait's deadline is the profile's waits.policyEnforcing,
  * polled every waits.poll, each command within waits.command.
  */
 export async function runWithAppliedPolicy<T>(o: ApplyPolicyRun, attacks: (ctx: AppliedPolicyContext & { pod: CanaryPod; node: string }) => Promise<T>): Promise<{ value: T; record: PolicyRecord }> {
-  const { prepared, pod, node, probe } = await preparePolicyRun(o);
+  const { prepared, pod, podJson, node, probe } = await preparePolicyRun(o);
   const w = o.profile.waits;
   const wait = (signal: AbortSignal) => ({ timeoutMs: toMs(w.policyEnforcing), intervalMs: toMs(w.poll), signal });
   const exec = o.handles.exec;
   const lifecycle: PolicyLifecycle = {
     kube: o.handles.policy,
-    proveEnforcing: (doc, signal) => waitEnforcing(exec, pod, doc, wait(signal), toMs(w.command), probe),
+    // Proven enforcing only while the app survived it: its container neither restarted nor became unready.
+    proveEnforcing: async (doc, signal) => {
+      const proof = await waitEnforcing(exec, pod, doc, wait(signal), toMs(w.command), probe);
+      await checkCanaryPodAfter(o.handles.read, pod, podJson);
+      return proof;
+    },
     proveRemoved: (doc, signal) => waitRemoved(exec, pod, doc, wait(signal), toMs(w.command), probe),
     write: o.write,
     warn: o.warn,
     commandTimeoutMs: toMs(w.command),
+    signalGraceMs: toMs(w.poll),
     ...(o.onRecord ? { onRecord: o.onRecord } : {}),
     ...(o.signals ? { signals: o.signals } : {}),
     ...(o.exit ? { exit: o.exit } : {}),

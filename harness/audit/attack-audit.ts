@@ -50,6 +50,11 @@ export function detectionRefusal(t: AuditTarget, agents: AgentsEvidence | undefi
   return undefined;
 }
 
+/** T2's reasons with the detection phase's finding in place of "not collected yet", wherever it stands (the --apply-policy step may put its line before it). Pure. */
+export function withT2Finding(reasons: readonly string[], finding: string): string[] {
+  return reasons.map((r) => (r.startsWith("the identity has the access T2 needs, but") ? finding : r));
+}
+
 function claim(record: ClaimsRecord, id: string) {
   return record.claims.find((c) => c.claim === id);
 }
@@ -124,7 +129,7 @@ export function runAttackSteps(c: AttackStepsContext) {
       finished = true;
       const t2 = claim(c.record, "T2");
       // Only a T2 the identity could run (its reason is then "not collected yet") becomes the observation.
-      if (t2?.reasons.length === 1 && t2.reasons[0]?.startsWith("the identity has the access T2 needs, but")) t2.reasons = [t2Finding(outcome, changes)];
+      if (t2) t2.reasons = withT2Finding(t2.reasons, t2Finding(outcome, changes));
       for (const id of ["T1", "T3"]) {
         const x = claim(c.record, id);
         if (x) x.reasons = x.reasons.map((r) => r.replace(/ is proven only with --attack$/, " is not proven: --attack ran the catalogue, and proving a kill needs a policy applied for the run (--apply-policy)"));

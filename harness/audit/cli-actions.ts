@@ -22,6 +22,7 @@ import { copyKindEtcdCerts } from "./kind-etcd-copy.ts";
 import { AttackSession } from "../attack/session.ts";
 import type { AttackWhere } from "../attack/where.ts";
 import { TetragonCollector, type TetragonCollectorOptions } from "../tetragon/collector.ts";
+import { auditExitCode } from "./policy-guards.ts";
 import { renderKindTarget } from "./target-kind.ts";
 import { parseTarget, type AuditTarget } from "./target.ts";
 
@@ -87,7 +88,10 @@ export async function auditAction(opts: { target: string; out?: string; attack?:
   const verdicts = result.verdicts.map((v) => `${v.claim}${v.subject ? ` (${v.subject})` : ""}: ${v.verdict}`);
   // the reasons carry collectors' error messages: the token and connection string read are registered with the redactor
   process.stdout.write(redactor.redact(`${[...lines, ...verdicts, `bundle: ${result.dir}`, `next: secretproof verify ${result.dir}`].join("\n")}\n`));
-  if (result.verdicts.some((v) => v.verdict === "fail")) process.exitCode = 1;
+  if (result.record.policyError !== undefined) process.stderr.write(redactor.redact(`--apply-policy failed: ${result.record.policyError}\n`));
+  // 3: the policy may be left or its unload is unproven, or its step failed; 129/130/143: interrupted; 1: a verdict failed.
+  const code = auditExitCode({ failedVerdict: result.verdicts.some((v) => v.verdict === "fail"), ...(result.record.policy ? { policy: result.record.policy } : {}), ...(result.record.policyError !== undefined ? { policyError: result.record.policyError } : {}) });
+  if (code) process.exitCode = code;
 }
 
 export async function preflightAction(opts: { target: string; attack?: boolean; applyPolicy?: boolean | string }): Promise<void> {

@@ -30,7 +30,7 @@ export function registerAuditCommands(program: Command): void {
     .option("--target <file>", "the audit target file (see docs/audit.md); every audit command but compare needs it")
     .option("--out <dir>", "where the run directory is created (default: $SECRETPROOF_RUNS_DIR or runs/)")
     .option("--attack", "consent to run the attack catalogue's read methods in one workload pod (pods/exec; raises Falco alerts) and judge F1/F2")
-    .option("--apply-policy [file]", "with --attack: apply this TracingPolicyNamespaced in the workload's namespace for the attacks, prove it enforces, and always remove it (docs/audit.md)")
+    .option("--apply-policy [file]", "with --attack: apply this TracingPolicyNamespaced in the workload's namespace for the attacks, prove it enforces, and always remove it (docs/audit.md); exit 3 when its step failed or its removal or unload is not proven, 1 on a failing verdict, 130/143/129 when interrupted")
     .action(async (opts: AuditFlags) => (await actions()).auditAction(withTarget(opts)));
   audit
     .command("rbac")

@@ -1,5 +1,6 @@
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { PermanentError } from "../core/errors.ts";
+import type { FoundPolicy } from "./policy-guards.ts";
 import { POLICY_RESOURCE, type TracingPolicyDoc } from "../tetragon/policy.ts";
 
 /**
@@ -15,8 +16,10 @@ export interface PolicyKube {
   names(): Promise<string[]>;
   /** Creates the policy; never replaces one (a POST of an existing name is refused, 409 AlreadyExists). Returns the new object's uid. */
   create(doc: TracingPolicyDoc): Promise<{ uid: string }>;
-  /** Deletes the object with this name only if it still has `uid`; "gone" when nothing has the name any more. */
-  delete(name: string, uid: string): Promise<"deleted" | "gone">;
+  /** Deletes the object with this name only if it still has `uid`; "gone" when nothing has the name any more, "replaced" when another object has it (the uid precondition failed, 409). */
+  delete(name: string, uid: string): Promise<"deleted" | "gone" | "replaced">;
+  /** The object with this name among those carrying `label` (its uid and labels), or undefined when there is none. */
+  find(name: string, label: { key: string; value: string }): Promise<FoundPolicy | undefined>;
 }
 
 const [GROUP, VERSION] = ["cilium.io", "v1alpha1"];
@@ -78,12 +81,22 @@ export function openPolicyKube(kc: KubeConfig, namespace: string): PolicyKube {
       if (!uid) throw new Error(`${where("create", doc.metadata.name)} answered without metadata.uid`);
       return { uid };
     },
+    async find(name, label) {
+      // A list (the verb the run already holds), by this run's label: no get permission is needed.
+      const r = (await api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, labelSelector: `${label.key}=${label.value}` }).catch((err: unknown) => {
+        throw failure(where("list", `-l ${label.key}=${label.value}`), err);
+      })) as { items?: { metadata?: { name?: string; uid?: string; labels?: Record<string, string> } }[] };
+      const m = (r.items ?? []).find((i) => i.metadata?.name === name)?.metadata;
+      return m?.uid ? { uid: m.uid, labels: m.labels ?? {} } : undefined;
+    },
     async delete(name, uid) {
       try {
         await api.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { preconditions: { uid } } });
         return "deleted";
       } catch (err) {
         if (apiCode(err) === 404) return "gone";
+        // The precondition names only our uid: a 409 means the name now belongs to another object, so ours is gone (store.go:1147-1150).
+        if (apiCode(err) === 409) return "replaced";
         throw failure(`${where("delete", name)} (precondition uid ${uid})`, err);
       }
     },

@@ -2,6 +2,7 @@ import { isPermanent } from "../core/errors.ts";
 import type { EnforcingProof, RemovalProof } from "../tetragon/enforcing.ts";
 import type { TracingPolicyDoc } from "../tetragon/policy.ts";
 import type { PreparedPolicy } from "./policy-file.ts";
+import { orphanOf, secondSignalStops, SIGNAL_EXIT } from "./policy-guards.ts";
 import { manualDeleteCommand, type PolicyKube } from "./policy-kube.ts";
 import { enforcingOf, initialRecord, POLICY_LAYOUT, type PolicyRecord, removalProblem, removalProofOf } from "./policy-record.ts";
 
@@ -30,8 +31,12 @@ export interface PolicyLifecycle {
   /** Hears each new state of the record (e.g. to copy its summary into run.json). */
   onRecord?(record: PolicyRecord): void;
   signals?: SignalHooks;
-  /** Ends the process after an interrupt's cleanup; process.exit by default. */
+  /** Ends the process on an accepted second interrupt (secondSignalStops); process.exit by default. */
   exit?(code: number): void;
+  /** The clock the second interrupt is timed with; Date.now by default. */
+  now?(): number;
+  /** How long after the first interrupt a second one still counts as the same Ctrl-C (profile waits.poll). */
+  signalGraceMs: number;
   /** Longest the create or the delete may take (profile waits.command): past it the call counts as unanswered. */
   commandTimeoutMs: number;
 }
@@ -57,17 +62,20 @@ export class PolicyRemovalError extends Error {
   override readonly name = "PolicyRemovalError";
 }
 
-const EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+const HEARD: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Applies the prepared policy, proves it enforces, runs `attacks`, and always
  * removes it: on success, on a failure of the callback or the proof, and on
- * SIGINT/SIGTERM (removed, then the process exits 130/143; a second signal
- * stops at once, printing the command that removes it by hand). Only the
- * object this run created is ever deleted, by its uid. Then the unload is
- * proven. audit/policy.yaml (as sent) and audit/policy.json (each step) are
- * written as it goes.
+ * SIGINT/SIGTERM/SIGHUP (the attacks aborted and the policy removed; the
+ * record says which signal, and the run finishes and finalizes its bundle,
+ * the caller exiting 130/143/129). A second signal stops at once, printing the
+ * command that removes it by hand, only once the delete was sent and more than
+ * signalGraceMs after the first (secondSignalStops). Only the object this run
+ * created is ever deleted, by its uid. Then the unload is proven.
+ * audit/policy.yaml (as sent) and audit/policy.json (each step) are written as
+ * it goes.
  */
 export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy, attacks: (ctx: AppliedPolicyContext) => Promise<T>): Promise<{ value: T; record: PolicyRecord }> {
   const record = initialRecord(p);
@@ -79,27 +87,32 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
   };
   const run = new AbortController();
   const removal = new AbortController();
+  const now = l.now ?? Date.now;
+  const timing: { firstAtMs?: number; deleteSentAtMs?: number } = {};
+  const deleteSent = () => {
+    timing.deleteSentAtMs = now();
+    if (record.interrupted) l.warn(`${record.interrupted}: the delete of ${what} was sent; press Ctrl-C again to stop without waiting for its answer and the unload`);
+  };
   let creating: Promise<{ uid: string } | undefined> | undefined;
   let cleanup: Promise<void> | undefined;
-  const removeOnce = () => (cleanup ??= remove(l, p.doc, record, creating, manual, removal.signal).then(save));
+  const removeOnce = () => (cleanup ??= remove(l, p.doc, record, creating, manual, removal.signal, deleteSent).then(save));
   const signals = l.signals ?? processSignals;
   const exit = l.exit ?? ((code: number) => process.exit(code));
   const onSignal = (sig: NodeJS.Signals) => {
     if (record.interrupted) {
+      if (!secondSignalStops({ firstAtMs: timing.firstAtMs!, deleteSentAtMs: timing.deleteSentAtMs, nowMs: now(), graceMs: l.signalGraceMs })) return;
       l.warn(`${sig} again: stopping without waiting for the removal. If ${what} is still there, remove it by hand:\n  ${manual}`);
       removal.abort(new Error(`interrupted twice (${sig})`));
-      exit(EXIT[sig] ?? 130);
+      exit(SIGNAL_EXIT[sig] ?? 130);
       return;
     }
     record.interrupted = sig;
-    l.warn(`${sig}: removing ${what} before exiting (press Ctrl-C again to stop at once)`);
+    timing.firstAtMs = now();
+    l.warn(`${sig}: removing ${what}, then finishing the bundle${timing.deleteSentAtMs === undefined ? "" : " (its delete was sent: press Ctrl-C again to stop without waiting)"}`);
     run.abort(new Error(`interrupted by ${sig}`));
-    void removeOnce()
-      .catch((err: unknown) => l.warn(`recording the removal of ${what} failed: ${message(err)}`))
-      .finally(() => exit(EXIT[sig] ?? 130));
+    void removeOnce().catch((err: unknown) => l.warn(`recording the removal of ${what} failed: ${message(err)}`));
   };
-  signals.on("SIGINT", onSignal);
-  signals.on("SIGTERM", onSignal);
+  for (const s of HEARD) signals.on(s, onSignal);
   let failure: { err: unknown } | undefined;
   let value: T | undefined;
   try {
@@ -127,8 +140,7 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
   try {
     await removeOnce();
   } finally {
-    signals.off("SIGINT", onSignal);
-    signals.off("SIGTERM", onSignal);
+    for (const s of HEARD) signals.off(s, onSignal);
   }
   const problem = removalProblem(record);
   const removalError = problem ? new PolicyRemovalError(problem) : undefined;
@@ -138,33 +150,61 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
 }
 
 /** Deletes what this run created, by name and uid, then proves the unload; a failure is recorded and shouted, never thrown. */
-async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyRecord, creating: Promise<{ uid: string } | undefined> | undefined, manual: string, signal: AbortSignal): Promise<void> {
+async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyRecord, creating: Promise<{ uid: string } | undefined> | undefined, manual: string, signal: AbortSignal, deleteSent: () => void): Promise<void> {
   const what = `${record.kind} ${record.namespace}/${record.name}`;
   // An interrupt during the create waits for its answer: an object created a moment later is still removed.
   const created = await creating?.then(
     (c) => ({ c }),
     (err: unknown) => ({ err }),
   );
-  if (!created || !("c" in created) || !created.c) {
+  let uid = created && "c" in created ? created.c?.uid : undefined;
+  if (uid === undefined) {
     const err = created && "err" in created ? created.err : undefined;
     // A permanent error is the API server's refusal (a 4xx: nothing created); anything else may have lost the answer to a create that happened.
-    const unanswered = err !== undefined && !isPermanent(err);
-    record.removal = { outcome: "not-created", proven: !unanswered, ...(unanswered ? { error: message(err), manualDelete: manual } : {}) };
-    if (unanswered) l.warn(`The create of ${what} got no answer (${message(err)}); it may exist. Check with\n  ${manual.replace(" delete ", " get ")}\nand remove it by hand with\n  ${manual}`);
-    return;
+    if (err === undefined || isPermanent(err)) {
+      record.removal = { outcome: "not-created", proven: false };
+      return;
+    }
+    uid = await findOrphan(l, record, err, manual);
+    if (uid === undefined) return;
   }
   try {
-    const outcome = await withDeadline(l.kube.delete(record.name, created.c.uid), l.commandTimeoutMs, `the delete of ${what}`);
+    deleteSent();
+    const outcome = await withDeadline(l.kube.delete(record.name, uid), l.commandTimeoutMs, `the delete of ${what}`);
     record.removal = { outcome, removedAt: new Date().toISOString(), proven: false };
   } catch (err) {
     record.removal = { outcome: "failed", proven: false, error: message(err), manualDelete: manual };
     l.warn(`\n!!! ${what} was NOT removed from the cluster: ${message(err)}\n!!! Remove it by hand:\n!!!   ${manual}\n`);
     return;
   }
+  // Another object has the name now: ours is gone, and the agent's listing of that name is not ours to prove.
+  if (record.removal.outcome === "replaced") return void l.warn(`${what} was replaced by another object (the delete's uid precondition failed); that object was not touched`);
   try {
     Object.assign(record.removal, removalProofOf(await l.proveRemoved(doc, signal)));
   } catch (err) {
     record.removal.error = message(err);
     l.warn(`${what} was deleted, but Tetragon was not proven to unload it: ${message(err)}`);
   }
+}
+
+/**
+ * A create without an answer may have committed (the client cannot abort the
+ * POST): the object of that name carrying this run's label is looked for
+ * within waits.command. Its uid when found; otherwise the removal is recorded
+ * and the operator told how to check and remove it.
+ */
+async function findOrphan(l: PolicyLifecycle, record: PolicyRecord, createErr: unknown, manual: string): Promise<string | undefined> {
+  const what = `${record.kind} ${record.namespace}/${record.name}`;
+  const looked = await withDeadline(l.kube.find(record.name, record.runLabel), l.commandTimeoutMs, `the list of ${what} by ${record.runLabel.key}`).then(
+    (found) => orphanOf(found, record.runLabel),
+    (err: unknown) => ({ ours: false as const, why: `looking for it failed: ${message(err)}` }),
+  );
+  if (looked.ours) {
+    record.uid = looked.uid;
+    return looked.uid;
+  }
+  const error = `${message(createErr)}; ${looked.why}`;
+  record.removal = { outcome: "not-created", proven: false, error, manualDelete: manual };
+  l.warn(`The create of ${what} got no answer (${error}); it may exist. Check with\n  ${manual.replace(" delete ", " get ")}\nand remove it by hand with\n  ${manual}`);
+  return undefined;
 }

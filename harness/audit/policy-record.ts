@@ -6,8 +6,8 @@ import type { PreparedPolicy } from "./policy-file.ts";
 /** Where the applied policy's record and the object as sent sit in the bundle. */
 export const POLICY_LAYOUT = { record: "audit/policy.json", applied: "audit/policy.yaml" } as const;
 
-/** What happened to the object at the end: deleted by this run, already gone, the delete failed, or nothing was created. */
-export type DeleteOutcome = "deleted" | "gone" | "failed" | "not-created";
+/** What happened to the object at the end: deleted by this run, already gone, gone and its name taken by another object (the uid precondition answered 409), the delete failed, or nothing was created. */
+export type DeleteOutcome = "deleted" | "gone" | "replaced" | "failed" | "not-created";
 
 /** audit/policy.json: the applied policy's lifecycle, written at each step (a run cut short keeps what happened so far). */
 export interface PolicyRecord {
@@ -104,6 +104,7 @@ export function removalProblem(r: PolicyRecord): string | undefined {
   const what = `${r.kind} ${r.namespace}/${r.name}`;
   if (!m) return `${what}: its removal did not run`;
   if (m.outcome === "not-created") return m.manualDelete ? `${what}: the create got no answer, so it may exist: ${m.error ?? ""}; check and remove it by hand: ${m.manualDelete}` : undefined;
+  if (m.outcome === "replaced") return undefined;
   if (m.outcome === "failed") return `${what} could NOT be removed: ${m.error ?? "?"}; remove it by hand: ${m.manualDelete ?? "?"}`;
   if (!m.proven) return `${what} was deleted but Tetragon was not proven to unload it (waits.policyEnforcing): ${m.error ?? "?"}`;
   return undefined;

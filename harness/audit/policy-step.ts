@@ -1,3 +1,4 @@
+import { PermanentError } from "../core/errors.ts";
 import type { Verdict } from "../claims/verdict.ts";
 import type { CanaryPod } from "../tetragon/enforcing.ts";
 import type { AppliedPolicyContext } from "./policy-lifecycle.ts";
@@ -25,6 +26,8 @@ export const ENFORCED_CLAIMS = ["T1", "T2", "T3"] as const;
 interface StepRecord {
   claims: { claim: string; status: "run" | "inconclusive"; reasons: string[] }[];
   policy?: PolicySummary;
+  /** Why the --apply-policy step failed (a refusal before the apply, the proof, the attacks or the removal). */
+  policyError?: string;
 }
 
 /**
@@ -46,10 +49,12 @@ export async function runPolicyStep(
   const error = await c.step(`--apply-policy: apply ${source}, prove it enforces, run the attacks under it, remove it and prove the unload`, async () => {
     await apply(async (ctx) => (verdicts = await attacks(ctx)));
   });
+  if (error !== undefined) c.record.policyError = error;
   if (error !== undefined && verdicts.length === 0) {
+    // Whatever their status: T1-T3 are inconclusive until the enforcement phase runs, and the failure must not be lost.
     for (const id of ENFORCED_CLAIMS) {
       const x = c.record.claims.find((k) => k.claim === id);
-      if (x?.status === "run") Object.assign(x, { status: "inconclusive", reasons: [...x.reasons, `--apply-policy failed: ${error}`] });
+      if (x) Object.assign(x, { status: "inconclusive", reasons: [...x.reasons, `--apply-policy failed: ${error}`] });
     }
   }
   return verdicts;
@@ -65,9 +70,8 @@ export interface AuditPolicyIo {
 
 /** T1-T3 when the policy ran without the enforcement phase: what its run showed, and why the phase did not run. Pure. */
 export function withoutEnforcementPhase(s: PolicySummary | undefined, why = NO_PHASE): string {
-  const shown = !s
-    ? "the policy's record is missing"
-    : [
+  if (!s?.appliedAt) return `--apply-policy applied no policy${s ? ` (${s.policy}: ${s.enforcingError ?? "not created"})` : ""}; ${why}`;
+  const shown = [
         `${s.policy} (sha256 ${s.sha256.slice(0, 12)}…), which`,
         s.enforcingProvenAt ? `killed an unauthorized canary reader from ${s.enforcingProvenAt},` : `was not proven to kill (${s.enforcingError ?? "no proof"}),`,
         s.removalProven ? `then was removed at ${s.removedAt ?? "?"} and its unload proven` : "and whose removal was NOT proven (audit/policy.json)",
@@ -82,17 +86,25 @@ export const NO_PHASE = "the enforcement phase did not run (it runs the catalogu
  * The audit's --apply-policy step; `runnable` are the claims the preflight
  * found runnable. With the enforcement phase, those of T1-T3 are run (their
  * verdicts are the phase's) and turn inconclusive with the reason when it
- * fails; without it they get the policy's finding.
+ * fails; without it they get the policy's finding. A refusal found before
+ * (a policy already kills readers of the mount) fails the step before
+ * anything is bound or sent. Reasons already there (T2's detection-phase
+ * finding, the step's failure) are kept after the policy's line.
  */
-export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[] }): Promise<Verdict[]> {
+export async function auditPolicyStep(p: AuditPolicyIo, c: Parameters<typeof runPolicyStep>[0] & { runnable: readonly string[]; refusal?: string }): Promise<Verdict[]> {
+  const refused = c.refusal;
+  const bind = refused === undefined ? (b: PolicyBinding) => p.bind(b) : () => async () => Promise.reject(new PermanentError(refused));
   const mine = ENFORCED_CLAIMS.flatMap((id) => (c.runnable.includes(id) ? (c.record.claims.find((k) => k.claim === id) ?? []) : []));
-  if (p.attacks) for (const x of mine) Object.assign(x, { status: "run", reasons: [] });
-  const verdicts = await runPolicyStep(c, (b) => p.bind(b), p.source, p.attacks ?? (async () => []));
+  const before = new Map(mine.map((x) => [x.claim, [...x.reasons]]));
+  if (p.attacks && refused === undefined) for (const x of mine) Object.assign(x, { status: "run", reasons: [] });
+  const verdicts = await runPolicyStep(c, bind, p.source, p.attacks ?? (async () => []));
   for (const x of mine) {
     if (p.attacks && x.status === "run" && verdicts.some((v) => v.claim === x.claim)) continue;
     const failed = x.reasons.filter((r) => r.startsWith("--apply-policy failed:"));
-    const why = p.attacks ? (failed.length ? "the enforcement phase recorded no verdict" : `the enforcement phase judged no ${x.claim}`) : NO_PHASE;
-    Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy, why), ...failed] });
+    const why = p.attacks && refused === undefined ? (failed.length ? "the enforcement phase recorded no verdict" : `the enforcement phase judged no ${x.claim}`) : NO_PHASE;
+    // With the phase the claim was to be run: what it said before is superseded; without it, T2's detection finding and the like stay.
+    const kept = p.attacks && refused === undefined ? [] : (before.get(x.claim) ?? []).filter((r) => !failed.includes(r));
+    Object.assign(x, { status: "inconclusive", reasons: [withoutEnforcementPhase(c.record.policy, why), ...kept, ...failed] });
   }
   return verdicts;
 }

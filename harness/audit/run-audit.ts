@@ -16,7 +16,8 @@ import { type AgentsEvidence, collectAgents, presenceFindings } from "./agents-a
 import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { accessPlan, type AuditMode, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
-import { runAttackSteps, type AttackIo } from "./attack-audit.ts";
+import { killingPolicies, runAttackSteps, type AttackIo } from "./attack-audit.ts";
+import { killingRefusal } from "./policy-guards.ts";
 import { type AccessAnswer, allAllowed, type ClaimReadiness, judgePreflight, type OutsideAnswer } from "./preflight-judge.ts";
 import type { PolicySummary } from "./policy-record.ts";
 import { auditPolicyStep, type AuditPolicyIo } from "./policy-step.ts";
@@ -66,6 +67,8 @@ export interface AuditRecord {
   claims: { claim: string; status: "run" | "inconclusive"; reasons: string[]; limits: string[] }[];
   /** The policy --apply-policy applied and removed; its full record is audit/policy.json. */
   policy?: PolicySummary;
+  /** Why the --apply-policy step failed; `secretproof audit` then exits 3 (policy-guards.ts auditExitCode). */
+  policyError?: string;
 }
 
 /** Readiness turned into what the run did: a runnable claim the audit does not collect yet is inconclusive, saying so. Pure. */
@@ -218,10 +221,13 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
     const runnable = readiness.filter((r) => r.status === "runnable").map((r) => r.claim);
     // The enforcement phase runs the catalogue --attack prepared; without it the policy's lifecycle runs alone.
     const attacks = o.io.applyPolicy.attacks ?? attack?.enforcement();
-    verdicts.push(...(await auditPolicyStep({ ...o.io.applyPolicy, ...(attacks ? { attacks } : {}) }, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable })));
+    const refusal = killingRefusal(killingPolicies(agents), o.target.secrets.mountPath);
+    verdicts.push(...(await auditPolicyStep({ ...o.io.applyPolicy, ...(attacks ? { attacks } : {}) }, { record, runId: rec.record.runId, write: (rel, content) => rec.write(rel, content), step, runnable, ...(refusal ? { refusal } : {}) })));
   }
   const dynamic = (["D1", "D2", "D3"] as const).filter((c) => readiness.find((r) => r.claim === c)?.status === "runnable");
-  if (dynamic.length && sources) {
+  // An interrupt during --apply-policy ends the run: no observation window starts, the bundle is finalized.
+  if (record.policy?.interrupted) for (const c of dynamic) notRun(record, c, `the run was interrupted by ${record.policy.interrupted}`);
+  else if (dynamic.length && sources) {
     const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {
       const found = await observeDynamic(await sources.get(), o.target, rec, sampler, windowOptions(o.profile));
       for (const [claim, text] of Object.entries(found)) observed(record, readiness, claim, text);

@@ -29,9 +29,15 @@ export function policyLine(p: unknown): string | undefined {
   parts.push(str("appliedAt") ? `applied ${str("appliedAt")}` : "not applied");
   if (str("enforcingProvenAt")) parts.push(`proven enforcing ${str("enforcingProvenAt")}`);
   if (str("enforcingError")) parts.push(`NOT proven enforcing: ${str("enforcingError")}`);
-  if (str("removedAt")) parts.push(`removed ${str("removedAt")} (${str("deleteOutcome") ?? "?"})`);
+  const outcome = str("deleteOutcome");
+  if (str("removedAt") && outcome !== "replaced") parts.push(`removed ${str("removedAt")} (${outcome ?? "?"})`);
   if (str("interrupted")) parts.push(`interrupted by ${str("interrupted")}`);
-  const removal = s.removalProven === true ? "unload proven" : str("deleteOutcome") === "not-created" && !str("manualDelete") ? "nothing to remove" : "REMOVAL NOT PROVEN";
+  // The outcome first: a policy never created, or replaced by another object, has no unload to prove.
+  const removal =
+    outcome === "not-created" ? (str("manualDelete") ? "REMOVAL NOT PROVEN" : "nothing to remove")
+    : outcome === "replaced" ? "gone (replaced by another object)"
+    : s.removalProven === true ? "unload proven"
+    : "REMOVAL NOT PROVEN";
   const manual = str("manualDelete") ? `; remove it by hand: ${str("manualDelete")}` : "";
   return `${parts.join(", ")}; ${removal}${manual}.`;
 }

@@ -24,7 +24,7 @@ const RUN = "20261201T184700Z-a1b2c3";
 const NAME = "secretproof-block-secret-readers";
 
 /** A cluster where a created policy is loaded at once: the agent lists it enforcing and a canary read is killed until it is deleted. */
-function cluster() {
+function cluster(opts: { before?: { canaryExit?: number; canaryOut?: string; tetraFails?: boolean }; podAfter?: (p: PodJson) => PodJson } = {}) {
   const objects = new Map<string, string>();
   const calls: string[] = [];
   // kubectl relays a container's exit code in this line (harness/kube/exec-exit.ts).
@@ -35,14 +35,17 @@ function cluster() {
     names: async () => (calls.push("names"), [...objects.keys()]),
     create: async (doc) => (calls.push(`create ${doc.metadata.name}`), objects.set(doc.metadata.name, "uid-1"), { uid: "uid-1" }),
     delete: async (name, uid) => (calls.push(`delete ${name} ${uid}`), objects.delete(name) ? "deleted" : "gone"),
+    find: async () => undefined,
   };
   const exec = async (ns: string, pod: string, cmd: readonly string[], o: KubectlExecOptions = {}) => {
     calls.push(`exec ${ns}/${pod} -c ${o.container} ${cmd.join(" ")}${o.secretStdout ? " (secret stdout)" : ""}`);
     if (cmd[0] === "tetra") {
+      if (opts.before?.tetraFails && !objects.size) throw new Error("kubectl exec tetragon-5wq9c -- tetra tracingpolicy list -o json exited 1: connection refused");
       const listed = [...objects.keys()].map((name) => ({ name, namespace: "test-dynamic", state: "TP_STATE_ENABLED", mode: "TP_MODE_ENFORCE" }));
       return reply("tetra tracingpolicy list -o json", 0, JSON.stringify({ policies: listed }));
     }
-    return objects.size ? reply("cat", 137, "") : reply("cat", 0, "v-kubernetes-dyn-a");
+    if (objects.size) return reply("cat", 137, "");
+    return reply("cat", opts.before?.canaryExit ?? 0, opts.before?.canaryOut ?? "v-kubernetes-dyn-a");
   };
   const read = {
     json: async <T>(args: readonly string[]) => {
@@ -51,6 +54,9 @@ function cluster() {
       if (cmd === "-n test-dynamic get deployment secure-test-app") return JSON.parse(readFileSync(join(FIXTURES, "deployment.json"), "utf8")) as T;
       if (cmd === "-n test-dynamic get pods -l app.kubernetes.io/name=secure-test-app") return fixture("workload-pods.json") as T;
       if (cmd === "-n kube-system get pods -l app.kubernetes.io/name=tetragon") return fixture("tetragon-pods.json") as T;
+      const one = /^-n test-dynamic get pod (\S+)$/.exec(cmd);
+      const pod = one && fixture("workload-pods.json").items?.find((p) => p.metadata?.name === one[1]);
+      if (pod) return (opts.podAfter ? opts.podAfter(structuredClone(pod)) : pod) as T;
       throw new Error(`unexpected kubectl ${cmd}`);
     },
   };
@@ -84,8 +90,10 @@ describe("--attack --apply-policy against a recorded cluster", () => {
       "get: -n test-dynamic get pods -l app.kubernetes.io/name=secure-test-app",
       "get: -n kube-system get pods -l app.kubernetes.io/name=tetragon",
       "names",
+      tetra, cat,
       `create ${NAME}`,
       tetra, cat,
+      "get: -n test-dynamic get pod secure-test-app-7c9d8b5f6d-4x2kq",
       `delete ${NAME} uid-1`,
       tetra, cat,
     ]);
@@ -107,6 +115,31 @@ describe("--attack --apply-policy against a recorded cluster", () => {
     await expect(runWithAppliedPolicy(options(c), async () => "never")).rejects.toThrow(/a TracingPolicyNamespaced named secretproof-block-secret-readers already exists in test-dynamic/);
     expect(c.calls.filter((x) => /^(create|delete|exec)/.test(x))).toEqual([]);
     expect(c.objects.get(NAME)).toBe("uid-theirs");
+  });
+
+  for (const [why, before, says] of [
+    ["a canary already killed", { canaryExit: 137, canaryOut: "" }, "a canary `cat /mnt/secrets/db-username` in pod secure-test-app-7c9d8b5f6d-4x2kq is already killed (137): another policy enforces"],
+    ["no cat in the image", { canaryExit: 127, canaryOut: "" }, "exited 127: no cat in the image"],
+    ["tetra unreachable", { tetraFails: true }, "the Tetragon agent kube-system/tetragon-5wq9c is unreachable or answered no policy list"],
+  ] as const) {
+    it(`refuses before the create, naming why, when the checks before it find ${why}`, async () => {
+      const c = cluster({ before });
+      const err = (await runWithAppliedPolicy(options(c), async () => "never").then(() => new Error("resolved"), (e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(PermanentError);
+      expect(err.message).toContain(says);
+      expect(err.message).toMatch(/nothing was applied$/);
+      expect(c.calls.filter((x) => /^(create|delete)/.test(x))).toEqual([]);
+    });
+  }
+
+  it("a policy that made the canary pod's container restart is removed, named, and no attack runs", async () => {
+    const c = cluster({ podAfter: (p) => ({ ...p, status: { ...p.status, containerStatuses: p.status?.containerStatuses?.map((s) => ({ ...s, restartCount: (s.restartCount ?? 0) + 1 })) } }) });
+    let attacked = false;
+    const err = (await runWithAppliedPolicy(options(c), async () => void (attacked = true)).then(() => new Error("resolved"), (e: unknown) => e)) as Error;
+    expect(attacked).toBe(false);
+    expect(err.message).toMatch(/the policy hurt the app: pod secure-test-app-7c9d8b5f6d-4x2kq container web restarted \(restartCount 0 -> 1\)/);
+    expect(c.calls).toContain(`delete ${NAME} uid-1`);
+    expect(c.objects.size).toBe(0);
   });
 
   it("the access it checks first covers create, delete and list of the policy, exec in the workload and in the Tetragon agent", () => {

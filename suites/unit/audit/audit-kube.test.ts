@@ -24,7 +24,7 @@ function recordingKubectl(calls: string[]): Kubectl {
 const policyWriter = (made: string[]): (() => PolicyKube) => () => {
   made.push("policy writer");
   const refuse = () => Promise.reject(new Error("not in this test"));
-  return { context: "kind-test", namespace: "payments", names: refuse, create: refuse, delete: refuse };
+  return { context: "kind-test", namespace: "payments", names: refuse, create: refuse, delete: refuse, find: refuse };
 };
 
 describe("the audit's handles: only --attack --apply-policy holds one that writes policies", () => {

@@ -18,8 +18,9 @@ const PROOF: EnforcingProof = { canaries: [{ startMs: 1_000, endMs: 1_050, exitC
 const REMOVED: RemovalProof = { unlistedAtMs: 2_000, canaries: [{ startMs: 2_010, endMs: 2_040, exitCode: 0, stdoutBytes: 18 }], provenAtMs: 2_040 };
 
 /** A cluster of TracingPolicyNamespaced objects, by name; every call is recorded. Someone else's policy is there from the start. */
-function recordedCluster(opts: { createFails?: Error; deleteFails?: Error; createGate?: Promise<void> } = {}) {
+function recordedCluster(opts: { createFails?: Error; deleteFails?: Error; createGate?: Promise<void>; commitThenHang?: boolean } = {}) {
   const objects = new Map<string, string>([["someone-elses-policy", "uid-theirs"]]);
+  const labels = new Map<string, Record<string, string>>();
   const calls: string[] = [];
   let next = 0;
   const kube: PolicyKube = {
@@ -33,19 +34,29 @@ function recordedCluster(opts: { createFails?: Error; deleteFails?: Error; creat
       if (objects.has(doc.metadata.name)) throw new PermanentError(`create returned 409: already exists`);
       const uid = `uid-run-${++next}`;
       objects.set(doc.metadata.name, uid);
+      labels.set(doc.metadata.name, doc.metadata.labels ?? {});
+      // The API server committed it, but its answer never arrives.
+      if (opts.commitThenHang) await new Promise(() => {});
       return { uid };
     },
+    async find(name, label) {
+      calls.push(`find ${name} ${label.key}=${label.value}`);
+      const uid = objects.get(name);
+      const l = labels.get(name) ?? {};
+      return uid !== undefined && l[label.key] === label.value ? { uid, labels: l } : undefined;
+    },
+    // As openPolicyKube maps the API server's answers: 404 gone, 409 (uid precondition) replaced.
     async delete(name, uid) {
       calls.push(`delete ${name} ${uid}`);
       if (opts.deleteFails) throw opts.deleteFails;
       const have = objects.get(name);
       if (have === undefined) return "gone";
-      if (have !== uid) throw new PermanentError(`delete returned 409: Precondition failed: UID in precondition: ${uid}, UID in object meta: ${have}`);
+      if (have !== uid) return "replaced";
       objects.delete(name);
       return "deleted";
     },
   };
-  return { kube, calls, objects };
+  return { kube, calls, objects, labels };
 }
 
 /** Signals the test raises by hand, and the exit codes asked for. */
@@ -72,6 +83,8 @@ function lifecycle(cluster: ReturnType<typeof recordedCluster>, over: Partial<Po
     signals: sig.hooks,
     exit: (code) => void sig.exits.push(code),
     commandTimeoutMs: 1_000,
+    signalGraceMs: 100,
+    now: () => 0,
     ...over,
   };
   return { l, written, warnings, sig, record: () => written.get(POLICY_LAYOUT.record) as PolicyRecord };
@@ -124,18 +137,21 @@ describe("withAppliedPolicy: apply, prove enforcing, attack, always remove what 
     await expect(withAppliedPolicy(l, prepared, async () => "never")).rejects.toThrow("create returned 409: already exists");
     expect(c.calls).toEqual([`create ${NAME}`]);
     expect(c.objects.get(NAME)).toBe("uid-someone-else");
-    expect(record()).toMatchObject({ createError: "create returned 409: already exists", removal: { outcome: "not-created", proven: true } });
+    // Nothing was created, so no unload was proven: the record says not-created, never "proven".
+    expect(record()).toMatchObject({ createError: "create returned 409: already exists", removal: { outcome: "not-created", proven: false } });
+    expect(record().removal?.manualDelete).toBeUndefined();
   });
 
-  it("a policy replaced by someone else while the run held it is not deleted: the uid precondition fails, and the operator is told loudly", async () => {
+  it("a policy replaced by someone else while the run held it is not deleted: the uid precondition's 409 means ours is gone, and no delete command is printed", async () => {
     const c = recordedCluster();
     const { l, warnings, record } = lifecycle(c);
-    const err = await withAppliedPolicy(l, prepared, async () => void c.objects.set(NAME, "uid-replaced")).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PolicyRemovalError);
+    await withAppliedPolicy(l, prepared, async () => void c.objects.set(NAME, "uid-replaced"));
     expect(c.objects.get(NAME)).toBe("uid-replaced");
     expect(c.calls).not.toContain(`prove removed ${NAME}`);
-    expect(warnings.join("\n")).toContain(`!!! Remove it by hand:\n!!!   kubectl --context kind-secretproof -n test-dynamic delete tracingpoliciesnamespaced.cilium.io ${NAME}`);
-    expect(record().removal).toMatchObject({ outcome: "failed", proven: false, manualDelete: `kubectl --context kind-secretproof -n test-dynamic delete tracingpoliciesnamespaced.cilium.io ${NAME}` });
+    expect(warnings.join("\n")).toContain("was replaced by another object (the delete's uid precondition failed); that object was not touched");
+    expect(warnings.join("\n")).not.toContain("Remove it by hand");
+    expect(record().removal).toMatchObject({ outcome: "replaced", proven: false });
+    expect(record().removal?.manualDelete).toBeUndefined();
   });
 
   it("a failed delete fails the run even when the attacks passed, with the command that removes it by hand", async () => {
@@ -154,12 +170,35 @@ describe("withAppliedPolicy: apply, prove enforcing, attack, always remove what 
     expect(warnings.join("\n")).toContain("!!! Remove it by hand:");
   });
 
-  it("a create that gets no answer may have created the policy: the operator gets the commands to check and remove it", async () => {
+  it("a create that gets no answer and whose object is not found: the run looks for it by its run-id label, then gives the commands to check and remove it", async () => {
     const c = recordedCluster({ createGate: new Promise(() => {}) });
+    const { l, warnings, record } = lifecycle(c, { commandTimeoutMs: 30 });
+    await expect(withAppliedPolicy(l, prepared, async () => "never")).rejects.toThrow(/the create got no answer, so it may exist/);
+    expect(c.calls).toEqual([`create ${NAME}`, `find ${NAME} secretproof.dev/run-id=${RUN}`]);
+    expect(warnings.join("\n")).toContain(`kubectl --context kind-secretproof -n test-dynamic get tracingpoliciesnamespaced.cilium.io ${NAME}`);
+    expect(record().removal).toMatchObject({ outcome: "not-created", proven: false });
+    expect(record().removal?.error).toContain("nothing has the name yet (the create may still commit)");
+  });
+
+  it("a create committed whose answer was lost: the object carrying this run's label is deleted by its uid and its unload proven, with no manual command", async () => {
+    const c = recordedCluster({ commitThenHang: true });
+    const { l, warnings, record } = lifecycle(c, { commandTimeoutMs: 30 });
+    await expect(withAppliedPolicy(l, prepared, async () => "never")).rejects.toThrow(/got no answer within 30 ms/);
+    expect(c.calls).toEqual([`create ${NAME}`, `find ${NAME} secretproof.dev/run-id=${RUN}`, `delete ${NAME} uid-run-1`, `prove removed ${NAME}`]);
+    expect(c.objects.has(NAME)).toBe(false);
+    expect(record()).toMatchObject({ uid: "uid-run-1", removal: { outcome: "deleted", proven: true } });
+    expect(warnings.join("\n")).not.toContain("remove it by hand");
+  });
+
+  it("after a create without answer, an object of that name from another run is not touched, and the operator gets the commands", async () => {
+    const c = recordedCluster({ createGate: new Promise(() => {}) });
+    c.objects.set(NAME, "uid-other");
+    c.labels.set(NAME, { "secretproof.dev/run-id": "20261130T000000Z-ffffff" });
     const { l, warnings } = lifecycle(c, { commandTimeoutMs: 30 });
     await expect(withAppliedPolicy(l, prepared, async () => "never")).rejects.toThrow(/the create got no answer, so it may exist/);
-    expect(c.calls).toEqual([`create ${NAME}`]);
-    expect(warnings.join("\n")).toContain(`kubectl --context kind-secretproof -n test-dynamic get tracingpoliciesnamespaced.cilium.io ${NAME}`);
+    expect(c.calls.filter((x) => x.startsWith("delete"))).toEqual([]);
+    expect(c.objects.get(NAME)).toBe("uid-other");
+    expect(warnings.join("\n")).toContain("remove it by hand");
   });
 
   it("an unproven unload is recorded and fails the run", async () => {
@@ -170,8 +209,8 @@ describe("withAppliedPolicy: apply, prove enforcing, attack, always remove what 
   });
 });
 
-describe("Ctrl-C (SIGINT) and SIGTERM remove the policy before the process exits", () => {
-  it("SIGINT during the attacks aborts them, deletes the policy, proves the unload, writes the record, then exits 130", async () => {
+describe("Ctrl-C (SIGINT), SIGTERM and SIGHUP remove the policy, then the run finishes its bundle", () => {
+  it("SIGINT during the attacks aborts them, deletes the policy, proves the unload and records the signal; nothing exits the process", async () => {
     const c = recordedCluster();
     const { l, sig, record } = lifecycle(c);
     const done = withAppliedPolicy(l, prepared, (ctx) => {
@@ -182,34 +221,62 @@ describe("Ctrl-C (SIGINT) and SIGTERM remove the policy before the process exits
     await expect(done).resolves.toBeInstanceOf(Error);
     await new Promise((r) => setImmediate(r));
     expect(c.calls.filter((x) => x.startsWith("delete"))).toEqual([`delete ${NAME} uid-run-1`]);
-    expect(sig.exits).toEqual([130]);
+    expect(sig.exits).toEqual([]);
     expect(record()).toMatchObject({ interrupted: "SIGINT", removal: { outcome: "deleted", proven: true } });
+    expect(sig.listening()).toBe(0);
   });
 
-  it("SIGTERM while the create is in flight waits for its answer and deletes what it created, then exits 143", async () => {
+  it("SIGTERM while the create is in flight waits for its answer and deletes what it created", async () => {
     let open!: () => void;
     const c = recordedCluster({ createGate: new Promise<void>((r) => (open = r)) });
-    const { l, sig } = lifecycle(c);
+    const { l, sig, record } = lifecycle(c);
     const done = withAppliedPolicy(l, prepared, async () => "never").catch((e: unknown) => e);
     await new Promise((r) => setImmediate(r));
     sig.raise("SIGTERM");
     open();
     await done;
-    await new Promise((r) => setImmediate(r));
     expect(c.calls).toEqual([`create ${NAME}`, `delete ${NAME} uid-run-1`, `prove removed ${NAME}`]);
-    expect(sig.exits).toEqual([143]);
+    expect(sig.exits).toEqual([]);
+    expect(record().interrupted).toBe("SIGTERM");
   });
 
-  it("a second SIGINT stops at once and prints the command that removes the policy by hand", async () => {
+  it("SIGHUP is heard like SIGTERM: the policy is removed and the signal recorded", async () => {
     const c = recordedCluster();
-    const { l, sig, warnings } = lifecycle(c, { proveRemoved: (_doc, signal) => (signal.aborted ? Promise.reject(signal.reason as Error) : new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error)))) });
-    const done = withAppliedPolicy(l, prepared, () => {
+    const { l, sig, record } = lifecycle(c);
+    await withAppliedPolicy(l, prepared, (ctx) => (sig.raise("SIGHUP"), Promise.reject(ctx.signal.reason as Error))).catch(() => undefined);
+    expect(record()).toMatchObject({ interrupted: "SIGHUP", removal: { outcome: "deleted", proven: true } });
+  });
+
+  /** A removal whose unload proof waits until aborted; the clock is set by the test. */
+  function hangingUnload(over: Partial<PolicyLifecycle> = {}) {
+    const c = recordedCluster();
+    const clock = { t: 0 };
+    const it = lifecycle(c, { now: () => clock.t, proveRemoved: (_doc, signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error))), ...over });
+    return { c, clock, ...it };
+  }
+
+  it("one Ctrl-C that npm forwards a second time a few ms later is not a second Ctrl-C: the removal goes on", async () => {
+    const { clock, l, sig, warnings, record } = hangingUnload({ proveRemoved: async () => REMOVED });
+    await withAppliedPolicy(l, prepared, (ctx) => {
       sig.raise("SIGINT");
+      clock.t = 3;
       sig.raise("SIGINT");
-      return Promise.reject(new Error("interrupted"));
-    }).catch((e: unknown) => e);
+      return Promise.reject(ctx.signal.reason as Error);
+    }).catch(() => undefined);
+    expect(sig.exits).toEqual([]);
+    expect(warnings.join("\n")).not.toContain("again: stopping");
+    expect(record().removal).toMatchObject({ outcome: "deleted", proven: true });
+  });
+
+  it("a second SIGINT after the delete was sent and past waits.poll stops at once, printing the command that removes the policy by hand", async () => {
+    const { clock, l, sig, warnings } = hangingUnload();
+    const done = withAppliedPolicy(l, prepared, (ctx) => (sig.raise("SIGINT"), Promise.reject(ctx.signal.reason as Error))).catch((e: unknown) => e);
+    await new Promise((r) => setImmediate(r));
+    expect(warnings.join("\n")).toContain("press Ctrl-C again to stop without waiting");
+    clock.t = 101;
+    sig.raise("SIGINT");
     await done;
-    expect(sig.exits[0]).toBe(130);
+    expect(sig.exits).toEqual([130]);
     expect(warnings.join("\n")).toContain(`SIGINT again: stopping without waiting for the removal. If TracingPolicyNamespaced test-dynamic/${NAME} is still there, remove it by hand:`);
   });
 });

@@ -81,13 +81,17 @@ describe("the --apply-policy step with the enforcement phase", () => {
     expect(t.T3?.reasons[0]).toMatch(/; the enforcement phase judged no T3$/);
   });
 
-  it("a policy never proven enforcing leaves them inconclusive with the failure, and a claim the identity cannot run untouched", async () => {
+  it("a policy never proven enforcing leaves them inconclusive with the failure, and a claim the identity cannot run keeps its reason with the failure added", async () => {
     const { verdicts, t } = await audit("enforcing", ["T1", "T3"]);
     expect(verdicts).toEqual([]);
     expect(t.T1?.reasons).toEqual([
       expect.stringMatching(/; the enforcement phase recorded no verdict$/),
       "--apply-policy failed: TracingPolicyNamespaced payments/block was not proven enforcing, so no attack was run: timed out",
     ]);
-    expect(t.T2).toEqual({ claim: "T2", status: "inconclusive", reasons: ["T2 is observed, not proven, in a read-only audit"] });
+    expect(t.T2).toEqual({
+      claim: "T2",
+      status: "inconclusive",
+      reasons: ["T2 is observed, not proven, in a read-only audit", "--apply-policy failed: TracingPolicyNamespaced payments/block was not proven enforcing, so no attack was run: timed out"],
+    });
   });
 });

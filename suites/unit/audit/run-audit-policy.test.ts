@@ -29,18 +29,20 @@ afterEach(async () => {
 });
 
 /** The real lifecycle over a cluster that creates and deletes as asked, its proofs answered at once. */
-function bind(calls: string[]): (b: PolicyBinding) => ApplyPolicy {
+function bind(calls: string[], interrupt?: NodeJS.Signals): (b: PolicyBinding) => ApplyPolicy {
   return (b) => (attacks) => {
+    const handlers: ((s: NodeJS.Signals) => void)[] = [];
     const prepared = preparePolicy(readPolicyFile(policyText(), "policy.yaml"), target, { pods: placementOf(workloadPods as { items: PodJson[] }) }, b.runId);
     const kube = {
       context: "kind-secretproof", namespace: "test-dynamic", names: async () => [],
-      create: async () => (calls.push("create"), { uid: "u-1" }), delete: async () => (calls.push("delete"), "deleted" as const),
+      create: async () => (calls.push("create"), { uid: "u-1" }), delete: async () => (calls.push("delete"), "deleted" as const), find: async () => undefined,
     };
     const proof = { canaries: [{ startMs: 5, endMs: 6, exitCode: 137, stdoutBytes: 0 }], status: { name: prepared.doc.metadata.name }, provenAtMs: 6 };
     return withAppliedPolicy(
-      { kube, proveEnforcing: async () => proof, proveRemoved: async () => ({ unlistedAtMs: 7, canaries: [], provenAtMs: 8 }), write: b.write, warn: () => {}, onRecord: b.onRecord, signals: { on: () => {}, off: () => {} }, exit: () => {}, commandTimeoutMs: 1_000 },
+      { kube, proveEnforcing: async () => proof, proveRemoved: async () => ({ unlistedAtMs: 7, canaries: [], provenAtMs: 8 }), write: b.write, warn: () => {}, onRecord: b.onRecord, signals: { on: (_s, h) => void handlers.push(h), off: () => {} }, exit: () => { throw new Error("the process must not exit"); }, commandTimeoutMs: 1_000, signalGraceMs: 100 },
       prepared,
-      (ctx) => attacks({ ...ctx, pod: { namespace: "test-dynamic", name: "secure-test-app-7c9d8b5f6d-4x2kq", container: "web" }, node: "secretproof-worker" }),
+      // The interrupt arrives while the attacks run, once per heard signal handler (the first one counts).
+      async (ctx) => interrupt ? (handlers[0]!(interrupt), Promise.reject(ctx.signal.reason as Error)) : attacks({ ...ctx, pod: { namespace: "test-dynamic", name: "secure-test-app-7c9d8b5f6d-4x2kq", container: "web" }, node: "secretproof-worker" }),
     );
   };
 }
@@ -67,6 +69,28 @@ describe("an audit run with --attack --apply-policy (no Tetragon stream: the lif
     const t1 = run.audit.claims.find((c) => c.claim === "T1")!;
     expect(t1.reasons[0]).toMatch(/^--apply-policy applied TracingPolicyNamespaced test-dynamic\/secretproof-block-secret-readers \(sha256 \w{12}…\), which killed an unauthorized canary reader from 1970-01-01T00:00:00.006Z, then was removed at \S+ and its unload proven; the enforcement phase did not run .*$/);
     expect(await readFile(join(result.dir, "report.md"), "utf8")).toContain("Applied policy TracingPolicyNamespaced test-dynamic/secretproof-block-secret-readers");
+    expect((await verifyBundle(result.dir)).integrity).toEqual([]);
+  });
+});
+
+describe("an interrupted --apply-policy run", () => {
+  it("removes the policy, records the signal, starts no observation window and still finalizes the bundle", async () => {
+    const calls: string[] = [];
+    const answers = permissionsToCheck(accessPlan(target, mode)).map((permission) => ({ permission, status: { allowed: true } }));
+    const io: AuditIo = {
+      kube: { json: async () => ({ items: [] }) as never },
+      reviewAccess: async () => answers,
+      checkOutside: async () => [{ access: "vault-token", ok: true, detail: "from VAULT_TOKEN" }, { access: "database", ok: true, detail: "from AUDIT_PG_URL" }],
+      whoAmI: async () => ({ username: "auditor" }),
+      applyPolicy: { source: "policy.yaml", bind: bind(calls, "SIGTERM") },
+    };
+    // A database reached by a connection string: D1-D3 are runnable, so the interrupt must be what stops their window.
+    const withConnection = { ...target, database: { connection: { env: "AUDIT_PG_URL" } } };
+    const result = await runAudit({ target: withConnection, profile: PROFILES.ci, root, io: { ...io, reviewAccess: async () => permissionsToCheck(accessPlan(withConnection, mode)).map((permission) => ({ permission, status: { allowed: true } })) }, mode });
+    expect(calls).toEqual(["create", "delete"]);
+    expect(result.record.policy).toMatchObject({ interrupted: "SIGTERM", removalProven: true });
+    expect(result.record.policyError).toMatch(/interrupted by SIGTERM/);
+    expect(result.record.claims.find((c) => c.claim === "D1")?.reasons).toContain("the run was interrupted by SIGTERM");
     expect((await verifyBundle(result.dir)).integrity).toEqual([]);
   });
 });

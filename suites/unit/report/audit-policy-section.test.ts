@@ -29,6 +29,21 @@ describe("the report's audit section shows the applied policy", () => {
     expect(auditSectionOf(run(policySummary(failed))).audit?.policy).toMatch(/; REMOVAL NOT PROVEN; remove it by hand: kubectl --context c -n payments delete tracingpoliciesnamespaced.cilium.io block-readers\.$/);
   });
 
+  it("a policy never created is never \"unload proven\", even from a summary that says removalProven (the outcome is read first)", () => {
+    const refused = { ...record, uid: undefined, appliedAt: undefined, enforcing: undefined, createError: "409", removal: { outcome: "not-created" as const, proven: false } };
+    expect(auditSectionOf(run(policySummary(refused))).audit?.policy).toMatch(/not applied, NOT proven enforcing: not applied: 409; nothing to remove\.$/);
+    // A run.json written before the fix said proven: true for a policy never created.
+    const old = { ...policySummary(refused), removalProven: true };
+    expect(auditSectionOf(run(old)).audit?.policy).not.toContain("unload proven");
+  });
+
+  it("a policy replaced by another object is said gone, with no delete command", () => {
+    const replaced = { ...record, removal: { outcome: "replaced" as const, removedAt: "2026-12-01T19:03:00.000Z", proven: false } };
+    const line = auditSectionOf(run(policySummary(replaced))).audit?.policy ?? "";
+    expect(line).toMatch(/; gone \(replaced by another object\)\.$/);
+    expect(line).not.toContain("kubectl");
+  });
+
   it("an audit without --apply-policy shows no policy line", () => {
     expect(auditSectionOf(run(undefined)).audit).not.toHaveProperty("policy");
   });
