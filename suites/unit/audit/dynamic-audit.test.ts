@@ -63,7 +63,7 @@ async function observe(samples: WorkloadSample[]) {
   let clock = 0;
   let taken = 0;
   const written: Record<string, unknown> = {};
-  const findings = await observeDynamic(
+  const { findings } = await observeDynamic(
     { vault: ro, roles: { snapshot: () => snapshotWith(query, new Date(clock).toISOString()), close: async () => undefined } },
     target,
     { write: async (path: string, value: unknown) => ((written[path] = value), path) },
