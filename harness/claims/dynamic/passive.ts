@@ -96,6 +96,8 @@ export function judgeD3Passive(o: PassiveObservation, evidence: string[]): Verdi
     const vu = finite(r.rolvaliduntil);
     return vu !== undefined && now > vu + grace;
   });
+  const missed = o.leases.end.flatMap((l) => roleOfLease(l, end, o.params.expiryToleranceMs) ?? []).filter((r) => !re.test(r.rolname));
+  if (missed.length) return verdict("D3", "inconclusive", [`the username template read (${o.usernames?.source ?? "?"}) does not match ${missed.map((r) => r.rolname).join(", ")}, which expire with a live lease: it is not the one Vault used, so which roles are Vault's is not known`], evidence, subject);
   const scope = `${vaults.length} of ${end.rows.length} pg_roles roles match ${o.usernames?.connection ?? "the connection"}'s username template (${o.usernames?.source ?? "?"})`;
   if (overdue.length) {
     return verdict("D3", false, [`${overdue.length} role(s) Vault issued are past VALID UNTIL by more than dropGrace ${formatMs(grace)} at ${end.pgNow} (${scope}):`, ...overdue.map((r) => `${r.rolname} (VALID UNTIL ${r.rolvaliduntil})`)], evidence, subject);
