@@ -8,7 +8,7 @@ import { readLeases, readRole } from "./vault-reads.ts";
 import { readUsernameTemplate } from "./vault-username.ts";
 import type { WorkloadSample } from "./workload.ts";
 
-/** Where the passive D observation goes: the dynamic family's record shapes, under audit/ (no app identity, so no dynamic/ judge fits). */
+/** Where the passive D observation goes: the dynamic family's record shapes, under audit/ (no app identity: the family's passive judge reads them). */
 export const DYNAMIC_AUDIT_LAYOUT = {
   /** The window's first reads, written as soon as they are taken: a failed end read loses nothing read before it. */
   start: "audit/dynamic/start.json",
@@ -53,7 +53,7 @@ async function podsOverWindow(sample: ((at: string) => Promise<WorkloadSample>) 
 /**
  * Reads the role's TTLs, its connection's username template, its leases and pg_roles at the window's start and
  * end, and the workload's pods through it; records the observation and what
- * it shows for D1, D2, D3.
+ * it shows for D1, D2, D3 (dynamic-verdicts.ts judges it).
  */
 export async function observeDynamic(src: PassiveSources, t: AuditTarget, w: Pick<ArtifactWriter, "write">, sample: ((at: string) => Promise<WorkloadSample>) | undefined, o: WindowOptions) {
   const role = await readRole(src.vault, t);
@@ -75,5 +75,5 @@ export async function observeDynamic(src: PassiveSources, t: AuditTarget, w: Pic
   const findings = passiveDynamicFindings(observed);
   await w.write(DYNAMIC_AUDIT_LAYOUT.observed, observed);
   await w.write(DYNAMIC_AUDIT_LAYOUT.findings, findings);
-  return findings;
+  return { findings, observed };
 }

@@ -1,8 +1,8 @@
 import { formatMs } from "../../clusters/duration.ts";
-import { matchLeases } from "../claims/dynamic/expiry.ts";
 import { findRole } from "../claims/dynamic/login.ts";
 import { parseTime } from "../claims/dynamic/time.ts";
-import type { LeaseRecord, PgRoleRow, PgRolesSnapshot } from "../claims/dynamic/types.ts";
+import { roleOfLease } from "../claims/dynamic/passive.ts";
+import type { LeaseRecord, PgRolesSnapshot } from "../claims/dynamic/types.ts";
 import type { ClaimId } from "../claims/verdict.ts";
 import type { VaultRole } from "./vault-reads.ts";
 import { NO_LEASE_USERNAMES, type UsernameTemplate } from "./vault-username.ts";
@@ -24,15 +24,6 @@ export interface PassiveDynamic {
 
 /** The audit cannot see which credential the app uses: only the app (over --attack's exec) reports its identity. */
 export const NEEDS_IDENTITY = "needs the app's reported identity, which only --attack reads";
-
-/** The pg_roles row whose VALID UNTIL is the lease's expiry (matchLeases, the judge D1 uses), if exactly one. */
-function roleOfLease(lease: LeaseRecord, snap: PgRolesSnapshot, tolMs: number): PgRoleRow | undefined {
-  const rows = snap.rows.filter((r) => {
-    const vu = parseTime(r.rolvaliduntil);
-    return vu !== undefined && Number.isFinite(vu) && matchLeases(vu, r.rolname, [lease], tolMs).length === 1;
-  });
-  return rows.length === 1 ? rows[0] : undefined;
-}
 
 function d1(p: PassiveDynamic): string {
   const { end } = p.leases;

@@ -14,6 +14,7 @@ import type { Needle } from "../claims/a2-no-secrets/scan.ts";
 import { sharedSources, vaultUsernameNeedles } from "./app-usernames.ts";
 import { type AgentsEvidence, collectAgents, presenceFindings } from "./agents-audit.ts";
 import { observeDynamic, type PassiveSources } from "./dynamic-audit.ts";
+import { judgeAuditDynamic } from "./dynamic-verdicts.ts";
 import { toMs } from "../../clusters/duration.ts";
 import { accessPlan, type AuditMode, READ_ONLY, workloadPermissions, type ClaimAccess } from "./access-plan.ts";
 import { killingPolicies, runAttackSteps, type AttackIo } from "./attack-audit.ts";
@@ -33,13 +34,13 @@ export const AUDIT_LAYOUT = {
 } as const;
 
 /** The claims whose evidence a read-only audit collects; every other runnable claim is recorded as not collected yet. */
-export const AUDIT_COLLECTS = ["A1", "A2"] as const;
+export const AUDIT_COLLECTS = ["A1", "A2", "D1", "D2", "D3"] as const;
 
 /** What --attack adds: F1 and F2 judged from the catalogue's attempts and Falco's stream. */
 export const ATTACK_COLLECTS = ["F1", "F2"] as const;
 
 /** Claims a read-only audit observes without proving: recorded inconclusive with what was found. */
-export const AUDIT_OBSERVES = ["D1", "D2", "D3", "F1", "F2", "T1", "T3"] as const;
+export const AUDIT_OBSERVES = ["F1", "F2", "T1", "T3"] as const;
 
 /** What the audit talks to, so the run can be driven by recorded answers. */
 export interface AuditIo {
@@ -230,10 +231,11 @@ export async function runAudit(o: AuditRunOptions): Promise<{ dir: string; recor
   else if (dynamic.length && sources) {
     const error = await step("observe the role's leases, pg_roles and the workload's pods over the window", async () => {
       const found = await observeDynamic(await sources.get(), o.target, rec, sampler, windowOptions(o.profile));
-      for (const [claim, text] of Object.entries(found)) observed(record, readiness, claim, text);
+      for (const [claim, text] of Object.entries(found.findings)) observed(record, readiness, claim, text);
+      verdicts.push(...(await judgeAuditDynamic(found.observed, found.findings, rec)));
     });
     if (error !== undefined) for (const c of dynamic) notRun(record, c, `the observation failed: ${error}`);
-  }
+  } else for (const c of dynamic) notRun(record, c, "this audit was given no Vault or database reader");
   await sources?.close();
   if (sampler && before) {
     const [take, first] = [sampler, before];

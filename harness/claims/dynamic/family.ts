@@ -5,6 +5,8 @@ import { judgeD3Revocation } from "./revoke.ts";
 import { judgeD4 } from "./root.ts";
 import { readDynamicEvidence, type DynamicEvidence } from "./evidence.ts";
 import { ID, LAYOUT } from "./layout.ts";
+import { judgeDynamicPassive } from "./passive.ts";
+import { PASSIVE_LAYOUT, readDynamicPassiveEvidence } from "./passive-evidence.ts";
 import type { ClaimFamily } from "../registry.ts";
 import { verdict, type ClaimId, type Verdict } from "../verdict.ts";
 
@@ -34,6 +36,11 @@ export const dynamicFamily: ClaimFamily = {
   id: ID,
   claims: ["D1", "D2", "D3", "D4"],
   rejudge(bundle) {
+    // An audit's bundle (dynamic/passive.json names its judge) is re-judged by that judge; a suite's by judgeDynamic.
+    if (bundle.has(PASSIVE_LAYOUT.passive)) {
+      if (bundle.has(LAYOUT.params)) throw new Error(`the bundle holds both ${LAYOUT.params} (a suite's D claims) and ${PASSIVE_LAYOUT.passive} (an audit's): one D judgement a bundle`);
+      return judgeDynamicPassive(readDynamicPassiveEvidence(bundle));
+    }
     const e = readDynamicEvidence(bundle);
     if (!e) return (["D1", "D2", "D3", "D4"] as const).map((c) => missing(c, LAYOUT.params));
     return judgeDynamic(e);

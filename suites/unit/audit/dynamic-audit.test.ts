@@ -8,6 +8,11 @@ import { parseTarget } from "../../../harness/audit/target.ts";
 import { LEASE_LOOKUP, readOnlyVault, roleOf, type VaultCall } from "../../../harness/audit/vault-reads.ts";
 import type { WorkloadSample } from "../../../harness/audit/workload.ts";
 import type { VaultApi } from "../../../harness/vault/client.ts";
+import { judgeAuditDynamic } from "../../../harness/audit/dynamic-verdicts.ts";
+import { dynamicFamily } from "../../../harness/claims/dynamic/family.ts";
+import { D2_NEEDS_IDENTITY, judgeDynamicPassive, PASSIVE_JUDGE } from "../../../harness/claims/dynamic/passive.ts";
+import type { BundleView } from "../../../harness/claims/registry.ts";
+import type { Verdict } from "../../../harness/claims/verdict.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../../fixtures/audit");
 const fixture = <T>(name: string) => JSON.parse(readFileSync(join(FIXTURES, name), "utf8")) as T;
@@ -63,7 +68,7 @@ async function observe(samples: WorkloadSample[]) {
   let clock = 0;
   let taken = 0;
   const written: Record<string, unknown> = {};
-  const findings = await observeDynamic(
+  const { findings } = await observeDynamic(
     { vault: ro, roles: { snapshot: () => snapshotWith(query, new Date(clock).toISOString()), close: async () => undefined } },
     target,
     { write: async (path: string, value: unknown) => ((written[path] = value), path) },
@@ -141,5 +146,72 @@ describe("passive D1-D3 from Vault leases, pg_roles and the workload's pods (rec
 
   it("a role read without numeric TTLs is an error naming the path", () => {
     expect(() => roleOf("database/roles/x", { data: { default_ttl: "1m" } })).toThrow(/GET \/v1\/database\/roles\/x returned no numeric default_ttl and max_ttl/);
+  });
+});
+
+describe("the passive judges D1 and D3 on the audit's recorded observation (dynamic-passive judge)", () => {
+  const at = (ps: string[]) => ps.map((t) => pods(0, t));
+  const observation = async () => (await observe(at(["2026-12-01T16:10:00.000Z", "2026-12-01T16:10:50.000Z"]))).written[DYNAMIC_AUDIT_LAYOUT.observed] as PassiveDynamic;
+  const judge = (o: PassiveDynamic) => Object.fromEntries(judgeDynamicPassive({ judge: PASSIVE_JUDGE, observation: o, evidence: [] }).map((v) => [v.claim, v]));
+
+  it("passes D1 and D3 when every live lease has its one template-matched role and lives default_ttl, and no Vault role is overdue; D2 stays inconclusive", async () => {
+    const v = judge(await observation());
+    expect(v.D1).toMatchObject({ verdict: "pass" });
+    expect(v.D1!.reasons[0]).toContain("v-kubernet-payments-Mv5Js0aQe3RtY7uI2oP4-1796141405 (lease database/creds/payments-api/");
+    expect(v.D1!.reasons[1]).toBe("the app's credentials are among them because the target names the app's role; that the app used them is not observed");
+    expect(v.D2).toMatchObject({ verdict: "inconclusive", reasons: [D2_NEEDS_IDENTITY] });
+    expect(v.D3).toMatchObject({ verdict: "pass", subject: "ttl-expiry" });
+  });
+
+  it("fails D1 naming a lease with no role and a lease not living default_ttl", async () => {
+    const o = await observation();
+    const [l3, l4] = o.leases.end;
+    const long = { ...l4!, lookup: { ...l4!.lookup, expire_time: "2026-12-01T16:12:35.802230551Z" } };
+    const v = judge({ ...o, leases: { ...o.leases, end: [l3!, long] } });
+    expect(v.D1!.verdict).toBe("fail");
+    expect(v.D1!.reasons.slice(1).join("\n")).toMatch(new RegExp(`lease ${l4!.lookup.id} \\(expires 2026-12-01T16:12:35.802230551Z\\): no single pg_roles role[^\\n]*\\nlease ${l4!.lookup.id} lives 2m00s`));
+  });
+
+  it("a role outside the template is no lease's role: D1 fails though the names would match without it", async () => {
+    const o = await observation();
+    const v = judge({ ...o, usernames: { ...o.usernames!, pattern: "^v-kubernet-payments-Xc1V.*$" } });
+    expect(v.D1!.verdict).toBe("fail");
+    expect(v.D1!.reasons.join("\n")).toContain(`lease ${o.leases.end[0]!.lookup.id}`);
+  });
+
+  it("fails D3 naming each Vault role past VALID UNTIL by more than dropGrace, and is inconclusive without the template", async () => {
+    const o = await observation();
+    const late = { ...o, pgRoles: { ...o.pgRoles, end: { ...o.pgRoles.end, pgNow: "2026-12-01T16:11:31.000000+00:00" } } };
+    const v = judge(late);
+    expect(v.D3).toMatchObject({ verdict: "fail", subject: "ttl-expiry" });
+    expect(v.D3!.reasons.slice(1)).toEqual(["v-kubernet-payments-b8TqW2eLr6NxV4cK1zPy-1796141380 (VALID UNTIL 2026-12-01T16:10:45.000Z)"]);
+    // legacy_report is overdue by a month but is no name the template gives
+    expect(v.D3!.reasons.join("\n")).not.toContain("legacy_report");
+    const blind = judge({ ...late, usernames: { source: "unknown", limit: "GET /v1/database/config/payments-db was refused" } });
+    expect(blind.D3!.verdict).toBe("inconclusive");
+    expect(blind.D3!.reasons[0]).toBe("GET /v1/database/config/payments-db was refused: roles Vault did not issue may be among the 6 pg_roles roles, so a role past its VALID UNTIL cannot be called Vault's to drop");
+    const wrong = judge({ ...o, usernames: { ...o.usernames!, source: "connection", pattern: "^app_payments-api_[0-9A-Za-z]{6}$" } });
+    expect(wrong.D3!.reasons[0]).toMatch(/^the username template read \(connection\) does not match v-kubernet-payments-Mv5J.*it is not the one Vault used/);
+  });
+
+  it("D1 is inconclusive when no lease was live at the window's end", async () => {
+    const o = await observation();
+    const v = judge({ ...o, leases: { ...o.leases, end: [] } });
+    expect(v.D1).toMatchObject({ verdict: "inconclusive", reasons: ["no lease under database/creds/payments-api/ was live at the window's end (2026-12-01T16:10:50.274410+00:00): no credential to judge"] });
+  });
+
+  it("verify's family re-judges a passive bundle with the passive judge and agrees; one holding a suite's params too is refused", async () => {
+    const o = await observation();
+    const files: Record<string, unknown> = { [DYNAMIC_AUDIT_LAYOUT.observed]: o, [DYNAMIC_AUDIT_LAYOUT.findings]: passiveDynamicFindings(o) };
+    const w = { write: async (p: string, v: unknown) => ((files[p] = v), p) };
+    const recorded: Verdict[] = [];
+    await judgeAuditDynamic(o, passiveDynamicFindings(o), { ...w, verdicts: async (_f: string, v: Verdict[]) => (recorded.push(...v), "verdicts/dynamic.json") });
+    const view = { files: Object.keys(files), has: (p: string) => p in files, json: <T>(p: string) => files[p] as T, text: (p: string) => JSON.stringify(files[p]) } as unknown as BundleView;
+    const again = dynamicFamily.rejudge(view, {});
+    expect(again).toEqual(recorded);
+    expect(again.map((x) => x.verdict)).toEqual(["pass", "inconclusive", "pass"]);
+    expect(again[1]!.reasons[0]).toMatch(/^found: Vault issued 2 new lease/);
+    files["dynamic/params.json"] = {};
+    expect(() => dynamicFamily.rejudge(view, {})).toThrow("the bundle holds both dynamic/params.json (a suite's D claims) and dynamic/passive.json (an audit's): one D judgement a bundle");
   });
 });

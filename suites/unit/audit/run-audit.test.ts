@@ -208,7 +208,7 @@ describe("secretproof audit reading etcd for A1", () => {
 });
 
 describe("secretproof audit observing D1-D3 through Vault and the database", () => {
-  it("records the observation under audit/dynamic/ and each D claim's finding, and no D verdict, so verify has none to re-judge", async () => {
+  it("records the observation under audit/dynamic/, each D claim's finding and the passive judge's D verdicts, which verify re-judges alike", async () => {
     const kube = recordedKube([], [[pod("p-1", "u-1", 0)]]);
     const red = new Redactor();
     const vaultBody = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "vault", name), "utf8")) as { data?: { keys?: string[] } };
@@ -242,7 +242,7 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
     const profile = { ...PROFILES.ci, audit: { window: "20ms" as const }, dynamic: { ...PROFILES.ci.dynamic, probeInterval: "5ms" as const } };
     const result = await runAudit({ target, profile, root, io, redactor: red });
     const byClaim = Object.fromEntries(result.record.claims.map((c) => [c.claim, c]));
-    expect(byClaim.D1!.status).toBe("inconclusive");
+    expect(byClaim.D1!.status).toBe("run");
     expect(byClaim.D1!.reasons[0]).toMatch(/^found: database\/roles\/payments-api has default_ttl 1m00s, max_ttl 2m00s; 1 of 2 live leases expire with a pg_roles role's VALID UNTIL .*; no role expires with database\/creds\/payments-api\/Yp3ZkG1vQ8wXcN2tR5sH7mJa/);
     expect(byClaim.D3!.reasons[0]).toMatch(/no lease ended in the window; no role is past its VALID UNTIL by more than 45.0s \(among the 3 of 6 pg_roles roles matching payments-db's username template \(plugin default\); the other 3 are not Vault's for this role\)/);
     const a2 = result.verdicts.find((x) => x.claim === "A2")!;
@@ -254,7 +254,13 @@ describe("secretproof audit observing D1-D3 through Vault and the database", () 
     // The short window makes the profile a custom one, which verify names; the bundle is otherwise whole and leaks nothing.
     expect(v.integrity.filter((i) => !i.startsWith("the bundle's profile"))).toEqual([]);
     expect(v.leaks).toEqual([]);
-    expect(v.verdicts.map((x) => x.claim)).not.toContain("D1");
+    // The recorded Vault answers the same two leases at the end: one has no role expiring with it, so D1 fails naming it.
+    const d = result.verdicts.filter((x) => x.claim.startsWith("D")).map((x) => [x.claim, x.subject, x.verdict]);
+    expect(d).toEqual([["D1", undefined, "fail"], ["D2", undefined, "inconclusive"], ["D3", "ttl-expiry", "pass"]]);
+    expect(result.verdicts.find((x) => x.claim === "D1")!.reasons.join("\n")).toContain("lease database/creds/payments-api/Yp3ZkG1vQ8wXcN2tR5sH7mJa");
+    expect(v.rejudged).toContain("dynamic");
+    expect(v.mismatches).toEqual([]);
+    expect(v.verdicts.filter((x) => x.claim.startsWith("D")).map((x) => [x.claim, x.verdict])).toEqual([["D1", "fail"], ["D2", "inconclusive"], ["D3", "pass"]]);
   });
 });
 
