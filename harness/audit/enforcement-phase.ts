@@ -17,6 +17,7 @@ import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
 import { recordedCatalogue } from "./attack-phase.ts";
 import type { AttackPrep } from "./attack-step.ts";
 import { auditWhere } from "./attack-where.ts";
+import { RecordedEnforcementError } from "./enforcement-error.ts";
 import { observeApp, replicaStates } from "./enforcement-observe.ts";
 import type { EnforcementSession, EnforcementStream } from "./enforcement-types.ts";
 import type { EnforcedAttackContext, EnforcedAttacks } from "./policy-step.ts";
@@ -126,8 +127,10 @@ export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
     const verdicts = judgeEnforcement(await writeEnforcementEvidence(c.rec, s, extras(tetragon)));
     await c.rec.verdicts(enforcementFamily.id, verdicts);
     const closeError = closing.find((r) => r.status === "rejected");
-    if (failure !== undefined) throw new Error(`the enforcement phase failed; its evidence and verdicts so far were recorded: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
-    if (closeError) throw new Error("the enforcement session did not close cleanly; its evidence and verdicts were recorded", { cause: closeError.reason });
+    if (failure !== undefined) {
+      throw new RecordedEnforcementError(`the enforcement phase failed; its evidence and verdicts so far were recorded: ${failure instanceof Error ? failure.message : String(failure)}`, verdicts, failure);
+    }
+    if (closeError) throw new RecordedEnforcementError("the enforcement session did not close cleanly; its evidence and verdicts were recorded", verdicts, closeError.reason);
     return verdicts;
   };
 }
