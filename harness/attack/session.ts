@@ -172,13 +172,13 @@ export class AttackSession {
    * and notes it on every record as `recheck`. Returns early, without the
    * re-check, once `killed` holds.
    */
-  async recheck(records: readonly AttemptRecord[], delayMs: number, killed: () => boolean): Promise<boolean> {
+  async recheck(records: readonly AttemptRecord[], delayMs: number, killed: () => boolean, signal?: AbortSignal): Promise<boolean> {
     if (!records.length) return false;
     const dueMs = Math.max(...records.map((r) => r.endMs)) + delayMs;
     const seen = await waitFor(
       `a late kill of ${records.map((r) => r.id).join(", ")}, up to ${delayMs} ms after the last one ended`,
       () => (killed() ? { done: true, value: true } : Date.now() >= dueMs ? { done: true, value: false } : { done: false, state: "no kill yet" }),
-      { timeoutMs: Math.max(0, dueMs - Date.now()) + toMs(this.deps.profile.waits.command), intervalMs: toMs(this.deps.profile.waits.eventPoll) },
+      { timeoutMs: Math.max(0, dueMs - Date.now()) + toMs(this.deps.profile.waits.command), intervalMs: toMs(this.deps.profile.waits.eventPoll), signal },
     );
     if (seen) return true;
     const b = await this.barrier();

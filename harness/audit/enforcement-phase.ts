@@ -17,6 +17,7 @@ import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
 import { recordedCatalogue } from "./attack-phase.ts";
 import type { AttackPrep } from "./attack-step.ts";
 import { auditWhere } from "./attack-where.ts";
+import { RecordedEnforcementError } from "./enforcement-error.ts";
 import { observeApp, replicaStates } from "./enforcement-observe.ts";
 import type { EnforcementSession, EnforcementStream } from "./enforcement-types.ts";
 import type { EnforcedAttackContext, EnforcedAttacks } from "./policy-step.ts";
@@ -61,9 +62,9 @@ async function openTetragon(c: EnforcementPhase, s: EnforcementSession, where: R
 }
 
 /** Proves Tetragon's stream live: a marker exec delivered in every stream within waits.streamLive, its clock within the limit. */
-async function proveTetragonLive(c: EnforcementPhase, s: EnforcementSession): Promise<void> {
+async function proveTetragonLive(c: EnforcementPhase, s: EnforcementSession, signal: AbortSignal): Promise<void> {
   const w = c.profile.waits;
-  await waitFor("the Tetragon event stream to deliver a marker exec", async () => ({ done: true, value: await s.barrier() }), { timeoutMs: toMs(w.streamLive), intervalMs: toMs(w.poll) });
+  await waitFor("the Tetragon event stream to deliver a marker exec", async () => ({ done: true, value: await s.barrier() }), { timeoutMs: toMs(w.streamLive), intervalMs: toMs(w.poll), signal });
   s.assertClock("tetragon");
 }
 
@@ -83,7 +84,7 @@ async function runUnderPolicy(c: EnforcementPhase, s: EnforcementSession, phase:
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
   const spared = attacks.filter((a) => s.resolve(a).enforcement.tetragon === "spare");
   const records = spared.flatMap((a) => s.attempts.find((x) => x.phase === "enforcement" && x.attack === a.id) ?? []);
-  await s.recheck(records, phase.recheckAfterMs ?? 0, () => records.some((r) => spareKills(r, now()) > 0));
+  await s.recheck(records, phase.recheckAfterMs ?? 0, () => records.some((r) => spareKills(r, now()) > 0), signal);
   phase.attacksEndMs = Date.now();
 }
 
@@ -100,7 +101,8 @@ async function runUnderPolicy(c: EnforcementPhase, s: EnforcementSession, phase:
 export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
   return async (ctx: EnforcedAttackContext): Promise<Verdict[]> => {
     const where = pinnedWhere(c.target, ctx.pod.name);
-    const phase: PhaseWindow = { policy: ctx.policy.metadata.name, enforcingFromMs: ctx.proof.provenAtMs, attacksEndMs: 0, recheckAfterMs: toMs(c.profile.waits.tetragonEventDelay) };
+    // The policy is the auditor's: a kill of an entry the catalogue expects spared is stated, not failed (judge.ts judgeT1).
+    const phase: PhaseWindow = { policy: ctx.policy.metadata.name, enforcingFromMs: ctx.proof.provenAtMs, attacksEndMs: 0, recheckAfterMs: toMs(c.profile.waits.tetragonEventDelay), auditorsPolicy: true };
     // Stamped before the session looks at the pod and starts the app's traffic: every probe then follows the "before" sample.
     const at = new Date().toISOString();
     const s = await c.io.openSession(where, "enforcement");
@@ -114,9 +116,9 @@ export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
     try {
       phase.replicas = { before: await replicaStates(c.io.kube, where.app) };
       const t = (tetragon = await openTetragon(c, s, where));
-      await proveTetragonLive(c, s);
+      await proveTetragonLive(c, s, ctx.signal);
       await runUnderPolicy(c, s, phase, ctx.signal, () => sessionEnforcementEvidence(s, extras(t)));
-      podAfter = await observeApp(c, s, where.app, phase);
+      podAfter = await observeApp(c, s, where.app, phase, ctx.signal);
     } catch (err) {
       failure = err;
     }
@@ -125,8 +127,10 @@ export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
     const verdicts = judgeEnforcement(await writeEnforcementEvidence(c.rec, s, extras(tetragon)));
     await c.rec.verdicts(enforcementFamily.id, verdicts);
     const closeError = closing.find((r) => r.status === "rejected");
-    if (failure !== undefined) throw new Error(`the enforcement phase failed; its evidence and verdicts so far were recorded: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
-    if (closeError) throw new Error("the enforcement session did not close cleanly; its evidence and verdicts were recorded", { cause: closeError.reason });
+    if (failure !== undefined) {
+      throw new RecordedEnforcementError(`the enforcement phase failed; its evidence and verdicts so far were recorded: ${failure instanceof Error ? failure.message : String(failure)}`, verdicts, failure);
+    }
+    if (closeError) throw new RecordedEnforcementError("the enforcement session did not close cleanly; its evidence and verdicts were recorded", verdicts, closeError.reason);
     return verdicts;
   };
 }

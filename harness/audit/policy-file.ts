@@ -6,6 +6,7 @@ import { policySchemaProblems } from "../tetragon/policy-schema.ts";
 import { POLICY_RESOURCE, type TracingPolicyDoc } from "../tetragon/policy.ts";
 import type { WorkloadPlacement } from "./agents.ts";
 import type { AuditTarget } from "./target.ts";
+import { unjudgeableKillProblem } from "./judgeable-policy.ts";
 import { describePolicies, enforcing, policyFindings, type TracingPolicyJson } from "./tracing-policy.ts";
 
 export const POLICY_API_VERSION = "cilium.io/v1alpha1";
@@ -97,8 +98,9 @@ export function policyRefusals(doc: Record<string, unknown>, t: AuditTarget, w: 
     ];
   }
   const finding = policyFindings([doc as TracingPolicyJson], { namespace: ns, container: t.workload.container, pods: w.pods }, t.secrets.mountPath);
-  if (enforcing(finding).length) return [];
-  return [describePolicies(finding, t.secrets.mountPath).text];
+  if (!enforcing(finding).length) return [describePolicies(finding, t.secrets.mountPath).text];
+  const unjudgeable = unjudgeableKillProblem((doc as { spec?: Parameters<typeof unjudgeableKillProblem>[0] }).spec, t.secrets.mountPath);
+  return unjudgeable ? [unjudgeable] : [];
 }
 
 /** The policy ready to create, or a PermanentError naming every refusal; nothing is applied before this passes. Pure. */

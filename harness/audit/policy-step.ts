@@ -1,4 +1,5 @@
 import { PermanentError } from "../core/errors.ts";
+import { recordedVerdicts } from "./enforcement-error.ts";
 import type { Verdict } from "../claims/verdict.ts";
 import type { CanaryPod } from "../tetragon/enforcing.ts";
 import type { AppliedPolicyContext } from "./policy-lifecycle.ts";
@@ -47,9 +48,24 @@ export async function runPolicyStep(
   const apply = bind({ runId: c.runId, write: c.write, onRecord: (r) => void (c.record.policy = policySummary(r)) });
   // The verdicts are kept as soon as the attacks return: a removal that fails after them fails the run, not their judgement.
   const error = await c.step(`--apply-policy: apply ${source}, prove it enforces, run the attacks under it, remove it and prove the unload`, async () => {
-    await apply(async (ctx) => (verdicts = await attacks(ctx)));
+    await apply(async (ctx) => {
+      try {
+        return (verdicts = await attacks(ctx));
+      } catch (err) {
+        // Recorded before the failure (verdicts/enforcement.json): run.json keeps them as recorded.
+        verdicts = recordedVerdicts(err) ?? verdicts;
+        throw err;
+      }
+    });
   });
   if (error !== undefined) c.record.policyError = error;
+  if (error !== undefined && verdicts.length > 0) {
+    // The judged claims keep their recorded verdicts; the failure is added as a reason, never in their place.
+    for (const id of ENFORCED_CLAIMS) {
+      const x = c.record.claims.find((k) => k.claim === id);
+      if (x) x.reasons = [...x.reasons, `--apply-policy failed: ${error}`];
+    }
+  }
   if (error !== undefined && verdicts.length === 0) {
     // Whatever their status: T1-T3 are inconclusive until the enforcement phase runs, and the failure must not be lost.
     for (const id of ENFORCED_CLAIMS) {

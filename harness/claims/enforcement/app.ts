@@ -55,7 +55,8 @@ const NO_REQUEST = "no request reached the app while the policy was enforcing";
 /** What only T2 asks beyond "the app served throughout": answers from PID 1, no kill of PID 1, no restart during the phase. */
 function t2Problems(ev: EnforcementEvidence, probes: readonly AppProbe[], w: { from: number; to: number }): string[] {
   const problems: string[] = [];
-  const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1);
+  // An answer without a pid (an audited app outside the demo app's contract) is not counted against PID 1: that part is not shown.
+  const notPid1 = probes.filter((p) => p.status === 200 && p.pid !== 1 && !(ev.phase.answersUncontracted !== undefined && p.pid === undefined));
   const appKills = sigkilledExits(ev.events, ev.podBefore, w.from, w.to).filter((e) => e.process.pod?.container?.pid === 1);
   if (probes.length === 0) problems.push(NO_REQUEST);
   if (notPid1.length) problems.push(`${notPid1.length} answers came from a process other than PID 1`);
@@ -78,6 +79,20 @@ function judgeUnprobedT2(ev: EnforcementEvidence, unprobed: string, w: { from: n
 }
 
 /**
+ * T2 for an audited app whose answers carry no pid/db_user: every answer
+ * 200, no kill of PID 1, no restart, no pod gone or replaced, or it fails;
+ * the PID 1 and two-identity parts are not shown, so at best inconclusive.
+ */
+function judgeUncontractedT2(ev: EnforcementEvidence, why: string, probes: readonly AppProbe[], w: { from: number; to: number }): Verdict {
+  const bad = probes.filter((p) => p.status !== 200);
+  const problems = [...(bad.length ? [`${bad.length} of ${probes.length} answers were not 200`] : []), ...t2Problems(ev, probes, w)];
+  const facts = [restartCheck(ev.podBefore, ev.podAfter).fact, replicaFact(ev.phase.replicas)].filter(Boolean).join("; ");
+  const shown = `all ${probes.length} answers were 200, Tetragon killed no PID 1 of pod ${ev.podBefore.name}, ${facts}`;
+  const reasons = problems.length ? problems : [`${why}: whether every answer came from PID 1 and two DB identities rotated through is not shown; ${shown}`];
+  return verdict("T2", problems.length ? false : "inconclusive", reasons, [LAYOUT.probes, LAYOUT.podBefore, LAYOUT.podAfter, LAYOUT.events], { subject: "app-unharmed" });
+}
+
+/**
  * T2: throughout the enforcing phase the app served (judgeServing: every
  * response 200 with a dynamic identity, the pod neither replaced nor
  * restarted, pod samples before and after), at least two identities rotated
@@ -90,6 +105,7 @@ export function judgeT2(ev: EnforcementEvidence): Verdict {
   const w = enforcingWindow(ev.phase);
   if (ev.phase.unprobed !== undefined) return judgeUnprobedT2(ev, ev.phase.unprobed, w);
   const probes = ev.probes.filter((p) => p.ms >= w.from && p.ms <= w.to);
+  if (ev.phase.answersUncontracted !== undefined) return judgeUncontractedT2(ev, ev.phase.answersUncontracted, probes, w);
   const s = judgeServing(probes.map(probeSample), podSamples(ev.podBefore, ev.podAfter, w));
   const problems = t2Problems(ev, probes, w);
   const n = s.identities.length;

@@ -31,6 +31,18 @@ export interface PhaseWindow {
   recheckAfterMs?: number;
   /** Why the app was not probed in the phase (an audit target names no Service): T2's serving half is then inconclusive, not failed. */
   unprobed?: string;
+  /**
+   * The policy is the auditor's (an audit's --apply-policy), not the
+   * project's: a kill of an entry the catalogue expects spared is a stricter
+   * policy, stated as inconclusive, not a T1 failure. Absent in the suites.
+   */
+  auditorsPolicy?: boolean;
+  /**
+   * Why the app's answers cannot show T2's PID 1 and DB-identity parts (an
+   * audited app whose answers carry no pid/db_user, the demo app's
+   * contract): those parts are inconclusive, not failed. Absent in the suites.
+   */
+  answersUncontracted?: string;
   /** Every pod of the workload before and after the phase (an audit); absent: only the attacked pod was observed. */
   replicas?: ReplicaSamples;
 }
@@ -154,7 +166,10 @@ export function judgeT1(a: Attack, at: AttemptRecord | undefined, ev: Enforcemen
     const anyKill = spareKills(at, ev);
     const b = tetragonBarrier(ev, at.barrier);
     const late = recheckProblem(ev, at);
-    if (anyKill) {
+    if (anyKill && ev.phase.auditorsPolicy) {
+      ok = "inconclusive";
+      reasons.push(`the applied policy is stricter than the project's: it killed ${a.id}, which the catalogue expects spared`);
+    } else if (anyKill) {
       ok = false;
       reasons.push("the catalogue says Tetragon spares this attempt, but a SIGKILL was recorded");
     } else if (!markerFollows(b, at.endMs, ev.slackMs)) {

@@ -19,6 +19,7 @@ import { PROFILES } from "../../../harness/profile.ts";
 import { runExpectations } from "../../../harness/report/own-expectations.ts";
 import { verifyBundle } from "../../../harness/report/verify.ts";
 import { AUDIT_POLICY_SENT } from "../../../harness/report/verify-expectations.ts";
+import { recordedVerdicts } from "../../../harness/audit/enforcement-error.ts";
 import { POLICY_LAYOUT } from "../../../harness/audit/policy-record.ts";
 import { deriveReports } from "../../../harness/report/write-report.ts";
 import type { TetragonCollectorOptions } from "../../../harness/tetragon/collector.ts";
@@ -176,6 +177,8 @@ describe("the audit's enforcement phase under --apply-policy", () => {
     expect(r.closed.sort()).toEqual(["session", "tetragon"]);
     const recorded = JSON.parse(await readFile(join(dir, "verdicts", "enforcement.json"), "utf8")) as Verdict[];
     expect(byId(recorded, "T1", "cat")).toMatchObject({ verdict: "inconclusive", reasons: ["cat was not attempted under enforcement"] });
+    // The error carries the verdicts as recorded, so run.json keeps them (policy-step.ts).
+    expect(recordedVerdicts(error)).toEqual(recorded);
   });
 
   it("an interrupt runs no attempt and ends the phase without observing the app further", async () => {

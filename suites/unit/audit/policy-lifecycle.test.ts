@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { placementOf, type PodJson } from "../../../harness/audit/agents.ts";
 import { preparePolicy, readPolicyFile } from "../../../harness/audit/policy-file.ts";
 import type { PolicyKube } from "../../../harness/audit/policy-kube.ts";
@@ -224,6 +224,30 @@ describe("Ctrl-C (SIGINT), SIGTERM and SIGHUP remove the policy, then the run fi
     expect(sig.exits).toEqual([]);
     expect(record()).toMatchObject({ interrupted: "SIGINT", removal: { outcome: "deleted", proven: true } });
     expect(sig.listening()).toBe(0);
+  });
+
+  it("after SIGINT the run finishes only once both the removal and the attacks' own closing have settled: their streams are closed first", async () => {
+    const c = recordedCluster();
+    const { l, sig, record } = lifecycle(c);
+    let closeStreams!: () => void;
+    let settled = false;
+    const done = withAppliedPolicy(l, prepared, async (ctx) => {
+      sig.raise("SIGINT");
+      // The attacks stop on the signal but still close their session and streams.
+      await new Promise<void>((r) => (closeStreams = r));
+      c.calls.push("streams closed");
+      throw ctx.signal.reason as Error;
+    }).then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await vi.waitFor(() => expect(record()?.removal).toMatchObject({ outcome: "deleted", proven: true }));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    closeStreams();
+    await done;
+    expect(c.calls.slice(-1)).toEqual(["streams closed"]);
+    expect(sig.exits).toEqual([]);
   });
 
   it("SIGTERM while the create is in flight waits for its answer and deletes what it created", async () => {

@@ -92,6 +92,18 @@ describe("T1 for a spared attempt: a Tetragon marker is no proof that no SIGKILL
     expect(judgeT1(pick("proc-mem"), mem, ev).verdict).toBe("fail");
   });
 
+  it("under an audit's own policy, a kill of a spared entry is stated inconclusive (a stricter policy), and a fail in the suites' bundle", () => {
+    const killed = { ...mem, exitCode: 137 };
+    const lines = [kprobeLine(T0 + 2100, MEM_PROC, { path: "/mnt/secrets/db-password" }), exitLine(T0 + 2200, MEM_PROC, "SIGKILL")];
+    const ev = evidence({ attempts: [killed, tamper] }, lines);
+    expect(judgeT1(pick("proc-mem"), killed, ev).verdict).toBe("fail");
+    const audit = { ...ev, phase: { ...ev.phase, auditorsPolicy: true } };
+    const v = judgeT1(pick("proc-mem"), killed, audit);
+    expect(v.verdict, v.reasons.join("\n")).toBe("inconclusive");
+    expect(v.reasons).toContain("the applied policy is stricter than the project's: it killed proc-mem, which the catalogue expects spared");
+    expect(judgeT1(pick("tamper-write"), tamper, audit).verdict).toBe("pass");
+  });
+
   it("fails when the late SIGKILL arrived only after the re-check wait, behind the re-check marker", () => {
     const ev = evidence({}, [exitLine(T0 + 2200, MEM_PROC, "SIGKILL")]);
     expect(recheckProblem(ev, mem)).toBeUndefined();
