@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { APP, NS } from "../../../clusters/names.ts";
+import { renderAppService } from "../../../fixtures/manifests/app.ts";
+import { renderAppDeployment } from "../../../fixtures/manifests/app-deployment.ts";
+import { APP } from "../../../clusters/names.ts";
 import { agentPodOn, falcoOptions, streamSource, type AgentPodJson } from "../../../harness/attack/agent-stream.ts";
 import { findAppPod, podState } from "../../../harness/attack/app-pod.ts";
 import { kindWhere, type AgentWhere } from "../../../harness/attack/where.ts";
@@ -34,17 +36,17 @@ const deployment = fixture<object>("deployment.json");
 const onePod = { ...workloadPods, items: workloadPods.items.slice(0, 1) };
 
 describe("the kind stack's names, as the suites have always used them", () => {
-  it("the app is the article's Deployment, container, mount and Service from clusters/names.ts", () => {
-    expect(kindWhere().app).toEqual({
-      namespace: NS.app,
-      kind: "Deployment",
-      name: APP.deployment,
-      container: APP.container,
-      mountPath: APP.mountPath,
-      files: [APP.usernameObject, APP.passwordObject],
-      service: { name: APP.service, port: APP.servicePort },
-      replicas: "one",
-    });
+  it("the app is what the stack deploys: the rendered Deployment's namespace, name, container and CSI mount, the rendered Service's name and port, the SecretProviderClass's files", () => {
+    const d = renderAppDeployment("secure-test-app:test");
+    const svc = renderAppService();
+    const container = d.spec?.template.spec?.containers.find((c) => c.name === kindWhere().app.container);
+    const csi = d.spec?.template.spec?.volumes?.find((v) => v.csi)?.name;
+    const mount = container?.volumeMounts?.find((m) => m.name === csi)?.mountPath;
+    const w = kindWhere().app;
+    expect({ namespace: w.namespace, name: w.name, kind: w.kind, mountPath: w.mountPath }).toEqual({ namespace: d.metadata?.namespace, name: d.metadata?.name, kind: d.kind, mountPath: mount });
+    expect(w.service).toEqual({ name: svc.metadata?.name, port: svc.spec?.ports?.[0]?.port });
+    expect(w.files).toEqual([APP.usernameObject, APP.passwordObject]);
+    expect(w.replicas).toBe("one");
   });
 
   it("the Falco stream follows every pod of the chart's selector, the same command as before", async () => {
