@@ -1,3 +1,4 @@
+import type { AfterRemoval } from "./after-removal.ts";
 import { posix } from "node:path";
 import { toMs } from "../../clusters/duration.ts";
 import { TETRAGON } from "../../clusters/names.ts";
@@ -109,7 +110,7 @@ export async function preparePolicyRun(o: ApplyPolicyRun): Promise<{ prepared: P
  * the unload. Every wait's deadline is the profile's waits.policyEnforcing,
  * polled every waits.poll, each command within waits.command.
  */
-export async function runWithAppliedPolicy<T>(o: ApplyPolicyRun, attacks: (ctx: AppliedPolicyContext & { pod: CanaryPod; node: string }) => Promise<T>): Promise<{ value: T; record: PolicyRecord }> {
+export async function runWithAppliedPolicy<T>(o: ApplyPolicyRun, attacks: (ctx: AppliedPolicyContext & { pod: CanaryPod; node: string }) => Promise<T | AfterRemoval<T>>): Promise<{ value: T; record: PolicyRecord }> {
   const { prepared, pod, podJson, node, probe } = await preparePolicyRun(o);
   const w = o.profile.waits;
   const wait = (signal: AbortSignal) => ({ timeoutMs: toMs(w.policyEnforcing), intervalMs: toMs(w.poll), signal });
@@ -131,5 +132,5 @@ export async function runWithAppliedPolicy<T>(o: ApplyPolicyRun, attacks: (ctx: 
     ...(o.signals ? { signals: o.signals } : {}),
     ...(o.exit ? { exit: o.exit } : {}),
   };
-  return withAppliedPolicy(lifecycle, prepared, (ctx) => attacks({ ...ctx, pod, node }));
+  return withAppliedPolicy<T>(lifecycle, prepared, (ctx) => attacks({ ...ctx, pod, node }));
 }

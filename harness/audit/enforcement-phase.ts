@@ -9,11 +9,13 @@ import { sessionEnforcementEvidence, writeEnforcementEvidence, type EnforcementE
 import { enforcementFamily, judgeEnforcement } from "../claims/enforcement/family.ts";
 import { spareKills, type EnforcementEvidence, type ObservedPod, type PhaseWindow } from "../claims/enforcement/judge.ts";
 import type { Verdict } from "../claims/verdict.ts";
+import type { RemovalProof } from "../tetragon/enforcing.ts";
 import { waitFor } from "../core/wait.ts";
 import type { ArtifactWriter } from "../evidence/recorder.ts";
 import type { Kubectl } from "../kube/kubectl.ts";
 import type { Profile } from "../profile.ts";
 import type { TetragonCollectorOptions } from "../tetragon/collector.ts";
+import { AfterRemoval, type ProvenRemoval } from "./after-removal.ts";
 import { recordedCatalogue } from "./attack-phase.ts";
 import type { AttackPrep } from "./attack-step.ts";
 import { auditWhere } from "./attack-where.ts";
@@ -21,6 +23,7 @@ import { RecordedEnforcementError } from "./enforcement-error.ts";
 import { observeApp, replicaStates } from "./enforcement-observe.ts";
 import type { EnforcementSession, EnforcementStream } from "./enforcement-types.ts";
 import type { EnforcedAttackContext, EnforcedAttacks } from "./policy-step.ts";
+import { restoredRead } from "./restored-read.ts";
 import type { AuditTarget } from "./target.ts";
 
 /** What the enforcement phase talks to: kubectl (get pods, exec through the session), the session, Tetragon's stream. */
@@ -93,13 +96,15 @@ async function runUnderPolicy(c: EnforcementPhase, s: EnforcementSession, phase:
  * The callback --apply-policy runs while its policy enforces: an attack
  * session of phase "enforcement" on the pod the policy was proven on,
  * Tetragon's stream from the agent on its node (proven live), the target's
- * catalogue run and re-checked, the app observed, then the enforcement
- * family's evidence written as the suite writes it and T1-T3 judged and
- * recorded with its judges. The session and the stream always close; the
- * evidence is written whenever the stream was opened.
+ * catalogue run and re-checked, the app observed. Once the policy's removal
+ * and unload are proven, the same session reads the password again
+ * (restored-read.ts). Then the session and the stream close, and the
+ * enforcement family's evidence is written as the suite writes it and T1-T3
+ * judged and recorded with its judges, once. The session and the stream
+ * always close; the evidence is written whenever the stream was opened.
  */
 export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
-  return async (ctx: EnforcedAttackContext): Promise<Verdict[]> => {
+  return async (ctx: EnforcedAttackContext) => {
     const where = pinnedWhere(c.target, ctx.pod.name);
     // The policy is the auditor's: a kill of an entry the catalogue expects spared is stated, not failed (judge.ts judgeT1).
     const phase: PhaseWindow = { policy: ctx.policy.metadata.name, enforcingFromMs: ctx.proof.provenAtMs, attacksEndMs: 0, recheckAfterMs: toMs(c.profile.waits.tetragonEventDelay), auditorsPolicy: true };
@@ -107,30 +112,48 @@ export function enforcedAttacks(c: EnforcementPhase): EnforcedAttacks {
     const at = new Date().toISOString();
     const s = await c.io.openSession(where, "enforcement");
     const podBefore: ObservedPod = { ...s.pod, at };
-    let tetragon: EnforcementStream | undefined;
-    let podAfter: ObservedPod | undefined;
+    const st: PhaseState = {};
     const extras = (t: EnforcementStream): EnforcementExtras => ({
-      catalogue: recordedCatalogue(s, c.prep.cat, c.prep.paths), priorities: c.prep.priorities, tetragon: t, policy: stringify(ctx.policy), podBefore, podAfter, proof: ctx.proof, phase,
+      catalogue: recordedCatalogue(s, c.prep.cat, c.prep.paths), priorities: c.prep.priorities, tetragon: t, policy: stringify(ctx.policy), podBefore, podAfter: st.podAfter, proof: ctx.proof, phase, removal: st.removal,
     });
-    let failure: unknown;
     try {
       phase.replicas = { before: await replicaStates(c.io.kube, where.app) };
-      const t = (tetragon = await openTetragon(c, s, where));
+      const t = (st.tetragon = await openTetragon(c, s, where));
       await proveTetragonLive(c, s, ctx.signal);
       await runUnderPolicy(c, s, phase, ctx.signal, () => sessionEnforcementEvidence(s, extras(t)));
-      podAfter = await observeApp(c, s, where.app, phase, ctx.signal);
+      st.podAfter = await observeApp(c, s, where.app, phase, ctx.signal);
     } catch (err) {
-      failure = err;
+      st.failure = { err };
     }
-    const closing = await Promise.allSettled([tetragon?.stop(), s.close()]);
-    if (!tetragon) throw failure ?? new Error("the Tetragon stream was not opened");
-    const verdicts = judgeEnforcement(await writeEnforcementEvidence(c.rec, s, extras(tetragon)));
-    await c.rec.verdicts(enforcementFamily.id, verdicts);
-    const closeError = closing.find((r) => r.status === "rejected");
-    if (failure !== undefined) {
-      throw new RecordedEnforcementError(`the enforcement phase failed; its evidence and verdicts so far were recorded: ${failure instanceof Error ? failure.message : String(failure)}`, verdicts, failure);
-    }
-    if (closeError) throw new RecordedEnforcementError("the enforcement session did not close cleanly; its evidence and verdicts were recorded", verdicts, closeError.reason);
-    return verdicts;
+    const finish = () => closeAndRecord(c, s, st, extras);
+    const t = st.tetragon;
+    if (st.failure || !t) return finish();
+    const afterRemoval = async (removal: ProvenRemoval, signal: AbortSignal) => {
+      st.removal = removal.proof;
+      await restoredRead(c, s, phase, removal, signal, () => sessionEnforcementEvidence(s, extras(t))).catch((err: unknown) => void (st.failure = { err }));
+    };
+    return new AfterRemoval(afterRemoval, finish);
   };
+}
+
+interface PhaseState {
+  tetragon?: EnforcementStream;
+  podAfter?: ObservedPod;
+  removal?: RemovalProof;
+  failure?: { err: unknown };
+}
+
+/** Closes the stream and the session, writes the evidence and records T1-T3; a failure of the phase is thrown carrying them. */
+async function closeAndRecord(c: EnforcementPhase, s: EnforcementSession, st: PhaseState, extras: (t: EnforcementStream) => EnforcementExtras): Promise<Verdict[]> {
+  const closing = await Promise.allSettled([st.tetragon?.stop(), s.close()]);
+  if (!st.tetragon) throw st.failure?.err ?? new Error("the Tetragon stream was not opened");
+  const verdicts = judgeEnforcement(await writeEnforcementEvidence(c.rec, s, extras(st.tetragon)));
+  await c.rec.verdicts(enforcementFamily.id, verdicts);
+  const closeError = closing.find((r) => r.status === "rejected");
+  if (st.failure) {
+    const failure = st.failure.err;
+    throw new RecordedEnforcementError(`the enforcement phase failed; its evidence and verdicts so far were recorded: ${failure instanceof Error ? failure.message : String(failure)}`, verdicts, failure);
+  }
+  if (closeError) throw new RecordedEnforcementError("the enforcement session did not close cleanly; its evidence and verdicts were recorded", verdicts, closeError.reason);
+  return verdicts;
 }

@@ -7,5 +7,5 @@ export type EnforcementStream = Pick<TetragonCollector, "name" | "waitForMarker"
 /** The attack session calls the enforcement phase makes (an AttackSession; a recorded stand-in in tests). */
 export type EnforcementSession = Pick<
   AttackSession,
-  "pod" | "env" | "deps" | "attempts" | "barriers" | "streams" | "falco" | "traffic" | "probed" | "forward" | "attempt" | "mark" | "barrier" | "awaitMarkers" | "recheck" | "assertClock" | "resolve" | "close"
+  "pod" | "env" | "deps" | "attempts" | "barriers" | "streams" | "falco" | "traffic" | "probed" | "forward" | "attempt" | "attack" | "mark" | "barrier" | "awaitMarkers" | "recheck" | "assertClock" | "resolve" | "close"
 >;

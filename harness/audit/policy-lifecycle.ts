@@ -1,4 +1,5 @@
 import { isPermanent } from "../core/errors.ts";
+import { AfterRemoval, type ProvenRemoval } from "./after-removal.ts";
 import type { EnforcingProof, RemovalProof } from "../tetragon/enforcing.ts";
 import type { TracingPolicyDoc } from "../tetragon/policy.ts";
 import type { PreparedPolicy } from "./policy-file.ts";
@@ -75,9 +76,11 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * signalGraceMs after the first (secondSignalStops). Only the object this run
  * created is ever deleted, by its uid. Then the unload is proven.
  * audit/policy.yaml (as sent) and audit/policy.json (each step) are written as
- * it goes.
+ * it goes. When `attacks` returns an AfterRemoval, its `afterRemoval` runs
+ * only once the removal and the unload were proven (never on an interrupt),
+ * and its `finish` always runs after that, giving the value.
  */
-export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy, attacks: (ctx: AppliedPolicyContext) => Promise<T>): Promise<{ value: T; record: PolicyRecord }> {
+export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy, attacks: (ctx: AppliedPolicyContext) => Promise<T | AfterRemoval<T>>): Promise<{ value: T; record: PolicyRecord }> {
   const record = initialRecord(p);
   const manual = manualDeleteCommand(l.kube.context, record.namespace, record.name);
   const what = `${record.kind} ${record.namespace}/${record.name}`;
@@ -88,14 +91,14 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
   const run = new AbortController();
   const removal = new AbortController();
   const now = l.now ?? Date.now;
-  const timing: { firstAtMs?: number; deleteSentAtMs?: number } = {};
+  const timing: { firstAtMs?: number; deleteSentAtMs?: number; removedAtMs?: number; proof?: ProvenRemoval["proof"] } = {};
   const deleteSent = () => {
     timing.deleteSentAtMs = now();
     if (record.interrupted) l.warn(`${record.interrupted}: the delete of ${what} was sent; press Ctrl-C again to stop without waiting for its answer and the unload`);
   };
   let creating: Promise<{ uid: string } | undefined> | undefined;
   let cleanup: Promise<void> | undefined;
-  const removeOnce = () => (cleanup ??= remove(l, p.doc, record, creating, manual, removal.signal, deleteSent).then(save));
+  const removeOnce = () => (cleanup ??= remove(l, p.doc, record, creating, manual, removal.signal, deleteSent, timing).then(save));
   const signals = l.signals ?? processSignals;
   const exit = l.exit ?? ((code: number) => process.exit(code));
   const onSignal = (sig: NodeJS.Signals) => {
@@ -114,7 +117,7 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
   };
   for (const s of HEARD) signals.on(s, onSignal);
   let failure: { err: unknown } | undefined;
-  let value: T | undefined;
+  let value: T | AfterRemoval<T> | undefined;
   try {
     await l.write(POLICY_LAYOUT.applied, p.yaml);
     // An interrupt before this point created nothing, and its cleanup has run: nothing may be created after it.
@@ -140,6 +143,7 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
   try {
     await removeOnce();
   } finally {
+    if (value instanceof AfterRemoval) value = await continued(value, record, timing, run.signal).catch((err: unknown) => void (failure ??= { err }));
     for (const s of HEARD) signals.off(s, onSignal);
   }
   const problem = removalProblem(record);
@@ -149,8 +153,18 @@ export async function withAppliedPolicy<T>(l: PolicyLifecycle, p: PreparedPolicy
   return { value: value as T, record };
 }
 
+/** The continuation after a proven removal and unload (none on an interrupt or after a failure of either), then always its `finish`. */
+async function continued<T>(next: AfterRemoval<T>, record: PolicyRecord, proven: { removedAtMs?: number; proof?: ProvenRemoval["proof"] }, signal: AbortSignal): Promise<T> {
+  const ok = removalProblem(record) === undefined && record.removal?.proven === true && !record.interrupted && !signal.aborted;
+  let failed: { err: unknown } | undefined;
+  if (ok && proven.removedAtMs !== undefined && proven.proof) await next.afterRemoval({ removedAtMs: proven.removedAtMs, proof: proven.proof }, signal).catch((err: unknown) => void (failed = { err }));
+  const value = await next.finish();
+  if (failed) throw failed.err;
+  return value;
+}
+
 /** Deletes what this run created, by name and uid, then proves the unload; a failure is recorded and shouted, never thrown. */
-async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyRecord, creating: Promise<{ uid: string } | undefined> | undefined, manual: string, signal: AbortSignal, deleteSent: () => void): Promise<void> {
+async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyRecord, creating: Promise<{ uid: string } | undefined> | undefined, manual: string, signal: AbortSignal, deleteSent: () => void, proven: { removedAtMs?: number; proof?: ProvenRemoval["proof"] }): Promise<void> {
   const what = `${record.kind} ${record.namespace}/${record.name}`;
   // An interrupt during the create waits for its answer: an object created a moment later is still removed.
   const created = await creating?.then(
@@ -171,7 +185,8 @@ async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyR
   try {
     deleteSent();
     const outcome = await withDeadline(l.kube.delete(record.name, uid), l.commandTimeoutMs, `the delete of ${what}`);
-    record.removal = { outcome, removedAt: new Date().toISOString(), proven: false };
+    proven.removedAtMs = Date.now();
+    record.removal = { outcome, removedAt: new Date(proven.removedAtMs).toISOString(), proven: false };
   } catch (err) {
     record.removal = { outcome: "failed", proven: false, error: message(err), manualDelete: manual };
     l.warn(`\n!!! ${what} was NOT removed from the cluster: ${message(err)}\n!!! Remove it by hand:\n!!!   ${manual}\n`);
@@ -180,7 +195,8 @@ async function remove(l: PolicyLifecycle, doc: TracingPolicyDoc, record: PolicyR
   // Another object has the name now: ours is gone, and the agent's listing of that name is not ours to prove.
   if (record.removal.outcome === "replaced") return void l.warn(`${what} was replaced by another object (the delete's uid precondition failed); that object was not touched`);
   try {
-    Object.assign(record.removal, removalProofOf(await l.proveRemoved(doc, signal)));
+    proven.proof = await l.proveRemoved(doc, signal);
+    Object.assign(record.removal, removalProofOf(proven.proof));
   } catch (err) {
     record.removal.error = message(err);
     l.warn(`${what} was deleted, but Tetragon was not proven to unload it: ${message(err)}`);

@@ -2,14 +2,15 @@ import { PermanentError } from "../core/errors.ts";
 import { recordedVerdicts } from "./enforcement-error.ts";
 import type { Verdict } from "../claims/verdict.ts";
 import type { CanaryPod } from "../tetragon/enforcing.ts";
+import { AfterRemoval } from "./after-removal.ts";
 import type { AppliedPolicyContext } from "./policy-lifecycle.ts";
 import { type PolicyRecord, type PolicySummary, policySummary } from "./policy-record.ts";
 
 /** What the attacks under the policy are handed: the policy proven enforcing, the pod the canary read in (attack that one) and its node. */
 export type EnforcedAttackContext = AppliedPolicyContext & { pod: CanaryPod; node: string };
 
-/** The attacks run while the policy enforces; they return the verdicts they recorded. */
-export type EnforcedAttacks = (ctx: EnforcedAttackContext) => Promise<Verdict[]>;
+/** The attacks run while the policy enforces; they return the verdicts they recorded, or what runs once the policy is removed and then records them. */
+export type EnforcedAttacks = (ctx: EnforcedAttackContext) => Promise<Verdict[] | AfterRemoval<Verdict[]>>;
 
 /** The --apply-policy lifecycle bound to the cluster (policy-cli.ts applyPolicyWith). */
 export type ApplyPolicy = (attacks: EnforcedAttacks) => Promise<{ value: Verdict[]; record: PolicyRecord }>;
@@ -48,14 +49,16 @@ export async function runPolicyStep(
   const apply = bind({ runId: c.runId, write: c.write, onRecord: (r) => void (c.record.policy = policySummary(r)) });
   // The verdicts are kept as soon as the attacks return: a removal that fails after them fails the run, not their judgement.
   const error = await c.step(`--apply-policy: apply ${source}, prove it enforces, run the attacks under it, remove it and prove the unload`, async () => {
+    // Recorded before the failure (verdicts/enforcement.json): run.json keeps them as recorded.
+    const kept = async (v: () => Promise<Verdict[]>) => v().then((x) => (verdicts = x), (err: unknown) => ((verdicts = recordedVerdicts(err) ?? verdicts), Promise.reject(err)));
     await apply(async (ctx) => {
-      try {
-        return (verdicts = await attacks(ctx));
-      } catch (err) {
-        // Recorded before the failure (verdicts/enforcement.json): run.json keeps them as recorded.
-        verdicts = recordedVerdicts(err) ?? verdicts;
-        throw err;
-      }
+      let staged: AfterRemoval<Verdict[]> | undefined;
+      const v = await kept(async () => {
+        const r = await attacks(ctx);
+        return r instanceof AfterRemoval ? ((staged = r), []) : r;
+      });
+      // Their verdicts are recorded once the read after the policy's removal ran (enforcement-phase.ts), when the attacks leave one.
+      return staged ? new AfterRemoval(staged.afterRemoval, () => kept(staged!.finish)) : v;
     });
   });
   if (error !== undefined) c.record.policyError = error;

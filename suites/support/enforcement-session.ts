@@ -25,7 +25,7 @@ export interface Replay {
   closed: string[];
 }
 
-/** Replays `script` as the session would have recorded it, with a marker (both streams) after each attempt and each barrier. */
+/** Replays `script` as the session would have recorded it, with a marker (both streams) after each attempt and each barrier; an attempt in another phase than "enforcement" plays `script["<phase>:<id>"]`. */
 export function replaySession(pod: ObservedPod, script: Record<string, Scripted>, users: string[] | undefined, o: { markerLost?: string } = {}): Replay {
   // The app answers once per attempt, on this machine's clock (the phase's window is), with the next identity.
   const probes: AppProbe[] | undefined = users ? [] : undefined;
@@ -50,23 +50,25 @@ export function replaySession(pod: ObservedPod, script: Record<string, Scripted>
     traffic: { probes: () => probes ?? [] },
     probed: probes !== undefined,
     forward: { assertAlive: () => {} },
-    attempt: async (a: Attack): Promise<AttemptResult> => {
-      ran.push(a.id);
+    attempt: async (a: Attack, phase = "enforcement"): Promise<AttemptResult> => {
+      const key = phase === "enforcement" ? a.id : `${phase}:${a.id}`;
+      ran.push(key);
       const user = users?.[ran.length - 1];
       if (user) probes?.push({ at: new Date().toISOString(), ms: Date.now(), durationMs: 20, status: 200, dbUser: user, pid: 1 });
-      const s = script[a.id];
+      const s = script[key];
       if (!s) throw new Error(`no recorded attempt of ${a.id}`);
       falco.push(...s.falco);
       tetragonLines.push(...s.tetragon);
       const record = attempt({
-        id: `enforcement/${a.id}`, attack: a.id, phase: "enforcement", pod, command: a.command, startMs: s.startMs, endMs: s.startMs + 400,
-        exitCode: s.exitCode, stdoutBytes: s.stdoutBytes, stdout: "", credentialRegistered: false, previousBarrier: barriers.at(-1)?.nonce,
+        id: `${phase}/${a.id}`, attack: a.id, phase, pod, command: a.command, startMs: s.startMs, endMs: s.startMs + 400,
+        exitCode: s.exitCode, stdoutBytes: s.stdoutBytes, stdout: "", credentialRegistered: phase !== "enforcement" && s.stdoutBytes > 0, previousBarrier: barriers.at(-1)?.nonce,
       });
       attempts.push(record);
       clock = s.startMs + 400;
       record.barrier = markAt(clock + 10).nonce;
       return { record } as AttemptResult;
     },
+    attack: async (a: Attack, phase?: string) => (session as unknown as { attempt(a: Attack, p?: string): Promise<AttemptResult> }).attempt(a, phase),
     barrier: async () => {
       if (o.markerLost) throw new Error(o.markerLost);
       return markAt((clock += 100));

@@ -8,6 +8,7 @@ import { loadAttackMatrix } from "../../../harness/attack/matrix-catalogue.ts";
 import { catalogueTools } from "../../../harness/attack/image-tools.ts";
 import { auditCatalogue } from "../../../harness/audit/attack-catalogue.ts";
 import type { AttackPrep } from "../../../harness/audit/attack-step.ts";
+import { AfterRemoval, type ProvenRemoval } from "../../../harness/audit/after-removal.ts";
 import { enforcedAttacks, pinnedWhere } from "../../../harness/audit/enforcement-phase.ts";
 import type { EnforcedAttackContext } from "../../../harness/audit/policy-step.ts";
 import { kindTarget } from "../../../harness/audit/target-kind.ts";
@@ -39,8 +40,15 @@ const prep: AttackPrep = { pod: POD.name, cat, paths: { mountPath: MOUNT, passwo
 const READER: ProcSpec = { execId: "Y2F0LXRhcmdldA==", pid: 48311, binary: "/usr/bin/cat", args: `${MOUNT}/db-password`, startMs: T0 + 1080 };
 
 /** cat killed by the policy on the target's mount (kprobe + SIGKILL exit, Falco's READ alert); proc-mem refused by the kernel, never killed. */
-function script(o: { catSurvives?: boolean } = {}): Record<string, Scripted> {
+function script(o: { catSurvives?: boolean; restoredKilled?: boolean } = {}): Record<string, Scripted> {
+  const reread: ProcSpec = { ...READER, execId: "Y2F0LXJlc3RvcmVk", pid: 48412, startMs: T0 + 5080 };
   return {
+    // T1's negative control once the policy is gone: cat reads the password again, with no kill (or, told so, is still killed).
+    "restored:cat": {
+      startMs: T0 + 5000, exitCode: o.restoredKilled ? 137 : 0, stdoutBytes: o.restoredKilled ? 0 : 20,
+      tetragon: o.restoredKilled ? [kprobeLine(T0 + 5090, reread, { path: `${MOUNT}/db-password` }), exitLine(T0 + 5095, reread, "SIGKILL")] : [],
+      falco: [alertLine({ rule: "SecretProof - Secret File Read", ms: T0 + 5090, cmdline: `cat ${MOUNT}/db-password`, file: `${MOUNT}/db-password` })],
+    },
     "proc-mem": {
       startMs: T0, exitCode: 1, stdoutBytes: 0, tetragon: [],
       falco: [alertLine({ rule: "SecretProof - Process Memory Open Refused", ms: T0 + 100, cmdline: "cat /proc/1/mem", file: "/proc/1/mem", tag: "MEM-ATTEMPT" })],
@@ -88,6 +96,19 @@ interface RunOpts {
   restarted?: boolean;
   markerLost?: string;
   interrupted?: boolean;
+  /** What the lifecycle proved of the removal: proven (the default: the continuation runs), or not (only the finish). */
+  removal?: "proven" | "unproven";
+  restoredKilled?: boolean;
+}
+
+/** The removal as the lifecycle hands it over: the delete answered, then a canary read that succeeded once the agent unlisted the policy. */
+const PROVEN: ProvenRemoval = { removedAtMs: 0, proof: { unlistedAtMs: T0 + 3000, canaries: [{ startMs: T0 + 3900, endMs: T0 + 4000, exitCode: 0, stdoutBytes: 20 }], provenAtMs: T0 + 4000 } };
+
+/** Plays the lifecycle's part (policy-lifecycle.ts withAppliedPolicy): the continuation only on a proven removal, then always the finish. */
+async function lifecycle(staged: Verdict[] | AfterRemoval<Verdict[]>, o: RunOpts): Promise<Verdict[]> {
+  if (!(staged instanceof AfterRemoval)) return staged;
+  if (o.removal !== "unproven") await staged.afterRemoval({ ...PROVEN, removedAtMs: Date.now() }, new AbortController().signal);
+  return staged.finish();
 }
 
 async function run(o: RunOpts = {}) {
@@ -102,7 +123,8 @@ async function run(o: RunOpts = {}) {
   const attacks = enforcedAttacks({
     io: { kube: k, openSession: async (where, phase) => (opened.push({ where, phase }), r.session), openTetragon: (opts) => (tetragonOpts.push(opts), (after = true), r.tetragon) },
     // A lost marker is retried until waits.streamLive: short here.
-    target, profile: o.markerLost ? { ...PROFILES.ci, waits: { ...PROFILES.ci.waits, streamLive: "300ms", poll: "100ms" } } : PROFILES.ci, prep, rec,
+    // A read after removal that is still killed is judged until waits.killWait: short here.
+    target, profile: o.markerLost ? { ...PROFILES.ci, waits: { ...PROFILES.ci.waits, streamLive: "300ms", poll: "100ms" } } : o.restoredKilled ? { ...PROFILES.ci, waits: { ...PROFILES.ci.waits, killWait: "300ms", eventPoll: "100ms" } } : PROFILES.ci, prep, rec,
   });
   const ctx = {
     policy: { metadata: { name: POLICY, namespace: POD.namespace } }, proof: { canaries: [], status: { name: POLICY }, provenAtMs: T0 - 1000 },
@@ -110,7 +132,7 @@ async function run(o: RunOpts = {}) {
   } as unknown as EnforcedAttackContext;
   // What the lifecycle writes before the attacks: the object as sent.
   await rec.write(POLICY_LAYOUT.applied, stringify(ctx.policy));
-  const outcome: { verdicts: Verdict[]; error?: Error } = await attacks(ctx).then((verdicts) => ({ verdicts }), (error: Error) => ({ verdicts: [], error }));
+  const outcome: { verdicts: Verdict[]; error?: Error } = await attacks(ctx).then((staged) => lifecycle(staged, o)).then((verdicts) => ({ verdicts }), (error: Error) => ({ verdicts: [], error }));
   await rec.finalize("passed", { derive: deriveReports });
   return { ...outcome, r, opened, tetragonOpts, dir: rec.dir, calls: k.calls };
 }
@@ -122,7 +144,31 @@ describe("the audit's enforcement phase under --apply-policy", () => {
     const { opened, tetragonOpts, r } = await run({ probes: identities(["v-a", "v-b"]) });
     expect(opened).toMatchObject([{ phase: "enforcement", where: { app: { pod: POD.name, mountPath: MOUNT } } }]);
     expect(tetragonOpts).toEqual([{ kubeContext: "kind-secretproof", watchNamespace: POD.namespace, agentNamespace: "kube-system", agent: "pod/tetragon-7xk2p", container: "export-stdout" }]);
+    expect(r.ran).toEqual(["proc-mem", "cat", "restored:cat"]);
+    expect(r.closed.sort()).toEqual(["session", "tetragon"]);
+  });
+
+  it("once the removal is proven, cat reads the password again on the same pod in phase restored: T1's restored-after-removal passes, recorded once with the removal's proof", async () => {
+    const { verdicts, dir, r } = await run({ probes: identities(["v-a", "v-b"]) });
+    const v = byId(verdicts, "T1", "restored-after-removal");
+    expect(v?.verdict, v?.reasons.join("\n")).toBe("pass");
+    expect(v?.reasons[0]).toBe(`\`cat ${MOUNT}/db-password\` succeeded again after the policy was removed (exit 0, credential read, no kill)`);
+    expect(r.closed.sort()).toEqual(["session", "tetragon"]);
+    expect(JSON.parse(await readFile(join(dir, "enforcement", "policy-removed.json"), "utf8"))).toEqual(PROVEN.proof);
+    const attempts = (await readFile(join(dir, "enforcement", "attempts.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { phase: string; attack: string });
+    expect(attempts.map((a) => [a.phase, a.attack])).toEqual([["enforcement", "proc-mem"], ["enforcement", "cat"], ["restored", "cat"]]);
+    expect(JSON.parse(await readFile(join(dir, "verdicts", "enforcement.json"), "utf8"))).toEqual(verdicts);
+  });
+
+  it("a read after removal that is still killed fails restored-after-removal", async () => {
+    expect(byId((await run({ probes: identities(["v-a", "v-b"]), restoredKilled: true })).verdicts, "T1", "restored-after-removal")?.verdict).toBe("fail");
+  });
+
+  it("without a proven removal nothing is read again: restored-after-removal is inconclusive, and the stream and session still close", async () => {
+    const { verdicts, r } = await run({ probes: identities(["v-a", "v-b"]), removal: "unproven" });
     expect(r.ran).toEqual(["proc-mem", "cat"]);
+    expect(byId(verdicts, "T1", "restored-after-removal")).toMatchObject({ verdict: "inconclusive", reasons: ["no read was attempted after the policy was removed"] });
+    expect(byId(verdicts, "T1", "cat")?.verdict).toBe("pass");
     expect(r.closed.sort()).toEqual(["session", "tetragon"]);
   });
 
@@ -162,6 +208,7 @@ describe("the audit's enforcement phase under --apply-policy", () => {
     expect(v.integrity).toEqual([]);
     expect(v.mismatches).toEqual([]);
     expect(v.rejudged).toContain("enforcement");
+    expect(byId(v.verdicts, "T1", "restored-after-removal")?.verdict).toBe("pass");
     expect(v.verdicts.filter((x) => ["T1", "T2", "T3"].includes(x.claim)).map((x) => [x.claim, x.subject, x.verdict])).toEqual(verdicts.map((x) => [x.claim, x.subject, x.verdict]));
   });
 
@@ -185,6 +232,7 @@ describe("the audit's enforcement phase under --apply-policy", () => {
     const { error, r, calls } = await run({ probes: identities(["v-a", "v-b"]), interrupted: true });
     expect(error?.message).toMatch(/interrupted by SIGINT$/);
     expect(r.ran).toEqual([]);
+    expect(r.closed.sort()).toEqual(["session", "tetragon"]);
     expect(calls.filter((c) => c[3] === "pod")).toEqual([]);
   });
 

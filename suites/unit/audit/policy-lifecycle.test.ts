@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { placementOf, type PodJson } from "../../../harness/audit/agents.ts";
+import { AfterRemoval, type ProvenRemoval } from "../../../harness/audit/after-removal.ts";
 import { preparePolicy, readPolicyFile } from "../../../harness/audit/policy-file.ts";
 import type { PolicyKube } from "../../../harness/audit/policy-kube.ts";
 import { PolicyRemovalError, type PolicyLifecycle, type SignalHooks, withAppliedPolicy } from "../../../harness/audit/policy-lifecycle.ts";
@@ -302,5 +303,67 @@ describe("Ctrl-C (SIGINT), SIGTERM and SIGHUP remove the policy, then the run fi
     await done;
     expect(sig.exits).toEqual([130]);
     expect(warnings.join("\n")).toContain(`SIGINT again: stopping without waiting for the removal. If TracingPolicyNamespaced test-dynamic/${NAME} is still there, remove it by hand:`);
+  });
+});
+
+describe("withAppliedPolicy: what the attacks leave for after the removal runs only once the unload is proven, and their finish always", () => {
+  function staged(c: ReturnType<typeof recordedCluster>, o: { afterFails?: Error } = {}) {
+    const seen: ProvenRemoval[] = [];
+    const next = new AfterRemoval<string>(
+      async (removal) => {
+        c.calls.push("after removal");
+        seen.push(removal);
+        if (o.afterFails) throw o.afterFails;
+      },
+      async () => (c.calls.push("finish"), "verdicts with the read after removal"),
+    );
+    return { next, seen };
+  }
+
+  it("with the delete answered and the unload proven: the continuation gets the removal's time and proof, then the finish gives the value", async () => {
+    const c = recordedCluster();
+    const { l, sig } = lifecycle(c);
+    const { next, seen } = staged(c);
+    const { value } = await withAppliedPolicy(l, prepared, async () => next);
+    expect(value).toBe("verdicts with the read after removal");
+    expect(c.calls).toEqual([`create ${NAME}`, `prove enforcing ${NAME}`, `delete ${NAME} uid-run-1`, `prove removed ${NAME}`, "after removal", "finish"]);
+    expect(seen).toEqual([{ removedAtMs: expect.any(Number) as number, proof: REMOVED }]);
+    expect(sig.listening()).toBe(0);
+  });
+
+  it("an unload not proven runs no continuation, only the finish, and the removal's failure is thrown", async () => {
+    const c = recordedCluster();
+    const { l } = lifecycle(c, { proveRemoved: () => Promise.reject(new Error("the agent still lists it")) });
+    const { next, seen } = staged(c);
+    await expect(withAppliedPolicy(l, prepared, async () => next)).rejects.toThrow(PolicyRemovalError);
+    expect(seen).toEqual([]);
+    expect(c.calls.slice(-1)).toEqual(["finish"]);
+  });
+
+  it("a delete that failed runs no continuation, only the finish", async () => {
+    const c = recordedCluster({ deleteFails: new Error("delete returned 403") });
+    const { l } = lifecycle(c);
+    const { next, seen } = staged(c);
+    await expect(withAppliedPolicy(l, prepared, async () => next)).rejects.toThrow(/could NOT be removed/);
+    expect(seen).toEqual([]);
+    expect(c.calls.slice(-1)).toEqual(["finish"]);
+  });
+
+  it("an interrupt runs no continuation, even with the unload proven; the finish still runs", async () => {
+    const c = recordedCluster();
+    const { l, sig, record } = lifecycle(c);
+    const { next, seen } = staged(c);
+    await withAppliedPolicy(l, prepared, async () => (sig.raise("SIGINT"), next));
+    expect(record()).toMatchObject({ interrupted: "SIGINT", removal: { proven: true } });
+    expect(seen).toEqual([]);
+    expect(c.calls.slice(-1)).toEqual(["finish"]);
+  });
+
+  it("a continuation that fails still lets the finish run, then its error is thrown", async () => {
+    const c = recordedCluster();
+    const { l } = lifecycle(c);
+    const { next } = staged(c, { afterFails: new Error("exec of cat failed") });
+    await expect(withAppliedPolicy(l, prepared, async () => next)).rejects.toThrow("exec of cat failed");
+    expect(c.calls.slice(-2)).toEqual(["after removal", "finish"]);
   });
 });

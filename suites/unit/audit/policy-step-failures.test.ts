@@ -1,3 +1,4 @@
+import type { Verdict } from "../../../harness/claims/verdict.ts";
 import { describe, expect, it } from "vitest";
 import type { PolicySummary } from "../../../harness/audit/policy-record.ts";
 import { auditPolicyStep, type ApplyPolicy, type AuditPolicyIo, type PolicyBinding } from "../../../harness/audit/policy-step.ts";
@@ -57,7 +58,7 @@ describe("a failed --apply-policy step is never lost", () => {
   it("T2's reason left for the detection phase's finding stays after the policy's line (attack.finish replaces it later)", async () => {
     const ok = (b: PolicyBinding): ApplyPolicy => async (attacks) => {
       b.onRecord({ source: "p.yaml", fileSha256: "f", sha256: "s".repeat(64), applied: "audit/policy.yaml", kind: "TracingPolicyNamespaced", namespace: "p", name: "b", generatedName: false, runLabel: { key: "k", value: "r1" }, uid: "u", appliedAt: "t0", removal: { outcome: "deleted", removedAt: "t1", proven: true } });
-      return { value: await attacks({} as never), record: {} as never };
+      return { value: (await attacks({} as never)) as Verdict[], record: {} as never };
     };
     const r = await run(ok);
     const t2 = r.claims.find((c) => c.claim === "T2")!;

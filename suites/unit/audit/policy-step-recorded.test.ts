@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RecordedEnforcementError } from "../../../harness/audit/enforcement-error.ts";
 import { auditPolicyStep, type ApplyPolicy, type AuditPolicyIo, type EnforcedAttacks } from "../../../harness/audit/policy-step.ts";
-import { verdict } from "../../../harness/claims/verdict.ts";
+import { verdict, type Verdict } from "../../../harness/claims/verdict.ts";
 
 function record() {
   const claims = ["T1", "T2", "T3"].map((claim) => ({ claim, status: "inconclusive" as "run" | "inconclusive", reasons: [`${claim} is proven only with --attack`] }));
@@ -9,7 +9,7 @@ function record() {
 }
 
 /** The lifecycle runs the attacks and passes their failure on, as policy-lifecycle.ts does after the removal. */
-const lifecycle = (): ApplyPolicy => async (attacks) => ({ value: await attacks({} as never), record: {} as never });
+const lifecycle = (): ApplyPolicy => async (attacks) => ({ value: (await attacks({} as never)) as Verdict[], record: {} as never });
 
 async function run(attacks: EnforcedAttacks) {
   const r = record();

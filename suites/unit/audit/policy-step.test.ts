@@ -17,7 +17,7 @@ function fakeBind(end: "ok" | "enforcing" | "removal", seen: PolicyBinding[]) {
     seen.push(b);
     b.onRecord(record());
     if (end === "enforcing") throw new Error("TracingPolicyNamespaced payments/block was not proven enforcing, so no attack was run: timed out");
-    const value = await attacks(ctx);
+    const value = (await attacks(ctx)) as Verdict[];
     if (end === "removal") throw new PolicyRemovalError("TracingPolicyNamespaced payments/block could NOT be removed: refused; remove it by hand: kubectl …");
     return { value, record: record() };
   };
