@@ -32,16 +32,35 @@ export interface AgentPodJson {
  */
 export function agentPodOn(pods: readonly AgentPodJson[], agent: AgentWhere, node: string | undefined, what: string): string {
   if (!node) throw new Error(`the attacked pod has no node yet, so which ${what} pod to read is unknown`);
-  const here = pods.filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+  const found = readyPodOn(pods, node, agent.container);
+  if (found.name) return found.name;
+  throw new Error(`no Ready ${what} pod (${agent.selector}, container ${agent.container}) in ${agent.namespace} on node ${node}: found ${found.seen}`);
+}
+
+/** A pod as readyPodOn reads it: every field optional, as kubectl's JSON may leave them out. */
+export interface NodePodJson {
+  metadata?: { name?: string; deletionTimestamp?: string };
+  spec?: { nodeName?: string };
+  status?: { phase?: string; conditions?: { type?: string; status?: string }[]; containerStatuses?: { name?: string; ready?: boolean }[] };
+}
+
+/**
+ * The first pod on `node` that is Running, Ready (every container ready:
+ * kubernetes pkg/kubelet/status/generate.go GeneratePodReadyCondition), not
+ * being deleted, and, when `container` is given, with that container ready;
+ * and the pods found on the node, for the error when there is none. Pure.
+ */
+export function readyPodOn(pods: readonly NodePodJson[], node: string, container?: string): { name?: string; seen: string } {
+  const here = pods.filter((p) => p.spec?.nodeName === node);
   const ready = here.find(
     (p) =>
-      p.status.phase === "Running" &&
+      !p.metadata?.deletionTimestamp &&
+      p.status?.phase === "Running" &&
       p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") &&
-      p.status.containerStatuses?.some((c) => c.name === agent.container && c.ready),
+      (container === undefined || p.status.containerStatuses?.some((c) => c.name === container && c.ready)),
   );
-  if (ready) return ready.metadata.name;
-  const seen = here.map((p) => `${p.metadata.name} (phase ${p.status.phase ?? "?"})`).join(", ") || "none";
-  throw new Error(`no Ready ${what} pod (${agent.selector}, container ${agent.container}) in ${agent.namespace} on node ${node}: found ${seen}`);
+  const seen = here.map((p) => `${p.metadata?.name ?? "?"} (phase ${p.status?.phase ?? "?"}${p.metadata?.deletionTimestamp ? ", being deleted" : ""})`).join(", ") || "none";
+  return { ...(ready?.metadata?.name ? { name: ready.metadata.name } : {}), seen };
 }
 
 /** Resolves where to read an agent: its selector or DaemonSet as given, or its pod on `node` (list pods only). */

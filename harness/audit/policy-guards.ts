@@ -1,3 +1,4 @@
+import { readyPodOn } from "../attack/agent-stream.ts";
 import type { PodJson } from "./agents.ts";
 import type { PolicySummary } from "./policy-record.ts";
 
@@ -77,17 +78,10 @@ type AgentPod = PodJson & { metadata?: { deletionTimestamp?: string } };
  * agentPodOn picks a stream's pod). Throws naming the pods found. Pure.
  */
 export function readyAgentOn(pods: readonly AgentPod[], node: string, container: string, where: string): string {
-  const here = pods.filter((p) => p.spec?.nodeName === node);
-  const ok = here.find(
-    (p) =>
-      !p.metadata?.deletionTimestamp &&
-      p.status?.phase === "Running" &&
-      // Ready=True only when every container, `tetra`'s among them, is ready (kubernetes pkg/kubelet/status/generate.go GeneratePodReadyCondition).
-      p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
-  );
-  if (ok?.metadata?.name) return ok.metadata.name;
-  const seen = here.map((p) => `${p.metadata?.name ?? "?"} (phase ${p.status?.phase ?? "?"}${p.metadata?.deletionTimestamp ? ", being deleted" : ""})`).join(", ") || "none";
-  throw new Error(`no Ready Tetragon pod (${where}, container ${container}) on node ${node}, where the canary pod runs: found ${seen}; nothing was applied`);
+  // The container is not checked by name: `tetra` runs in `tetragon`, which the pod's Ready condition covers.
+  const found = readyPodOn(pods, node);
+  if (found.name) return found.name;
+  throw new Error(`no Ready Tetragon pod (${where}, container ${container}) on node ${node}, where the canary pod runs: found ${found.seen}; nothing was applied`);
 }
 
 /** An object found under the policy's name after a create that got no answer. */
