@@ -1,10 +1,9 @@
+import { covered, type Selector, sigkills } from "./tracing-policy.ts";
+
 /** The hook T1 judges kills on (harness/claims/enforcement/judge.ts killOptions, kill.ts killsInWindow). */
 export const JUDGED_HOOK = "security_file_open";
 
-interface Sel {
-  matchArgs?: { index?: number; operator?: string; values?: string[] }[];
-  matchActions?: { action?: string }[];
-}
+type Sel = Selector;
 interface Hook {
   call?: string;
   hook?: string;
@@ -13,25 +12,10 @@ interface Hook {
 }
 type Spec = { kprobes?: Hook[]; fentries?: Hook[]; lsmhooks?: Hook[] };
 
-// Tetragon reads an action name case-insensitively (cilium/tetragon v1.7.0 pkg/selectors/kernel.go:397-398).
-const kills = (s: Sel) => s.matchActions?.some((a) => a.action?.toLowerCase() === "sigkill") ?? false;
-
-/** The selector's matchArgs on argument `index` (Prefix/Equal) that reach a path under the mount: all of it, or some files. */
-function argReach(s: Sel, index: number, dir: string): "mount" | "some" | undefined {
-  let some = false;
-  for (const a of (s.matchArgs ?? []).filter((m) => m.index === index)) {
-    for (const v of a.values ?? []) {
-      if (a.operator === "Prefix" && dir.startsWith(v)) return "mount";
-      if ((a.operator === "Prefix" || a.operator === "Equal") && v.startsWith(dir)) some = true;
-    }
-  }
-  return some ? "some" : undefined;
-}
-
-/** Whether a Sigkill selector reaches a path under the mount at all (any argument, or no matchArgs: everything). */
-function reachesMount(s: Sel, dir: string): boolean {
-  if (!s.matchArgs?.length) return true;
-  return s.matchArgs.some((a) => (a.values ?? []).some((v) => (a.operator === "Prefix" && dir.startsWith(v)) || ((a.operator === "Prefix" || a.operator === "Equal") && v.startsWith(dir))));
+/** Whether the selector's matchArgs on argument `index` alone reach a path under the mount (covered, on those entries only). */
+function argReach(s: Sel, index: number, mountPath: string): boolean {
+  const onIndex = (s.matchArgs ?? []).filter((m) => m.index === index);
+  return onIndex.length > 0 && covered({ matchArgs: onIndex }, mountPath) !== undefined;
 }
 
 /** How one Sigkill selector kills, in words, when it is not the judgeable shape; undefined when it is. */
@@ -57,7 +41,7 @@ export function unjudgeableKillProblem(spec: Spec | undefined, mountPath: string
   const found: string[] = [];
   for (const [kind, hooks] of groups) {
     for (const h of hooks ?? []) {
-      for (const s of (h.selectors ?? []).filter((x) => kills(x) && reachesMount(x, dir))) {
+      for (const s of (h.selectors ?? []).filter((x) => sigkills(x) && covered(x, mountPath) !== undefined)) {
         const why = unjudgeable(kind, h, s, dir);
         if (why && !found.includes(why)) found.push(why);
       }

@@ -1,7 +1,7 @@
 import { type LabelSelector, selectsLabels } from "./label-selector.ts";
 import type { WorkloadPlacement } from "./agents.ts";
 
-interface Selector {
+export interface Selector {
   matchArgs?: { index?: number; operator?: string; values?: string[] }[];
   matchActions?: { action?: string }[];
 }
@@ -40,7 +40,8 @@ export interface PolicyFinding {
   kills: Kill[];
 }
 
-function covered(sel: Selector, mountPath: string): Kill["covers"] | undefined {
+/** What of the mount a selector's matchArgs reach (Prefix/Equal): all of it ("mount", also with no matchArgs), some files, or nothing. */
+export function covered(sel: Selector, mountPath: string): Kill["covers"] | undefined {
   const dir = mountPath.endsWith("/") ? mountPath : `${mountPath}/`;
   if (!sel.matchArgs?.length) return "mount";
   const paths: string[] = [];
@@ -53,14 +54,18 @@ function covered(sel: Selector, mountPath: string): Kill["covers"] | undefined {
   return paths.length ? paths : undefined;
 }
 
+/** Whether the selector's actions include Sigkill; Tetragon reads an action name case-insensitively (cilium/tetragon v1.7.0 pkg/selectors/kernel.go:397-398). */
+export function sigkills(sel: Selector): boolean {
+  return sel.matchActions?.some((a) => a.action?.toLowerCase() === "sigkill") ?? false;
+}
+
 function killsOf(spec: NonNullable<TracingPolicyJson["spec"]>, mountPath: string): Kill[] {
   const calls = [...(spec.kprobes ?? []), ...(spec.fentries ?? [])].map((k) => ({ hook: k.call ?? "?", selectors: k.selectors ?? [] }));
   const hooks = [...calls, ...(spec.lsmhooks ?? []).map((k) => ({ hook: k.hook ?? "?", selectors: k.selectors ?? [] }))];
   const out: Kill[] = [];
   for (const h of hooks) {
     for (const sel of h.selectors) {
-      // Tetragon reads an action name case-insensitively (cilium/tetragon v1.7.0 pkg/selectors/kernel.go:397-398).
-      if (!sel.matchActions?.some((a) => a.action?.toLowerCase() === "sigkill")) continue;
+      if (!sigkills(sel)) continue;
       const covers = covered(sel, mountPath);
       if (covers) out.push({ hook: h.hook, covers });
     }
